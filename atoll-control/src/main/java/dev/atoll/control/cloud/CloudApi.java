@@ -1,0 +1,56 @@
+package dev.atoll.control.cloud;
+
+import dev.atoll.model.instance.InstanceView;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.view.CloudEvent;
+import dev.atoll.model.view.DeployOutcome;
+import dev.atoll.model.view.EnvironmentView;
+import dev.atoll.model.view.NodeView;
+import dev.atoll.model.view.SiteView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Everything a user can ask of the cloud, answered by whichever site they talk to. The REST API and
+ * `atoll dev` are thin shells around this interface.
+ */
+public interface CloudApi {
+    List<SiteView> sites();
+
+    List<NodeView> nodes();
+
+    List<EnvironmentView> environments(String tenant);
+
+    Optional<EnvironmentView> environment(String tenant, String name);
+
+    /** Create only: an existing name is a {@link DeployOutcome.Conflict}. */
+    DeployOutcome create(EnvironmentSpec spec);
+
+    /** Update only: an unknown name is {@link DeployOutcome.NotFound}; an equal spec is Unchanged. */
+    DeployOutcome update(EnvironmentSpec spec);
+
+    /** Create or update, whichever is right. */
+    default DeployOutcome apply(EnvironmentSpec spec) {
+        return environment(spec.tenant(), spec.name()).isPresent() ? update(spec) : create(spec);
+    }
+
+    DeployOutcome scale(String tenant, String environment, String service, int replicas);
+
+    /** Deletes the environment and stops its instances. NotFound when unknown. */
+    DeployOutcome delete(String tenant, String environment);
+
+    /** Filters are optional: null or empty means any. */
+    List<InstanceView> instances(String tenant, String environment, String site);
+
+    /** The instance's log from a byte offset, or empty when no such instance exists. */
+    Optional<InputStream> openLog(String tenant, String instanceId, long fromOffset) throws IOException;
+
+    /** Events newest last, at most {@code max}. */
+    List<CloudEvent> recentEvents(int max);
+
+    /** Calls the listener for every new event until the returned handle is closed. */
+    AutoCloseable subscribe(Consumer<CloudEvent> listener);
+}

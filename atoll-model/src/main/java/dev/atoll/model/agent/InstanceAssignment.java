@@ -1,0 +1,10 @@
+package dev.atoll.model.agent;
+
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.spec.ServiceSpec;
+
+/**
+ * "Run this replica": what a site leader tells a node agent. A higher {@code generation} for the
+ * same id supersedes a lower one (the agent stops the old copy and starts the new).
+ */
+public record InstanceAssignment(InstanceId id, long generation, ServiceSpec service) {}

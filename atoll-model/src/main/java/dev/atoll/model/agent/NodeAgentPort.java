@@ -1,0 +1,24 @@
+package dev.atoll.model.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.function.Consumer;
+
+/**
+ * How a site's control plane talks to one node agent. In-process in `atoll dev`; over the network
+ * later, behind the same interface. Calls never block on the instances themselves.
+ */
+public interface NodeAgentPort {
+    /**
+     * The complete set of replicas this node should run. Idempotent: the agent starts what is new
+     * (or of a newer generation), stops what is gone, and leaves the rest alone.
+     */
+    void assign(Collection<InstanceAssignment> desired);
+
+    /** Every change the agent observes is passed to this listener (one at a time, in order). */
+    void onReport(Consumer<InstanceReport> listener);
+
+    /** The instance's captured stdout and stderr from the given byte offset. */
+    InputStream openLog(dev.atoll.model.instance.InstanceId id, long fromOffset) throws IOException;
+}
