@@ -1,0 +1,72 @@
+package dev.atoll.model.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.atoll.model.instance.InstanceState;
+
+/**
+ * The one JSON (and YAML) configuration that the API writes and the CLI reads: records as objects,
+ * Optional as value-or-absent, instants as ISO-8601 text, enums by their wire names.
+ * Environment specs are not written with this mapper: they have their own user-facing format
+ * (SpecParser and SpecWriter).
+ */
+public final class AtollJson {
+    private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+    private static final ObjectMapper YAML = configure(new YAMLMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
+
+    private AtollJson() {}
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    public static ObjectMapper yaml() {
+        return YAML;
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        var wireNames = new SimpleModule("atoll-wire-names");
+        wireNames.addSerializer(
+                InstanceState.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(InstanceState.class) {
+                    @Override
+                    public void serialize(
+                            InstanceState value,
+                            com.fasterxml.jackson.core.JsonGenerator gen,
+                            com.fasterxml.jackson.databind.SerializerProvider p)
+                            throws java.io.IOException {
+                        gen.writeString(value.wireName());
+                    }
+                });
+        wireNames.addDeserializer(
+                InstanceState.class,
+                new com.fasterxml.jackson.databind.deser.std.StdDeserializer<>(InstanceState.class) {
+                    @Override
+                    public InstanceState deserialize(
+                            com.fasterxml.jackson.core.JsonParser p,
+                            com.fasterxml.jackson.databind.DeserializationContext ctx)
+                            throws java.io.IOException {
+                        String text = p.getValueAsString();
+                        return InstanceState.fromWireName(text)
+                                .orElseThrow(() -> com.fasterxml.jackson.databind.exc.InvalidFormatException.from(
+                                        p, "not an instance state", text, InstanceState.class));
+                    }
+                });
+        return mapper.registerModule(new Jdk8Module())
+                .registerModule(new JavaTimeModule())
+                .registerModule(wireNames)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+    }
+}
