@@ -109,6 +109,9 @@ public final class CloudCapacity {
         final NodeCapacity[] capacities;
         final Map<String, Integer> byName = new HashMap<>();
         boolean healthy = true;
+        // Kept as nodes change so a summary costs nothing to total.
+        long freeCpu;
+        long freeMemory;
         List<NodeState> nodeList;
         SiteSummary summary;
 
@@ -124,6 +127,7 @@ public final class CloudCapacity {
                     throw new IllegalArgumentException("node listed twice: " + node.id());
                 nodes[i] = NodeState.empty(node);
                 capacities[i] = nodes[i].capacity();
+                count(capacities[i], 1);
             }
         }
 
@@ -134,14 +138,24 @@ public final class CloudCapacity {
         }
 
         void update(int i, NodeState state) {
+            count(capacities[i], -1);
             nodes[i] = state;
             capacities[i] = state.capacity();
+            count(capacities[i], 1);
             nodeList = null;
             summary = null;
         }
 
+        private void count(NodeCapacity node, int sign) {
+            if (!node.ready()) return;
+            freeCpu += sign * node.free().cpuMillis();
+            freeMemory += sign * node.free().memoryBytes();
+        }
+
         SiteSummary summary() {
-            if (summary == null) summary = new SiteSummary(info, healthy, List.of(capacities));
+            if (summary == null) {
+                summary = new SiteSummary(info, healthy, List.of(capacities), new Resources(freeCpu, freeMemory));
+            }
             return summary;
         }
     }

@@ -33,7 +33,17 @@ final class NodeFit {
         this.driver = service.driver().wireName();
         this.cpu = service.resources().cpuMillis();
         this.memory = service.resources().memoryBytes();
-        this.requiredTags = service.placement().requireTags().stream().sorted().toArray(String[]::new);
+        this.requiredTags = sorted(service.placement().requireTags());
+    }
+
+    private static final String[] NONE = new String[0];
+
+    /** Sorted so explanations read the same every time; no stream, as this runs per request. */
+    static String[] sorted(Set<String> tags) {
+        if (tags.isEmpty()) return NONE;
+        String[] out = tags.toArray(NONE);
+        java.util.Arrays.sort(out);
+        return out;
     }
 
     /** Required tags the site itself does not carry, so each node has to. */

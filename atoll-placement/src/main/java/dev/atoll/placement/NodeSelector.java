@@ -135,6 +135,7 @@ public final class NodeSelector {
     }
 
     private static String[] preferTagsNotOnSite(Set<String> preferTags, Set<String> siteTags) {
+        if (preferTags.isEmpty()) return NodeFit.sorted(preferTags);
         return preferTags.stream().filter(t -> !siteTags.contains(t)).sorted().toArray(String[]::new);
     }
 

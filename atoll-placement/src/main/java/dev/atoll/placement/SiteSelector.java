@@ -126,11 +126,8 @@ public final class SiteSelector {
             tally.fit();
             feasible[fits] = s;
             meanRtt[fits] = regions.isEmpty() ? 0 : rttSum / regions.size();
-            for (NodeCapacity node : summary.nodes()) {
-                if (!node.ready()) continue;
-                freeCpu[fits] += node.free().cpuMillis();
-                freeMemory[fits] += node.free().memoryBytes();
-            }
+            freeCpu[fits] = summary.free().cpuMillis();
+            freeMemory[fits] = summary.free().memoryBytes();
             preferred[fits] = preferredShare(intent.preferTags(), summary);
             fits++;
         }
@@ -269,6 +266,7 @@ public final class SiteSelector {
 
     /** "EU", "EU or UK": sorted so the same spec always reads the same. */
     private static String either(Set<String> values) {
+        if (values.size() == 1) return values.iterator().next();
         return String.join(" or ", new TreeSet<>(values));
     }
 }

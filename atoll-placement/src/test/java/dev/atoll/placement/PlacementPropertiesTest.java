@@ -32,7 +32,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Placement invariants over random clouds and random services. */
-class PlacementProperties {
+class PlacementPropertiesTest {
     private static final List<String> JURISDICTIONS = List.of("EU", "UK", "US");
     private static final List<String> TAGS = List.of("ssd", "gpu", "green");
 
@@ -233,7 +233,7 @@ class PlacementProperties {
                         node(messy).list().ofMinSize(1).ofMaxSize(6))
                 .as((j, country, tags, lat, lon, nodes) -> withNodes(
                         new SiteInfo("s", new GeoPoint(lat, lon), country, JURISDICTIONS.get(j), tags), nodes));
-        return site.list().ofMinSize(1).ofMaxSize(4).map(PlacementProperties::named);
+        return site.list().ofMinSize(1).ofMaxSize(4).map(PlacementPropertiesTest::named);
     }
 
     private record NodeDraft(Resources capacity, int slots, Set<String> drivers, Set<String> tags) {}
