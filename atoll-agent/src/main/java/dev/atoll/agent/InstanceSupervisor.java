@@ -72,6 +72,8 @@ final class InstanceSupervisor {
     private int healthFailures;
     private InstanceState endState = InstanceState.FAILED;
     private String message = "";
+    /** Why the last process ended, for the message while its successor starts. */
+    private String lastExit = "";
 
     private ScheduledFuture<?> restartTimer;
     private ScheduledFuture<?> checkTimer;
@@ -244,6 +246,7 @@ final class InstanceSupervisor {
         }
         Duration delay = history.backOff(rules);
         crashLooping = history.crashLooping(now, rules);
+        lastExit = status.describe();
         phase = Phase.BACKING_OFF;
         message = status.describe()
                 + (crashLooping
@@ -258,6 +261,11 @@ final class InstanceSupervisor {
     private void restartAfterBackOff() {
         if (phase != Phase.BACKING_OFF || desired == null) return;
         restarts++;
+        message = "restarted after it " + lastExit
+                + (crashLooping
+                        ? " (" + history.recentExits().size() + " exits within "
+                                + human(ctx.settings().restart().crashLoopWindow()) + ")"
+                        : "");
         start();
     }
 
