@@ -1,0 +1,482 @@
+package dev.atoll.agent;
+
+import dev.atoll.agent.driver.Driver;
+import dev.atoll.agent.driver.ExitStatus;
+import dev.atoll.agent.driver.LaunchException;
+import dev.atoll.agent.driver.LaunchSpec;
+import dev.atoll.agent.driver.Workload;
+import dev.atoll.agent.restart.CrashHistory;
+import dev.atoll.agent.restart.RestartRules;
+import dev.atoll.model.agent.InstanceAssignment;
+import dev.atoll.model.agent.InstanceReport;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.spec.HealthCheck;
+import dev.atoll.model.spec.RestartPolicy;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one instance running on this node: starts it, watches its process, restarts it by its
+ * policy with back-off, runs its health check, replaces it when its generation grows and stops it
+ * when it is no longer wanted. Every method runs on the agent's loop thread, so nothing here is
+ * locked; results of blocking work come back as posted tasks, and each carries the workload it was
+ * about so that news about a process that is already gone is ignored.
+ */
+final class InstanceSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceSupervisor.class);
+
+    private enum Phase {
+        /** Nothing started yet. */
+        PENDING,
+        /** A process runs (starting, running, unhealthy, or crash-looping but up). */
+        RUNNING,
+        /** The process exited; a restart is scheduled. */
+        BACKING_OFF,
+        /** The process is being stopped (removal or replacement). */
+        STOPPING,
+        /** Ended for good: failed, or not restarted by its policy. */
+        ENDED,
+        /** Stopped and forgotten; the agent drops this supervisor. */
+        REMOVED
+    }
+
+    private final InstanceId id;
+    private final AgentContext ctx;
+    private final CompletableFuture<Void> removed = new CompletableFuture<>();
+
+    /** What the control plane wants here; null when it wants nothing. */
+    private InstanceAssignment desired;
+    /** What the last started (or adopted) process runs; null before the first start. */
+    private InstanceAssignment current;
+
+    private Phase phase = Phase.PENDING;
+    private Workload workload;
+    private Map<String, Integer> ports;
+    private Map<String, String> environment = Map.of();
+    private int restarts;
+    private Instant startedAt;
+    private CrashHistory history = CrashHistory.NONE;
+    private boolean confirmed;
+    private boolean unhealthy;
+    private boolean crashLooping;
+    private int healthFailures;
+    private InstanceState endState = InstanceState.FAILED;
+    private String message = "";
+    /** Why the last process ended, for the message while its successor starts. */
+    private String lastExit = "";
+
+    private ScheduledFuture<?> restartTimer;
+    private ScheduledFuture<?> checkTimer;
+    private ScheduledFuture<?> stableTimer;
+    private InstanceReport lastReport;
+
+    InstanceSupervisor(InstanceId id, AgentContext ctx, Map<String, Integer> ports, int restarts) {
+        this.id = id;
+        this.ctx = ctx;
+        this.ports = new TreeMap<>(ports);
+        this.restarts = restarts;
+    }
+
+    InstanceId id() {
+        return id;
+    }
+
+    CompletableFuture<Void> removed() {
+        return removed;
+    }
+
+    // ---- what the agent asks -------------------------------------------------------------
+
+    void want(InstanceAssignment assignment) {
+        desired = assignment;
+        switch (phase) {
+            case PENDING -> start();
+            case RUNNING -> {
+                if (assignment.generation() > current.generation()) beginStop();
+            }
+            case BACKING_OFF, ENDED -> {
+                if (assignment.generation() > current.generation()) start();
+            }
+            case STOPPING, REMOVED -> {
+                // once stopped, the supervisor starts whatever is desired then
+            }
+        }
+    }
+
+    void unwant() {
+        desired = null;
+        switch (phase) {
+            case RUNNING -> beginStop();
+            case PENDING, BACKING_OFF, ENDED -> remove();
+            case STOPPING, REMOVED -> {}
+        }
+    }
+
+    /**
+     * Picks up an instance saved by an earlier agent on this work directory. {@code live} is its
+     * process if that still runs and is the same process.
+     */
+    void resume(InstanceAssignment assignment, InstanceStore.Saved saved, Optional<Workload> live) {
+        desired = assignment;
+        current = new InstanceAssignment(id, saved.generation(), assignment.service());
+        boolean sameGeneration = saved.generation() == assignment.generation();
+        if (live.isPresent()) {
+            workload = live.get();
+            startedAt = saved.startedAt().orElseGet(() -> ctx.clock().instant());
+            environment = InstanceEnvironment.of(ctx.agentEnvironment(), ctx.node(), current, ports);
+            phase = Phase.RUNNING;
+            watch(workload);
+            if (!sameGeneration) {
+                beginStop();
+                return;
+            }
+            // It was serving before the agent went away; the health check says otherwise soon enough.
+            confirmed = true;
+            message = "re-adopted pid " + workload.ref().pid() + " after an agent restart";
+            scheduleStable(workload);
+            scheduleChecks(workload);
+            publish();
+        } else if (sameGeneration && saved.ended().isPresent()) {
+            phase = Phase.ENDED;
+            endState = saved.ended().get();
+            message = saved.message();
+            publish();
+        } else {
+            if (sameGeneration) {
+                restarts++;
+                message = "process was gone after an agent restart; restarted";
+            }
+            start();
+        }
+    }
+
+    /** Stops supervising without touching the process: it outlives the agent. */
+    void detach() {
+        cancelTimers();
+        if (workload != null) workload.exit().cancel(false);
+    }
+
+    // ---- life of a process ---------------------------------------------------------------
+
+    private void start() {
+        cancelTimers();
+        InstanceAssignment next = desired;
+        if (current != null && current.generation() != next.generation()) {
+            restarts = 0;
+            history = CrashHistory.NONE;
+            crashLooping = false;
+            message = "";
+        }
+        current = next;
+        confirmed = false;
+        unhealthy = false;
+        healthFailures = 0;
+        Driver driver = ctx.drivers().get(next.service().driver());
+        if (driver == null) {
+            end(
+                    InstanceState.FAILED,
+                    "driver " + next.service().driver().wireName() + " is not available on node "
+                            + ctx.node().id());
+            return;
+        }
+        try {
+            ports = portsFor(next.service().ports());
+        } catch (RuntimeException e) {
+            end(InstanceState.FAILED, "cannot allocate ports: " + e.getMessage());
+            return;
+        }
+        environment = InstanceEnvironment.of(ctx.agentEnvironment(), ctx.node(), next, ports);
+        var spec = new LaunchSpec(
+                next.service().command(),
+                environment,
+                ctx.store().directory(id),
+                ctx.store().log(id));
+        try {
+            workload = driver.start(spec);
+        } catch (LaunchException e) {
+            end(InstanceState.FAILED, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("starting {} failed", id, e);
+            end(InstanceState.FAILED, "cannot start: " + e);
+            return;
+        }
+        startedAt = ctx.clock().instant();
+        phase = Phase.RUNNING;
+        persist();
+        watch(workload);
+        scheduleStable(workload);
+        scheduleChecks(workload);
+        publish();
+    }
+
+    private void watch(Workload w) {
+        w.exit().whenComplete((status, error) -> {
+            if (error == null) ctx.post(() -> onExit(w, status));
+        });
+    }
+
+    private void onExit(Workload w, ExitStatus status) {
+        if (w != workload || phase != Phase.RUNNING) return; // stopping: the stop itself reports
+        workload = null;
+        cancelTimers();
+        RestartRules rules = ctx.settings().restart();
+        Instant now = ctx.clock().instant();
+        Duration uptime = Duration.between(startedAt, now);
+        history = history.afterExit(now, uptime.isNegative() ? Duration.ZERO : uptime, rules);
+        RestartPolicy policy = current.service().restart();
+        boolean restart = status.code().isPresent()
+                ? policy.restartsAfter(status.code().getAsInt())
+                : policy != RestartPolicy.NEVER;
+        if (!restart || desired == null) {
+            end(
+                    status.succeeded() ? InstanceState.STOPPED : InstanceState.FAILED,
+                    status.describe() + "; restart policy " + policy.wireName() + " does not restart it");
+            return;
+        }
+        Duration delay = history.backOff(rules);
+        crashLooping = history.crashLooping(now, rules);
+        lastExit = status.describe();
+        phase = Phase.BACKING_OFF;
+        message = status.describe()
+                + (crashLooping
+                        ? " (" + history.recentExits().size() + " exits within " + human(rules.crashLoopWindow()) + ")"
+                        : "")
+                + "; restarting in " + human(delay);
+        persist();
+        publish();
+        restartTimer = ctx.schedule(this::restartAfterBackOff, delay);
+    }
+
+    private void restartAfterBackOff() {
+        if (phase != Phase.BACKING_OFF || desired == null) return;
+        restarts++;
+        message = "restarted after it " + lastExit
+                + (crashLooping
+                        ? " (" + history.recentExits().size() + " exits within "
+                                + human(ctx.settings().restart().crashLoopWindow()) + ")"
+                        : "");
+        start();
+    }
+
+    private void end(InstanceState state, String why) {
+        cancelTimers();
+        workload = null;
+        phase = Phase.ENDED;
+        endState = state;
+        crashLooping = false;
+        message = why;
+        persist();
+        publish();
+    }
+
+    private void beginStop() {
+        cancelTimers();
+        phase = Phase.STOPPING;
+        message = desired == null
+                ? "stopping"
+                : "replacing generation " + current.generation() + " with " + desired.generation();
+        publish();
+        Workload w = workload;
+        Driver driver = ctx.drivers().get(current.service().driver());
+        Duration grace = ctx.settings().stopGrace();
+        ctx.async(
+                "stopping " + id,
+                () -> {
+                    driver.stop(w.ref(), grace);
+                    return Boolean.TRUE;
+                },
+                done -> onStopped(w));
+    }
+
+    private void onStopped(Workload w) {
+        if (phase != Phase.STOPPING || w != workload) return;
+        w.exit().cancel(false);
+        workload = null;
+        crashLooping = false;
+        if (desired == null) {
+            remove();
+        } else {
+            start();
+        }
+    }
+
+    private void remove() {
+        cancelTimers();
+        phase = Phase.REMOVED;
+        crashLooping = false;
+        message = "stopped";
+        publish();
+        ports.values().forEach(HostPorts::release);
+        ctx.store().delete(id);
+        ctx.removed().accept(this);
+        removed.complete(null);
+    }
+
+    // ---- health ---------------------------------------------------------------------------
+
+    /** Either the health check's first probe, or (without one) the promotion to running. */
+    private void scheduleChecks(Workload w) {
+        Optional<HealthCheck> check = current.service().health();
+        if (check.isEmpty()) {
+            if (!confirmed)
+                checkTimer = ctx.schedule(() -> upLongEnough(w), ctx.settings().runningAfter());
+            return;
+        }
+        checkTimer = ctx.schedule(() -> probe(w, check.get()), nextProbeDelay(check.get()));
+    }
+
+    private Duration nextProbeDelay(HealthCheck check) {
+        Duration startup = ctx.settings().startupProbeInterval();
+        return confirmed || check.interval().compareTo(startup) < 0 ? check.interval() : startup;
+    }
+
+    private void upLongEnough(Workload w) {
+        if (w != workload || phase != Phase.RUNNING) return;
+        confirmed = true;
+        if (!crashLooping) message = "";
+        publish();
+    }
+
+    private void probe(Workload w, HealthCheck check) {
+        if (w != workload || phase != Phase.RUNNING) return;
+        Map<String, Integer> p = Map.copyOf(ports);
+        Map<String, String> env = environment;
+        var dir = ctx.store().directory(id);
+        ctx.async(
+                "health check of " + id,
+                () -> ctx.probes().probe(check, p, env, dir),
+                result -> onProbe(w, check, result));
+    }
+
+    private void onProbe(Workload w, HealthCheck check, dev.atoll.agent.health.ProbeResult result) {
+        if (w != workload || phase != Phase.RUNNING) return;
+        if (result != null && result.healthy()) {
+            healthFailures = 0;
+            if (!confirmed || unhealthy) {
+                confirmed = true;
+                unhealthy = false;
+                if (!crashLooping) message = "";
+                publish();
+            }
+        } else {
+            healthFailures++;
+            String detail = result == null ? "the probe itself failed" : result.detail();
+            if (healthFailures == check.threshold()
+                    || (confirmed && !unhealthy && healthFailures > check.threshold())) {
+                message = "health check failed " + healthFailures + " times: " + detail;
+                if (confirmed) unhealthy = true;
+                publish();
+            }
+        }
+        checkTimer = ctx.schedule(() -> probe(w, check), nextProbeDelay(check));
+    }
+
+    /** A process that stays up for a while has recovered: its back-off starts again from the bottom. */
+    private void scheduleStable(Workload w) {
+        stableTimer = ctx.schedule(
+                () -> {
+                    if (w != workload || phase != Phase.RUNNING) return;
+                    history = history.recovered();
+                    if (crashLooping) {
+                        crashLooping = false;
+                        message = "";
+                        publish();
+                    }
+                },
+                ctx.settings().restart().resetAfter());
+    }
+
+    // ---- reporting and state -------------------------------------------------------------
+
+    InstanceState state() {
+        return switch (phase) {
+            case PENDING -> InstanceState.PENDING;
+            case RUNNING ->
+                crashLooping
+                        ? InstanceState.CRASH_LOOPING
+                        : !confirmed
+                                ? InstanceState.STARTING
+                                : unhealthy ? InstanceState.UNHEALTHY : InstanceState.RUNNING;
+            case BACKING_OFF -> crashLooping ? InstanceState.CRASH_LOOPING : InstanceState.STARTING;
+            case STOPPING -> InstanceState.STOPPING;
+            case ENDED -> endState;
+            case REMOVED -> InstanceState.STOPPED;
+        };
+    }
+
+    /** Reports the instance if anything users can see changed since the last report. */
+    private void publish() {
+        long generation = current != null ? current.generation() : desired != null ? desired.generation() : 0;
+        var report = new InstanceReport(
+                id,
+                generation,
+                state(),
+                ports,
+                workload == null ? Optional.empty() : Optional.of(workload.ref().pid()),
+                workload == null ? Optional.empty() : Optional.ofNullable(startedAt),
+                restarts,
+                message);
+        if (report.equals(lastReport)) return;
+        lastReport = report;
+        ctx.reports().accept(report);
+    }
+
+    private void persist() {
+        if (current == null) return;
+        var saved = new InstanceStore.Saved(
+                id,
+                current.generation(),
+                current.service().driver(),
+                workload == null ? Optional.empty() : Optional.of(workload.ref().pid()),
+                workload == null ? Optional.empty() : Optional.of(workload.ref().processStart()),
+                ports,
+                Optional.ofNullable(startedAt),
+                restarts,
+                phase == Phase.ENDED ? Optional.of(endState) : Optional.empty(),
+                message);
+        try {
+            ctx.store().save(saved);
+        } catch (UncheckedIOException e) {
+            LOG.warn("cannot persist {}: {}", id, e.getMessage());
+        }
+    }
+
+    /** Keeps the ports of names the instance already had, so they survive restarts and replacements. */
+    private Map<String, Integer> portsFor(List<String> names) {
+        var next = new TreeMap<String, Integer>();
+        for (String name : names) {
+            Integer port = ports.get(name);
+            next.put(name, port != null ? port : HostPorts.allocate());
+        }
+        ports.forEach((name, port) -> {
+            if (!next.containsKey(name)) HostPorts.release(port);
+        });
+        return next;
+    }
+
+    private void cancelTimers() {
+        for (var timer : List.of(
+                Optional.ofNullable(restartTimer), Optional.ofNullable(checkTimer), Optional.ofNullable(stableTimer))) {
+            timer.ifPresent(t -> t.cancel(false));
+        }
+        restartTimer = checkTimer = stableTimer = null;
+    }
+
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) return ms + " ms";
+        if (ms % 1000 == 0) return (ms / 1000) + " s";
+        return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+}
