@@ -86,8 +86,8 @@ public final class SpecParser {
         var metadata = root.field("metadata");
         String name = "";
         String tenant = EnvironmentSpec.DEFAULT_TENANT;
-        if (metadata.required("give at least metadata.name")) {
-            metadata.object(METADATA_FIELDS);
+        if (metadata.required("give at least metadata.name")
+                && metadata.object(METADATA_FIELDS).isPresent()) {
             var nameField = metadata.field("name");
             if (nameField.required("the environment's name, e.g. hello")) {
                 name = nameField.string(FieldReader::checkDnsLabel).orElse("");
@@ -96,8 +96,7 @@ public final class SpecParser {
         }
         var services = new LinkedHashMap<String, ServiceSpec>();
         var spec = root.field("spec");
-        if (spec.required("give spec.services")) {
-            spec.object(SPEC_FIELDS);
+        if (spec.required("give spec.services") && spec.object(SPEC_FIELDS).isPresent()) {
             var servicesField = spec.field("services");
             if (servicesField.required("a map from service name to service, e.g. web: {command: [...]}")) {
                 var entries = servicesField.map("services", MAX_SERVICES);
@@ -120,7 +119,20 @@ public final class SpecParser {
         if (!service.present()) {
             service.error("expected an object with " + String.join(", ", SERVICE_FIELDS) + ", got null");
         }
-        service.object(SERVICE_FIELDS);
+        if (service.object(SERVICE_FIELDS).isEmpty()) {
+            // Already reported; what the service would have held cannot be read, so nothing more is said.
+            return new ServiceSpec(
+                    name,
+                    DriverKind.PROCESS,
+                    List.of(),
+                    Map.of(),
+                    DEFAULT_RESOURCES,
+                    List.of(),
+                    Optional.empty(),
+                    DEFAULT_REPLICAS,
+                    RestartPolicy.ALWAYS,
+                    PlacementIntent.NONE);
+        }
         var driver = readDriver(service.field("driver"));
         List<String> command = List.of();
         var commandField = service.field("command");

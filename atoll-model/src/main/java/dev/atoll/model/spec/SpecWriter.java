@@ -40,8 +40,7 @@ public final class SpecWriter {
 
     /**
      * Jackson's own checker leaves strings such as "1e3" or "0x1F" plain, which read back as numbers;
-     * this one also quotes whatever the YAML resolver would not read as a string, and anything that
-     * starts like a number.
+     * this one also quotes whatever the YAML resolver would not read as a string.
      */
     private static final class ReadBackQuoting extends StringQuotingChecker.Default {
         private static final Resolver RESOLVER = new Resolver();
@@ -58,12 +57,8 @@ public final class SpecWriter {
 
         private static boolean readsAsNonString(String s) {
             if (s.isEmpty()) return true;
-            char first = s.charAt(0);
-            char second = s.length() > 1 ? s.charAt(1) : ' ';
-            boolean numberStart = Character.isDigit(first)
-                    || first == '+'
-                    || ((first == '-' || first == '.') && (Character.isDigit(second) || second == '.'));
-            return numberStart || hasUnsafeCharacter(s) || !Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, s, true));
+            // The YAML parser types plain scalars with this same resolver, so this is exact.
+            return hasUnsafeCharacter(s) || !Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, s, true));
         }
 
         /**

@@ -283,6 +283,25 @@ class SpecParserTest {
     }
 
     @Test
+    void givenAServiceThatIsNotAnObjectThenThatIsTheOnlyErrorAboutIt() {
+        var text = HELLO.replace("    web:\n", "    web: python3 -m http.server\n    old:\n");
+
+        assertThat(errors(text))
+                .containsExactly(new FieldError(
+                        "spec.services.web",
+                        "expected an object with driver, command, env, resources, ports, health, replicas, restart,"
+                                + " placement, got a string"));
+    }
+
+    @Test
+    void givenMetadataThatIsNotAnObjectThenTheNameIsNotAlsoReportedMissing() {
+        var text = HELLO.replace("metadata:\n  name: hello", "metadata: hello");
+
+        assertThat(errors(text))
+                .containsExactly(new FieldError("metadata", "expected an object with name, tenant, got a string"));
+    }
+
+    @Test
     void givenNoServicesThenTheSpecIsInvalid() {
         var text = "apiVersion: atoll/v1\nkind: Environment\nmetadata: {name: a}\nspec: {services: {}}\n";
 
