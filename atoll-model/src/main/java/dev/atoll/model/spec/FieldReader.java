@@ -236,6 +236,11 @@ public final class FieldReader {
         if (!present()) return Optional.empty();
         String text;
         if (node.isNumber()) {
+            // Trees built in code (not parsed) may hold NaN or infinities, which have no decimal value.
+            if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+                error(node.asText() + " is not " + (kind.isEmpty() ? "a quantity" : "a " + kind + " quantity"));
+                return Optional.empty();
+            }
             if (node.decimalValue().signum() <= 0) {
                 error("must be more than 0");
                 return Optional.empty();

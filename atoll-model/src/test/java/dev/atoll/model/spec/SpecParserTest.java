@@ -373,6 +373,30 @@ class SpecParserTest {
     }
 
     @Test
+    void givenATreeBuiltInCodeWithNotANumberThenItIsAnErrorNotAnException() {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) SpecWriter.toTree(valid(HELLO));
+        var web = (com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/spec/services/web");
+        web.putObject("resources").put("cpu", Double.NaN).put("memory", Double.POSITIVE_INFINITY);
+        web.putArray("ports").add("http");
+        web.putObject("placement")
+                .putArray("nearUsers")
+                .addObject()
+                .put("name", "x")
+                .put("lat", Double.NaN)
+                .put("lon", 0);
+
+        var result = SpecParser.parse(tree);
+
+        assertThat(result).isInstanceOf(SpecResult.Invalid.class);
+        assertThat(((SpecResult.Invalid) result).errors())
+                .extracting(FieldError::path)
+                .containsExactly(
+                        "spec.services.web.resources.cpu",
+                        "spec.services.web.resources.memory",
+                        "spec.services.web.placement.nearUsers[0].lat");
+    }
+
+    @Test
     void givenAListAtTheTopThenTheErrorSaysAnEnvironmentIsAnObject() {
         assertThat(errors("[1, 2]"))
                 .containsExactly(new FieldError(

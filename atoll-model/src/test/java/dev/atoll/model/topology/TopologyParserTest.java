@@ -202,6 +202,54 @@ class TopologyParserTest {
         }
     }
 
+    @net.jqwik.api.Property(tries = 200)
+    void editedTopologyFilesNeverThrowAndEveryErrorHasAPath(
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0) int at,
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 30) int cut,
+            @net.jqwik.api.ForAll("insertions") String insert)
+            throws IOException {
+        String text = Files.readString(EXAMPLES.resolve("interoute.yaml"));
+        int start = at % (text.length() + 1);
+        String edited = text.substring(0, start) + insert + text.substring(Math.min(text.length(), start + cut));
+
+        var result = TopologyParser.parse(edited);
+
+        if (result instanceof TopologyParser.Result.Invalid invalid) {
+            assertThat(invalid.errors()).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.path()).isNotNull();
+                assertThat(e.reason()).isNotBlank();
+            });
+        } else {
+            assertThat(result).isInstanceOf(TopologyParser.Result.Valid.class);
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> insertions() {
+        return net.jqwik.api.Arbitraries.oneOf(
+                net.jqwik.api.Arbitraries.strings().ofMaxLength(10),
+                net.jqwik.api.Arbitraries.of(
+                        "",
+                        "\n",
+                        ":",
+                        "- ",
+                        "{",
+                        "]",
+                        "&a ",
+                        "*a",
+                        "-1",
+                        "0",
+                        "99999999999999999999",
+                        "null",
+                        "[]",
+                        "{count: 0}",
+                        "nodes: x\n",
+                        "  - name: london\n",
+                        "NaN",
+                        ".inf",
+                        "\t"));
+    }
+
     @Test
     void generatedTopologiesRefuseCountsOutOfRange() {
         assertThatThrownBy(() -> Topologies.generated(0, 3)).isInstanceOf(IllegalArgumentException.class);
