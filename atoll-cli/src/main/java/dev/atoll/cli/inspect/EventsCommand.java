@@ -1,0 +1,89 @@
+package dev.atoll.cli.inspect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atoll.cli.AtollCommand;
+import dev.atoll.cli.ExitCodes;
+import dev.atoll.cli.OutputFormat;
+import dev.atoll.cli.Text;
+import dev.atoll.model.json.AtollJson;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** Shows what happened in the cloud, and with --watch what happens next. */
+@Command(
+        name = "events",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show recent events (instances started, placed, restarted, environments changed).",
+            "With --watch, keep streaming new events until interrupted."
+        },
+        footerHeading = "%nExample:%n",
+        footer = {"  atoll events", "  atoll events --watch --environment hello", "  atoll events -o json"})
+public final class EventsCommand implements Callable<Integer> {
+    @ParentCommand
+    private AtollCommand atoll;
+
+    @Option(
+            names = {"-w", "--watch"},
+            description = "Keep streaming events as they happen.")
+    private boolean watch;
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}); with --watch, json prints one event per line.")
+    private OutputFormat output;
+
+    @Option(names = "--environment", paramLabel = "NAME", description = "Only events of this environment.")
+    private String environment;
+
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "How many recent events to show (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Override
+    public Integer call() {
+        var client = atoll.client();
+        var out = atoll.session().out();
+        if (watch) {
+            client.watchEvents(OptionalLong.empty(), tree -> {
+                if (!matches(tree)) return;
+                if (output.isTable()) {
+                    out.println(Tables.eventLine(client.toEvent(tree)));
+                } else {
+                    out.println(tree.toString());
+                }
+                out.flush();
+            });
+            return ExitCodes.OK;
+        }
+        JsonNode events = client.eventsJson(Math.max(1, limit));
+        var kept = AtollJson.json().createArrayNode();
+        for (JsonNode event : events) if (matches(event)) kept.add(event);
+        switch (output) {
+            case JSON -> out.print(Text.prettyJson(kept));
+            case YAML -> out.print(Text.yaml(kept));
+            case TABLE, WIDE -> {
+                var list = java.util.stream.StreamSupport.stream(kept.spliterator(), false)
+                        .map(client::toEvent)
+                        .toList();
+                if (list.isEmpty()) atoll.session().err().println("no events");
+                else out.print(Tables.events(list).render());
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private boolean matches(JsonNode event) {
+        return environment == null
+                || environment.equals(event.path("environment").asText(null));
+    }
+}
