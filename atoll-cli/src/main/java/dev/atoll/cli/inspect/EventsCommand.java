@@ -35,6 +35,7 @@ public final class EventsCommand implements Callable<Integer> {
             names = {"-o", "--output"},
             paramLabel = "FORMAT",
             defaultValue = "table",
+            completionCandidates = OutputFormat.Names.class,
             description = "table or json (default: ${DEFAULT-VALUE}); with --watch, json prints one event per line.")
     private OutputFormat output;
 

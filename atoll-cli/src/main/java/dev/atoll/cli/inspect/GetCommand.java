@@ -53,6 +53,7 @@ public final class GetCommand implements Callable<Integer> {
             names = {"-o", "--output"},
             paramLabel = "FORMAT",
             defaultValue = "table",
+            completionCandidates = OutputFormat.Names.class,
             description = "table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
     private OutputFormat output;
 
