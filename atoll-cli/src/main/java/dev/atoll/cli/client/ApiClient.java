@@ -195,14 +195,16 @@ public final class ApiClient {
     /**
      * Streams events (first the backlog, or those after {@code since}, then live ones) to {@code
      * sink} until the server ends the stream. Each is the event's JSON tree, as the API sent it.
+     * Returns the id of the last event seen (or {@code since}), to reconnect from.
      */
-    public void watchEvents(OptionalLong since, Consumer<JsonNode> sink) {
+    public OptionalLong watchEvents(OptionalLong since, Consumer<JsonNode> sink) {
         var query = new LinkedHashMap<String, String>();
         since.ifPresent(seq -> query.put("since", Long.toString(seq)));
         var request = request("/v1/events", query)
                 .header("Accept", "text/event-stream")
                 .timeout(Duration.ofDays(365));
         var response = sendStreaming(request.GET());
+        long[] last = {since.orElse(-1)};
         try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             ServerSentEvents.read(reader, event -> {
                 if (event.data().isBlank()) return;
@@ -211,10 +213,17 @@ public final class ApiClient {
                 } catch (JsonProcessingException e) {
                     throw broken("event " + event.id() + " is not JSON: " + e.getOriginalMessage());
                 }
+                try {
+                    if (event.id() != null)
+                        last[0] = Math.max(last[0], Long.parseLong(event.id().strip()));
+                } catch (NumberFormatException e) {
+                    // An id that is not a sequence number cannot be resumed from; keep the last one.
+                }
             });
         } catch (IOException e) {
             throw broken("the event stream broke: " + e.getMessage());
         }
+        return last[0] < 0 ? OptionalLong.empty() : OptionalLong.of(last[0]);
     }
 
     /** Reads one event tree the way {@link #events} does. */

@@ -5,7 +5,11 @@ import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
 import dev.atoll.cli.OutputFormat;
 import dev.atoll.cli.Text;
+import dev.atoll.cli.client.ApiClient;
 import dev.atoll.model.json.AtollJson;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +27,9 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = "%nExample:%n",
         footer = {"  atoll events", "  atoll events --watch --environment hello", "  atoll events -o json"})
 public final class EventsCommand implements Callable<Integer> {
+    /** A stream that lasted at least this long was ended on purpose by the server: reconnect. */
+    private static final Duration RECONNECT_AFTER = Duration.ofSeconds(10);
+
     @ParentCommand
     private AtollCommand atoll;
 
@@ -54,15 +61,7 @@ public final class EventsCommand implements Callable<Integer> {
         var client = atoll.client();
         var out = atoll.session().out();
         if (watch) {
-            client.watchEvents(OptionalLong.empty(), tree -> {
-                if (!matches(tree)) return;
-                if (output.isTable()) {
-                    out.println(Tables.eventLine(client.toEvent(tree)));
-                } else {
-                    out.println(tree.toString());
-                }
-                out.flush();
-            });
+            watch(client, out);
             return ExitCodes.OK;
         }
         JsonNode events = client.eventsJson(Math.max(1, limit));
@@ -81,6 +80,27 @@ public final class EventsCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The API ends a stream after a while (an hour, or when this client falls far behind); carry on
+     * from the last event seen. A stream that ends at once with nothing new means the server is
+     * going away, and then there is nothing to wait for.
+     */
+    private void watch(ApiClient client, PrintWriter out) {
+        var clock = atoll.session().clock();
+        OptionalLong since = OptionalLong.empty();
+        while (true) {
+            Instant opened = clock.instant();
+            OptionalLong last = client.watchEvents(since, tree -> {
+                if (!matches(tree)) return;
+                out.println(output.isTable() ? Tables.eventLine(client.toEvent(tree)) : tree.toString());
+                out.flush();
+            });
+            boolean progressed = !last.equals(since);
+            if (!progressed && Duration.between(opened, clock.instant()).compareTo(RECONNECT_AFTER) < 0) return;
+            since = last;
+        }
     }
 
     private boolean matches(JsonNode event) {

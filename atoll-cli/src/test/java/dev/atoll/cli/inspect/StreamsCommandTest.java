@@ -84,7 +84,10 @@ class StreamsCommandTest {
                 + Reply.ok(STARTED).body() + "\n\n"
                 + ": keep-alive\n\n"
                 + "id: 8\nevent: environment-created\ndata: " + Reply.ok(OTHER).body() + "\n\n";
-        api.on("GET", "/v1/events", Reply.text("text/event-stream", stream));
+        api.on(
+                "GET",
+                "/v1/events",
+                request -> Reply.text("text/event-stream", request.query().containsKey("since") ? "" : stream));
 
         var table = Cli.run("--server", api.url(), "events", "--watch");
         var json = Cli.run("--server", api.url(), "events", "--watch", "-o", "json", "--environment", "other");
@@ -94,5 +97,30 @@ class StreamsCommandTest {
                         "2025-01-01T10:00:00Z  instance-started        london        hello.web.0               started",
                         "2025-01-01T10:00:00Z  environment-created     paris         other                     version 1");
         assertThat(json.out().lines()).singleElement().asString().contains("\"seq\":8");
+    }
+
+    @Test
+    void aWatchCarriesOnFromTheLastEventWhenTheServerEndsTheStream() {
+        String first =
+                "id: 7\nevent: instance-started\ndata: " + Reply.ok(STARTED).body() + "\n\n";
+        String second =
+                "id: 8\nevent: environment-created\ndata: " + Reply.ok(OTHER).body() + "\n\n";
+        api.on(
+                "GET",
+                "/v1/events",
+                request -> Reply.text(
+                        "text/event-stream",
+                        switch (request.query().getOrDefault("since", "")) {
+                            case "" -> first;
+                            case "7" -> second;
+                            default -> "";
+                        }));
+
+        var result = Cli.run("--server", api.url(), "events", "--watch", "-o", "json");
+
+        assertThat(result.out().lines()).hasSize(2);
+        assertThat(api.requests())
+                .extracting(r -> r.query().getOrDefault("since", "-"))
+                .containsExactly("-", "7", "8");
     }
 }
