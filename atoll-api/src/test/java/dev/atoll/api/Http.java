@@ -1,0 +1,76 @@
+package dev.atoll.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atoll.model.json.AtollJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A tiny client for tests: one request, the whole answer as text. */
+final class Http {
+    static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    private final URI base;
+
+    Http(URI base) {
+        this.base = base;
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(request(path).GET());
+    }
+
+    HttpResponse<String> delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body) {
+        var r = request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) r.header("Content-Type", contentType);
+        return send(r);
+    }
+
+    HttpResponse<String> put(String path, String contentType, String body) {
+        var r = request(path).PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) r.header("Content-Type", contentType);
+        return send(r);
+    }
+
+    HttpResponse<String> method(String method, String path) {
+        return send(request(path).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return AtollJson.json().readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String contentType(HttpResponse<?> response) {
+        return response.headers().firstValue("Content-Type").orElse("");
+    }
+}
