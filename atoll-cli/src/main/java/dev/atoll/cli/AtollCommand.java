@@ -1,0 +1,130 @@
+package dev.atoll.cli;
+
+import dev.atoll.cli.client.ApiClient;
+import dev.atoll.cli.deploy.DeleteCommand;
+import dev.atoll.cli.deploy.DeployCommand;
+import dev.atoll.cli.deploy.ScaleCommand;
+import dev.atoll.cli.deploy.ValidateCommand;
+import dev.atoll.cli.inspect.DescribeCommand;
+import dev.atoll.cli.inspect.EventsCommand;
+import dev.atoll.cli.inspect.GetCommand;
+import dev.atoll.cli.inspect.LogsCommand;
+import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The top-level {@code atoll} command: global options and the list of subcommands. */
+@Command(
+        name = "atoll",
+        mixinStandardHelpOptions = true,
+        versionProvider = AtollCommand.Version.class,
+        // Subcommands inherit the help options and the version provider (and a footer if they lack one).
+        scope = ScopeType.INHERIT,
+        description = "Atoll: one cloud made of many small sites. Deploy environments and watch them run.",
+        subcommands = {
+            // The lead adds DevCommand (`atoll dev`) and BenchCommand (`atoll bench`) here.
+            DeployCommand.class,
+            GetCommand.class,
+            DescribeCommand.class,
+            LogsCommand.class,
+            ScaleCommand.class,
+            DeleteCommand.class,
+            EventsCommand.class,
+            ValidateCommand.class,
+            CompletionCommand.class,
+        },
+        footerHeading = "%nExample:%n",
+        footer = {"  atoll deploy -f examples/hello.yaml", "  atoll get instances --environment hello -o wide"})
+public final class AtollCommand implements Callable<Integer> {
+    public static final String DEFAULT_SERVER = "http://127.0.0.1:7070";
+    public static final String DEFAULT_TENANT = "default";
+
+    private final Session session;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:ATOLL_SERVER:-" + DEFAULT_SERVER + "}",
+            converter = ServerAddress.class,
+            description = "Address of the Atoll API (default: $ATOLL_SERVER, else " + DEFAULT_SERVER + ").")
+    private URI server;
+
+    @Option(
+            names = "--tenant",
+            paramLabel = "NAME",
+            scope = ScopeType.INHERIT,
+            description = "Tenant to act for (default: " + DEFAULT_TENANT + "; deploy takes the spec's).")
+    private String tenant;
+
+    public AtollCommand(Session session) {
+        this.session = session;
+    }
+
+    /** Without a subcommand, show what there is to do. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(session.out());
+        return ExitCodes.OK;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    /** The tenant given with --tenant, if any. */
+    public Optional<String> explicitTenant() {
+        return Optional.ofNullable(tenant);
+    }
+
+    public String tenant() {
+        return explicitTenant().orElse(DEFAULT_TENANT);
+    }
+
+    public ApiClient client() {
+        return new ApiClient(server, tenant());
+    }
+
+    public ApiClient client(String tenant) {
+        return new ApiClient(server, tenant);
+    }
+
+    /** Accepts http(s)://host[:port][/path] and says so when given anything else. */
+    static final class ServerAddress implements CommandLine.ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            try {
+                URI uri = new URI(value.strip());
+                if (uri.getHost() == null
+                        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                    throw new CommandLine.TypeConversionException(
+                            "'" + value + "' is not a server address like " + DEFAULT_SERVER);
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a server address like " + DEFAULT_SERVER);
+            }
+        }
+    }
+
+    /** The version the build wrote into the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = AtollCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"atoll " + (version == null ? "development build" : version)};
+        }
+    }
+}

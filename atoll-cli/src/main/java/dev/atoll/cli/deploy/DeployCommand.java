@@ -1,0 +1,87 @@
+package dev.atoll.cli.deploy;
+
+import dev.atoll.cli.AtollCommand;
+import dev.atoll.cli.ExitCodes;
+import dev.atoll.cli.client.ApiClient;
+import dev.atoll.cli.client.ApiException;
+import dev.atoll.cli.client.ApiFailure;
+import dev.atoll.cli.client.DeployReply;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** Creates or updates an environment from a spec, then waits until it runs. */
+@Command(
+        name = "deploy",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create or update an environment from a spec file, then show progress until every instance runs.",
+            "The spec is validated locally first; an identical spec changes nothing."
+        },
+        footerHeading = "%nExample:%n",
+        footer = {"  atoll deploy -f examples/hello.yaml", "  atoll deploy -f - --no-wait < hello.json"})
+public final class DeployCommand implements Callable<Integer> {
+    @ParentCommand
+    private AtollCommand atoll;
+
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            paramLabel = "FILE",
+            description = "Spec file (YAML or JSON); - reads standard input.")
+    private String file;
+
+    @Option(names = "--no-wait", description = "Return once the API has accepted the spec.")
+    private boolean noWait;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "120s",
+            converter = DurationConverter.class,
+            description = "How long to wait for the environment to be ready (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Override
+    public Integer call() {
+        var session = atoll.session();
+        Instant started = session.clock().instant();
+        var checked = SpecCheck.check(file, session.in(), session.err());
+        if (checked.isEmpty()) return ExitCodes.FAILED;
+        var spec = checked.get().spec();
+        var body = checked.get().file();
+        ApiClient client = atoll.client(atoll.explicitTenant().orElse(spec.tenant()));
+
+        DeployReply reply = client.environment(spec.name()).isEmpty()
+                ? createOrReplace(client, spec.name(), body)
+                : client.replace(spec.name(), body.text(), body.contentType());
+        session.out().println(outcomeLine(spec.name(), reply));
+        if (noWait) return ExitCodes.OK;
+        var progress =
+                new DeployProgress(client, session.out(), session.err(), session.clock(), session.pollEvery(), timeout);
+        return progress.await(spec.name(), started) ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Someone may create the same name between our GET and POST; then updating is what was meant. */
+    private static DeployReply createOrReplace(ApiClient client, String name, SpecFile body) {
+        try {
+            return client.create(body.text(), body.contentType());
+        } catch (ApiException e) {
+            if (e.failure() instanceof ApiFailure.Problem p && p.status() == 409) {
+                return client.replace(name, body.text(), body.contentType());
+            }
+            throw e;
+        }
+    }
+
+    static String outcomeLine(String name, DeployReply reply) {
+        String line = "environment " + name + " " + reply.outcome();
+        if ("updated".equals(reply.outcome()) && !reply.changedServices().isEmpty()) {
+            line += " (changed: " + String.join(", ", reply.changedServices()) + ")";
+        }
+        return line;
+    }
+}
