@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         scope = ScopeType.INHERIT,
         description = "Atoll: one cloud made of many small sites. Deploy environments and watch them run.",
         subcommands = {
-            // The lead adds DevCommand (`atoll dev`) and BenchCommand (`atoll bench`) here.
+            dev.atoll.cli.dev.DevCommand.class,
             DeployCommand.class,
             GetCommand.class,
             DescribeCommand.class,
@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
             EventsCommand.class,
             ValidateCommand.class,
             CompletionCommand.class,
+            dev.atoll.cli.bench.BenchCommand.class,
         },
         footerHeading = "%nExample:%n",
         footer = {"  atoll deploy -f examples/hello.yaml", "  atoll get instances --environment hello -o wide"})

@@ -1,0 +1,59 @@
+package dev.atoll.cli.bench;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "bench",
+        description = "Measures Atoll on this machine and prints the figures beside their anchors.",
+        subcommands = {BenchCommand.Deploy.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  atoll bench deploy --runs 5", "  atoll bench restart --count 20"})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    @Command(
+            name = "deploy",
+                description = "Deploys 9 HTTP-server replicas over 3 sites on a fresh embedded cloud until all are healthy.",
+            footerHeading = "%nExample:%n",
+            footer = "  atoll bench deploy --runs 5")
+    static final class Deploy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--runs", description = "How many deploys (default: ${DEFAULT-VALUE})", defaultValue = "5")
+        int runs;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1 || runs > 100) throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 100");
+            PrintWriter out = spec.commandLine().getOut();
+            List<Duration> times = DeployBenchmark.run(runs, out);
+            Duration median = Stats.median(times);
+            out.printf(
+                    "deploy 9 replicas over 3 sites to all healthy: median %d ms of %d runs (min %d, max %d); goal < 3000 ms;"
+                            + " anchor %d s -> %.0fx faster%n",
+                    median.toMillis(),
+                    times.size(),
+                    times.stream().mapToLong(Duration::toMillis).min().orElse(0),
+                    times.stream().mapToLong(Duration::toMillis).max().orElse(0),
+                    DeployBenchmark.ANCHOR.toSeconds(),
+                    (double) DeployBenchmark.ANCHOR.toMillis() / Math.max(1, median.toMillis()));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.atoll.control.home;
+
+import dev.atoll.control.federation.ReplicaStatus;
+import dev.atoll.control.site.SiteState.HomedEnvironment;
+import dev.atoll.control.site.SiteState.ReplicaPlacement;
+import dev.atoll.control.site.SiteState.Unplaceable;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.spec.ServiceSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides, for one environment homed at this site, what to do next: place missing replicas, release
+ * unwanted ones, and roll outdated ones one at a time. A pure function of what the home knows; the
+ * site controller carries the actions out.
+ *
+ * <p>A rolling update is health-gated: the next outdated replica of a service is replaced only once
+ * every replica already updated is running, so a broken new template stops after one replica.
+ */
+public final class EnvironmentReconciler {
+    /** How long an unplaceable replica waits before the home tries again (capacity may have freed). */
+    public static final Duration UNPLACEABLE_RETRY = Duration.ofSeconds(2);
+
+    private EnvironmentReconciler() {}
+
+    /**
+     * @param placements the home's placements of this environment's replicas, by instance key
+     * @param unplaceable replicas of this environment that found no site, by instance key
+     * @param observed what target sites report of these replicas, by instance key
+     * @param busy instance keys with an action still under way (not decided again until it ends)
+     */
+    public static List<HomeAction> decide(
+            HomedEnvironment environment,
+            Map<String, ReplicaPlacement> placements,
+            Map<String, Unplaceable> unplaceable,
+            Map<String, ReplicaStatus> observed,
+            Set<String> busy,
+            Instant now) {
+        var spec = environment.spec();
+        List<HomeAction> actions = new ArrayList<>();
+
+        for (ReplicaPlacement p : sorted(placements)) {
+            ServiceSpec service = spec.services().get(p.id().service());
+            boolean wanted = !environment.deleting() && service != null && p.id().index() < service.replicas();
+            if (!wanted && !busy.contains(p.id().key())) {
+                actions.add(new HomeAction.Release(p.id(), p.site(), p.generation()));
+            }
+        }
+        if (environment.deleting()) {
+            if (placements.isEmpty() && busy.isEmpty()) {
+                actions.add(new HomeAction.Forget(spec.tenant(), spec.name()));
+            }
+            return actions;
+        }
+
+        for (var entry : spec.services().entrySet()) {
+            ServiceSpec service = entry.getValue();
+            long templateVersion = environment.templateVersions().getOrDefault(entry.getKey(), environment.version());
+            List<InstanceId> missing = new ArrayList<>();
+            List<ReplicaPlacement> outdated = new ArrayList<>();
+            boolean updateInProgress = false;
+            for (int index = 0; index < service.replicas(); index++) {
+                var id = new InstanceId(spec.tenant(), spec.name(), service.name(), index);
+                ReplicaPlacement p = placements.get(id.key());
+                if (busy.contains(id.key())) {
+                    updateInProgress = true;
+                    continue;
+                }
+                if (p == null) {
+                    Unplaceable u = unplaceable.get(id.key());
+                    if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) missing.add(id);
+                } else if (p.templateVersion() < templateVersion) {
+                    outdated.add(p);
+                } else if (!isRunning(observed.get(id.key()), p)) {
+                    updateInProgress = true;
+                }
+            }
+            int stillToPlace = missing.size();
+            for (InstanceId id : missing) {
+                actions.add(new HomeAction.Place(id, 1, service, templateVersion, stillToPlace--, Optional.empty()));
+            }
+            if (!outdated.isEmpty() && !updateInProgress) {
+                // Replace a replica that is not serving anyway before one that is.
+                ReplicaPlacement next = outdated.stream()
+                        .min(Comparator.comparing((ReplicaPlacement p) -> isRunning(observed.get(p.id().key()), p))
+                                .thenComparingInt(p -> p.id().index()))
+                        .orElseThrow();
+                actions.add(new HomeAction.Place(
+                        next.id(),
+                        next.generation() + 1,
+                        service,
+                        templateVersion,
+                        1,
+                        Optional.of(new HomeAction.Placed(next.site(), next.generation()))));
+            }
+        }
+        return actions;
+    }
+
+    private static boolean isRunning(ReplicaStatus status, ReplicaPlacement p) {
+        return status != null && status.generation() == p.generation() && status.state() == InstanceState.RUNNING;
+    }
+
+    private static List<ReplicaPlacement> sorted(Map<String, ReplicaPlacement> placements) {
+        return placements.values().stream()
+                .sorted(Comparator.comparing((ReplicaPlacement p) -> p.id().service())
+                        .thenComparingInt(p -> p.id().index()))
+                .toList();
+    }
+}

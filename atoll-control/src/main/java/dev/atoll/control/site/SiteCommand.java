@@ -1,0 +1,56 @@
+package dev.atoll.control.site;
+
+import dev.atoll.model.agent.InstanceReport;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.ServiceSpec;
+import dev.atoll.model.topology.NodeInfo;
+import java.time.Instant;
+
+/**
+ * Everything that changes a site's state, as entries of its Raft log. Time is carried in the command
+ * (never read during apply) so every member applies the same command to the same result.
+ *
+ * <p>A site plays two roles at once: <em>home</em> of the environments users deployed through it
+ * (it decides where their replicas go) and <em>target</em> of the replicas other homes placed on its
+ * nodes (it decides which node runs them).
+ */
+public sealed interface SiteCommand {
+    /** A node's agent joined the site (again): idempotent. */
+    record RegisterNode(NodeInfo node) implements SiteCommand {}
+
+    // --- home role -------------------------------------------------------------------------
+
+    /** Create or change an environment homed at this site. */
+    record PutEnvironment(EnvironmentSpec spec, Instant at) implements SiteCommand {}
+
+    /** Start deleting: the reconciler releases every replica, then forgets the environment. */
+    record DeleteEnvironment(String tenant, String name, Instant at) implements SiteCommand {}
+
+    record ForgetEnvironment(String tenant, String name) implements SiteCommand {}
+
+    /** A target site accepted replica {@code id} at {@code generation}, for the given template. */
+    record RecordPlacement(InstanceId id, String site, long generation, long templateVersion)
+            implements SiteCommand {}
+
+    /** No site could take the replica; the reason is what users see. */
+    record RecordUnplaceable(InstanceId id, String reason, Instant at) implements SiteCommand {}
+
+    record ForgetPlacement(InstanceId id) implements SiteCommand {}
+
+    // --- target role -----------------------------------------------------------------------
+
+    /**
+     * Run replica {@code id} at {@code generation} on {@code node}. A higher generation of a replica
+     * already here replaces it. Refused when the node cannot hold it any more (a race between
+     * offers the leader's choice did not see).
+     */
+    record ReserveInstance(InstanceId id, long generation, ServiceSpec service, String homeSite, String node, Instant at)
+            implements SiteCommand {}
+
+    /** Stop and forget replica {@code id} unless a newer generation replaced it meanwhile. */
+    record ReleaseInstance(InstanceId id, long generation) implements SiteCommand {}
+
+    /** What the node agent observed about a replica. Ignored for a superseded generation. */
+    record ReportInstance(InstanceReport report) implements SiteCommand {}
+}

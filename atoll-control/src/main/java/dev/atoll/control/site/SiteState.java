@@ -1,0 +1,107 @@
+package dev.atoll.control.site;
+
+import dev.atoll.model.Resources;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.ServiceSpec;
+import dev.atoll.model.topology.NodeInfo;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The whole replicated state of one site, as plain sorted maps so that iteration order (and so
+ * every decision made from it) is the same on every member. Only {@link SiteStateMachine} mutates
+ * it; everyone else reads copies.
+ */
+public record SiteState(
+        SortedMap<String, NodeInfo> nodes,
+        SortedMap<String, PlacedInstance> instances,
+        SortedMap<String, HomedEnvironment> environments,
+        SortedMap<String, ReplicaPlacement> placements,
+        SortedMap<String, Unplaceable> unplaceable) {
+
+    public static SiteState empty() {
+        return new SiteState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    }
+
+    public SiteState deepCopy() {
+        return new SiteState(
+                new TreeMap<>(nodes),
+                new TreeMap<>(instances),
+                new TreeMap<>(environments),
+                new TreeMap<>(placements),
+                new TreeMap<>(unplaceable));
+    }
+
+    public static String environmentKey(String tenant, String name) {
+        return tenant + "/" + name;
+    }
+
+    /** Resources and slots taken on a node by the replicas placed on it. */
+    public Resources allocatedOn(String node) {
+        Resources sum = Resources.ZERO;
+        for (PlacedInstance i : instances.values()) if (i.node().equals(node)) sum = sum.plus(i.service().resources());
+        return sum;
+    }
+
+    public int instancesOn(String node) {
+        int n = 0;
+        for (PlacedInstance i : instances.values()) if (i.node().equals(node)) n++;
+        return n;
+    }
+
+    /** A replica this site runs (target role), with what its agent last observed. */
+    public record PlacedInstance(
+            InstanceId id,
+            long generation,
+            ServiceSpec service,
+            String node,
+            String homeSite,
+            Instant placedAt,
+            InstanceState state,
+            Map<String, Integer> ports,
+            Optional<Long> pid,
+            Optional<Instant> startedAt,
+            int restarts,
+            String message) {
+        public PlacedInstance {
+            ports = Map.copyOf(ports);
+        }
+
+        PlacedInstance observed(
+                InstanceState s, Map<String, Integer> p, Optional<Long> pi, Optional<Instant> st, int r, String m) {
+            return new PlacedInstance(id, generation, service, node, homeSite, placedAt, s, p, pi, st, r, m);
+        }
+    }
+
+    /**
+     * An environment homed here. {@code templateVersions} gives, per service, the environment
+     * version at which its instance template last changed: replicas placed for an older one are due
+     * for a rolling update.
+     */
+    public record HomedEnvironment(
+            EnvironmentSpec spec,
+            long version,
+            Map<String, Long> templateVersions,
+            Instant createdAt,
+            Instant updatedAt,
+            boolean deleting) {
+        public HomedEnvironment {
+            templateVersions = Map.copyOf(templateVersions);
+        }
+
+        public String key() {
+            return environmentKey(spec.tenant(), spec.name());
+        }
+    }
+
+    /** Where the home put one replica. */
+    public record ReplicaPlacement(InstanceId id, String site, long generation, long templateVersion) {}
+
+    /** A replica the home could not place, and why. */
+    public record Unplaceable(InstanceId id, String reason, Instant since) {}
+}

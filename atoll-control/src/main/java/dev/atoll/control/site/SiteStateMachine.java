@@ -1,0 +1,244 @@
+package dev.atoll.control.site;
+
+import dev.atoll.control.raft.ReplicatedStateMachine;
+import dev.atoll.control.site.Applied.EnvironmentChanged;
+import dev.atoll.control.site.Applied.EnvironmentChanged.Outcome;
+import dev.atoll.control.site.Applied.Reservation;
+import dev.atoll.control.site.SiteCommand.*;
+import dev.atoll.control.site.SiteState.HomedEnvironment;
+import dev.atoll.control.site.SiteState.PlacedInstance;
+import dev.atoll.control.site.SiteState.ReplicaPlacement;
+import dev.atoll.control.site.SiteState.Unplaceable;
+import dev.atoll.model.Resources;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.ServiceSpec;
+import dev.atoll.model.topology.NodeInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The deterministic heart of a site: applies {@link SiteCommand}s in log order to a {@link
+ * SiteState}. The same {@link #apply(SiteCommand)} runs on the leader, on followers and at restart.
+ * Reads take a lock-protected copy or a function over the state, since Raft applies on its own
+ * thread.
+ */
+public final class SiteStateMachine implements ReplicatedStateMachine {
+    private SiteState state = SiteState.empty();
+    private long lastApplied;
+
+    @Override
+    public synchronized Object apply(long commitIndex, byte[] command) {
+        lastApplied = commitIndex;
+        return apply(SiteCodec.readCommand(command));
+    }
+
+    @Override
+    public synchronized byte[] snapshot() {
+        return SiteCodec.writeState(state);
+    }
+
+    @Override
+    public synchronized void restore(byte[] snapshot) {
+        state = SiteCodec.readState(snapshot);
+    }
+
+    /** Runs {@code query} over the current state under the lock; it must not keep references. */
+    public synchronized <T> T read(Function<SiteState, T> query) {
+        return query.apply(state);
+    }
+
+    public synchronized long lastApplied() {
+        return lastApplied;
+    }
+
+    /** Applies one command. Package-visible for tests, which need no Raft. */
+    synchronized Applied apply(SiteCommand command) {
+        List<SiteEvent> events = new ArrayList<>();
+        Object response =
+                switch (command) {
+                    case RegisterNode c -> registerNode(c, events);
+                    case PutEnvironment c -> putEnvironment(c, events);
+                    case DeleteEnvironment c -> deleteEnvironment(c, events);
+                    case ForgetEnvironment c -> forgetEnvironment(c, events);
+                    case RecordPlacement c -> recordPlacement(c);
+                    case RecordUnplaceable c -> recordUnplaceable(c, events);
+                    case ForgetPlacement c -> {
+                        state.placements().remove(c.id().key());
+                        state.unplaceable().remove(c.id().key());
+                        yield null;
+                    }
+                    case ReserveInstance c -> reserve(c, events);
+                    case ReleaseInstance c -> release(c, events);
+                    case ReportInstance c -> report(c, events);
+                };
+        return new Applied(response, events);
+    }
+
+    private Object registerNode(RegisterNode c, List<SiteEvent> events) {
+        NodeInfo previous = state.nodes().put(c.node().name(), c.node());
+        if (!c.node().equals(previous)) {
+            events.add(new SiteEvent("node-registered", null, null, "node " + c.node().id() + " joined"));
+        }
+        return null;
+    }
+
+    private Object putEnvironment(PutEnvironment c, List<SiteEvent> events) {
+        EnvironmentSpec spec = c.spec();
+        String key = SiteState.environmentKey(spec.tenant(), spec.name());
+        HomedEnvironment existing = state.environments().get(key);
+        if (existing == null || existing.deleting()) {
+            long version = existing == null ? 1 : existing.version() + 1;
+            Map<String, Long> templates = new HashMap<>();
+            spec.services().keySet().forEach(s -> templates.put(s, version));
+            state.environments().put(key, new HomedEnvironment(spec, version, templates, c.at(), c.at(), false));
+            events.add(new SiteEvent("environment-created", spec.name(), null, describe(spec)));
+            return new EnvironmentChanged(Outcome.CREATED, List.copyOf(spec.services().keySet()), version);
+        }
+        if (existing.spec().equals(spec)) {
+            return new EnvironmentChanged(Outcome.UNCHANGED, List.of(), existing.version());
+        }
+        long version = existing.version() + 1;
+        Map<String, Long> templates = new HashMap<>();
+        List<String> changed = new ArrayList<>();
+        for (var entry : spec.services().entrySet()) {
+            ServiceSpec old = existing.spec().services().get(entry.getKey());
+            boolean sameTemplate = old != null && old.template().equals(entry.getValue().template());
+            templates.put(entry.getKey(), sameTemplate ? existing.templateVersions().get(entry.getKey()) : version);
+            if (old == null || !old.equals(entry.getValue())) changed.add(entry.getKey());
+        }
+        existing.spec().services().keySet().stream()
+                .filter(s -> !spec.services().containsKey(s))
+                .forEach(changed::add);
+        state.environments()
+                .put(key, new HomedEnvironment(spec, version, templates, existing.createdAt(), c.at(), false));
+        events.add(new SiteEvent(
+                "environment-updated", spec.name(), null, "version " + version + ", changed: " + String.join(", ", changed)));
+        return new EnvironmentChanged(Outcome.UPDATED, changed, version);
+    }
+
+    private static String describe(EnvironmentSpec spec) {
+        int replicas = spec.services().values().stream().mapToInt(ServiceSpec::replicas).sum();
+        return spec.services().size() + " service(s), " + replicas + " replica(s)";
+    }
+
+    private Object deleteEnvironment(DeleteEnvironment c, List<SiteEvent> events) {
+        String key = SiteState.environmentKey(c.tenant(), c.name());
+        HomedEnvironment existing = state.environments().get(key);
+        if (existing == null) return new Applied.NotFound("environment " + c.name());
+        if (!existing.deleting()) {
+            state.environments()
+                    .put(
+                            key,
+                            new HomedEnvironment(
+                                    existing.spec(),
+                                    existing.version(),
+                                    existing.templateVersions(),
+                                    existing.createdAt(),
+                                    c.at(),
+                                    true));
+            events.add(new SiteEvent("environment-deleting", c.name(), null, "stopping its instances"));
+        }
+        return null;
+    }
+
+    private Object forgetEnvironment(ForgetEnvironment c, List<SiteEvent> events) {
+        if (state.environments().remove(SiteState.environmentKey(c.tenant(), c.name())) != null) {
+            String prefix = c.tenant() + "/" + c.name() + ".";
+            state.placements().keySet().removeIf(k -> k.startsWith(prefix));
+            state.unplaceable().keySet().removeIf(k -> k.startsWith(prefix));
+            events.add(new SiteEvent("environment-deleted", c.name(), null, "all instances stopped"));
+        }
+        return null;
+    }
+
+    private Object recordPlacement(RecordPlacement c) {
+        state.placements()
+                .put(c.id().key(), new ReplicaPlacement(c.id(), c.site(), c.generation(), c.templateVersion()));
+        state.unplaceable().remove(c.id().key());
+        return null;
+    }
+
+    private Object recordUnplaceable(RecordUnplaceable c, List<SiteEvent> events) {
+        Unplaceable previous = state.unplaceable().get(c.id().key());
+        if (previous == null || !previous.reason().equals(c.reason())) {
+            state.unplaceable().put(c.id().key(), new Unplaceable(c.id(), c.reason(), c.at()));
+            events.add(new SiteEvent("instance-unplaceable", c.id().environment(), c.id().display(), c.reason()));
+        }
+        return null;
+    }
+
+    private Object reserve(ReserveInstance c, List<SiteEvent> events) {
+        NodeInfo node = state.nodes().get(c.node());
+        if (node == null) return new Reservation.Refused("node " + c.node() + " is not part of this site");
+        PlacedInstance current = state.instances().get(c.id().key());
+        if (current != null && current.generation() >= c.generation()) {
+            // A replayed or stale offer: the newer copy stays.
+            return current.generation() == c.generation()
+                    ? new Reservation.Reserved(current.node())
+                    : new Reservation.Refused("a newer generation " + current.generation() + " is already placed");
+        }
+        Resources allocated = state.allocatedOn(c.node());
+        int count = state.instancesOn(c.node());
+        if (current != null && current.node().equals(c.node())) {
+            allocated = allocated.minusClamped(current.service().resources());
+            count--;
+        }
+        if (!allocated.plus(c.service().resources()).fitsIn(node.capacity()) || count + 1 > node.instanceSlots()) {
+            return new Reservation.Refused("node " + c.node() + " no longer has room for " + c.service().resources());
+        }
+        state.instances()
+                .put(
+                        c.id().key(),
+                        new PlacedInstance(
+                                c.id(),
+                                c.generation(),
+                                c.service(),
+                                c.node(),
+                                c.homeSite(),
+                                c.at(),
+                                InstanceState.PENDING,
+                                Map.of(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                0,
+                                "waiting for node " + c.node()));
+        events.add(new SiteEvent(
+                "instance-placed",
+                c.id().environment(),
+                c.id().display(),
+                "generation " + c.generation() + " on node " + c.node()));
+        return new Reservation.Reserved(c.node());
+    }
+
+    private Object release(ReleaseInstance c, List<SiteEvent> events) {
+        PlacedInstance current = state.instances().get(c.id().key());
+        if (current != null && current.generation() <= c.generation()) {
+            state.instances().remove(c.id().key());
+            events.add(new SiteEvent("instance-released", c.id().environment(), c.id().display(), "stopping on node " + current.node()));
+        }
+        return null;
+    }
+
+    private Object report(ReportInstance c, List<SiteEvent> events) {
+        var r = c.report();
+        PlacedInstance current = state.instances().get(r.id().key());
+        if (current == null || current.generation() != r.generation()) return null;
+        PlacedInstance updated =
+                current.observed(r.state(), r.ports(), r.pid(), r.startedAt(), r.restarts(), r.message());
+        if (updated.equals(current)) return null;
+        state.instances().put(r.id().key(), updated);
+        if (current.state() != r.state()) {
+            events.add(new SiteEvent(
+                    "instance-" + r.state().wireName(),
+                    r.id().environment(),
+                    r.id().display(),
+                    r.message() == null || r.message().isEmpty() ? "on node " + current.node() : r.message()));
+        }
+        return null;
+    }
+}

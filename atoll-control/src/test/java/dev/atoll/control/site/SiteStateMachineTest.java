@@ -1,0 +1,124 @@
+package dev.atoll.control.site;
+
+import static dev.atoll.control.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.atoll.control.site.Applied.EnvironmentChanged;
+import dev.atoll.control.site.Applied.EnvironmentChanged.Outcome;
+import dev.atoll.control.site.Applied.Reservation;
+import dev.atoll.model.agent.InstanceReport;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.instance.InstanceState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SiteStateMachineTest {
+    private final SiteStateMachine machine = new SiteStateMachine();
+    private final InstanceId web0 = new InstanceId("default", "hello", "web", 0);
+
+    @Test
+    void creatingAnEnvironmentGivesVersionOneAndAnEvent() {
+        Applied applied = machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 3)), T0));
+
+        assertThat(applied.response()).isEqualTo(new EnvironmentChanged(Outcome.CREATED, List.of("web"), 1));
+        assertThat(applied.events()).extracting(SiteEvent::type).containsExactly("environment-created");
+    }
+
+    @Test
+    void deployingAnIdenticalSpecChangesNothing() {
+        var spec = anEnvironment("hello", aService("web", 3));
+        machine.apply(new SiteCommand.PutEnvironment(spec, T0));
+
+        Applied again = machine.apply(new SiteCommand.PutEnvironment(spec, T0.plusSeconds(5)));
+
+        assertThat(again.response()).isEqualTo(new EnvironmentChanged(Outcome.UNCHANGED, List.of(), 1));
+        assertThat(again.events()).isEmpty();
+        assertThat(machine.<java.time.Instant>read(s -> s.environments().get("default/hello").updatedAt())).isEqualTo(T0);
+    }
+
+    @Test
+    void scalingKeepsTheTemplateVersionSoNoReplicaIsReplaced() {
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 3)), T0));
+
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 5)), T0));
+
+        var env = machine.read(s -> s.environments().get("default/hello"));
+        assertThat(env.version()).isEqualTo(2);
+        assertThat(env.templateVersions()).containsEntry("web", 1L);
+    }
+
+    @Test
+    void changingTheCommandBumpsTheTemplateVersion() {
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 3)), T0));
+        var changed = aService("web", 3);
+        changed = new dev.atoll.model.spec.ServiceSpec(
+                "web", changed.driver(), List.of("sleep", "700"), changed.env(), changed.resources(), changed.ports(),
+                changed.health(), 3, changed.restart(), changed.placement());
+
+        Applied applied = machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", changed), T0));
+
+        assertThat(applied.response()).isEqualTo(new EnvironmentChanged(Outcome.UPDATED, List.of("web"), 2));
+        assertThat(machine.<Map<String, Long>>read(s -> s.environments().get("default/hello").templateVersions())).containsEntry("web", 2L);
+    }
+
+    @Test
+    void aReservationIsRefusedWhenTheNodeHasNoRoomLeft() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 1000, 1L << 30)));
+        var service = aService("web", 2); // 500m each
+        var web1 = new InstanceId("default", "hello", "web", 1);
+        var web2 = new InstanceId("default", "hello", "web", 2);
+
+        var first = machine.apply(new SiteCommand.ReserveInstance(web0, 1, service, "london", "n1", T0)).response();
+        var second = machine.apply(new SiteCommand.ReserveInstance(web1, 1, service, "london", "n1", T0)).response();
+        var third = machine.apply(new SiteCommand.ReserveInstance(web2, 1, service, "london", "n1", T0)).response();
+
+        assertThat(first).isEqualTo(new Reservation.Reserved("n1"));
+        assertThat(second).isEqualTo(new Reservation.Reserved("n1"));
+        assertThat(third).isInstanceOf(Reservation.Refused.class);
+        assertThat(machine.<Long>read(s -> s.allocatedOn("n1").cpuMillis())).isEqualTo(1000);
+    }
+
+    @Test
+    void aNewerGenerationReplacesTheOldCopyInPlace() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 600, 1L << 30)));
+        machine.apply(new SiteCommand.ReserveInstance(web0, 1, aService("web", 1), "london", "n1", T0));
+
+        var replaced = machine.apply(new SiteCommand.ReserveInstance(web0, 2, aService("web", 1), "london", "n1", T0));
+
+        assertThat(replaced.response()).isEqualTo(new Reservation.Reserved("n1"));
+        assertThat(machine.<Long>read(s -> s.instances().get(web0.key()).generation())).isEqualTo(2);
+    }
+
+    @Test
+    void reportsOfASupersededGenerationAreIgnored() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 1L << 30)));
+        machine.apply(new SiteCommand.ReserveInstance(web0, 2, aService("web", 1), "london", "n1", T0));
+
+        machine.apply(new SiteCommand.ReportInstance(new InstanceReport(
+                web0, 1, InstanceState.RUNNING, Map.of(), Optional.of(42L), Optional.of(T0), 0, "")));
+
+        assertThat(machine.<InstanceState>read(s -> s.instances().get(web0.key()).state())).isEqualTo(InstanceState.PENDING);
+    }
+
+    @Test
+    void snapshotAndRestoreGiveTheSameState() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 1L << 30)));
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 2)), T0));
+        machine.apply(new SiteCommand.ReserveInstance(web0, 1, aService("web", 2), "london", "n1", T0));
+        machine.apply(new SiteCommand.RecordPlacement(web0, "london", 1, 1));
+
+        var restored = new SiteStateMachine();
+        restored.restore(machine.snapshot());
+
+        assertThat(restored.<SiteState>read(s -> s)).isEqualTo(machine.<SiteState>read(s -> s));
+    }
+
+    @Test
+    void commandsSurviveTheirEncodingForTheLog() {
+        var command = new SiteCommand.ReserveInstance(web0, 3, aService("web", 2), "london", "n1", T0);
+
+        assertThat(SiteCodec.readCommand(SiteCodec.writeCommand(command))).isEqualTo(command);
+    }
+}
