@@ -259,6 +259,13 @@ public final class MvStoreRaftStore implements RaftStore, RaftNodeLifecycleAware
         }
     }
 
+    /** For tests: drops the file handle without committing, as a killed process would. */
+    synchronized void simulateCrash() {
+        if (!store.isClosed()) {
+            store.closeImmediately();
+        }
+    }
+
     private void writable() throws IOException {
         if (store.isClosed()) {
             throw new IOException("Raft store " + file + " is closed");
