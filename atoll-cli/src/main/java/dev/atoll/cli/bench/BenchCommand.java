@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         description = "Measures Atoll on this machine and prints the figures beside their anchors.",
-        subcommands = {BenchCommand.Deploy.class},
+        subcommands = {BenchCommand.Deploy.class, BenchCommand.Restart.class},
         footerHeading = "%nExamples:%n",
         footer = {"  atoll bench deploy --runs 5", "  atoll bench restart --count 20"})
 public final class BenchCommand implements Callable<Integer> {
@@ -28,7 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Command(
             name = "deploy",
-                description = "Deploys 9 HTTP-server replicas over 3 sites on a fresh embedded cloud until all are healthy.",
+            description =
+                    "Deploys 9 HTTP-server replicas over 3 sites on a fresh embedded cloud until all are healthy.",
             footerHeading = "%nExample:%n",
             footer = "  atoll bench deploy --runs 5")
     static final class Deploy implements Callable<Integer> {
@@ -40,7 +41,8 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (runs < 1 || runs > 100) throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 100");
+            if (runs < 1 || runs > 100)
+                throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 100");
             PrintWriter out = spec.commandLine().getOut();
             List<Duration> times = DeployBenchmark.run(runs, out);
             Duration median = Stats.median(times);
@@ -53,6 +55,30 @@ public final class BenchCommand implements Callable<Integer> {
                     times.stream().mapToLong(Duration::toMillis).max().orElse(0),
                     DeployBenchmark.ANCHOR.toSeconds(),
                     (double) DeployBenchmark.ANCHOR.toMillis() / Math.max(1, median.toMillis()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "restart",
+            description = "Kills instances on a node agent from outside (SIGKILL) and times until each runs again.",
+            footerHeading = "%nExample:%n",
+            footer = "  atoll bench restart --count 20")
+    static final class Restart implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--count", description = "How many kills (default: ${DEFAULT-VALUE})", defaultValue = "20")
+        int count;
+
+        @Override
+        public Integer call() throws Exception {
+            if (count < 1 || count > 500)
+                throw new ParameterException(spec.commandLine(), "--count: must be between 1 and 500");
+            PrintWriter out = spec.commandLine().getOut();
+            var dir = java.nio.file.Files.createTempDirectory("atoll-bench-restart");
+            var figures = dev.atoll.agent.RestartLatency.measure(count, dir);
+            out.println(figures.describe() + "; goal < 2000 ms");
             return 0;
         }
     }

@@ -39,10 +39,12 @@ final class DeployBenchmark {
     private DeployBenchmark() {}
 
     static List<Duration> run(int runs, PrintWriter out) throws Exception {
-        EnvironmentSpec spec = switch (SpecParser.parse(SPEC)) {
-            case SpecResult.Valid v -> v.spec();
-            case SpecResult.Invalid i -> throw new IllegalStateException("benchmark spec is invalid: " + i.errors());
-        };
+        EnvironmentSpec spec =
+                switch (SpecParser.parse(SPEC)) {
+                    case SpecResult.Valid v -> v.spec();
+                    case SpecResult.Invalid i ->
+                        throw new IllegalStateException("benchmark spec is invalid: " + i.errors());
+                };
         Path dir = Files.createTempDirectory("atoll-bench-deploy");
         List<Duration> times = new ArrayList<>();
         try (DevCloud cloud = DevCloud.start(Topologies.defaultDev(), dir, 1, "127.0.0.1", 0)) {

@@ -51,7 +51,8 @@ public final class DevCloud implements AutoCloseable {
             groups.add(raft);
             Map<String, NodeAgentPort> siteAgents = new LinkedHashMap<>();
             for (NodeInfo node : siteTopology.nodes()) {
-                NodeAgent agent = NodeAgent.withProcessDriver(node, siteDir.resolve("nodes").resolve(node.name()));
+                NodeAgent agent = NodeAgent.withProcessDriver(
+                        node, siteDir.resolve("nodes").resolve(node.name()));
                 agents.add(agent);
                 siteAgents.put(node.name(), agent);
             }

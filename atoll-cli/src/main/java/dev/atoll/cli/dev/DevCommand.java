@@ -33,31 +33,43 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--port", description = "API port (default: ${DEFAULT-VALUE})", defaultValue = "7070")
     int port;
 
-    @Option(names = "--host", description = "API address to listen on (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
+    @Option(
+            names = "--host",
+            description = "API address to listen on (default: ${DEFAULT-VALUE})",
+            defaultValue = "127.0.0.1")
     String host;
 
     @Option(names = "--sites", description = "Number of generated sites (real cities), instead of the default three")
     Integer sites;
 
-    @Option(names = "--nodes-per-site", description = "Nodes per generated site (default: ${DEFAULT-VALUE})", defaultValue = "3")
+    @Option(
+            names = "--nodes-per-site",
+            description = "Nodes per generated site (default: ${DEFAULT-VALUE})",
+            defaultValue = "3")
     int nodesPerSite;
 
     @Option(names = "--topology", description = "YAML file of sites and nodes (see examples/topologies)")
     Path topologyFile;
 
-    @Option(names = "--controllers", description = "Controllers per site: 1 or 3 (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    @Option(
+            names = "--controllers",
+            description = "Controllers per site: 1 or 3 (default: ${DEFAULT-VALUE})",
+            defaultValue = "1")
     int controllers;
 
     @Option(names = "--data-dir", description = "Where all state lives (default: ~/.atoll/dev)")
     Path dataDir;
 
-    @Option(names = "--keep-instances", description = "Leave instances running when atoll dev exits (they are re-adopted on the next start)")
+    @Option(
+            names = "--keep-instances",
+            description = "Leave instances running when atoll dev exits (they are re-adopted on the next start)")
     boolean keepInstances;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port: must be between 0 and 65535, got " + port);
+        if (port < 0 || port > 65535)
+            throw new ParameterException(spec.commandLine(), "--port: must be between 0 and 65535, got " + port);
         if (controllers != 1 && controllers != 3) {
             throw new ParameterException(spec.commandLine(), "--controllers: must be 1 or 3, got " + controllers);
         }
@@ -68,7 +80,8 @@ public final class DevCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--sites: must be between 1 and 200, got " + sites);
         }
         if (nodesPerSite < 1 || nodesPerSite > 100) {
-            throw new ParameterException(spec.commandLine(), "--nodes-per-site: must be between 1 and 100, got " + nodesPerSite);
+            throw new ParameterException(
+                    spec.commandLine(), "--nodes-per-site: must be between 1 and 100, got " + nodesPerSite);
         }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".atoll", "dev");
         Topology topology = chooseTopology(dir);
@@ -86,12 +99,16 @@ public final class DevCommand implements Callable<Integer> {
         out.printf(
                 "atoll dev: %d sites (%s), %d nodes, %d controller(s) per site, state in %s%n",
                 topology.sites().size(),
-                String.join(", ", topology.sites().stream().map(s -> s.site().name()).toList()),
+                String.join(
+                        ", ",
+                        topology.sites().stream().map(s -> s.site().name()).toList()),
                 nodes,
                 controllers,
                 dir);
         out.printf("API listening on %s%n", cloud.api().uri());
-        String server = cloud.api().port() == 7070 && host.equals("127.0.0.1") ? "" : " --server " + cloud.api().uri();
+        String server = cloud.api().port() == 7070 && host.equals("127.0.0.1")
+                ? ""
+                : " --server " + cloud.api().uri();
         out.printf("next: ./atoll%s deploy -f examples/hello.yaml   (Ctrl-C stops)%n", server);
         out.flush();
         stopped.await();

@@ -83,7 +83,11 @@ class DevCloudEndToEndTest {
     private static void awaitReady() {
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> api.get("/v1/environments/hello").json().path("status").asText().equals("ready"));
+                .until(() -> api.get("/v1/environments/hello")
+                        .json()
+                        .path("status")
+                        .asText()
+                        .equals("ready"));
     }
 
     @Test
@@ -127,14 +131,17 @@ class DevCloudEndToEndTest {
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (JsonNode i : instances()) {
-                if (i.path("id").asText().equals(id)) {
-                    return i.path("state").asText().equals("running") && i.path("pid").asLong() != pid;
-                }
-            }
-            return false;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    for (JsonNode i : instances()) {
+                        if (i.path("id").asText().equals(id)) {
+                            return i.path("state").asText().equals("running")
+                                    && i.path("pid").asLong() != pid;
+                        }
+                    }
+                    return false;
+                });
         JsonNode restarted = find(id);
         assertThat(restarted.path("restarts").asInt()).isGreaterThanOrEqualTo(1);
     }
@@ -185,14 +192,15 @@ class DevCloudEndToEndTest {
         assertThat(deleted.status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> api.get("/v1/environments/hello").status() == 404);
-        await().atMost(Duration.ofSeconds(15))
-                .until(() -> pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+        await().atMost(Duration.ofSeconds(15)).until(() -> pids.stream()
+                .noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
         assertThat(instances()).isEmpty();
     }
 
     private static Map<String, Long> pids() {
         Map<String, Long> result = new HashMap<>();
-        for (JsonNode i : instances()) result.put(i.path("id").asText(), i.path("pid").asLong());
+        for (JsonNode i : instances())
+            result.put(i.path("id").asText(), i.path("pid").asLong());
         return result;
     }
 

@@ -36,7 +36,8 @@ class DevRestartAfterKillTest {
         if (api != null) {
             try {
                 api.delete("/v1/environments/hello");
-                await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/environments/hello").status() == 404);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> api.get("/v1/environments/hello").status() == 404);
             } catch (Throwable e) {
                 // the process may be gone already; the shutdown hook below stops the instances
             }
@@ -61,11 +62,14 @@ class DevRestartAfterKillTest {
                         "--data-dir",
                         dataDir.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-dev.log").toFile())
+                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-dev.log")
+                        .toFile())
                 .start();
         started.add(p);
         api = HttpApi.at(URI.create("http://127.0.0.1:" + port));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .until(() -> api.get("/healthz").status() == 200);
         return p;
     }
@@ -81,14 +85,24 @@ class DevRestartAfterKillTest {
     private Map<String, Where> placement() {
         Map<String, Where> result = new HashMap<>();
         for (JsonNode i : api.get("/v1/instances?environment=hello").json()) {
-            result.put(i.path("id").asText(), new Where(i.path("site").asText(), i.path("node").asText(), i.path("pid").asLong()));
+            result.put(
+                    i.path("id").asText(),
+                    new Where(
+                            i.path("site").asText(),
+                            i.path("node").asText(),
+                            i.path("pid").asLong()));
         }
         return result;
     }
 
     private void awaitReady() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> api.get("/v1/environments/hello").json().path("status").asText().equals("ready"));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> api.get("/v1/environments/hello")
+                        .json()
+                        .path("status")
+                        .asText()
+                        .equals("ready"));
     }
 
     @Test
@@ -113,9 +127,13 @@ class DevRestartAfterKillTest {
             assertThat(after.get(id).site()).as(id).isEqualTo(where.site());
             assertThat(after.get(id).node()).as(id).isEqualTo(where.node());
             if (id.equals(deadWhileDown)) {
-                assertThat(after.get(id).pid()).as("%s was killed while atoll dev was down", id).isNotEqualTo(where.pid());
+                assertThat(after.get(id).pid())
+                        .as("%s was killed while atoll dev was down", id)
+                        .isNotEqualTo(where.pid());
             } else {
-                assertThat(after.get(id).pid()).as("%s kept running and was re-adopted", id).isEqualTo(where.pid());
+                assertThat(after.get(id).pid())
+                        .as("%s kept running and was re-adopted", id)
+                        .isEqualTo(where.pid());
             }
         });
     }

@@ -22,7 +22,9 @@ record HttpApi(URI base, HttpClient http) {
     }
 
     static HttpApi at(URI base) {
-        return new HttpApi(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        return new HttpApi(
+                base,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
     Answer get(String path) {
@@ -47,7 +49,8 @@ record HttpApi(URI base, HttpClient http) {
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            var response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            var response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(
                     response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""),

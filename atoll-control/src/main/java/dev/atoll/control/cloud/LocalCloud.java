@@ -128,7 +128,8 @@ public final class LocalCloud implements CloudApi {
     @Override
     public DeployOutcome create(EnvironmentSpec spec) {
         if (findHome(spec.tenant(), spec.name()).isPresent()) {
-            return new DeployOutcome.Conflict("environment " + spec.name() + " already exists; use PUT (or atoll deploy) to update it");
+            return new DeployOutcome.Conflict(
+                    "environment " + spec.name() + " already exists; use PUT (or atoll deploy) to update it");
         }
         return put(sites.get(entrySite), spec);
     }
@@ -138,7 +139,8 @@ public final class LocalCloud implements CloudApi {
         var home = findHome(spec.tenant(), spec.name());
         if (home.isEmpty()) return new DeployOutcome.NotFound("environment " + spec.name() + " does not exist");
         if (home.get().environment().deleting()) {
-            return new DeployOutcome.Conflict("environment " + spec.name() + " is being deleted; try again when it is gone");
+            return new DeployOutcome.Conflict(
+                    "environment " + spec.name() + " is being deleted; try again when it is gone");
         }
         return put(home.get().site(), spec);
     }
@@ -195,7 +197,9 @@ public final class LocalCloud implements CloudApi {
             for (HomeRecord home : homedAt(s)) {
                 var spec = home.environment().spec();
                 if (!spec.tenant().equals(tenant)) continue;
-                if (environment != null && !environment.isEmpty() && !spec.name().equals(environment)) continue;
+                if (environment != null
+                        && !environment.isEmpty()
+                        && !spec.name().equals(environment)) continue;
                 for (InstanceView v : instancesOf(home, placed, placedSite)) {
                     if (site == null || site.isEmpty() || site.equals(v.site())) views.add(v);
                 }
@@ -215,10 +219,12 @@ public final class LocalCloud implements CloudApi {
     public Optional<InputStream> openLog(String tenant, String instanceId, long fromOffset) throws IOException {
         for (SiteController s : sites.values()) {
             Optional<PlacedInstance> found = s.read(state -> state.instances().values().stream()
-                    .filter(i -> i.id().tenant().equals(tenant) && i.id().display().equals(instanceId))
+                    .filter(i ->
+                            i.id().tenant().equals(tenant) && i.id().display().equals(instanceId))
                     .findFirst());
             if (found.isPresent() && s.agent(found.get().node()) != null) {
-                return Optional.of(s.agent(found.get().node()).openLog(found.get().id(), fromOffset));
+                return Optional.of(
+                        s.agent(found.get().node()).openLog(found.get().id(), fromOffset));
             }
         }
         return Optional.empty();
@@ -267,7 +273,8 @@ public final class LocalCloud implements CloudApi {
 
     private List<PlacedInstance> allPlacedInstances() {
         List<PlacedInstance> all = new ArrayList<>();
-        for (SiteController s : sites.values()) all.addAll(s.read(state -> List.copyOf(state.instances().values())));
+        for (SiteController s : sites.values())
+            all.addAll(s.read(state -> List.copyOf(state.instances().values())));
         return all;
     }
 
@@ -293,21 +300,37 @@ public final class LocalCloud implements CloudApi {
                         i.restarts(),
                         i.message() == null ? "" : i.message()));
             } else {
-                views.add(pendingView(placement.id(), placement.site(), placement.generation(), "offered to site " + placement.site()));
+                views.add(pendingView(
+                        placement.id(),
+                        placement.site(),
+                        placement.generation(),
+                        "offered to site " + placement.site()));
             }
         }
         for (var u : home.unplaceable().values()) {
             if (!home.placements().containsKey(u.id().key())) {
                 views.add(new InstanceView(
-                        u.id().display(), u.id().tenant(), u.id().environment(), u.id().service(), "", "",
-                        InstanceState.UNPLACEABLE, 0, Map.of(), Optional.empty(), Optional.empty(), 0, u.reason()));
+                        u.id().display(),
+                        u.id().tenant(),
+                        u.id().environment(),
+                        u.id().service(),
+                        "",
+                        "",
+                        InstanceState.UNPLACEABLE,
+                        0,
+                        Map.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        0,
+                        u.reason()));
             }
         }
         if (!home.environment().deleting()) {
             for (ServiceSpec service : spec.services().values()) {
                 for (int index = 0; index < service.replicas(); index++) {
                     var id = new InstanceId(spec.tenant(), spec.name(), service.name(), index);
-                    if (!home.placements().containsKey(id.key()) && !home.unplaceable().containsKey(id.key())) {
+                    if (!home.placements().containsKey(id.key())
+                            && !home.unplaceable().containsKey(id.key())) {
                         views.add(pendingView(id, "", 0, "looking for a site"));
                     }
                 }
@@ -318,8 +341,19 @@ public final class LocalCloud implements CloudApi {
 
     private static InstanceView pendingView(InstanceId id, String site, long generation, String message) {
         return new InstanceView(
-                id.display(), id.tenant(), id.environment(), id.service(), site, "", InstanceState.PENDING,
-                generation, Map.of(), Optional.empty(), Optional.empty(), 0, message);
+                id.display(),
+                id.tenant(),
+                id.environment(),
+                id.service(),
+                site,
+                "",
+                InstanceState.PENDING,
+                generation,
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                message);
     }
 
     private EnvironmentView view(HomeRecord home, List<PlacedInstance> placed) {
@@ -345,23 +379,35 @@ public final class LocalCloud implements CloudApi {
                 PlacedInstance i = byKey.get(p.id().key());
                 boolean current = p.templateVersion() == template;
                 if (current) updated++;
-                if (i != null && i.generation() == p.generation() && i.state() == InstanceState.RUNNING && current) running++;
+                if (i != null && i.generation() == p.generation() && i.state() == InstanceState.RUNNING && current)
+                    running++;
                 if (i != null && (i.state() == InstanceState.CRASH_LOOPING || i.state() == InstanceState.FAILED)) {
                     degraded = true;
                     problems.add(i.id().display() + " " + i.state().wireName() + ": " + i.message());
                 }
             }
             for (var u : home.unplaceable().values()) {
-                if (u.id().service().equals(service.name()) && !home.placements().containsKey(u.id().key())) {
+                if (u.id().service().equals(service.name())
+                        && !home.placements().containsKey(u.id().key())) {
                     unplaceable = true;
                     problems.add(u.id().display() + " unplaceable: " + u.reason());
                 }
             }
             if (running != service.replicas() || updated != service.replicas() || extra > 0) ready = false;
             services.add(new EnvironmentView.ServiceStatus(
-                    service.name(), service.replicas(), running, updated, problems.stream().distinct().limit(3).reduce((a, b) -> a + "; " + b).orElse("")));
+                    service.name(),
+                    service.replicas(),
+                    running,
+                    updated,
+                    problems.stream()
+                            .distinct()
+                            .limit(3)
+                            .reduce((a, b) -> a + "; " + b)
+                            .orElse("")));
         }
-        String status = env.deleting() ? "deleting" : ready ? "ready" : unplaceable ? "unplaceable" : degraded ? "degraded" : "deploying";
+        String status = env.deleting()
+                ? "deleting"
+                : ready ? "ready" : unplaceable ? "unplaceable" : degraded ? "degraded" : "deploying";
         return new EnvironmentView(
                 env.spec().name(),
                 env.spec().tenant(),

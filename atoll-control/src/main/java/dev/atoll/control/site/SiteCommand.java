@@ -30,8 +30,7 @@ public sealed interface SiteCommand {
     record ForgetEnvironment(String tenant, String name) implements SiteCommand {}
 
     /** A target site accepted replica {@code id} at {@code generation}, for the given template. */
-    record RecordPlacement(InstanceId id, String site, long generation, long templateVersion)
-            implements SiteCommand {}
+    record RecordPlacement(InstanceId id, String site, long generation, long templateVersion) implements SiteCommand {}
 
     /** No site could take the replica; the reason is what users see. */
     record RecordUnplaceable(InstanceId id, String reason, Instant at) implements SiteCommand {}
@@ -45,7 +44,8 @@ public sealed interface SiteCommand {
      * already here replaces it. Refused when the node cannot hold it any more (a race between
      * offers the leader's choice did not see).
      */
-    record ReserveInstance(InstanceId id, long generation, ServiceSpec service, String homeSite, String node, Instant at)
+    record ReserveInstance(
+            InstanceId id, long generation, ServiceSpec service, String homeSite, String node, Instant at)
             implements SiteCommand {}
 
     /** Stop and forget replica {@code id} unless a newer generation replaced it meanwhile. */

@@ -97,10 +97,11 @@ public final class SiteController implements AutoCloseable {
         agents.forEach((name, agent) -> agent.onReport(report -> loop.execute(() -> onReport(report))));
         List<CompletableFuture<Applied>> registrations = new ArrayList<>();
         for (NodeInfo node : nodes) registrations.add(submit(new SiteCommand.RegisterNode(node)));
-        return CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            loop.execute(this::pushAssignments);
-            loop.scheduleWithFixedDelay(this::tick, 0, RECONCILE_PERIOD_MS, TimeUnit.MILLISECONDS);
-        });
+        return CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new))
+                .thenRun(() -> {
+                    loop.execute(this::pushAssignments);
+                    loop.scheduleWithFixedDelay(this::tick, 0, RECONCILE_PERIOD_MS, TimeUnit.MILLISECONDS);
+                });
     }
 
     /** Reads the leader's current state. */
@@ -138,9 +139,13 @@ public final class SiteController implements AutoCloseable {
                     .handleAsync(
                             (applied, error) -> {
                                 pending.remove(reservation);
-                                if (error != null) return new OfferReply.Rejected(site.name(), "site " + site.name() + " could not commit: " + error.getMessage());
+                                if (error != null)
+                                    return new OfferReply.Rejected(
+                                            site.name(),
+                                            "site " + site.name() + " could not commit: " + error.getMessage());
                                 return switch ((Reservation) applied.response()) {
-                                    case Reservation.Reserved r -> (OfferReply) new OfferReply.Accepted(site.name(), r.node());
+                                    case Reservation.Reserved r ->
+                                        (OfferReply) new OfferReply.Accepted(site.name(), r.node());
                                     case Reservation.Refused r -> new OfferReply.Rejected(site.name(), r.reason());
                                 };
                             },
@@ -179,7 +184,9 @@ public final class SiteController implements AutoCloseable {
     }
 
     private static boolean sameService(InstanceId a, InstanceId b) {
-        return a.tenant().equals(b.tenant()) && a.environment().equals(b.environment()) && a.service().equals(b.service());
+        return a.tenant().equals(b.tenant())
+                && a.environment().equals(b.environment())
+                && a.service().equals(b.service());
     }
 
     public CompletableFuture<Void> handleRelease(InstanceId id, long generation) {
@@ -280,7 +287,8 @@ public final class SiteController implements AutoCloseable {
                     busy.add(p.id().key());
                     String service = p.id().tenant() + "/" + p.id().environment() + "." + p.id().service();
                     var previous = chains.getOrDefault(service, CompletableFuture.completedFuture(null));
-                    chains.put(service, previous.handleAsync((v, e) -> null, loop).thenCompose(v -> placeTracked(p)));
+                    chains.put(
+                            service, previous.handleAsync((v, e) -> null, loop).thenCompose(v -> placeTracked(p)));
                 } else {
                     carryOut(action);
                 }
@@ -325,11 +333,11 @@ public final class SiteController implements AutoCloseable {
         return CompletableFuture.<Void>completedFuture(null)
                 .thenCompose(v -> place(p, new HashSet<>()))
                 .whenCompleteAsync(
-                (v, e) -> {
-                    if (e != null) log.warn("site {}: placing {} failed", site.name(), p.id(), e);
-                    busy.remove(p.id().key());
-                },
-                loop);
+                        (v, e) -> {
+                            if (e != null) log.warn("site {}: placing {} failed", site.name(), p.id(), e);
+                            busy.remove(p.id().key());
+                        },
+                        loop);
     }
 
     /** Offers the replica to the best site, then the next, until one accepts or none is left. */
@@ -356,9 +364,10 @@ public final class SiteController implements AutoCloseable {
                 .offer(target, new Offer(p.id(), p.generation(), p.service(), site.name()))
                 .thenComposeAsync(
                         reply -> switch (reply) {
-                            case OfferReply.Accepted a -> submit(new SiteCommand.RecordPlacement(
-                                            p.id(), a.site(), p.generation(), p.templateVersion()))
-                                    .thenCompose(applied -> releaseReplaced(p, a.site()));
+                            case OfferReply.Accepted a ->
+                                submit(new SiteCommand.RecordPlacement(
+                                                p.id(), a.site(), p.generation(), p.templateVersion()))
+                                        .thenCompose(applied -> releaseReplaced(p, a.site()));
                             case OfferReply.Rejected r -> {
                                 excluded.add(r.site());
                                 log.debug("site {}: {} rejected {}: {}", site.name(), r.site(), p.id(), r.reason());

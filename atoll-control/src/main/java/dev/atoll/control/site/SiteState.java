@@ -44,7 +44,8 @@ public record SiteState(
     /** Resources and slots taken on a node by the replicas placed on it. */
     public Resources allocatedOn(String node) {
         Resources sum = Resources.ZERO;
-        for (PlacedInstance i : instances.values()) if (i.node().equals(node)) sum = sum.plus(i.service().resources());
+        for (PlacedInstance i : instances.values())
+            if (i.node().equals(node)) sum = sum.plus(i.service().resources());
         return sum;
     }
 

@@ -82,7 +82,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     private Object registerNode(RegisterNode c, List<SiteEvent> events) {
         NodeInfo previous = state.nodes().put(c.node().name(), c.node());
         if (!c.node().equals(previous)) {
-            events.add(new SiteEvent("node-registered", null, null, "node " + c.node().id() + " joined"));
+            events.add(new SiteEvent(
+                    "node-registered", null, null, "node " + c.node().id() + " joined"));
         }
         return null;
     }
@@ -97,7 +98,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             spec.services().keySet().forEach(s -> templates.put(s, version));
             state.environments().put(key, new HomedEnvironment(spec, version, templates, c.at(), c.at(), false));
             events.add(new SiteEvent("environment-created", spec.name(), null, describe(spec)));
-            return new EnvironmentChanged(Outcome.CREATED, List.copyOf(spec.services().keySet()), version);
+            return new EnvironmentChanged(
+                    Outcome.CREATED, List.copyOf(spec.services().keySet()), version);
         }
         if (existing.spec().equals(spec)) {
             return new EnvironmentChanged(Outcome.UNCHANGED, List.of(), existing.version());
@@ -107,8 +109,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         List<String> changed = new ArrayList<>();
         for (var entry : spec.services().entrySet()) {
             ServiceSpec old = existing.spec().services().get(entry.getKey());
-            boolean sameTemplate = old != null && old.template().equals(entry.getValue().template());
-            templates.put(entry.getKey(), sameTemplate ? existing.templateVersions().get(entry.getKey()) : version);
+            boolean sameTemplate =
+                    old != null && old.template().equals(entry.getValue().template());
+            templates.put(
+                    entry.getKey(), sameTemplate ? existing.templateVersions().get(entry.getKey()) : version);
             if (old == null || !old.equals(entry.getValue())) changed.add(entry.getKey());
         }
         existing.spec().services().keySet().stream()
@@ -117,12 +121,17 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         state.environments()
                 .put(key, new HomedEnvironment(spec, version, templates, existing.createdAt(), c.at(), false));
         events.add(new SiteEvent(
-                "environment-updated", spec.name(), null, "version " + version + ", changed: " + String.join(", ", changed)));
+                "environment-updated",
+                spec.name(),
+                null,
+                "version " + version + ", changed: " + String.join(", ", changed)));
         return new EnvironmentChanged(Outcome.UPDATED, changed, version);
     }
 
     private static String describe(EnvironmentSpec spec) {
-        int replicas = spec.services().values().stream().mapToInt(ServiceSpec::replicas).sum();
+        int replicas = spec.services().values().stream()
+                .mapToInt(ServiceSpec::replicas)
+                .sum();
         return spec.services().size() + " service(s), " + replicas + " replica(s)";
     }
 
@@ -189,7 +198,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             count--;
         }
         if (!allocated.plus(c.service().resources()).fitsIn(node.capacity()) || count + 1 > node.instanceSlots()) {
-            return new Reservation.Refused("node " + c.node() + " no longer has room for " + c.service().resources());
+            return new Reservation.Refused("node " + c.node() + " no longer has room for "
+                    + c.service().resources());
         }
         state.instances()
                 .put(
@@ -219,7 +229,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         PlacedInstance current = state.instances().get(c.id().key());
         if (current != null && current.generation() <= c.generation()) {
             state.instances().remove(c.id().key());
-            events.add(new SiteEvent("instance-released", c.id().environment(), c.id().display(), "stopping on node " + current.node()));
+            events.add(new SiteEvent(
+                    "instance-released", c.id().environment(), c.id().display(), "stopping on node " + current.node()));
         }
         return null;
     }

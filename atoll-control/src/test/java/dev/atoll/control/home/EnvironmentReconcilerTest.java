@@ -23,7 +23,12 @@ class EnvironmentReconcilerTest {
 
     private static HomedEnvironment env(int replicas, long version, long templateVersion) {
         return new HomedEnvironment(
-                anEnvironment("hello", aService("web", replicas)), version, Map.of("web", templateVersion), T0, T0, false);
+                anEnvironment("hello", aService("web", replicas)),
+                version,
+                Map.of("web", templateVersion),
+                T0,
+                T0,
+                false);
     }
 
     private static Map<String, ReplicaPlacement> placed(long templateVersion, int... indexes) {
@@ -42,23 +47,27 @@ class EnvironmentReconcilerTest {
     void placesEveryMissingReplicaCountingDownWhatIsStillToPlace() {
         var actions = EnvironmentReconciler.decide(env(3, 1, 1), Map.of(), Map.of(), Map.of(), Set.of(), T0);
 
-        assertThat(actions).containsExactly(
-                new HomeAction.Place(web(0), 1, aService("web", 3), 1, 3, Optional.empty()),
-                new HomeAction.Place(web(1), 1, aService("web", 3), 1, 2, Optional.empty()),
-                new HomeAction.Place(web(2), 1, aService("web", 3), 1, 1, Optional.empty()));
+        assertThat(actions)
+                .containsExactly(
+                        new HomeAction.Place(web(0), 1, aService("web", 3), 1, 3, Optional.empty()),
+                        new HomeAction.Place(web(1), 1, aService("web", 3), 1, 2, Optional.empty()),
+                        new HomeAction.Place(web(2), 1, aService("web", 3), 1, 1, Optional.empty()));
     }
 
     @Test
     void scalingDownReleasesTheHighestIndexes() {
-        var actions = EnvironmentReconciler.decide(env(1, 2, 1), placed(1, 0, 1, 2), Map.of(), running(0, 1, 2), Set.of(), T0);
+        var actions = EnvironmentReconciler.decide(
+                env(1, 2, 1), placed(1, 0, 1, 2), Map.of(), running(0, 1, 2), Set.of(), T0);
 
-        assertThat(actions).containsExactly(
-                new HomeAction.Release(web(1), "london", 1), new HomeAction.Release(web(2), "london", 1));
+        assertThat(actions)
+                .containsExactly(
+                        new HomeAction.Release(web(1), "london", 1), new HomeAction.Release(web(2), "london", 1));
     }
 
     @Test
     void aRollingUpdateReplacesOneReplicaAtATime() {
-        var actions = EnvironmentReconciler.decide(env(3, 2, 2), placed(1, 0, 1, 2), Map.of(), running(0, 1, 2), Set.of(), T0);
+        var actions = EnvironmentReconciler.decide(
+                env(3, 2, 2), placed(1, 0, 1, 2), Map.of(), running(0, 1, 2), Set.of(), T0);
 
         assertThat(actions).hasSize(1);
         var place = (HomeAction.Place) actions.getFirst();
@@ -83,9 +92,15 @@ class EnvironmentReconcilerTest {
     void anUnplaceableReplicaIsRetriedOnlyAfterAPause() {
         var unplaceable = Map.of(web(0).key(), new Unplaceable(web(0), "0 of 3 sites fit", T0));
 
-        var soon = EnvironmentReconciler.decide(env(1, 1, 1), Map.of(), unplaceable, Map.of(), Set.of(), T0.plusMillis(500));
+        var soon = EnvironmentReconciler.decide(
+                env(1, 1, 1), Map.of(), unplaceable, Map.of(), Set.of(), T0.plusMillis(500));
         var later = EnvironmentReconciler.decide(
-                env(1, 1, 1), Map.of(), unplaceable, Map.of(), Set.of(), T0.plus(EnvironmentReconciler.UNPLACEABLE_RETRY));
+                env(1, 1, 1),
+                Map.of(),
+                unplaceable,
+                Map.of(),
+                Set.of(),
+                T0.plus(EnvironmentReconciler.UNPLACEABLE_RETRY));
 
         assertThat(soon).isEmpty();
         assertThat(later).hasSize(1);
@@ -93,13 +108,15 @@ class EnvironmentReconcilerTest {
 
     @Test
     void aDeletedEnvironmentReleasesEverythingThenIsForgotten() {
-        var deleting = new HomedEnvironment(anEnvironment("hello", aService("web", 2)), 1, Map.of("web", 1L), T0, T0, true);
+        var deleting =
+                new HomedEnvironment(anEnvironment("hello", aService("web", 2)), 1, Map.of("web", 1L), T0, T0, true);
 
         var first = EnvironmentReconciler.decide(deleting, placed(1, 0, 1), Map.of(), running(0, 1), Set.of(), T0);
         var last = EnvironmentReconciler.decide(deleting, Map.of(), Map.of(), Map.of(), Set.of(), T0);
 
-        assertThat(first).containsExactly(
-                new HomeAction.Release(web(0), "london", 1), new HomeAction.Release(web(1), "london", 1));
+        assertThat(first)
+                .containsExactly(
+                        new HomeAction.Release(web(0), "london", 1), new HomeAction.Release(web(1), "london", 1));
         assertThat(last).containsExactly(new HomeAction.Forget("default", "hello"));
     }
 

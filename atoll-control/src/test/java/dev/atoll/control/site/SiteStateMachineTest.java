@@ -35,7 +35,9 @@ class SiteStateMachineTest {
 
         assertThat(again.response()).isEqualTo(new EnvironmentChanged(Outcome.UNCHANGED, List.of(), 1));
         assertThat(again.events()).isEmpty();
-        assertThat(machine.<java.time.Instant>read(s -> s.environments().get("default/hello").updatedAt())).isEqualTo(T0);
+        assertThat(machine.<java.time.Instant>read(
+                        s -> s.environments().get("default/hello").updatedAt()))
+                .isEqualTo(T0);
     }
 
     @Test
@@ -54,13 +56,23 @@ class SiteStateMachineTest {
         machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 3)), T0));
         var changed = aService("web", 3);
         changed = new dev.atoll.model.spec.ServiceSpec(
-                "web", changed.driver(), List.of("sleep", "700"), changed.env(), changed.resources(), changed.ports(),
-                changed.health(), 3, changed.restart(), changed.placement());
+                "web",
+                changed.driver(),
+                List.of("sleep", "700"),
+                changed.env(),
+                changed.resources(),
+                changed.ports(),
+                changed.health(),
+                3,
+                changed.restart(),
+                changed.placement());
 
         Applied applied = machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", changed), T0));
 
         assertThat(applied.response()).isEqualTo(new EnvironmentChanged(Outcome.UPDATED, List.of("web"), 2));
-        assertThat(machine.<Map<String, Long>>read(s -> s.environments().get("default/hello").templateVersions())).containsEntry("web", 2L);
+        assertThat(machine.<Map<String, Long>>read(
+                        s -> s.environments().get("default/hello").templateVersions()))
+                .containsEntry("web", 2L);
     }
 
     @Test
@@ -70,9 +82,12 @@ class SiteStateMachineTest {
         var web1 = new InstanceId("default", "hello", "web", 1);
         var web2 = new InstanceId("default", "hello", "web", 2);
 
-        var first = machine.apply(new SiteCommand.ReserveInstance(web0, 1, service, "london", "n1", T0)).response();
-        var second = machine.apply(new SiteCommand.ReserveInstance(web1, 1, service, "london", "n1", T0)).response();
-        var third = machine.apply(new SiteCommand.ReserveInstance(web2, 1, service, "london", "n1", T0)).response();
+        var first = machine.apply(new SiteCommand.ReserveInstance(web0, 1, service, "london", "n1", T0))
+                .response();
+        var second = machine.apply(new SiteCommand.ReserveInstance(web1, 1, service, "london", "n1", T0))
+                .response();
+        var third = machine.apply(new SiteCommand.ReserveInstance(web2, 1, service, "london", "n1", T0))
+                .response();
 
         assertThat(first).isEqualTo(new Reservation.Reserved("n1"));
         assertThat(second).isEqualTo(new Reservation.Reserved("n1"));
@@ -88,7 +103,8 @@ class SiteStateMachineTest {
         var replaced = machine.apply(new SiteCommand.ReserveInstance(web0, 2, aService("web", 1), "london", "n1", T0));
 
         assertThat(replaced.response()).isEqualTo(new Reservation.Reserved("n1"));
-        assertThat(machine.<Long>read(s -> s.instances().get(web0.key()).generation())).isEqualTo(2);
+        assertThat(machine.<Long>read(s -> s.instances().get(web0.key()).generation()))
+                .isEqualTo(2);
     }
 
     @Test
@@ -99,7 +115,9 @@ class SiteStateMachineTest {
         machine.apply(new SiteCommand.ReportInstance(new InstanceReport(
                 web0, 1, InstanceState.RUNNING, Map.of(), Optional.of(42L), Optional.of(T0), 0, "")));
 
-        assertThat(machine.<InstanceState>read(s -> s.instances().get(web0.key()).state())).isEqualTo(InstanceState.PENDING);
+        assertThat(machine.<InstanceState>read(
+                        s -> s.instances().get(web0.key()).state()))
+                .isEqualTo(InstanceState.PENDING);
     }
 
     @Test
