@@ -43,7 +43,17 @@ class CommandLineTest {
     void theCommandListIsTheOneTheIssueNames() {
         assertThat(everyCommand())
                 .containsExactlyInAnyOrder(
-                        "deploy", "get", "describe", "logs", "scale", "delete", "events", "validate", "completion");
+                        "dev",
+                        "deploy",
+                        "get",
+                        "describe",
+                        "logs",
+                        "scale",
+                        "delete",
+                        "events",
+                        "validate",
+                        "completion",
+                        "bench");
     }
 
     @Test

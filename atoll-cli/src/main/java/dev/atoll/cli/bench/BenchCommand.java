@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         description = "Measures Atoll on this machine and prints the figures beside their anchors.",
         subcommands = {BenchCommand.Deploy.class, BenchCommand.Restart.class},
-        footerHeading = "%nExamples:%n",
+        footerHeading = "%nExample:%n",
         footer = {"  atoll bench deploy --runs 5", "  atoll bench restart --count 20"})
 public final class BenchCommand implements Callable<Integer> {
     @Spec

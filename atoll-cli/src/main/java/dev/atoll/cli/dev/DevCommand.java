@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         name = "dev",
         description = "Run an embedded multi-site cloud in this process: each site a Raft group persisted under"
                 + " --data-dir, each node a real agent running real processes, the REST API on --port.",
-        footerHeading = "%nExamples:%n",
+        footerHeading = "%nExample:%n",
         footer = {
             "  atoll dev          # london, frankfurt, new-york; 3 nodes each",
             "  atoll dev --sites 5 --port 7071 --data-dir /tmp/atoll-5",
@@ -86,7 +86,20 @@ public final class DevCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".atoll", "dev");
         Topology topology = chooseTopology(dir);
 
-        DevCloud cloud = DevCloud.start(topology, dir, controllers, host, port);
+        DevCloud cloud;
+        try {
+            cloud = DevCloud.start(topology, dir, controllers, host, port);
+        } catch (Exception e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException) {
+                    throw new ParameterException(
+                            spec.commandLine(),
+                            "--port " + port + ": address " + host + ":" + port
+                                    + " is already in use (is another atoll dev running? try --port)");
+                }
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping atoll dev" + (keepInstances ? " (instances keep running)" : " and its instances"));
