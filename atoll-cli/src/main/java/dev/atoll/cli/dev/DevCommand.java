@@ -84,6 +84,7 @@ public final class DevCommand implements Callable<Integer> {
                     spec.commandLine(), "--nodes-per-site: must be between 1 and 100, got " + nodesPerSite);
         }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".atoll", "dev");
+        lockDataDir(dir);
         Topology topology = chooseTopology(dir);
 
         DevCloud cloud;
@@ -126,6 +127,30 @@ public final class DevCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Held for the life of the process: two clouds on one data dir would corrupt each other's logs. */
+    private static java.nio.channels.FileLock dataDirLock;
+
+    private void lockDataDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        var channel = java.nio.channels.FileChannel.open(
+                dir.resolve("atoll-dev.lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--data-dir " + dir + ": in use by another atoll dev; stop it first or choose another --data-dir");
+        }
+        dataDirLock = lock;
     }
 
     private Topology chooseTopology(Path dir) throws IOException {
