@@ -61,6 +61,7 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
     private final HealthProbes probes = new HealthProbes();
     private final AgentContext ctx;
     private final List<Consumer<InstanceReport>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> heartbeatListeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceReport> latest = new ConcurrentHashMap<>();
 
     // Owned by the loop thread.
@@ -80,6 +81,12 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
         this.loop = new ScheduledThreadPoolExecutor(1, r -> platformThread(r, "atoll-agent " + name));
         this.loop.setRemoveOnCancelPolicy(true);
         this.reportThread = Executors.newSingleThreadExecutor(r -> platformThread(r, "atoll-agent-reports " + name));
+        long heartbeatMs = HEARTBEAT_PERIOD.toMillis();
+        this.loop.scheduleAtFixedRate(
+                () -> reportThread.execute(() -> heartbeatListeners.forEach(Runnable::run)),
+                0,
+                heartbeatMs,
+                TimeUnit.MILLISECONDS);
         this.recovered = store.loadAll();
         recovered.values().forEach(s -> s.ports().values().forEach(HostPorts::hold));
         this.ctx = new AgentContext(
@@ -122,6 +129,11 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
     @Override
     public void onReport(Consumer<InstanceReport> listener) {
         listeners.add(listener);
+    }
+
+    @Override
+    public void onHeartbeat(Runnable listener) {
+        heartbeatListeners.add(listener);
     }
 
     /** The last report of every instance this agent currently runs (or keeps as failed). */

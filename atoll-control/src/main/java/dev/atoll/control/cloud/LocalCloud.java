@@ -175,8 +175,10 @@ public final class LocalCloud implements CloudApi {
     public DeployOutcome delete(String tenant, String environment) {
         var home = findHome(tenant, environment);
         if (home.isEmpty()) return new DeployOutcome.NotFound("environment " + environment + " does not exist");
+        EnvironmentView before = view(home.get(), allPlacedInstances());
         await(home.get().site().submit(new SiteCommand.DeleteEnvironment(tenant, environment, clock.instant())));
-        return new DeployOutcome.Updated(environment(tenant, environment).orElseThrow(), List.of());
+        // An environment with nothing to stop may be forgotten before we look again.
+        return new DeployOutcome.Updated(environment(tenant, environment).orElse(before), List.of());
     }
 
     @Override
@@ -250,14 +252,8 @@ public final class LocalCloud implements CloudApi {
 
     private List<HomeRecord> homedAt(SiteController s) {
         return s.read(state -> state.environments().values().stream()
-                .map(env -> {
-                    String prefix = env.key() + ".";
-                    return new HomeRecord(
-                            s,
-                            env,
-                            Map.copyOf(state.placements().tailMap(prefix).headMap(prefix + Character.MAX_VALUE)),
-                            Map.copyOf(state.unplaceable().tailMap(prefix).headMap(prefix + Character.MAX_VALUE)));
-                })
+                .map(env -> new HomeRecord(
+                        s, env, Map.copyOf(state.placementsOf(env)), Map.copyOf(state.unplaceableOf(env))))
                 .toList());
     }
 

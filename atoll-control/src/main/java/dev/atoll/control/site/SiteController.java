@@ -268,13 +268,12 @@ public final class SiteController implements AutoCloseable {
                 Map<String, ReplicaStatus> observed = new HashMap<>();
                 observedBySite.values().forEach(observed::putAll);
                 for (HomedEnvironment env : state.environments().values()) {
-                    String prefix = env.key() + ".";
                     all.addAll(EnvironmentReconciler.decide(
                             env,
-                            state.placements().tailMap(prefix).headMap(prefix + Character.MAX_VALUE),
-                            state.unplaceable().tailMap(prefix).headMap(prefix + Character.MAX_VALUE),
+                            state.placementsOf(env),
+                            state.unplaceableOf(env),
                             observed,
-                            busyOf(prefix),
+                            busyOf(env.key() + "."),
                             now));
                 }
                 return all;

@@ -41,6 +41,23 @@ public record SiteState(
         return tenant + "/" + name;
     }
 
+    /** The home's placements of one environment's replicas, by instance key (a live view). */
+    public SortedMap<String, ReplicaPlacement> placementsOf(HomedEnvironment environment) {
+        return ofEnvironment(placements, environment);
+    }
+
+    /** The replicas of one environment the home could not place, by instance key (a live view). */
+    public SortedMap<String, Unplaceable> unplaceableOf(HomedEnvironment environment) {
+        return ofEnvironment(unplaceable, environment);
+    }
+
+    // Instance keys are "<tenant>/<environment>.<service>.<index>", so one environment is a key range.
+    private static <V> SortedMap<String, V> ofEnvironment(
+            SortedMap<String, V> byInstanceKey, HomedEnvironment environment) {
+        String prefix = environment.key() + ".";
+        return byInstanceKey.subMap(prefix, prefix + Character.MAX_VALUE);
+    }
+
     /** Resources and slots taken on a node by the replicas placed on it. */
     public Resources allocatedOn(String node) {
         Resources sum = Resources.ZERO;

@@ -19,6 +19,14 @@ public interface NodeAgentPort {
     /** Every change the agent observes is passed to this listener (one at a time, in order). */
     void onReport(Consumer<InstanceReport> listener);
 
+    /**
+     * Called every {@link #HEARTBEAT_PERIOD} while the agent lives; a site leader that stops hearing
+     * it suspects the node, then declares it down and has its replicas placed elsewhere.
+     */
+    void onHeartbeat(Runnable listener);
+
+    java.time.Duration HEARTBEAT_PERIOD = java.time.Duration.ofMillis(500);
+
     /** The instance's captured stdout and stderr from the given byte offset. */
     InputStream openLog(dev.atoll.model.instance.InstanceId id, long fromOffset) throws IOException;
 }
