@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atoll.model.spec.DriverKind;
 import dev.atoll.model.spec.FieldError;
+import dev.atoll.model.spec.SpecParser;
 import dev.atoll.model.spec.SpecResult;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,16 +26,12 @@ class ApiServerTest {
     private Http http;
 
     private void startWith(Function<String, SpecResult> reader) {
-        server = ApiServer.start(
-                cloud,
-                "127.0.0.1",
-                0,
-                ApiOptions.defaults().withSpecReader(reader).withSpecWriter(FakeSpecFormat::write));
+        server = ApiServer.start(cloud, "127.0.0.1", 0, ApiOptions.defaults().withSpecReader(reader));
         http = new Http(server.uri());
     }
 
     private void start() {
-        startWith(FakeSpecFormat::read);
+        startWith(SpecParser::parse);
     }
 
     @AfterEach

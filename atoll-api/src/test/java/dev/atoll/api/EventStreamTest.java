@@ -19,14 +19,7 @@ class EventStreamTest {
         cloud.publish("environment-created", "shop");
         cloud.publish("instance-started", "shop");
         cloud.publish("instance-started", "blog");
-        server = ApiServer.start(
-                cloud,
-                "127.0.0.1",
-                0,
-                ApiOptions.defaults()
-                        .withSpecReader(FakeSpecFormat::read)
-                        .withSpecWriter(FakeSpecFormat::write)
-                        .withKeepAlive(Duration.ofMillis(100)));
+        server = ApiServer.start(cloud, "127.0.0.1", 0, ApiOptions.defaults().withKeepAlive(Duration.ofMillis(100)));
         http = new Http(server.uri());
     }
 

@@ -70,6 +70,15 @@ final class Http {
         }
     }
 
+    /** A tree as a client reads it off the wire: numbers lose the Java type they were built with. */
+    static JsonNode wire(JsonNode tree) {
+        try {
+            return AtollJson.json().readTree(AtollJson.json().writeValueAsString(tree));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String contentType(HttpResponse<?> response) {
         return response.headers().firstValue("Content-Type").orElse("");
     }

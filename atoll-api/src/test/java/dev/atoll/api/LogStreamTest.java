@@ -15,14 +15,7 @@ class LogStreamTest {
 
     @BeforeEach
     void start() {
-        server = ApiServer.start(
-                cloud,
-                "127.0.0.1",
-                0,
-                ApiOptions.defaults()
-                        .withSpecReader(FakeSpecFormat::read)
-                        .withSpecWriter(FakeSpecFormat::write)
-                        .withLogPoll(Duration.ofMillis(20)));
+        server = ApiServer.start(cloud, "127.0.0.1", 0, ApiOptions.defaults().withLogPoll(Duration.ofMillis(20)));
         http = new Http(server.uri());
     }
 

@@ -97,6 +97,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             Map<String, Long> templates = new HashMap<>();
             spec.services().keySet().forEach(s -> templates.put(s, version));
             state.environments().put(key, new HomedEnvironment(spec, version, templates, c.at(), c.at(), false));
+            forgetUnwantedUnplaceable(spec);
             events.add(new SiteEvent("environment-created", spec.name(), null, describe(spec)));
             return new EnvironmentChanged(
                     Outcome.CREATED, List.copyOf(spec.services().keySet()), version);
@@ -120,12 +121,26 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 .forEach(changed::add);
         state.environments()
                 .put(key, new HomedEnvironment(spec, version, templates, existing.createdAt(), c.at(), false));
+        forgetUnwantedUnplaceable(spec);
         events.add(new SiteEvent(
                 "environment-updated",
                 spec.name(),
                 null,
                 "version " + version + ", changed: " + String.join(", ", changed)));
         return new EnvironmentChanged(Outcome.UPDATED, changed, version);
+    }
+
+    /**
+     * A replica that found no site is only remembered while the spec still wants it: after a scale
+     * down or a removed service it would otherwise be listed as unplaceable for ever, since nothing
+     * else forgets it (the reconciler releases placements, not failed attempts).
+     */
+    private void forgetUnwantedUnplaceable(EnvironmentSpec spec) {
+        state.unplaceable().values().removeIf(u -> {
+            if (!u.id().tenant().equals(spec.tenant()) || !u.id().environment().equals(spec.name())) return false;
+            ServiceSpec service = spec.services().get(u.id().service());
+            return service == null || u.id().index() >= service.replicas();
+        });
     }
 
     private static String describe(EnvironmentSpec spec) {
