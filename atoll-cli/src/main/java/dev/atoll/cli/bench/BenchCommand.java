@@ -13,9 +13,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         description = "Measures Atoll on this machine and prints the figures beside their anchors.",
-        subcommands = {BenchCommand.Deploy.class, BenchCommand.Restart.class},
+        subcommands = {BenchCommand.Deploy.class, BenchCommand.Restart.class, BenchCommand.NodeFailure.class},
         footerHeading = "%nExample:%n",
-        footer = {"  atoll bench deploy --runs 5", "  atoll bench restart --count 20"})
+        footer = {
+            "  atoll bench deploy --runs 5",
+            "  atoll bench restart --count 20",
+            "  atoll bench node-failure --runs 3"
+        })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -79,6 +83,40 @@ public final class BenchCommand implements Callable<Integer> {
             var dir = java.nio.file.Files.createTempDirectory("atoll-bench-restart");
             var figures = dev.atoll.agent.RestartLatency.measure(count, dir);
             out.println(figures.describe() + "; goal < 2000 ms");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "node-failure",
+            description =
+                    "Crashes a node running a replica and times detection and the replica running again elsewhere.",
+            footerHeading = "%nExample:%n",
+            footer = "  atoll bench node-failure --runs 3")
+    static final class NodeFailure implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--runs",
+                description = "How many crashes, each on a fresh cloud (default: ${DEFAULT-VALUE})",
+                defaultValue = "3")
+        int runs;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1 || runs > 50)
+                throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 50");
+            PrintWriter out = spec.commandLine().getOut();
+            var results = NodeFailureBenchmark.run(runs, out);
+            Duration detected = Stats.median(
+                    results.stream().map(NodeFailureBenchmark.Run::detected).toList());
+            Duration again = Stats.median(
+                    results.stream().map(NodeFailureBenchmark.Run::runningAgain).toList());
+            out.printf(
+                    "node failure: detected after median %d ms (goal < 2000 ms), replicas running again after median %d ms"
+                            + " (goal < 5000 ms); anchors: Kubernetes about 5 min with default settings, Nomad 20-30 s%n",
+                    detected.toMillis(), again.toMillis());
             return 0;
         }
     }

@@ -10,9 +10,4 @@ final class Stats {
         List<Duration> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
     }
-
-    static Duration percentile(List<Duration> values, double p) {
-        List<Duration> sorted = values.stream().sorted().toList();
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
-    }
 }

@@ -31,6 +31,7 @@ public final class DevCloud implements AutoCloseable {
     private final List<RaftGroup> groups = new ArrayList<>();
     private final List<SiteController> controllers = new ArrayList<>();
     private final List<NodeAgent> agents = new ArrayList<>();
+    private final java.util.Set<NodeAgent> crashed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final LocalCloud cloud;
     private final ApiServer api;
 
@@ -81,9 +82,23 @@ public final class DevCloud implements AutoCloseable {
         return api;
     }
 
+    /**
+     * Simulates a node crash: its agent and every process it runs stop at once, and it stops
+     * heartbeating. Its site notices, declares it down and the homes place its replicas again.
+     */
+    public void crashNode(String site, String node) {
+        NodeAgent agent = agents.stream()
+                .filter(a -> a.node().site().equals(site) && a.node().name().equals(node))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + site + "/" + node));
+        agent.stopAll();
+        agent.close();
+        crashed.add(agent);
+    }
+
     /** Stops every instance this cloud runs (a graceful `atoll dev` exit leaves nothing behind). */
     public void stopInstances() {
-        agents.forEach(NodeAgent::stopAll);
+        agents.stream().filter(a -> !crashed.contains(a)).forEach(NodeAgent::stopAll);
     }
 
     @Override

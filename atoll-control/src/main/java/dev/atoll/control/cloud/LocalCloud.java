@@ -95,7 +95,13 @@ public final class LocalCloud implements CloudApi {
                     .map(n -> new NodeView(
                             n.site(),
                             n.name(),
-                            s.agent(n.name()) != null ? "ready" : "down",
+                            state.downNodes().contains(n.name())
+                                    ? "down"
+                                    : switch (s.health(n.name())) {
+                                        case ALIVE -> "ready";
+                                        case SUSPECT -> "suspect";
+                                        case DOWN -> "down";
+                                    },
                             n.capacity(),
                             state.allocatedOn(n.name()),
                             n.instanceSlots(),

@@ -65,6 +65,7 @@ public final class EnvironmentReconciler {
             long templateVersion = environment.templateVersions().getOrDefault(entry.getKey(), environment.version());
             List<InstanceId> missing = new ArrayList<>();
             List<ReplicaPlacement> outdated = new ArrayList<>();
+            List<ReplicaPlacement> lost = new ArrayList<>();
             boolean updateInProgress = false;
             for (int index = 0; index < service.replicas(); index++) {
                 var id = new InstanceId(spec.tenant(), spec.name(), service.name(), index);
@@ -76,6 +77,8 @@ public final class EnvironmentReconciler {
                 if (p == null) {
                     Unplaceable u = unplaceable.get(id.key());
                     if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) missing.add(id);
+                } else if (isLost(observed.get(id.key()), p)) {
+                    lost.add(p);
                 } else if (p.templateVersion() < templateVersion) {
                     outdated.add(p);
                 } else if (!isRunning(observed.get(id.key()), p)) {
@@ -85,6 +88,16 @@ public final class EnvironmentReconciler {
             int stillToPlace = missing.size();
             for (InstanceId id : missing) {
                 actions.add(new HomeAction.Place(id, 1, service, templateVersion, stillToPlace--, Optional.empty()));
+            }
+            // A replica lost with its node is placed again at once, not gated like an update.
+            for (ReplicaPlacement p : lost) {
+                actions.add(new HomeAction.Place(
+                        p.id(),
+                        p.generation() + 1,
+                        service,
+                        templateVersion,
+                        1,
+                        Optional.of(new HomeAction.Placed(p.site(), p.generation()))));
             }
             if (!outdated.isEmpty() && !updateInProgress) {
                 // Replace a replica that is not serving anyway before one that is.
@@ -102,6 +115,10 @@ public final class EnvironmentReconciler {
             }
         }
         return actions;
+    }
+
+    private static boolean isLost(ReplicaStatus status, ReplicaPlacement p) {
+        return status != null && status.generation() == p.generation() && status.nodeDown();
     }
 
     private static boolean isRunning(ReplicaStatus status, ReplicaPlacement p) {

@@ -28,7 +28,9 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.ForgetPlacement.class),
         @JsonSubTypes.Type(SiteCommand.ReserveInstance.class),
         @JsonSubTypes.Type(SiteCommand.ReleaseInstance.class),
-        @JsonSubTypes.Type(SiteCommand.ReportInstance.class)
+        @JsonSubTypes.Type(SiteCommand.ReportInstance.class),
+        @JsonSubTypes.Type(SiteCommand.MarkNodeDown.class),
+        @JsonSubTypes.Type(SiteCommand.MarkNodeUp.class)
     })
     private interface CommandTypes {}
 

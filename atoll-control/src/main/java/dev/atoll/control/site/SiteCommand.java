@@ -51,6 +51,15 @@ public sealed interface SiteCommand {
     /** Stop and forget replica {@code id} unless a newer generation replaced it meanwhile. */
     record ReleaseInstance(InstanceId id, long generation) implements SiteCommand {}
 
+    /**
+     * The leader stopped hearing the node's agent: its replicas count as lost until their homes
+     * place them again (with a higher generation), and nothing new goes there.
+     */
+    record MarkNodeDown(String node, String reason, Instant at) implements SiteCommand {}
+
+    /** The node's agent is heard again. */
+    record MarkNodeUp(String node) implements SiteCommand {}
+
     /** What the node agent observed about a replica. Ignored for a superseded generation. */
     record ReportInstance(InstanceReport report) implements SiteCommand {}
 }

@@ -68,6 +68,10 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, Map<String, ReplicaStatus>> observedBySite = new ConcurrentHashMap<>();
     /** Reservations accepted but not yet in the applied state, so two offers never take one slot. */
     private final List<PendingReservation> pending = new ArrayList<>();
+    /** When each node's agent was last heard; soft state, so a new leader starts by trusting all. */
+    private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
+
+    private final NodeLiveness liveness = NodeLiveness.DEFAULT;
 
     private record PendingReservation(String node, dev.atoll.model.Resources resources) {}
 
@@ -94,7 +98,11 @@ public final class SiteController implements AutoCloseable {
     /** Registers the nodes, re-assigns what the state says they run, and starts reconciling. */
     public CompletableFuture<Void> start(Federation federation, List<NodeInfo> nodes) {
         this.federation = federation;
-        agents.forEach((name, agent) -> agent.onReport(report -> loop.execute(() -> onReport(report))));
+        agents.forEach((name, agent) -> {
+            lastHeard.put(name, clock.instant());
+            agent.onReport(report -> loop.execute(() -> onReport(report)));
+            agent.onHeartbeat(() -> lastHeard.put(name, clock.instant()));
+        });
         List<CompletableFuture<Applied>> registrations = new ArrayList<>();
         for (NodeInfo node : nodes) registrations.add(submit(new SiteCommand.RegisterNode(node)));
         return CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new))
@@ -121,6 +129,16 @@ public final class SiteController implements AutoCloseable {
 
     public NodeAgentPort agent(String node) {
         return agents.get(node);
+    }
+
+    /** How the leader judges a node now; a node without an agent here is down. */
+    public NodeLiveness.Health health(String node) {
+        var heard = lastHeard.get(node);
+        return heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, clock.instant());
+    }
+
+    private boolean ready(SiteState state, String node) {
+        return !state.downNodes().contains(node) && health(node) == NodeLiveness.Health.ALIVE;
     }
 
     // --- target role -------------------------------------------------------------------------
@@ -177,7 +195,7 @@ public final class SiteController implements AutoCloseable {
                         count++;
                     }
                 }
-                nodes.add(new NodeState(info, allocated, count, agents.containsKey(info.name())));
+                nodes.add(new NodeState(info, allocated, count, ready(state, info.name())));
             }
             return NodeSelector.select(new NodeRequest(offer.service(), site, nodes, replicasPerNode, 1, seed));
         });
@@ -199,7 +217,14 @@ public final class SiteController implements AutoCloseable {
             Map<String, ReplicaStatus> result = new HashMap<>();
             for (PlacedInstance i : state.instances().values()) {
                 if (i.homeSite().equals(homeSite)) {
-                    result.put(i.id().key(), new ReplicaStatus(i.id(), i.generation(), i.node(), i.state()));
+                    result.put(
+                            i.id().key(),
+                            new ReplicaStatus(
+                                    i.id(),
+                                    i.generation(),
+                                    i.node(),
+                                    i.state(),
+                                    state.downNodes().contains(i.node())));
                 }
             }
             return result;
@@ -217,7 +242,7 @@ public final class SiteController implements AutoCloseable {
                         Math.max(0, info.instanceSlots() - state.instancesOn(info.name())),
                         info.drivers(),
                         info.tags(),
-                        agents.containsKey(info.name())));
+                        ready(state, info.name())));
             }
             return new SiteSummary(site, true, nodes);
         });
@@ -235,9 +260,15 @@ public final class SiteController implements AutoCloseable {
         });
         desired.forEach((node, assignments) -> {
             NodeAgentPort agent = agents.get(node);
-            if (agent != null && !assignments.equals(lastAssigned.get(node))) {
-                agent.assign(assignments);
-                lastAssigned.put(node, assignments);
+            if (agent != null
+                    && health(node) != NodeLiveness.Health.DOWN
+                    && !assignments.equals(lastAssigned.get(node))) {
+                try {
+                    agent.assign(assignments);
+                    lastAssigned.put(node, assignments);
+                } catch (RuntimeException e) {
+                    log.warn("site {}: node {} did not take its assignments; will retry", site.name(), node, e);
+                }
             }
         });
     }
@@ -261,6 +292,7 @@ public final class SiteController implements AutoCloseable {
 
     private void tick() {
         try {
+            judgeNodes();
             refreshObserved();
             var now = clock.instant();
             List<HomeAction> actions = read(state -> {
@@ -295,6 +327,31 @@ public final class SiteController implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("site {}: reconcile failed; will retry", site.name(), e);
         }
+    }
+
+    /** Marks nodes down when their agent falls silent, and up again when it is heard. */
+    private void judgeNodes() {
+        var now = clock.instant();
+        List<SiteCommand> changes = read(state -> {
+            List<SiteCommand> result = new ArrayList<>();
+            for (String node : state.nodes().keySet()) {
+                var heard = lastHeard.get(node);
+                var health = heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, now);
+                boolean markedDown = state.downNodes().contains(node);
+                if (health == NodeLiveness.Health.DOWN && !markedDown) {
+                    String reason = heard == null
+                            ? "no agent"
+                            : "not heard for "
+                                    + java.time.Duration.between(heard, now).toMillis() + " ms";
+                    result.add(new SiteCommand.MarkNodeDown(node, reason, now));
+                } else if (health == NodeLiveness.Health.ALIVE && markedDown) {
+                    result.add(new SiteCommand.MarkNodeUp(node));
+                    lastAssigned.remove(node);
+                }
+            }
+            return result;
+        });
+        changes.forEach(this::submit);
     }
 
     private Set<String> busyOf(String prefix) {

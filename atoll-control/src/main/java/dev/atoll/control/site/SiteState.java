@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The whole replicated state of one site, as plain sorted maps so that iteration order (and so
@@ -22,10 +24,12 @@ public record SiteState(
         SortedMap<String, PlacedInstance> instances,
         SortedMap<String, HomedEnvironment> environments,
         SortedMap<String, ReplicaPlacement> placements,
-        SortedMap<String, Unplaceable> unplaceable) {
+        SortedMap<String, Unplaceable> unplaceable,
+        SortedSet<String> downNodes) {
 
     public static SiteState empty() {
-        return new SiteState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        return new SiteState(
+                new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeSet<>());
     }
 
     public SiteState deepCopy() {
@@ -34,7 +38,8 @@ public record SiteState(
                 new TreeMap<>(instances),
                 new TreeMap<>(environments),
                 new TreeMap<>(placements),
-                new TreeMap<>(unplaceable));
+                new TreeMap<>(unplaceable),
+                new TreeSet<>(downNodes));
     }
 
     public static String environmentKey(String tenant, String name) {

@@ -75,6 +75,13 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case ReserveInstance c -> reserve(c, events);
                     case ReleaseInstance c -> release(c, events);
                     case ReportInstance c -> report(c, events);
+                    case MarkNodeDown c -> markNodeDown(c, events);
+                    case MarkNodeUp c -> {
+                        if (state.downNodes().remove(c.node())) {
+                            events.add(new SiteEvent("node-up", null, null, "node " + c.node() + " is heard again"));
+                        }
+                        yield null;
+                    }
                 };
         return new Applied(response, events);
     }
@@ -250,10 +257,37 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         return null;
     }
 
+    private Object markNodeDown(MarkNodeDown c, List<SiteEvent> events) {
+        if (!state.nodes().containsKey(c.node()) || !state.downNodes().add(c.node())) return null;
+        int lost = 0;
+        for (PlacedInstance i : List.copyOf(state.instances().values())) {
+            if (!i.node().equals(c.node())) continue;
+            lost++;
+            state.instances()
+                    .put(
+                            i.id().key(),
+                            i.observed(
+                                    InstanceState.FAILED,
+                                    i.ports(),
+                                    i.pid(),
+                                    i.startedAt(),
+                                    i.restarts(),
+                                    "node " + c.node() + " is down; waiting to be placed again"));
+        }
+        events.add(new SiteEvent(
+                "node-down",
+                null,
+                null,
+                "node " + c.node() + " is down (" + c.reason() + "); " + lost + " replica(s) to place again"));
+        return null;
+    }
+
     private Object report(ReportInstance c, List<SiteEvent> events) {
         var r = c.report();
         PlacedInstance current = state.instances().get(r.id().key());
         if (current == null || current.generation() != r.generation()) return null;
+        // A node declared down speaks for nothing until it is marked up again.
+        if (state.downNodes().contains(current.node())) return null;
         PlacedInstance updated =
                 current.observed(r.state(), r.ports(), r.pid(), r.startedAt(), r.restarts(), r.message());
         if (updated.equals(current)) return null;

@@ -39,7 +39,7 @@ class EnvironmentReconcilerTest {
 
     private static Map<String, ReplicaStatus> running(int... indexes) {
         Map<String, ReplicaStatus> m = new HashMap<>();
-        for (int i : indexes) m.put(web(i).key(), new ReplicaStatus(web(i), 1, "n1", InstanceState.RUNNING));
+        for (int i : indexes) m.put(web(i).key(), new ReplicaStatus(web(i), 1, "n1", InstanceState.RUNNING, false));
         return m;
     }
 
@@ -81,7 +81,7 @@ class EnvironmentReconcilerTest {
         Map<String, ReplicaPlacement> placements = placed(1, 1, 2);
         placements.put(web(0).key(), new ReplicaPlacement(web(0), "london", 2, 2));
         Map<String, ReplicaStatus> observed = running(1, 2);
-        observed.put(web(0).key(), new ReplicaStatus(web(0), 2, "n1", InstanceState.STARTING));
+        observed.put(web(0).key(), new ReplicaStatus(web(0), 2, "n1", InstanceState.STARTING, false));
 
         var actions = EnvironmentReconciler.decide(env(3, 2, 2), placements, Map.of(), observed, Set.of(), T0);
 
@@ -118,6 +118,18 @@ class EnvironmentReconcilerTest {
                 .containsExactly(
                         new HomeAction.Release(web(0), "london", 1), new HomeAction.Release(web(1), "london", 1));
         assertThat(last).containsExactly(new HomeAction.Forget("default", "hello"));
+    }
+
+    @Test
+    void aReplicaLostWithItsNodeIsPlacedAgainWithTheNextGenerationEvenDuringARollout() {
+        Map<String, ReplicaStatus> observed = running(1, 2);
+        observed.put(web(0).key(), new ReplicaStatus(web(0), 1, "n1", InstanceState.FAILED, true));
+
+        var actions = EnvironmentReconciler.decide(env(3, 2, 2), placed(1, 0, 1, 2), Map.of(), observed, Set.of(), T0);
+
+        assertThat(actions)
+                .contains(new HomeAction.Place(
+                        web(0), 2, aService("web", 3), 2, 1, Optional.of(new HomeAction.Placed("london", 1))));
     }
 
     @Test

@@ -121,6 +121,24 @@ class SiteStateMachineTest {
     }
 
     @Test
+    void aNodeMarkedDownLosesItsReplicasAndIgnoresItsReportsUntilItIsUp() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 1L << 30)));
+        machine.apply(new SiteCommand.ReserveInstance(web0, 1, aService("web", 1), "london", "n1", T0));
+
+        Applied down = machine.apply(new SiteCommand.MarkNodeDown("n1", "not heard for 1500 ms", T0));
+        machine.apply(new SiteCommand.ReportInstance(new InstanceReport(
+                web0, 1, InstanceState.RUNNING, Map.of(), Optional.of(42L), Optional.of(T0), 0, "")));
+
+        assertThat(down.events()).extracting(SiteEvent::type).containsExactly("node-down");
+        assertThat(machine.<InstanceState>read(
+                        s -> s.instances().get(web0.key()).state()))
+                .isEqualTo(InstanceState.FAILED);
+        assertThat(machine.apply(new SiteCommand.MarkNodeUp("n1")).events())
+                .extracting(SiteEvent::type)
+                .containsExactly("node-up");
+    }
+
+    @Test
     void snapshotAndRestoreGiveTheSameState() {
         machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 1L << 30)));
         machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 2)), T0));
