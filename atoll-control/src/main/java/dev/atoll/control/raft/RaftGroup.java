@@ -1,5 +1,7 @@
 package dev.atoll.control.raft;
 
+import dev.atoll.control.wire.FrameType;
+import dev.atoll.control.wire.WireSettings;
 import io.microraft.Ordered;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;
@@ -9,6 +11,8 @@ import io.microraft.exception.IndeterminateStateException;
 import io.microraft.exception.NotLeaderException;
 import io.microraft.persistence.RestoredRaftState;
 import io.microraft.report.RaftTerm;
+import io.microraft.transport.Transport;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,8 +59,14 @@ public final class RaftGroup implements AutoCloseable {
 
     private final String groupId;
     private final RaftTimings timings;
+    /** The members that run in this process: all of them, or one ({@link #openMember}). */
     private final Map<String, Member> members;
-    private final InMemoryRaftTransport transport;
+    /** Every member of the group, here or in other processes. */
+    private final List<String> allMemberIds;
+
+    private final Transport transport;
+    /** Present when the other members are in other processes. */
+    private final CommandForwarding forwarding;
     /** Runs retries, leader polls and completes callers' futures off the Raft threads. */
     private final ScheduledExecutorService scheduler;
 
@@ -86,10 +96,16 @@ public final class RaftGroup implements AutoCloseable {
     }
 
     private RaftGroup(
-            String groupId, RaftTimings timings, Map<String, Member> members, InMemoryRaftTransport transport) {
+            String groupId,
+            RaftTimings timings,
+            Map<String, Member> members,
+            List<String> allMemberIds,
+            Transport transport,
+            ResultCodec results) {
         this.groupId = groupId;
         this.timings = timings;
         this.members = members;
+        this.allMemberIds = List.copyOf(allMemberIds);
         this.transport = transport;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "raft-" + groupId + "-client");
@@ -102,6 +118,13 @@ public final class RaftGroup implements AutoCloseable {
                 .plus(timings.electionTimeout())
                 .multipliedBy(10)
                 .plusSeconds(5);
+        if (transport instanceof NetworkRaftTransport network) {
+            this.forwarding = new CommandForwarding(network, results, scheduler, patience, this::replicateForPeer);
+            network.onFrame(FrameType.FORWARD, forwarding::onForward);
+            network.onFrame(FrameType.FORWARD_RESULT, forwarding::onResult);
+        } else {
+            this.forwarding = null;
+        }
     }
 
     /**
@@ -138,7 +161,7 @@ public final class RaftGroup implements AutoCloseable {
             restored.forEach((id, state) -> state.ifPresent(s -> checkRestoredMembership(
                     groupId, id, memberIds, s, members.get(id).store.file())));
 
-            group = new RaftGroup(groupId, timings, Map.copyOf(members), transport);
+            group = new RaftGroup(groupId, timings, Map.copyOf(members), memberIds, transport, ResultCodec.BASIC);
             group.startMembers(memberIds, restored);
             group.awaitLeader(group.patience);
             return group;
@@ -152,14 +175,107 @@ public final class RaftGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one member of a group whose other members run in other processes, reached over the
+     * wire protocol at the addresses in {@code members}. The member persists to {@code
+     * dataDir/<localMemberId>/raft.mv.db} and resumes from it when opened again.
+     *
+     * <p>Returns once the member runs and listens on {@code bind}, without waiting for a leader (the
+     * other members may not be up yet): call {@link #awaitLeader} for that. {@link #submit} works on
+     * any member: a follower forwards the command to the leader and completes with the leader's
+     * result, carried back by {@link ResultCodec#BASIC}.
+     *
+     * @param members every member's id and address, the local one included
+     * @param bind where to listen, for example the local member's address or a wildcard with its port
+     * @throws UnreadableRaftStoreException if the member's store exists but cannot be read
+     * @throws IllegalStateException if the store was written by a group with other members
+     * @throws java.io.UncheckedIOException naming the address when {@code bind} cannot be bound
+     */
+    public static RaftGroup openMember(
+            String groupId,
+            String localMemberId,
+            Map<String, InetSocketAddress> members,
+            Path dataDir,
+            java.util.function.Supplier<ReplicatedStateMachine> machines,
+            RaftTimings timings,
+            InetSocketAddress bind) {
+        return openMember(
+                groupId,
+                localMemberId,
+                members,
+                dataDir,
+                machines,
+                timings,
+                bind,
+                WireSettings.defaults(),
+                ResultCodec.BASIC);
+    }
+
+    /**
+     * {@link #openMember(String, String, Map, Path, java.util.function.Supplier, RaftTimings,
+     * InetSocketAddress)} with the wire protocol's limits and the codec of forwarded results chosen.
+     */
+    public static RaftGroup openMember(
+            String groupId,
+            String localMemberId,
+            Map<String, InetSocketAddress> members,
+            Path dataDir,
+            java.util.function.Supplier<ReplicatedStateMachine> machines,
+            RaftTimings timings,
+            InetSocketAddress bind,
+            WireSettings wire,
+            ResultCodec results) {
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(members, "members");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(machines, "machines");
+        Objects.requireNonNull(timings, "timings");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(wire, "wire");
+        Objects.requireNonNull(results, "results");
+        List<String> memberIds = List.copyOf(new TreeSet<>(members.keySet()));
+        validateMemberIds(memberIds);
+        if (!members.containsKey(localMemberId)) {
+            throw new IllegalArgumentException(
+                    "local member " + localMemberId + " is not among the members " + memberIds);
+        }
+        members.forEach((id, address) -> Objects.requireNonNull(address, "address of member " + id));
+
+        MvStoreRaftStore store =
+                MvStoreRaftStore.open(dataDir.resolve(localMemberId).resolve(STORE_FILE));
+        RaftGroup group = null;
+        NetworkRaftTransport transport = null;
+        try {
+            Member member = new Member(localMemberId, store, Objects.requireNonNull(machines.get(), "machine"));
+            Optional<RestoredRaftState> restored = store.restoredState();
+            restored.ifPresent(s -> checkRestoredMembership(groupId, localMemberId, memberIds, s, store.file()));
+            transport = new NetworkRaftTransport(groupId, localMemberId, members, bind, wire);
+            group = new RaftGroup(groupId, timings, Map.of(localMemberId, member), memberIds, transport, results);
+            InetSocketAddress bound = transport.start();
+            group.startMembers(memberIds, Map.of(localMemberId, restored));
+            LOG.info("Raft group {}: member {} listens on {}", groupId, localMemberId, bound);
+            return group;
+        } catch (RuntimeException e) {
+            if (group != null) {
+                group.close();
+            } else {
+                if (transport != null) {
+                    transport.close();
+                }
+                store.close();
+            }
+            throw e;
+        }
+    }
+
     private void startMembers(List<String> memberIds, Map<String, Optional<RestoredRaftState>> restored) {
         DilatedTime time = DilatedTime.forTimings(timings, Clock.systemUTC());
         RaftConfig config = raftConfig(time);
         List<RaftEndpoint> endpoints = memberIds.stream()
-                .map(id -> (RaftEndpoint) members.get(id).endpoint)
+                .map(id -> (RaftEndpoint) new MemberEndpoint(id))
                 .toList();
-        for (String id : memberIds) {
-            Member member = members.get(id);
+        for (Member member : members.values()) {
+            String id = member.id;
             RaftNode.RaftNodeBuilder builder = RaftNode.newBuilder()
                     .setGroupId(groupId)
                     .setConfig(config)
@@ -176,7 +292,7 @@ public final class RaftGroup implements AutoCloseable {
                 builder.setLocalEndpoint(member.endpoint).setInitialGroupMembers(endpoints);
             }
             member.node = builder.build();
-            transport.connect(member.node);
+            connect(member.node);
         }
         List<CompletableFuture<?>> started = new ArrayList<>();
         for (Member member : members.values()) {
@@ -186,8 +302,9 @@ public final class RaftGroup implements AutoCloseable {
             await(start, patience, "start of a member");
         }
         LOG.info(
-                "Raft group {} started with members {}{}",
+                "Raft group {} started {} of members {}{}",
                 groupId,
+                members.size() == memberIds.size() ? "all" : members.keySet(),
                 memberIds,
                 restored.values().stream().anyMatch(Optional::isPresent) ? " (restored from disk)" : "");
     }
@@ -211,9 +328,9 @@ public final class RaftGroup implements AutoCloseable {
         return groupId;
     }
 
-    /** The member ids, sorted. */
+    /** The ids of every member of the group, including those in other processes, sorted. */
     public List<String> memberIds() {
-        return members.values().stream().map(m -> m.id).sorted().toList();
+        return allMemberIds.stream().sorted().toList();
     }
 
     /**
@@ -250,6 +367,20 @@ public final class RaftGroup implements AutoCloseable {
         }
         Optional<Member> leader = leader();
         if (leader.isEmpty()) {
+            Optional<String> remote = remoteLeaderId();
+            if (remote.isPresent()) {
+                forwarding.forward(remote.get(), command).whenComplete((value, failure) -> {
+                    Throwable cause = unwrap(failure);
+                    if (cause == null) {
+                        runOffRaftThread(() -> result.complete(value));
+                    } else if (cause instanceof NotLeaderException || cause instanceof CannotReplicateException) {
+                        retryLater(() -> attempt(command, result, attempt + 1, maxAttempts, cause));
+                    } else {
+                        runOffRaftThread(() -> result.completeExceptionally(cause));
+                    }
+                });
+                return;
+            }
             retryLater(() -> attempt(command, result, attempt + 1, maxAttempts, lastFailure));
             return;
         }
@@ -273,8 +404,49 @@ public final class RaftGroup implements AutoCloseable {
         });
     }
 
+    /**
+     * The member that leads, as far as this process knows: a local member that believes it leads, or
+     * (with {@link #openMember}) the leader the local member follows.
+     */
     public Optional<String> leaderId() {
-        return leader().map(m -> m.id);
+        Optional<String> local = leader().map(m -> m.id);
+        return local.isPresent() ? local : remoteLeaderId();
+    }
+
+    /** With {@link #openMember}: the leader in another process that the local member follows. */
+    private Optional<String> remoteLeaderId() {
+        if (forwarding == null) {
+            return Optional.empty();
+        }
+        for (Member member : members.values()) {
+            if (member.stopped) {
+                continue;
+            }
+            RaftEndpoint leader = member.node.getTerm().getLeaderEndpoint();
+            if (leader != null && !members.containsKey(String.valueOf(leader.getId()))) {
+                return Optional.of(String.valueOf(leader.getId()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Leader side of forwarding: replicates a follower's command if a local member leads. */
+    private CompletableFuture<Object> replicateForPeer(byte[] command) {
+        Optional<Member> leader = leader();
+        if (leader.isEmpty() || closed) {
+            Member local = members.values().iterator().next();
+            RaftEndpoint known = local.stopped ? null : local.node.getTerm().getLeaderEndpoint();
+            return CompletableFuture.failedFuture(new NotLeaderException(local.endpoint, known));
+        }
+        Member member = leader.get();
+        CompletableFuture<Ordered<Object>> replicated = member.node.replicate(command);
+        member.inFlight.add(replicated);
+        if (member.stopped) {
+            replicated.completeExceptionally(new IndeterminateStateException());
+        }
+        return replicated
+                .whenComplete((ordered, failure) -> member.inFlight.remove(replicated))
+                .thenApply(Ordered::getResult);
     }
 
     /**
@@ -319,6 +491,11 @@ public final class RaftGroup implements AutoCloseable {
         }
         Optional<Member> leader = leader();
         if (leader.isEmpty()) {
+            if (remoteLeaderId().isPresent()) {
+                // The leader is in another process; it confirms its own reads.
+                ready.complete(null);
+                return;
+            }
             retryLater(() -> pollLeader(ready));
             return;
         }
@@ -346,12 +523,19 @@ public final class RaftGroup implements AutoCloseable {
      * The leader's state machine, for local reads; waits (a few election rounds at most) for a
      * leader that has applied every committed entry. The machine belongs to its Raft thread: read it
      * only in ways the machine makes safe across threads.
+     *
+     * @throws RaftGroupUnavailableException when the leader is in another process (with {@link
+     *     #openMember}); read {@link #machineOf} the local member instead, knowing it may lag
      */
     public ReplicatedStateMachine leaderMachine() {
         awaitLeader(timings.leaderTimeout().plus(timings.electionTimeout()).multipliedBy(4));
         return leader().map(m -> m.machine)
-                .orElseThrow(
-                        () -> new RaftGroupUnavailableException("Raft group " + groupId + " lost its leader", null));
+                .orElseThrow(() -> new RaftGroupUnavailableException(
+                        "Raft group " + groupId
+                                + remoteLeaderId()
+                                        .map(id -> ": the leader is member " + id + " in another process")
+                                        .orElse(" lost its leader"),
+                        null));
     }
 
     public ReplicatedStateMachine machineOf(String memberId) {
@@ -368,7 +552,7 @@ public final class RaftGroup implements AutoCloseable {
             return;
         }
         member.stopped = true;
-        transport.disconnect(member.endpoint);
+        disconnect(member.endpoint);
         try {
             await(member.node.terminate(), patience, "termination of member " + memberId);
         } finally {
@@ -391,7 +575,7 @@ public final class RaftGroup implements AutoCloseable {
         for (Member member : members.values()) {
             if (!member.stopped && member.node != null) {
                 member.stopped = true;
-                transport.disconnect(member.endpoint);
+                disconnect(member.endpoint);
                 terminations.add(member.node.terminate());
             }
         }
@@ -408,7 +592,29 @@ public final class RaftGroup implements AutoCloseable {
                 pending.completeExceptionally(new IllegalStateException("Raft group " + groupId + " is closed"));
             }
         }
+        if (forwarding != null) {
+            forwarding.close(new IllegalStateException("Raft group " + groupId + " is closed"));
+        }
+        if (transport instanceof NetworkRaftTransport network) {
+            network.close();
+        }
         scheduler.shutdownNow();
+    }
+
+    private void connect(RaftNode node) {
+        switch (transport) {
+            case InMemoryRaftTransport inMemory -> inMemory.connect(node);
+            case NetworkRaftTransport network -> network.connect(node);
+            default -> throw new IllegalStateException("unknown transport " + transport);
+        }
+    }
+
+    private void disconnect(RaftEndpoint endpoint) {
+        switch (transport) {
+            case InMemoryRaftTransport inMemory -> inMemory.disconnect(endpoint);
+            case NetworkRaftTransport network -> network.disconnect();
+            default -> throw new IllegalStateException("unknown transport " + transport);
+        }
     }
 
     private Member member(String memberId) {
