@@ -33,12 +33,13 @@ public final class DevCloud implements AutoCloseable {
     private final List<NodeAgent> agents = new ArrayList<>();
     private final java.util.Set<NodeAgent> crashed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final LocalCloud cloud;
+    private final LocalFederation federation;
     private final ApiServer api;
 
     private DevCloud(Topology topology, Path dataDir, int controllersPerSite, String host, int port) throws Exception {
         Clock clock = Clock.systemUTC();
         EventLog events = new EventLog(clock, 1000);
-        LocalFederation federation = new LocalFederation();
+        federation = new LocalFederation();
         Map<SiteController, List<NodeInfo>> nodesOf = new LinkedHashMap<>();
         long seed = 1;
         for (var siteTopology : topology.sites()) {
@@ -65,7 +66,7 @@ public final class DevCloud implements AutoCloseable {
         List<CompletableFuture<Void>> started = new ArrayList<>();
         nodesOf.forEach((controller, nodes) -> started.add(controller.start(federation, nodes)));
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        cloud = new LocalCloud(controllers, controllers.getFirst().site().name(), events, clock);
+        cloud = new LocalCloud(controllers, controllers.getFirst().site().name(), events, clock, federation::deadSites);
         api = ApiServer.start(cloud, host, port);
     }
 
@@ -94,6 +95,25 @@ public final class DevCloud implements AutoCloseable {
         agent.stopAll();
         agent.close();
         crashed.add(agent);
+    }
+
+    /** Simulates a partition: no other site reaches this one, which keeps running what it has. */
+    public void cutOff(String site) {
+        federation.cutOff(site);
+    }
+
+    /** Ends a partition made by {@link #cutOff}. */
+    public void reconnect(String site) {
+        federation.reconnect(site);
+    }
+
+    /** Simulates the loss of a whole site: cut off, and every node of it crashed. */
+    public void crashSite(String site) {
+        federation.cutOff(site);
+        agents.stream()
+                .filter(a -> a.node().site().equals(site) && !crashed.contains(a))
+                .toList()
+                .forEach(a -> crashNode(site, a.node().name()));
     }
 
     /** Stops every instance this cloud runs (a graceful `atoll dev` exit leaves nothing behind). */

@@ -48,7 +48,20 @@ public final class LocalCloud implements CloudApi {
     private final EventLog events;
     private final Clock clock;
 
+    private final java.util.function.Supplier<java.util.Set<String>> deadSites;
+
     public LocalCloud(List<SiteController> sites, String entrySite, EventLog events, Clock clock) {
+        this(sites, entrySite, events, clock, java.util.Set::of);
+    }
+
+    /** @param deadSites the sites the others cannot reach now (a crash or a partition) */
+    public LocalCloud(
+            List<SiteController> sites,
+            String entrySite,
+            EventLog events,
+            Clock clock,
+            java.util.function.Supplier<java.util.Set<String>> deadSites) {
+        this.deadSites = deadSites;
         sites.forEach(s -> this.sites.put(s.site().name(), s));
         if (!this.sites.containsKey(entrySite)) throw new IllegalArgumentException("unknown entry site " + entrySite);
         this.entrySite = entrySite;
@@ -75,7 +88,7 @@ public final class LocalCloud implements CloudApi {
                         info.location().lat(),
                         info.location().lon(),
                         info.tags(),
-                        "healthy",
+                        deadSites.get().contains(info.name()) ? "unreachable" : "healthy",
                         s.raft().leaderId().orElse(""),
                         s.raft().memberIds(),
                         state.nodes().size(),
@@ -115,7 +128,7 @@ public final class LocalCloud implements CloudApi {
 
     @Override
     public List<EnvironmentView> environments(String tenant) {
-        List<PlacedInstance> running = allPlacedInstances();
+        var running = placedBySite();
         List<EnvironmentView> views = new ArrayList<>();
         for (SiteController s : sites.values()) {
             for (HomeRecord home : homedAt(s)) {
@@ -128,7 +141,7 @@ public final class LocalCloud implements CloudApi {
 
     @Override
     public Optional<EnvironmentView> environment(String tenant, String name) {
-        return findHome(tenant, name).map(home -> view(home, allPlacedInstances()));
+        return findHome(tenant, name).map(home -> view(home, placedBySite()));
     }
 
     @Override
@@ -181,7 +194,7 @@ public final class LocalCloud implements CloudApi {
     public DeployOutcome delete(String tenant, String environment) {
         var home = findHome(tenant, environment);
         if (home.isEmpty()) return new DeployOutcome.NotFound("environment " + environment + " does not exist");
-        EnvironmentView before = view(home.get(), allPlacedInstances());
+        EnvironmentView before = view(home.get(), placedBySite());
         await(home.get().site().submit(new SiteCommand.DeleteEnvironment(tenant, environment, clock.instant())));
         // An environment with nothing to stop may be forgotten before we look again.
         return new DeployOutcome.Updated(environment(tenant, environment).orElse(before), List.of());
@@ -190,17 +203,7 @@ public final class LocalCloud implements CloudApi {
     @Override
     public List<InstanceView> instances(String tenant, String environment, String site) {
         List<InstanceView> views = new ArrayList<>();
-        Map<String, PlacedInstance> placed = new HashMap<>();
-        Map<String, String> placedSite = new HashMap<>();
-        for (SiteController s : sites.values()) {
-            s.read(state -> {
-                for (PlacedInstance i : state.instances().values()) {
-                    placed.put(i.id().key(), i);
-                    placedSite.put(i.id().key(), s.site().name());
-                }
-                return null;
-            });
-        }
+        Map<String, Map<String, PlacedInstance>> placed = placedBySite();
         for (SiteController s : sites.values()) {
             for (HomeRecord home : homedAt(s)) {
                 var spec = home.environment().spec();
@@ -208,7 +211,7 @@ public final class LocalCloud implements CloudApi {
                 if (environment != null
                         && !environment.isEmpty()
                         && !spec.name().equals(environment)) continue;
-                for (InstanceView v : instancesOf(home, placed, placedSite)) {
+                for (InstanceView v : instancesOf(home, placed)) {
                     if (site == null || site.isEmpty() || site.equals(v.site())) views.add(v);
                 }
             }
@@ -273,26 +276,52 @@ public final class LocalCloud implements CloudApi {
         return Optional.empty();
     }
 
-    private List<PlacedInstance> allPlacedInstances() {
-        List<PlacedInstance> all = new ArrayList<>();
-        for (SiteController s : sites.values())
-            all.addAll(s.read(state -> List.copyOf(state.instances().values())));
-        return all;
+    /** Every site's replicas, by site and instance key: after a re-placement two sites may hold one key. */
+    private Map<String, Map<String, PlacedInstance>> placedBySite() {
+        Map<String, Map<String, PlacedInstance>> placed = new HashMap<>();
+        for (SiteController s : sites.values()) {
+            placed.put(s.site().name(), s.read(state -> Map.copyOf(state.instances())));
+        }
+        return placed;
     }
 
-    private List<InstanceView> instancesOf(
-            HomeRecord home, Map<String, PlacedInstance> placed, Map<String, String> placedSite) {
+    private List<InstanceView> instancesOf(HomeRecord home, Map<String, Map<String, PlacedInstance>> placed) {
         List<InstanceView> views = new ArrayList<>();
         var spec = home.environment().spec();
+        var dead = deadSites.get();
         for (var placement : home.placements().values()) {
-            PlacedInstance i = placed.get(placement.id().key());
-            if (i != null) {
+            PlacedInstance i = placed.getOrDefault(placement.site(), Map.of())
+                    .get(placement.id().key());
+            var unplaceable = home.unplaceable().get(placement.id().key());
+            if (dead.contains(placement.site())) {
+                views.add(
+                        unplaceable != null
+                                ? new InstanceView(
+                                        placement.id().display(),
+                                        placement.id().tenant(),
+                                        placement.id().environment(),
+                                        placement.id().service(),
+                                        "",
+                                        "",
+                                        InstanceState.UNPLACEABLE,
+                                        placement.generation(),
+                                        Map.of(),
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        0,
+                                        "site " + placement.site() + " is unreachable; " + unplaceable.reason())
+                                : pendingView(
+                                        placement.id(),
+                                        placement.site(),
+                                        placement.generation(),
+                                        "site " + placement.site() + " is unreachable; placing it again"));
+            } else if (i != null && i.generation() == placement.generation()) {
                 views.add(new InstanceView(
                         i.id().display(),
                         i.id().tenant(),
                         i.id().environment(),
                         i.id().service(),
-                        placedSite.get(i.id().key()),
+                        placement.site(),
                         i.node(),
                         i.state(),
                         i.generation(),
@@ -358,10 +387,8 @@ public final class LocalCloud implements CloudApi {
                 message);
     }
 
-    private EnvironmentView view(HomeRecord home, List<PlacedInstance> placed) {
+    private EnvironmentView view(HomeRecord home, Map<String, Map<String, PlacedInstance>> placed) {
         HomedEnvironment env = home.environment();
-        Map<String, PlacedInstance> byKey = new HashMap<>();
-        placed.forEach(i -> byKey.put(i.id().key(), i));
         List<EnvironmentView.ServiceStatus> services = new ArrayList<>();
         boolean ready = !env.deleting();
         boolean degraded = false;
@@ -378,7 +405,7 @@ public final class LocalCloud implements CloudApi {
                     extra++;
                     continue;
                 }
-                PlacedInstance i = byKey.get(p.id().key());
+                PlacedInstance i = placed.getOrDefault(p.site(), Map.of()).get(p.id().key());
                 boolean current = p.templateVersion() == template;
                 if (current) updated++;
                 if (i != null && i.generation() == p.generation() && i.state() == InstanceState.RUNNING && current)

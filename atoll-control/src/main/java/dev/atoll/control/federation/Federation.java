@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * implementation comes with sites as separate processes. Calls never block.
  */
 public interface Federation {
+    /** Sites given up for dead: their replicas are placed again elsewhere. */
+    java.util.Set<String> deadSites();
+
     /** Summaries of every known site, this one included. */
     List<SiteSummary> summaries();
 

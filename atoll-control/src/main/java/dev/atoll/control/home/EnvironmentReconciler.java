@@ -33,14 +33,14 @@ public final class EnvironmentReconciler {
     /**
      * @param placements the home's placements of this environment's replicas, by instance key
      * @param unplaceable replicas of this environment that found no site, by instance key
-     * @param observed what target sites report of these replicas, by instance key
+     * @param observed what target sites report of these replicas, and which sites are dead
      * @param busy instance keys with an action still under way (not decided again until it ends)
      */
     public static List<HomeAction> decide(
             HomedEnvironment environment,
             Map<String, ReplicaPlacement> placements,
             Map<String, Unplaceable> unplaceable,
-            Map<String, ReplicaStatus> observed,
+            Observed observed,
             Set<String> busy,
             Instant now) {
         var spec = environment.spec();
@@ -53,6 +53,7 @@ public final class EnvironmentReconciler {
                 actions.add(new HomeAction.Release(p.id(), p.site(), p.generation()));
             }
         }
+        actions.addAll(staleCopies(environment, placements, observed, busy));
         if (environment.deleting()) {
             if (placements.isEmpty() && busy.isEmpty()) {
                 actions.add(new HomeAction.Forget(spec.tenant(), spec.name()));
@@ -77,11 +78,12 @@ public final class EnvironmentReconciler {
                 if (p == null) {
                     Unplaceable u = unplaceable.get(id.key());
                     if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) missing.add(id);
-                } else if (isLost(observed.get(id.key()), p)) {
-                    lost.add(p);
+                } else if (observed.deadSites().contains(p.site()) || isLost(observed.at(p.site(), id.key()), p)) {
+                    Unplaceable u = unplaceable.get(id.key());
+                    if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) lost.add(p);
                 } else if (p.templateVersion() < templateVersion) {
                     outdated.add(p);
-                } else if (!isRunning(observed.get(id.key()), p)) {
+                } else if (!isRunning(observed.at(p.site(), id.key()), p)) {
                     updateInProgress = true;
                 }
             }
@@ -102,7 +104,8 @@ public final class EnvironmentReconciler {
             if (!outdated.isEmpty() && !updateInProgress) {
                 // Replace a replica that is not serving anyway before one that is.
                 ReplicaPlacement next = outdated.stream()
-                        .min(Comparator.comparing((ReplicaPlacement p) -> isRunning(observed.get(p.id().key()), p))
+                        .min(Comparator.comparing(
+                                        (ReplicaPlacement p) -> isRunning(observed.at(p.site(), p.id().key()), p))
                                 .thenComparingInt(p -> p.id().index()))
                         .orElseThrow();
                 actions.add(new HomeAction.Place(
@@ -115,6 +118,32 @@ public final class EnvironmentReconciler {
             }
         }
         return actions;
+    }
+
+    /**
+     * Copies that sites still run but the home no longer counts on: an older generation, or one on
+     * another site than the placement says (a site back from a partition), or one whose placement
+     * was released. The target stops a copy only if its generation is not newer, so this never
+     * stops the replica the home counts on.
+     */
+    private static List<HomeAction> staleCopies(
+            HomedEnvironment environment,
+            Map<String, ReplicaPlacement> placements,
+            Observed observed,
+            Set<String> busy) {
+        String prefix = environment.key() + ".";
+        List<HomeAction> stale = new ArrayList<>();
+        for (var site : new java.util.TreeMap<>(observed.bySite()).entrySet()) {
+            if (observed.deadSites().contains(site.getKey())) continue;
+            for (ReplicaStatus status : site.getValue().values()) {
+                String key = status.id().key();
+                if (!key.startsWith(prefix) || busy.contains(key)) continue;
+                ReplicaPlacement p = placements.get(key);
+                boolean current = p != null && p.site().equals(site.getKey()) && p.generation() == status.generation();
+                if (!current) stale.add(new HomeAction.ReleaseStale(status.id(), site.getKey(), status.generation()));
+            }
+        }
+        return stale;
     }
 
     private static boolean isLost(ReplicaStatus status, ReplicaPlacement p) {

@@ -23,6 +23,12 @@ public sealed interface HomeAction {
     /** Stop a replica that is no longer wanted, then forget its placement. */
     record Release(InstanceId id, String site, long generation) implements HomeAction {}
 
+    /**
+     * Stop a copy the home no longer counts on: superseded by a newer generation elsewhere (a site
+     * back from a partition), or left over after its placement was forgotten. The placement stays.
+     */
+    record ReleaseStale(InstanceId id, String site, long generation) implements HomeAction {}
+
     /** Every replica of a deleted environment is gone: forget it. */
     record Forget(String tenant, String name) implements HomeAction {}
 

@@ -297,8 +297,7 @@ public final class SiteController implements AutoCloseable {
             var now = clock.instant();
             List<HomeAction> actions = read(state -> {
                 List<HomeAction> all = new ArrayList<>();
-                Map<String, ReplicaStatus> observed = new HashMap<>();
-                observedBySite.values().forEach(observed::putAll);
+                var observed = new dev.atoll.control.home.Observed(Map.copyOf(observedBySite), federation.deadSites());
                 for (HomedEnvironment env : state.environments().values()) {
                     all.addAll(EnvironmentReconciler.decide(
                             env,
@@ -362,9 +361,17 @@ public final class SiteController implements AutoCloseable {
 
     private void refreshObserved() {
         Federation f = federation;
+        var dead = f.deadSites();
         for (SiteSummary s : f.summaries()) {
             String target = s.site().name();
-            f.replicasOf(target, site.name()).thenAccept(r -> observedBySite.put(target, r));
+            if (dead.contains(target)) {
+                // What a dead site last said is no longer news; it is asked again when it is back.
+                observedBySite.remove(target);
+                continue;
+            }
+            f.replicasOf(target, site.name())
+                    .thenAccept(r -> observedBySite.put(target, Map.copyOf(r)))
+                    .exceptionally(e -> null);
         }
     }
 
@@ -373,9 +380,18 @@ public final class SiteController implements AutoCloseable {
             case HomeAction.Place p -> throw new IllegalArgumentException("placements are chained in tick()");
             case HomeAction.Release r -> {
                 busy.add(r.id().key());
+                // Forgotten even when the site cannot be reached: the copy it may still run is then
+                // one without a placement, which the reconciler releases once the site is back.
                 federation
                         .release(r.site(), r.id(), r.generation())
+                        .exceptionally(e -> null)
                         .thenCompose(v -> submit(new SiteCommand.ForgetPlacement(r.id())))
+                        .whenCompleteAsync((v, e) -> busy.remove(r.id().key()), loop);
+            }
+            case HomeAction.ReleaseStale r -> {
+                busy.add(r.id().key());
+                federation
+                        .release(r.site(), r.id(), r.generation())
                         .whenCompleteAsync((v, e) -> busy.remove(r.id().key()), loop);
             }
             case HomeAction.Forget f -> {
@@ -399,7 +415,9 @@ public final class SiteController implements AutoCloseable {
     /** Offers the replica to the best site, then the next, until one accepts or none is left. */
     private CompletableFuture<Void> place(HomeAction.Place p, Set<String> excluded) {
         String target;
-        if (p.replacing().isPresent() && !excluded.contains(p.replacing().get().site())) {
+        if (p.replacing().isPresent()
+                && !excluded.contains(p.replacing().get().site())
+                && !federation.deadSites().contains(p.replacing().get().site())) {
             target = p.replacing().get().site();
         } else {
             var decision = SiteSelector.select(new SiteRequest(
@@ -438,7 +456,8 @@ public final class SiteController implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         var old = p.replacing().get();
-        return federation.release(old.site(), p.id(), old.generation());
+        // An unreachable old site is fine: the stale copy is released once it is back.
+        return federation.release(old.site(), p.id(), old.generation()).exceptionally(e -> null);
     }
 
     private Map<String, Integer> replicasPerSite(InstanceId id) {

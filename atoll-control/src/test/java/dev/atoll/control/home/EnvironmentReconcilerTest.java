@@ -45,7 +45,7 @@ class EnvironmentReconcilerTest {
 
     @Test
     void placesEveryMissingReplicaCountingDownWhatIsStillToPlace() {
-        var actions = EnvironmentReconciler.decide(env(3, 1, 1), Map.of(), Map.of(), Map.of(), Set.of(), T0);
+        var actions = EnvironmentReconciler.decide(env(3, 1, 1), Map.of(), Map.of(), Observed.NOTHING, Set.of(), T0);
 
         assertThat(actions)
                 .containsExactly(
@@ -57,7 +57,7 @@ class EnvironmentReconcilerTest {
     @Test
     void scalingDownReleasesTheHighestIndexes() {
         var actions = EnvironmentReconciler.decide(
-                env(1, 2, 1), placed(1, 0, 1, 2), Map.of(), running(0, 1, 2), Set.of(), T0);
+                env(1, 2, 1), placed(1, 0, 1, 2), Map.of(), Observed.at("london", running(0, 1, 2)), Set.of(), T0);
 
         assertThat(actions)
                 .containsExactly(
@@ -67,7 +67,7 @@ class EnvironmentReconcilerTest {
     @Test
     void aRollingUpdateReplacesOneReplicaAtATime() {
         var actions = EnvironmentReconciler.decide(
-                env(3, 2, 2), placed(1, 0, 1, 2), Map.of(), running(0, 1, 2), Set.of(), T0);
+                env(3, 2, 2), placed(1, 0, 1, 2), Map.of(), Observed.at("london", running(0, 1, 2)), Set.of(), T0);
 
         assertThat(actions).hasSize(1);
         var place = (HomeAction.Place) actions.getFirst();
@@ -83,7 +83,8 @@ class EnvironmentReconcilerTest {
         Map<String, ReplicaStatus> observed = running(1, 2);
         observed.put(web(0).key(), new ReplicaStatus(web(0), 2, "n1", InstanceState.STARTING, false));
 
-        var actions = EnvironmentReconciler.decide(env(3, 2, 2), placements, Map.of(), observed, Set.of(), T0);
+        var actions = EnvironmentReconciler.decide(
+                env(3, 2, 2), placements, Map.of(), Observed.at("london", observed), Set.of(), T0);
 
         assertThat(actions).isEmpty();
     }
@@ -93,12 +94,12 @@ class EnvironmentReconcilerTest {
         var unplaceable = Map.of(web(0).key(), new Unplaceable(web(0), "0 of 3 sites fit", T0));
 
         var soon = EnvironmentReconciler.decide(
-                env(1, 1, 1), Map.of(), unplaceable, Map.of(), Set.of(), T0.plusMillis(500));
+                env(1, 1, 1), Map.of(), unplaceable, Observed.NOTHING, Set.of(), T0.plusMillis(500));
         var later = EnvironmentReconciler.decide(
                 env(1, 1, 1),
                 Map.of(),
                 unplaceable,
-                Map.of(),
+                Observed.NOTHING,
                 Set.of(),
                 T0.plus(EnvironmentReconciler.UNPLACEABLE_RETRY));
 
@@ -111,8 +112,9 @@ class EnvironmentReconcilerTest {
         var deleting =
                 new HomedEnvironment(anEnvironment("hello", aService("web", 2)), 1, Map.of("web", 1L), T0, T0, true);
 
-        var first = EnvironmentReconciler.decide(deleting, placed(1, 0, 1), Map.of(), running(0, 1), Set.of(), T0);
-        var last = EnvironmentReconciler.decide(deleting, Map.of(), Map.of(), Map.of(), Set.of(), T0);
+        var first = EnvironmentReconciler.decide(
+                deleting, placed(1, 0, 1), Map.of(), Observed.at("london", running(0, 1)), Set.of(), T0);
+        var last = EnvironmentReconciler.decide(deleting, Map.of(), Map.of(), Observed.NOTHING, Set.of(), T0);
 
         assertThat(first)
                 .containsExactly(
@@ -125,7 +127,8 @@ class EnvironmentReconcilerTest {
         Map<String, ReplicaStatus> observed = running(1, 2);
         observed.put(web(0).key(), new ReplicaStatus(web(0), 1, "n1", InstanceState.FAILED, true));
 
-        var actions = EnvironmentReconciler.decide(env(3, 2, 2), placed(1, 0, 1, 2), Map.of(), observed, Set.of(), T0);
+        var actions = EnvironmentReconciler.decide(
+                env(3, 2, 2), placed(1, 0, 1, 2), Map.of(), Observed.at("london", observed), Set.of(), T0);
 
         assertThat(actions)
                 .contains(new HomeAction.Place(
@@ -133,9 +136,40 @@ class EnvironmentReconcilerTest {
     }
 
     @Test
+    void replicasOnADeadSiteArePlacedAgainElsewhereWithTheNextGeneration() {
+        var observed = new Observed(Map.of(), Set.of("london"));
+
+        var actions = EnvironmentReconciler.decide(env(2, 1, 1), placed(1, 0, 1), Map.of(), observed, Set.of(), T0);
+
+        assertThat(actions)
+                .containsExactly(
+                        new HomeAction.Place(
+                                web(0), 2, aService("web", 2), 1, 1, Optional.of(new HomeAction.Placed("london", 1))),
+                        new HomeAction.Place(
+                                web(1), 2, aService("web", 2), 1, 1, Optional.of(new HomeAction.Placed("london", 1))));
+    }
+
+    @Test
+    void aSiteBackFromAPartitionHasExactlyItsSupersededCopiesStopped() {
+        Map<String, ReplicaPlacement> placements = new HashMap<>();
+        placements.put(web(0).key(), new ReplicaPlacement(web(0), "paris", 2, 1));
+        placements.put(web(1).key(), new ReplicaPlacement(web(1), "london", 1, 1));
+        var observed = new Observed(
+                Map.of(
+                        "london", running(0, 1),
+                        "paris",
+                                Map.of(web(0).key(), new ReplicaStatus(web(0), 2, "n2", InstanceState.RUNNING, false))),
+                Set.of());
+
+        var actions = EnvironmentReconciler.decide(env(2, 1, 1), placements, Map.of(), observed, Set.of(), T0);
+
+        assertThat(actions).containsExactly(new HomeAction.ReleaseStale(web(0), "london", 1));
+    }
+
+    @Test
     void replicasWithAnActionUnderWayAreLeftAlone() {
         var actions = EnvironmentReconciler.decide(
-                env(2, 1, 1), Map.of(), Map.of(), Map.of(), Set.of(web(0).key(), web(1).key()), T0);
+                env(2, 1, 1), Map.of(), Map.of(), Observed.NOTHING, Set.of(web(0).key(), web(1).key()), T0);
 
         assertThat(actions).isEqualTo(List.of());
     }

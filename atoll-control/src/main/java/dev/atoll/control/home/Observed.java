@@ -1,0 +1,35 @@
+package dev.atoll.control.home;
+
+import dev.atoll.control.federation.ReplicaStatus;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a home knows of the replicas it placed, site by site: the replicas each reachable site
+ * reports, and which sites are dead (gossip gave up on them, or they cannot be reached).
+ *
+ * @param bySite per site, its replicas homed here by instance key; a site missing here has not
+ *     answered yet
+ */
+public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<String> deadSites) {
+    public static final Observed NOTHING = new Observed(Map.of(), Set.of());
+
+    public Observed {
+        bySite = Map.copyOf(bySite);
+        deadSites = Set.copyOf(deadSites);
+    }
+
+    /** Everything one site reports and no site dead. */
+    public static Observed at(String site, Map<String, ReplicaStatus> replicas) {
+        return new Observed(Map.of(site, replicas), Set.of());
+    }
+
+    public ReplicaStatus at(String site, String instanceKey) {
+        var replicas = bySite.get(site);
+        return replicas == null ? null : replicas.get(instanceKey);
+    }
+
+    public Observed withDead(String... sites) {
+        return new Observed(bySite, Set.of(sites));
+    }
+}
