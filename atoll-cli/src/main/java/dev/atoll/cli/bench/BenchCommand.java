@@ -13,7 +13,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         description = "Measures Atoll on this machine and prints the figures beside their anchors.",
-        subcommands = {BenchCommand.Deploy.class, BenchCommand.Restart.class, BenchCommand.NodeFailure.class},
+        subcommands = {
+            BenchCommand.Deploy.class,
+            BenchCommand.Restart.class,
+            BenchCommand.NodeFailure.class,
+            BenchCommand.SiteFailure.class
+        },
         footerHeading = "%nExample:%n",
         footer = {
             "  atoll bench deploy --runs 5",
@@ -117,6 +122,35 @@ public final class BenchCommand implements Callable<Integer> {
                     "node failure: detected after median %d ms (goal < 2000 ms), replicas running again after median %d ms"
                             + " (goal < 5000 ms); anchors: Kubernetes about 5 min with default settings, Nomad 20-30 s%n",
                     detected.toMillis(), again.toMillis());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "site-failure",
+            description =
+                    "Loses a whole site under a 6-replica environment and times until all replicas run elsewhere.",
+            footerHeading = "%nExample:%n",
+            footer = "  atoll bench site-failure --runs 3")
+    static final class SiteFailure implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--runs",
+                description = "How many losses, each on a fresh cloud (default: ${DEFAULT-VALUE})",
+                defaultValue = "3")
+        int runs;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1 || runs > 50)
+                throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 50");
+            PrintWriter out = spec.commandLine().getOut();
+            Duration median = Stats.median(SiteFailureBenchmark.run(runs, out));
+            out.printf(
+                    "site failure (embedded cloud, death known at once): all replicas running elsewhere after median %d ms%n",
+                    median.toMillis());
             return 0;
         }
     }

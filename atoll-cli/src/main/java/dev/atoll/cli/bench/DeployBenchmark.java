@@ -52,7 +52,10 @@ final class DeployBenchmark {
                 for (int run = 1; run <= runs; run++) {
                     long start = System.nanoTime();
                     cloud.cloud().create(spec);
-                    awaitStatus(cloud, "ready", Duration.ofSeconds(60));
+                    Poll.until(() -> cloud.cloud()
+                            .environment("default", "bench")
+                            .map(e -> e.status().equals("ready"))
+                            .orElse(false));
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     times.add(took);
                     var sites = cloud.cloud().instances("default", "bench", null).stream()
@@ -62,35 +65,14 @@ final class DeployBenchmark {
                     out.printf("run %d: 9/9 healthy over %d sites in %d ms%n", run, sites, took.toMillis());
                     out.flush();
                     cloud.cloud().delete("default", "bench");
-                    awaitGone(cloud, Duration.ofSeconds(60));
+                    Poll.until(
+                            () -> cloud.cloud().environment("default", "bench").isEmpty()
+                                    && cloud.cloud().sites().stream().allMatch(s -> s.instances() == 0));
                 }
             } finally {
                 cloud.stopInstances();
             }
         }
         return times;
-    }
-
-    private static void awaitStatus(DevCloud cloud, String status, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            var env = cloud.cloud().environment("default", "bench");
-            if (env.isPresent() && env.get().status().equals(status)) return;
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("environment did not become " + status + " within " + timeout + ": "
-                + cloud.cloud().environment("default", "bench"));
-    }
-
-    private static void awaitGone(DevCloud cloud, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (cloud.cloud().environment("default", "bench").isEmpty()
-                    && cloud.cloud().sites().stream().allMatch(s -> s.instances() == 0)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException("environment was not deleted within " + timeout);
     }
 }

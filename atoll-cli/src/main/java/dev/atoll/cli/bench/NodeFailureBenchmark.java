@@ -47,7 +47,7 @@ final class NodeFailureBenchmark {
             try (DevCloud cloud = DevCloud.start(Topologies.defaultDev(), dir, 1, "127.0.0.1", 0)) {
                 try {
                     cloud.cloud().create(spec);
-                    await(() -> cloud.cloud()
+                    Poll.until(() -> cloud.cloud()
                             .environment("default", "bench")
                             .map(e -> e.status().equals("ready"))
                             .orElse(false));
@@ -55,12 +55,12 @@ final class NodeFailureBenchmark {
                             cloud.cloud().instances("default", "bench", null).getFirst();
                     long start = System.nanoTime();
                     cloud.crashNode("london", victim.node());
-                    await(() -> cloud.cloud().nodes().stream()
+                    Poll.until(() -> cloud.cloud().nodes().stream()
                             .anyMatch(n -> n.name().equals(victim.node())
                                     && n.site().equals("london")
                                     && n.state().equals("down")));
                     Duration detected = Duration.ofNanos(System.nanoTime() - start);
-                    await(() -> cloud.cloud().instances("default", "bench", null).stream()
+                    Poll.until(() -> cloud.cloud().instances("default", "bench", null).stream()
                             .anyMatch(i -> i.id().equals(victim.id())
                                     && i.state() == InstanceState.RUNNING
                                     && !i.node().equals(victim.node())));
@@ -76,14 +76,5 @@ final class NodeFailureBenchmark {
             }
         }
         return results;
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline)
-                throw new IllegalStateException("benchmark step did not finish within 60 s");
-            Thread.sleep(5);
-        }
     }
 }
