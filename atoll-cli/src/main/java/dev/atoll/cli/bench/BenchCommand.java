@@ -35,6 +35,12 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    static void checkRuns(CommandSpec spec, int runs, int max) {
+        if (runs < 1 || runs > max) {
+            throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and " + max + ", got " + runs);
+        }
+    }
+
     @Command(
             name = "deploy",
             description =
@@ -50,8 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (runs < 1 || runs > 100)
-                throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 100");
+            checkRuns(spec, runs, 100);
             PrintWriter out = spec.commandLine().getOut();
             List<Duration> times = DeployBenchmark.run(runs, out);
             Duration median = Stats.median(times);
@@ -110,8 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (runs < 1 || runs > 50)
-                throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 50");
+            checkRuns(spec, runs, 50);
             PrintWriter out = spec.commandLine().getOut();
             var results = NodeFailureBenchmark.run(runs, out);
             Duration detected = Stats.median(
@@ -144,8 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (runs < 1 || runs > 50)
-                throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and 50");
+            checkRuns(spec, runs, 50);
             PrintWriter out = spec.commandLine().getOut();
             Duration median = Stats.median(SiteFailureBenchmark.run(runs, out));
             out.printf(

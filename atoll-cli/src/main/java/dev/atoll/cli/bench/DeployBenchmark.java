@@ -4,10 +4,7 @@ import dev.atoll.cli.dev.DevCloud;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.SpecParser;
 import dev.atoll.model.spec.SpecResult;
-import dev.atoll.model.topology.Topologies;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +42,13 @@ final class DeployBenchmark {
                     case SpecResult.Invalid i ->
                         throw new IllegalStateException("benchmark spec is invalid: " + i.errors());
                 };
-        Path dir = Files.createTempDirectory("atoll-bench-deploy");
         List<Duration> times = new ArrayList<>();
-        try (DevCloud cloud = DevCloud.start(Topologies.defaultDev(), dir, 1, "127.0.0.1", 0)) {
+        try (DevCloud cloud = BenchCloud.fresh("deploy")) {
             try {
                 for (int run = 1; run <= runs; run++) {
                     long start = System.nanoTime();
                     cloud.cloud().create(spec);
-                    Poll.until(() -> cloud.cloud()
-                            .environment("default", "bench")
-                            .map(e -> e.status().equals("ready"))
-                            .orElse(false));
+                    BenchCloud.awaitReady(cloud, "bench");
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     times.add(took);
                     var sites = cloud.cloud().instances("default", "bench", null).stream()

@@ -6,9 +6,7 @@ import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.SpecParser;
 import dev.atoll.model.spec.SpecResult;
-import dev.atoll.model.topology.Topologies;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +41,8 @@ final class NodeFailureBenchmark {
                 };
         List<Run> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            var dir = Files.createTempDirectory("atoll-bench-node-failure");
-            try (DevCloud cloud = DevCloud.start(Topologies.defaultDev(), dir, 1, "127.0.0.1", 0)) {
+            try (DevCloud cloud = BenchCloud.freshWith("node-failure", spec)) {
                 try {
-                    cloud.cloud().create(spec);
-                    Poll.until(() -> cloud.cloud()
-                            .environment("default", "bench")
-                            .map(e -> e.status().equals("ready"))
-                            .orElse(false));
                     InstanceView victim =
                             cloud.cloud().instances("default", "bench", null).getFirst();
                     long start = System.nanoTime();
