@@ -15,6 +15,9 @@ public interface Federation {
     /** Sites given up for dead: their replicas are placed again elsewhere. */
     java.util.Set<String> deadSites();
 
+    /** The names of every known site, this one included (cheaper than their summaries). */
+    List<String> siteNames();
+
     /** Summaries of every known site, this one included. */
     List<SiteSummary> summaries();
 

@@ -45,6 +45,11 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
+    public synchronized List<String> siteNames() {
+        return List.copyOf(sites.keySet());
+    }
+
+    @Override
     public List<SiteSummary> summaries() {
         return all().stream()
                 .map(s -> unreachable.contains(s.site().name())

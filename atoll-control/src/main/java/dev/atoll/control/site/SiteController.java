@@ -362,8 +362,7 @@ public final class SiteController implements AutoCloseable {
     private void refreshObserved() {
         Federation f = federation;
         var dead = f.deadSites();
-        for (SiteSummary s : f.summaries()) {
-            String target = s.site().name();
+        for (String target : f.siteNames()) {
             if (dead.contains(target)) {
                 // What a dead site last said is no longer news; it is asked again when it is back.
                 observedBySite.remove(target);
