@@ -4,6 +4,7 @@ import dev.atoll.api.environment.EnvironmentJson;
 import dev.atoll.api.environment.EnvironmentRoutes;
 import dev.atoll.api.events.EventRoutes;
 import dev.atoll.api.logs.LogRoutes;
+import dev.atoll.api.metrics.ApiMetrics;
 import dev.atoll.api.openapi.OpenApiDocument;
 import dev.atoll.api.problem.Problem;
 import dev.atoll.api.problem.ProblemException;
@@ -33,14 +34,16 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final OpenStreams streams;
+    private final ApiMetrics metrics;
     private final String host;
 
     /** A route as Javalin has it registered: method and path template such as /v1/environments/{name}. */
     public record Route(String method, String path) {}
 
-    private ApiServer(Javalin app, OpenStreams streams, String host) {
+    private ApiServer(Javalin app, OpenStreams streams, ApiMetrics metrics, String host) {
         this.app = app;
         this.streams = streams;
+        this.metrics = metrics;
         this.host = host;
     }
 
@@ -51,7 +54,8 @@ public final class ApiServer implements AutoCloseable {
 
     public static ApiServer start(CloudApi cloud, String host, int port, ApiOptions options) {
         var streams = new OpenStreams(options.maxStreams());
-        var wiring = new Wiring(cloud, options, streams);
+        var metrics = new ApiMetrics(cloud);
+        var wiring = new Wiring(cloud, options, streams, metrics);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -69,13 +73,14 @@ public final class ApiServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             streams.close();
+            metrics.close();
             throw e;
         }
-        return new ApiServer(app, streams, host);
+        return new ApiServer(app, streams, metrics, host);
     }
 
     /** The wiring of routes to handlers, kept apart from start-up so it reads as the contract. */
-    private record Wiring(CloudApi cloud, ApiOptions options, OpenStreams streams) {
+    private record Wiring(CloudApi cloud, ApiOptions options, OpenStreams streams, ApiMetrics metrics) {
         void routes(JavalinConfig config) {
             var environments =
                     new EnvironmentRoutes(cloud, options.specReader(), new EnvironmentJson(options.specWriter()));
@@ -83,9 +88,12 @@ public final class ApiServer implements AutoCloseable {
             var logs = new LogRoutes(cloud, streams, options.logPoll(), options.followMax());
             byte[] openApi = OpenApiDocument.bytes();
             var r = config.routes;
+            r.before(metrics::startTimer);
+            r.after(metrics::recordRequest);
             r.get(
                     "/healthz",
                     ctx -> ctx.json(AtollJson.json().createObjectNode().put("status", "ok")));
+            r.get("/metrics", metrics::handle);
             r.get("/v1/sites", ctx -> {
                 Requests.tenant(ctx);
                 ctx.json(cloud.sites());
@@ -167,5 +175,6 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         streams.close();
         app.stop();
+        metrics.close();
     }
 }

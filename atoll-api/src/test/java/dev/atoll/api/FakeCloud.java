@@ -42,6 +42,7 @@ final class FakeCloud implements CloudApi {
     private final List<CloudEvent> events = new CopyOnWriteArrayList<>();
     private final List<Consumer<CloudEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, ByteArrayOutputStream> logs = new ConcurrentHashMap<>();
+    private final Map<String, InstanceState> instanceStates = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     final AtomicInteger logOpens = new AtomicInteger();
     final AtomicInteger subscriptionsClosed = new AtomicInteger();
@@ -64,6 +65,12 @@ final class FakeCloud implements CloudApi {
     /** Puts an environment in place without recording a call (a "given"). */
     FakeCloud withEnvironment(EnvironmentSpec spec) {
         environments.put(key(spec.tenant(), spec.name()), view(spec, 1));
+        return this;
+    }
+
+    /** Instances are running unless told otherwise here, by id such as shop.web.1. */
+    FakeCloud withInstanceState(String instanceId, InstanceState state) {
+        instanceStates.put(instanceId, state);
         return this;
     }
 
@@ -226,14 +233,15 @@ final class FakeCloud implements CloudApi {
             for (var s : env.spec().services().values()) {
                 for (int i = 0; i < s.replicas(); i++) {
                     String onSite = i % 2 == 0 ? "london" : "frankfurt";
+                    String id = env.name() + "." + s.name() + "." + i;
                     all.add(new InstanceView(
-                            env.name() + "." + s.name() + "." + i,
+                            id,
                             tenant,
                             env.name(),
                             s.name(),
                             onSite,
                             onSite + "-n1",
-                            InstanceState.RUNNING,
+                            instanceStates.getOrDefault(id, InstanceState.RUNNING),
                             1,
                             Map.of("http", 20000 + i),
                             Optional.of(100L + i),
