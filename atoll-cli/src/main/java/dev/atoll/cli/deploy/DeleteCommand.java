@@ -2,10 +2,10 @@ package dev.atoll.cli.deploy;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
-import dev.atoll.cli.inspect.ResourceKind;
+import dev.atoll.cli.inspect.EnvironmentArgument;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** Deletes an environment: its instances are stopped and its record removed. */
@@ -19,19 +19,12 @@ public final class DeleteCommand implements Callable<Integer> {
     @ParentCommand
     private AtollCommand atoll;
 
-    @Parameters(
-            index = "0",
-            paramLabel = "KIND",
-            converter = ResourceKind.EnvironmentOnly.class,
-            completionCandidates = ResourceKind.EnvironmentName.class,
-            description = "environment (also env)")
-    private ResourceKind kind;
-
-    @Parameters(index = "1", paramLabel = "NAME", description = "The environment's name.")
-    private String name;
+    @Mixin
+    private EnvironmentArgument environment;
 
     @Override
     public Integer call() {
+        String name = environment.name();
         String outcome = atoll.client().delete(name);
         atoll.session().out().println("environment " + name + " " + outcome);
         return ExitCodes.OK;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** Shows one environment in detail. */
@@ -25,19 +25,12 @@ public final class DescribeCommand implements Callable<Integer> {
     @ParentCommand
     private AtollCommand atoll;
 
-    @Parameters(
-            index = "0",
-            paramLabel = "KIND",
-            converter = ResourceKind.EnvironmentOnly.class,
-            completionCandidates = ResourceKind.EnvironmentName.class,
-            description = "environment (also env)")
-    private ResourceKind kind;
-
-    @Parameters(index = "1", paramLabel = "NAME", description = "The environment's name.")
-    private String name;
+    @Mixin
+    private EnvironmentArgument environment;
 
     @Override
     public Integer call() {
+        String name = environment.name();
         var client = atoll.client();
         var env = client.environment(name)
                 .orElseThrow(() -> new ApiException(new ApiFailure.Problem(
