@@ -128,11 +128,11 @@ public final class LocalCloud implements CloudApi {
 
     @Override
     public List<EnvironmentView> environments(String tenant) {
-        var running = placedBySite();
+        var placed = placedBySite();
         List<EnvironmentView> views = new ArrayList<>();
         for (SiteController s : sites.values()) {
             for (HomeRecord home : homedAt(s)) {
-                if (home.environment().spec().tenant().equals(tenant)) views.add(view(home, running));
+                if (home.environment().spec().tenant().equals(tenant)) views.add(view(home, placed));
             }
         }
         views.sort(Comparator.comparing(EnvironmentView::name));
