@@ -1,8 +1,8 @@
 package dev.atoll.control.raft;
 
-import dev.atoll.control.wire.FrameType;
-import dev.atoll.control.wire.Hello;
-import dev.atoll.control.wire.MalformedFrameException;
+import dev.atoll.wire.FrameType;
+import dev.atoll.wire.Hello;
+import dev.atoll.wire.MalformedFrameException;
 import io.microraft.RaftEndpoint;
 import io.microraft.exception.CannotReplicateException;
 import io.microraft.exception.IndeterminateStateException;
@@ -27,7 +27,7 @@ import java.util.function.Function;
 
 /**
  * A follower's commands travel to the leader in FORWARD frames and their outcome comes back in
- * FORWARD_RESULT frames (both one-way, each on the sender's own connection; see wire/PROTOCOL.md).
+ * FORWARD_RESULT frames (both one-way, each on the sender's own connection; see atoll-wire/PROTOCOL.md).
  *
  * <p>The outcome is one of: the result; "not leader" or "cannot replicate now" (the command was
  * certainly not appended, so {@link RaftGroup#submit} retries); "indeterminate" (the leader stopped

@@ -1,12 +1,12 @@
 package dev.atoll.control.raft;
 
-import dev.atoll.control.wire.FrameHandler;
-import dev.atoll.control.wire.FrameType;
-import dev.atoll.control.wire.Hello;
-import dev.atoll.control.wire.MalformedFrameException;
-import dev.atoll.control.wire.WireClient;
-import dev.atoll.control.wire.WireServer;
-import dev.atoll.control.wire.WireSettings;
+import dev.atoll.wire.FrameHandler;
+import dev.atoll.wire.FrameType;
+import dev.atoll.wire.Hello;
+import dev.atoll.wire.MalformedFrameException;
+import dev.atoll.wire.WireClient;
+import dev.atoll.wire.WireServer;
+import dev.atoll.wire.WireSettings;
 import io.microraft.RaftEndpoint;
 import io.microraft.RaftNode;
 import io.microraft.model.message.RaftMessage;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Raft messages between members in different processes, as RAFT frames of the wire protocol
- * (wire/PROTOCOL.md). One {@link WireServer} takes the frames addressed to the local member and
+ * (atoll-wire/PROTOCOL.md). One {@link WireServer} takes the frames addressed to the local member and
  * hands them to its {@link RaftNode}; one {@link WireClient} per peer sends to it. {@link #send}
  * never blocks and never throws: a message to a peer that is down or slow is dropped (and counted),
  * which Raft tolerates.

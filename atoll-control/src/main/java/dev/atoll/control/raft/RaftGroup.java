@@ -1,7 +1,7 @@
 package dev.atoll.control.raft;
 
-import dev.atoll.control.wire.FrameType;
-import dev.atoll.control.wire.WireSettings;
+import dev.atoll.wire.FrameType;
+import dev.atoll.wire.WireSettings;
 import io.microraft.Ordered;
 import io.microraft.RaftConfig;
 import io.microraft.RaftEndpoint;

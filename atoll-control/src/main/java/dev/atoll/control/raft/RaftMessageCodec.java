@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * The wire form of every MicroRaft message (the payload of a RAFT frame; see
- * wire/PROTOCOL.md). Log entries, snapshot chunks and member lists are written by {@link
+ * atoll-wire/PROTOCOL.md). Log entries, snapshot chunks and member lists are written by {@link
  * RaftLogCodec}, the same code that writes them to disk, so an operation that can be stored can be
  * sent.
  *

@@ -4,10 +4,10 @@ import static dev.atoll.control.raft.AppendListMachine.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.atoll.control.wire.FrameType;
-import dev.atoll.control.wire.Hello;
-import dev.atoll.control.wire.WireFormat;
-import dev.atoll.control.wire.WireSettings;
+import dev.atoll.wire.FrameType;
+import dev.atoll.wire.Hello;
+import dev.atoll.wire.WireFormat;
+import dev.atoll.wire.WireSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

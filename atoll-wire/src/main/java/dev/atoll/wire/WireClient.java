@@ -1,4 +1,4 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

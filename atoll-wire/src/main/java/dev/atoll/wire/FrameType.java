@@ -1,4 +1,4 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 import java.util.Optional;
 
@@ -14,7 +14,14 @@ public enum FrameType {
     /** A follower hands a command to the leader: correlation id and command bytes. */
     FORWARD(3),
     /** The leader's answer to a {@link #FORWARD}, sent back on its own connection to the follower. */
-    FORWARD_RESULT(4);
+    FORWARD_RESULT(4),
+    /**
+     * A call: correlation id, method name and body. Unlike the frames above it is answered on the
+     * same connection, so callers (agents, other sites, tools) need not listen themselves.
+     */
+    REQUEST(5),
+    /** The answer to a {@link #REQUEST}, written back on the connection the request came in on. */
+    RESPONSE(6);
 
     private final byte code;
 

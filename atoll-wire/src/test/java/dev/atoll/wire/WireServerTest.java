@@ -1,4 +1,4 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 /**
  * A frame whose payload does not decode. A {@link FrameHandler} throws it to have the connection

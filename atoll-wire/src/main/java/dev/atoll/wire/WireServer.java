@@ -1,4 +1,4 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +42,7 @@ public final class WireServer implements AutoCloseable {
     private final WireSettings settings;
     private final Function<Hello, Optional<String>> refusal;
     private final Map<FrameType, FrameHandler> handlers;
+    private final RequestHandler requests;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong violations = new AtomicLong();
     private volatile ServerSocket server;
@@ -56,12 +58,34 @@ public final class WireServer implements AutoCloseable {
             WireSettings settings,
             Function<Hello, Optional<String>> refusal,
             Map<FrameType, FrameHandler> handlers) {
+        this(bind, settings, refusal, handlers, null);
+    }
+
+    /**
+     * A server that also answers REQUEST frames with {@code requests}, replying on the same
+     * connection.
+     */
+    public WireServer(
+            InetSocketAddress bind,
+            WireSettings settings,
+            Function<Hello, Optional<String>> refusal,
+            Map<FrameType, FrameHandler> handlers,
+            RequestHandler requests) {
+        this.requests = requests;
         this.bind = Objects.requireNonNull(bind, "bind");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.refusal = Objects.requireNonNull(refusal, "refusal");
         this.handlers = new EnumMap<>(FrameType.class);
         this.handlers.putAll(handlers);
         this.handlers.remove(FrameType.HELLO);
+        this.handlers.remove(FrameType.RESPONSE);
+        if (requests != null && this.handlers.containsKey(FrameType.REQUEST)) {
+            throw new IllegalArgumentException("REQUEST frames are answered by the request handler");
+        }
+    }
+
+    private boolean serves(FrameType type) {
+        return handlers.containsKey(type) || (type == FrameType.REQUEST && requests != null);
     }
 
     /**
@@ -168,6 +192,9 @@ public final class WireServer implements AutoCloseable {
         final Semaphore inboundBytes = new Semaphore(settings.inboundQueueBytes());
         volatile Thread reader;
         volatile Thread dispatcher;
+        volatile Thread replier;
+        volatile long writingSince;
+        final BlockingQueue<byte[]> replies = new ArrayBlockingQueue<>(settings.inboundQueueFrames());
         volatile Hello hello;
         volatile boolean done;
         private final java.util.concurrent.atomic.AtomicBoolean closing =
@@ -203,6 +230,14 @@ public final class WireServer implements AutoCloseable {
                 while (!done) {
                     Frame frame = readFrame(in);
                     if (frame == null) {
+                        if (replyStuck()) {
+                            LOG.warn(
+                                    "wire: closing {} ({}): it has not read its answers for {}",
+                                    peer,
+                                    introduced.memberId(),
+                                    settings.writeTimeout());
+                            return;
+                        }
                         if (++idleReads >= idleLimit) {
                             LOG.debug(
                                     "wire: closing {} ({}), idle for {}",
@@ -217,7 +252,7 @@ public final class WireServer implements AutoCloseable {
                     if (frame.type() == FrameType.HELLO) {
                         throw new ProtocolViolation("second HELLO");
                     }
-                    if (!handlers.containsKey(frame.type())) {
+                    if (!serves(frame.type())) {
                         throw new ProtocolViolation("frame type " + frame.type() + " is not served here");
                     }
                     // Blocking here is the back-pressure: the socket is not read until the handler catches up.
@@ -324,7 +359,11 @@ public final class WireServer implements AutoCloseable {
                 while (!done) {
                     Frame frame = inbound.take();
                     try {
-                        handlers.get(frame.type()).handle(hello, frame.payload());
+                        if (frame.type() == FrameType.REQUEST && requests != null) {
+                            answer(Calls.decodeRequest(frame.payload()));
+                        } else {
+                            handlers.get(frame.type()).handle(hello, frame.payload());
+                        }
                     } finally {
                         inboundBytes.release(frame.payload().length);
                     }
@@ -336,6 +375,89 @@ public final class WireServer implements AutoCloseable {
                 close();
             } catch (RuntimeException e) {
                 LOG.warn("wire: closing connection from {} after its handler failed", peer, e);
+                close();
+            }
+        }
+
+        /** Hands the request to the handler; its answer is written back whenever it completes. */
+        private void answer(Calls.Request request) {
+            CompletableFuture<byte[]> answer;
+            try {
+                answer = requests.handle(hello, request.method(), request.body());
+            } catch (MalformedFrameException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            if (answer == null) {
+                answer = CompletableFuture.failedFuture(new IllegalStateException("the handler gave no answer"));
+            }
+            answer.whenComplete((body, error) -> {
+                if (error == null) {
+                    reply(Calls.encodeResponse(request.id(), Calls.STATUS_OK, body == null ? new byte[0] : body));
+                    return;
+                }
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+                if (cause instanceof CallFailedException failed) {
+                    int status = failed.reason() == CallFailedException.Reason.UNKNOWN_METHOD
+                            ? Calls.STATUS_UNKNOWN_METHOD
+                            : Calls.STATUS_FAILED;
+                    reply(Calls.encodeResponse(
+                            request.id(), status, Calls.failure(String.valueOf(failed.getMessage()))));
+                } else {
+                    LOG.warn("wire: {} from {} failed", request.method(), peer, cause);
+                    reply(Calls.encodeResponse(
+                            request.id(),
+                            Calls.STATUS_FAILED,
+                            Calls.failure(
+                                    "internal error while answering " + request.method() + " (see the peer's log)")));
+                }
+            });
+        }
+
+        private void reply(byte[] payload) {
+            if (done) {
+                return;
+            }
+            if (payload.length > settings.maxFrameBytes()) {
+                LOG.warn("wire: an answer of {} bytes to {} is over the frame limit; not sent", payload.length, peer);
+                return;
+            }
+            synchronized (this) {
+                if (replier == null) {
+                    replier = Thread.ofVirtual().name("wire-reply-" + peer).start(this::writeReplies);
+                }
+            }
+            if (!replies.offer(WireFormat.encode(FrameType.RESPONSE, payload))) {
+                // The caller does not read its answers; it will time out its calls.
+                LOG.debug("wire: dropped an answer to {}: {} answers unread", peer, replies.size());
+            }
+        }
+
+        private boolean replyStuck() {
+            long since = writingSince;
+            return since != 0
+                    && System.nanoTime() - since > settings.writeTimeout().toNanos();
+        }
+
+        private void writeReplies() {
+            try {
+                java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+                while (!done) {
+                    byte[] frame = replies.take();
+                    writingSince = System.nanoTime();
+                    out.write(frame);
+                    if (replies.isEmpty()) {
+                        out.flush();
+                    }
+                    writingSince = 0;
+                }
+            } catch (InterruptedException e) {
+                // Closing.
+            } catch (IOException e) {
+                LOG.debug("wire: cannot answer {}: {}", peer, e.toString());
                 close();
             }
         }
@@ -355,6 +477,7 @@ public final class WireServer implements AutoCloseable {
             closeQuietly(socket);
             interruptUnlessCurrent(reader);
             interruptUnlessCurrent(dispatcher);
+            interruptUnlessCurrent(replier);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 /**
  * Takes the payload of one frame of a given type. Runs on the connection's dispatch thread, one frame

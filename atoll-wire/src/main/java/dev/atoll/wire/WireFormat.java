@@ -1,11 +1,11 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 import java.nio.ByteBuffer;
 
 /** The frame header, shared by {@link WireServer} and {@link WireClient}; see PROTOCOL.md. */
 public final class WireFormat {
     /** "ATL" and the protocol version; a peer with another version is refused at the first byte. */
-    public static final int MAGIC = 0x41544C01;
+    public static final int MAGIC = 0x41544C02;
 
     public static final int PROTOCOL_VERSION = MAGIC & 0xFF;
     /** Magic (4), type (1), payload length (4). */

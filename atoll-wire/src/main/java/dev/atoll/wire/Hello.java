@@ -1,4 +1,4 @@
-package dev.atoll.control.wire;
+package dev.atoll.wire;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
