@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
             ValidateCommand.class,
             CompletionCommand.class,
             dev.atoll.cli.bench.BenchCommand.class,
+            dev.atoll.cli.agent.AgentCommand.class,
         },
         footerHeading = "%nExample:%n",
         footer = {"  atoll deploy -f examples/hello.yaml", "  atoll get instances --environment hello -o wide"})

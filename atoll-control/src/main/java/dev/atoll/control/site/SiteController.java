@@ -79,7 +79,7 @@ public final class SiteController implements AutoCloseable {
             SiteInfo site, RaftGroup raft, Map<String, NodeAgentPort> agents, Clock clock, EventLog events, long seed) {
         this.site = site;
         this.raft = raft;
-        this.agents = Map.copyOf(agents);
+        this.agents = new ConcurrentHashMap<>(agents);
         this.clock = clock;
         this.events = events;
         this.seed = seed;
@@ -98,15 +98,16 @@ public final class SiteController implements AutoCloseable {
     /** Registers the nodes, re-assigns what the state says they run, and starts reconciling. */
     public CompletableFuture<Void> start(Federation federation, List<NodeInfo> nodes) {
         this.federation = federation;
-        agents.forEach((name, agent) -> {
-            lastHeard.put(name, clock.instant());
-            agent.onReport(report -> loop.execute(() -> onReport(report)));
-            agent.onHeartbeat(() -> lastHeard.put(name, clock.instant()));
-        });
+        agents.forEach(this::listenTo);
         List<CompletableFuture<Applied>> registrations = new ArrayList<>();
         for (NodeInfo node : nodes) registrations.add(submit(new SiteCommand.RegisterNode(node)));
         return CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new))
                 .thenRun(() -> {
+                    // Agents that join over the network after a restart get the same grace as
+                    // in-process ones: a node is judged only once it had time to be heard.
+                    var now = clock.instant();
+                    read(state -> List.copyOf(state.nodes().keySet()))
+                            .forEach(node -> lastHeard.putIfAbsent(node, now));
                     loop.execute(this::pushAssignments);
                     loop.scheduleWithFixedDelay(this::tick, 0, RECONCILE_PERIOD_MS, TimeUnit.MILLISECONDS);
                 });
@@ -124,6 +125,34 @@ public final class SiteController implements AutoCloseable {
             applied.events().forEach(e -> events.publish(site.name(), e));
             loop.execute(this::pushAssignments);
             return applied;
+        });
+    }
+
+    private void listenTo(String node, NodeAgentPort agent) {
+        lastHeard.put(node, clock.instant());
+        agent.onReport(report -> loop.execute(() -> onReport(report)));
+        agent.onHeartbeat(() -> lastHeard.put(node, clock.instant()));
+    }
+
+    /**
+     * A node agent joined over the network (again): registers the node if it is new or changed and
+     * sends it what it should run. The site must be started.
+     */
+    public CompletableFuture<Void> attach(NodeInfo node, NodeAgentPort agent) {
+        if (!node.site().equals(site.name())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "node " + node.name() + " belongs to site " + node.site() + ", this is " + site.name()));
+        }
+        boolean known = read(state -> node.equals(state.nodes().get(node.name())));
+        CompletableFuture<?> registered =
+                known ? CompletableFuture.completedFuture(null) : submit(new SiteCommand.RegisterNode(node));
+        return registered.thenRun(() -> {
+            agents.put(node.name(), agent);
+            listenTo(node.name(), agent);
+            loop.execute(() -> {
+                lastAssigned.remove(node.name());
+                pushAssignments();
+            });
         });
     }
 

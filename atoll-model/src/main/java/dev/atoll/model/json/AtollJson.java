@@ -25,10 +25,33 @@ public final class AtollJson {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
 
+    /** Health probes are a sealed interface; between processes their variant is named. */
+    @com.fasterxml.jackson.annotation.JsonTypeInfo(
+            use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.SIMPLE_NAME,
+            property = "probe")
+    @com.fasterxml.jackson.annotation.JsonSubTypes({
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(dev.atoll.model.spec.HealthCheck.Http.class),
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(dev.atoll.model.spec.HealthCheck.Tcp.class),
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(dev.atoll.model.spec.HealthCheck.Command.class)
+    })
+    private interface ProbeTypes {}
+
+    private static final ObjectMapper INTERNAL = configure(JsonMapper.builder().build())
+            .addMixIn(dev.atoll.model.spec.HealthCheck.Probe.class, ProbeTypes.class);
+
     private AtollJson() {}
 
     public static ObjectMapper json() {
         return JSON;
+    }
+
+    /**
+     * JSON between Atoll's own processes (calls of the wire protocol): the same as {@link #json()},
+     * except that records users never see, such as a service spec inside an offer, are written
+     * as their fields, with the variant of every sealed type named.
+     */
+    public static ObjectMapper internal() {
+        return INTERNAL;
     }
 
     public static ObjectMapper yaml() {

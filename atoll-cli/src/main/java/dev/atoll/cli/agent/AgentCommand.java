@@ -1,0 +1,238 @@
+package dev.atoll.cli.agent;
+
+import dev.atoll.agent.NodeAgent;
+import dev.atoll.agent.link.ControllerLink;
+import dev.atoll.api.node.NodeHttpServer;
+import dev.atoll.cli.DataDirs;
+import dev.atoll.cli.HostPort;
+import dev.atoll.model.Quantities;
+import dev.atoll.model.Resources;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.topology.NodeInfo;
+import dev.atoll.wire.WireSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "agent",
+        description = "Run a node agent: it joins its site's controller over the wire protocol, runs the instances"
+                + " the site assigns to it, and serves /healthz, /metrics and instance logs over HTTP.",
+        footerHeading = "%nExample:%n",
+        footer = {
+            "  atoll agent --site london --controller 198.18.0.1:7000 --name n1 \\",
+            "      --capacity cpu=4,memory=8Gi --tags ssd --drivers process --data-dir /var/lib/atoll/n1"
+        })
+public final class AgentCommand implements Callable<Integer> {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--site", required = true, description = "The site this node belongs to")
+    String site;
+
+    @Option(
+            names = "--controller",
+            required = true,
+            converter = HostPort.List.class,
+            description = "The site's controller(s): HOST:PORT[,HOST:PORT..] (their --listen address)")
+    List<InetSocketAddress> controllers;
+
+    @Option(names = "--name", required = true, description = "This node's name, unique in its site")
+    String name;
+
+    @Option(
+            names = "--capacity",
+            description = "What this node offers: cpu=N,memory=SIZE (default: ${DEFAULT-VALUE})",
+            defaultValue = "cpu=2,memory=2Gi")
+    String capacity;
+
+    @Option(names = "--slots", description = "Most instances at once (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    int slots;
+
+    @Option(names = "--tags", split = ",", description = "Tags placement may ask for, comma-separated")
+    List<String> tags = List.of();
+
+    @Option(
+            names = "--drivers",
+            split = ",",
+            description = "Drivers this node runs (default: ${DEFAULT-VALUE}; only process exists so far)",
+            defaultValue = "process")
+    List<String> drivers;
+
+    @Option(names = "--data-dir", required = true, description = "Where this node keeps its instances' state and logs")
+    Path dataDir;
+
+    @Option(
+            names = "--http",
+            converter = HostPort.class,
+            description = "HTTP address for /healthz, /metrics and logs (default: the address that reaches the"
+                    + " controller, any free port)")
+    InetSocketAddress http;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        checkName("--site", site);
+        checkName("--name", name);
+        Resources resources = parseCapacity(capacity);
+        if (slots < 1 || slots > 100_000)
+            throw new ParameterException(spec.commandLine(), "--slots: must be between 1 and 100000, got " + slots);
+        for (String driver : drivers) {
+            if (!driver.equals("process")) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--drivers: '" + driver + "' is not available yet; this build runs: process");
+            }
+        }
+        Set<String> tagSet = new LinkedHashSet<>(tags);
+        var lock = DataDirs.lock(dataDir, "atoll-agent.lock");
+        if (lock.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(), "--data-dir " + dataDir + ": in use by another atoll agent; stop it first");
+        }
+        NodeInfo node = new NodeInfo(site, name, resources, slots, Set.copyOf(drivers), tagSet);
+        NodeAgent agent = NodeAgent.withProcessDriver(node, dataDir);
+
+        InetAddress advertised = http != null && !http.getAddress().isAnyLocalAddress()
+                ? http.getAddress()
+                : addressTowards(controllers.getFirst());
+        String bindHost = http != null ? http.getAddress().getHostAddress() : advertised.getHostAddress();
+        int bindPort = http != null ? http.getPort() : 0;
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ControllerLink[] link = new ControllerLink[1];
+        NodeHttpServer server;
+        try {
+            server = NodeHttpServer.start(bindHost, bindPort, () -> health(agent, link[0]), registry::scrape, agent);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw new ParameterException(
+                    spec.commandLine(), "--http " + bindHost + ":" + bindPort + ": cannot listen: " + rootMessage(e));
+        }
+        String logUrl = "http://" + HostPort.text(new InetSocketAddress(advertised, server.port()));
+        link[0] = ControllerLink.start(agent, controllers, logUrl, WireSettings.defaults());
+        metrics(registry, agent, link[0]);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("atoll agent " + node.id() + ": stopping (its instances keep running until the agent's"
+                    + " next start re-adopts them)");
+            out.flush();
+            link[0].close();
+            server.close();
+            agent.close();
+            stopped.countDown();
+        }));
+        out.printf(
+                "atoll agent %s: capacity %s, %d slots, drivers %s, tags %s, state in %s%n",
+                node.id(), resources, slots, drivers, tagSet, dataDir);
+        out.printf("joining controller %s; health, metrics and logs on %s%n", controllers, logUrl);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static Map<String, Object> health(NodeAgent agent, ControllerLink link) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("node", agent.node().id());
+        body.put("joined", link != null && link.joined());
+        body.put("controller", link == null ? "" : HostPort.text(link.controller()));
+        body.put("instances", agent.reports().size());
+        return body;
+    }
+
+    private static void metrics(PrometheusMeterRegistry registry, NodeAgent agent, ControllerLink link) {
+        for (InstanceState state : InstanceState.values()) {
+            Gauge.builder("atoll_agent_instances", agent, a -> a.reports().stream()
+                            .filter(r -> r.state() == state)
+                            .count())
+                    .tag("state", state.wireName())
+                    .description("Instances this agent runs, by state")
+                    .register(registry);
+        }
+        Gauge.builder("atoll_agent_joined", link, l -> l.joined() ? 1 : 0)
+                .description("1 while the site's controller knows this node")
+                .register(registry);
+        Gauge.builder("atoll_agent_heartbeats_answered", link, ControllerLink::heartbeatsAnswered)
+                .description("Heartbeats the controller answered since start")
+                .register(registry);
+    }
+
+    /** The local address the system would use to reach the controller: what the controller can reach back. */
+    private static InetAddress addressTowards(InetSocketAddress controller) {
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(controller);
+            InetAddress local = probe.getLocalAddress();
+            return local.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : local;
+        } catch (java.io.IOException e) {
+            return InetAddress.getLoopbackAddress();
+        }
+    }
+
+    private void checkName(String option, String value) {
+        if (!NAME.matcher(value).matches()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    option + ": '" + value + "' must be lower-case letters, digits and '-', 1 to 63 characters");
+        }
+    }
+
+    private Resources parseCapacity(String text) {
+        long cpu = -1;
+        long memory = -1;
+        for (String part : text.split(",")) {
+            String[] kv = part.split("=", 2);
+            if (kv.length != 2) {
+                throw new ParameterException(spec.commandLine(), "--capacity: '" + part + "' is not KEY=VALUE");
+            }
+            String key = kv[0].trim();
+            String value = kv[1].trim();
+            switch (key) {
+                case "cpu" ->
+                    cpu = Quantities.parseCpuMillis(value)
+                            .orElseThrow(() -> new ParameterException(
+                                    spec.commandLine(),
+                                    "--capacity: cpu '" + value + "' is not a CPU amount like 4 or 500m"));
+                case "memory" ->
+                    memory = Quantities.parseMemoryBytes(value)
+                            .orElseThrow(() -> new ParameterException(
+                                    spec.commandLine(),
+                                    "--capacity: memory '" + value + "' is not a size like 8Gi or 512Mi"));
+                default ->
+                    throw new ParameterException(
+                            spec.commandLine(), "--capacity: unknown resource '" + key + "' (known: cpu, memory)");
+            }
+        }
+        if (cpu <= 0 || memory <= 0) {
+            throw new ParameterException(spec.commandLine(), "--capacity: give both cpu and memory, above zero");
+        }
+        return new Resources(cpu, memory);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) cause = cause.getCause();
+        return String.valueOf(cause.getMessage());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.atoll.control.federation;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.atoll.control.site.SiteController;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.placement.SiteSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The offer protocol between sites in different processes: calls of the wire protocol to the
+ * target site's leader ({@link SiteCalls}); what sites exist, which are dead and how much room they
+ * have comes from gossip ({@link SitePeers}). Calls to this site itself go straight to its
+ * controller.
+ */
+public final class NetworkFederation implements Federation {
+    private static final Duration OFFER_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(3);
+    private static final TypeReference<Map<String, ReplicaStatus>> REPLICAS = new TypeReference<>() {};
+
+    private final SiteController local;
+    private final SitePeers peers;
+    private final SiteCaller sites;
+
+    public NetworkFederation(SiteController local, SitePeers peers, SiteCaller sites) {
+        this.local = local;
+        this.peers = peers;
+        this.sites = sites;
+    }
+
+    private boolean isLocal(String site) {
+        return site.equals(local.site().name());
+    }
+
+    @Override
+    public Set<String> deadSites() {
+        return peers.deadSites();
+    }
+
+    @Override
+    public List<String> siteNames() {
+        List<String> names = new ArrayList<>(peers.siteNames());
+        if (!names.contains(local.site().name())) names.add(local.site().name());
+        return names;
+    }
+
+    @Override
+    public List<SiteSummary> summaries() {
+        List<SiteSummary> all = new ArrayList<>();
+        all.add(local.summary());
+        Set<String> dead = peers.deadSites();
+        for (SiteSummary s : peers.summaries()) {
+            if (isLocal(s.site().name())) continue;
+            all.add(dead.contains(s.site().name()) ? new SiteSummary(s.site(), false, List.of()) : s);
+        }
+        return all;
+    }
+
+    @Override
+    public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
+        if (isLocal(targetSite)) return local.handleOffer(offer);
+        return sites.call(targetSite, SiteCalls.OFFER, CallBodies.write(offer), OFFER_TIMEOUT)
+                .thenApply(body ->
+                        CallBodies.answer(body, SiteCalls.OfferAnswer.class).reply())
+                .exceptionally(e -> new OfferReply.Rejected(
+                        targetSite, "no answer from site " + targetSite + ": " + rootMessage(e)));
+    }
+
+    @Override
+    public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation) {
+        if (isLocal(targetSite)) return local.handleRelease(id, generation);
+        return sites.call(
+                        targetSite,
+                        SiteCalls.RELEASE,
+                        CallBodies.write(new SiteCalls.Release(id, generation)),
+                        QUERY_TIMEOUT)
+                .thenApply(body -> null);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite) {
+        if (isLocal(targetSite)) return CompletableFuture.completedFuture(local.replicasOf(homeSite));
+        return sites.call(
+                        targetSite,
+                        SiteCalls.REPLICAS_OF,
+                        CallBodies.write(new SiteCalls.ReplicasOf(homeSite)),
+                        QUERY_TIMEOUT)
+                .thenApply(body -> CallBodies.answer(body, REPLICAS));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause != cause.getCause()) cause = cause.getCause();
+        return String.valueOf(cause.getMessage());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.atoll.control.federation;
+
+import dev.atoll.control.site.SiteController;
+import dev.atoll.wire.CallFailedException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Answers the {@link SiteCalls} other sites make to this one, with its controller. */
+public final class SiteCallHandler {
+    private final SiteController controller;
+
+    public SiteCallHandler(SiteController controller) {
+        this.controller = controller;
+    }
+
+    public static boolean serves(String method) {
+        return method.startsWith("site.");
+    }
+
+    public CompletableFuture<byte[]> handle(String method, byte[] body) {
+        return switch (method) {
+            case SiteCalls.OFFER ->
+                controller
+                        .handleOffer(CallBodies.request(body, Offer.class))
+                        .thenApply(reply -> CallBodies.write(SiteCalls.OfferAnswer.of(reply)));
+            case SiteCalls.RELEASE -> {
+                var release = CallBodies.request(body, SiteCalls.Release.class);
+                yield controller
+                        .handleRelease(release.id(), release.generation())
+                        .thenApply(v -> CallBodies.write(Map.of()));
+            }
+            case SiteCalls.REPLICAS_OF -> {
+                var query = CallBodies.request(body, SiteCalls.ReplicasOf.class);
+                yield CompletableFuture.supplyAsync(() -> CallBodies.write(controller.replicasOf(query.homeSite())));
+            }
+            default ->
+                CompletableFuture.failedFuture(
+                        new CallFailedException(CallFailedException.Reason.UNKNOWN_METHOD, "no method " + method));
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package dev.atoll.control.federation;
+
+import dev.atoll.model.instance.InstanceId;
+
+/**
+ * The calls one site makes to another over the wire protocol (atoll-wire/PROTOCOL.md), with their
+ * JSON bodies (AtollJson.internal()). A site with several controllers answers only at its leader;
+ * a follower refuses with {@link #NOT_LEADER} and the caller tries the next controller.
+ */
+public final class SiteCalls {
+    /** {@link Offer} → {@link OfferAnswer}. */
+    public static final String OFFER = "site.offer";
+    /** {@link Release} → empty. Idempotent: a newer generation is never stopped. */
+    public static final String RELEASE = "site.release";
+    /** {@link ReplicasOf} → map of instance key to {@link ReplicaStatus}. */
+    public static final String REPLICAS_OF = "site.replicas-of";
+
+    /** The message of a follower's refusal. */
+    public static final String NOT_LEADER = "not the leader of its site";
+
+    private SiteCalls() {}
+
+    public record OfferAnswer(boolean accepted, String site, String node, String reason) {
+        static OfferAnswer of(OfferReply reply) {
+            return switch (reply) {
+                case OfferReply.Accepted a -> new OfferAnswer(true, a.site(), a.node(), "");
+                case OfferReply.Rejected r -> new OfferAnswer(false, r.site(), "", r.reason());
+            };
+        }
+
+        OfferReply reply() {
+            return accepted ? new OfferReply.Accepted(site, node) : new OfferReply.Rejected(site, reason);
+        }
+    }
+
+    public record Release(InstanceId id, long generation) {}
+
+    public record ReplicasOf(String homeSite) {}
+}
