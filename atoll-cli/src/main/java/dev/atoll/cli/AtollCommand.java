@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
             CompletionCommand.class,
             dev.atoll.cli.bench.BenchCommand.class,
             dev.atoll.cli.agent.AgentCommand.class,
+            dev.atoll.cli.site.SiteCommand.class,
         },
         footerHeading = "%nExample:%n",
         footer = {"  atoll deploy -f examples/hello.yaml", "  atoll get instances --environment hello -o wide"})

@@ -89,6 +89,12 @@ public final class AgentCommand implements Callable<Integer> {
                     + " controller, any free port)")
     InetSocketAddress http;
 
+    @Option(
+            names = "--stop-instances-on-exit",
+            description = "Stop this node's instances when the agent stops (default: leave them running; the next"
+                    + " start re-adopts them)")
+    boolean stopInstancesOnExit;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -135,10 +141,13 @@ public final class AgentCommand implements Callable<Integer> {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("atoll agent " + node.id() + ": stopping (its instances keep running until the agent's"
-                    + " next start re-adopts them)");
+            out.println("atoll agent " + node.id() + ": stopping"
+                    + (stopInstancesOnExit
+                            ? " and its instances"
+                            : " (its instances keep running until the agent's next start re-adopts them)"));
             out.flush();
             link[0].close();
+            if (stopInstancesOnExit) agent.stopAll();
             server.close();
             agent.close();
             stopped.countDown();

@@ -65,6 +65,12 @@ public final class DevCommand implements Callable<Integer> {
             description = "Leave instances running when atoll dev exits (they are re-adopted on the next start)")
     boolean keepInstances;
 
+    @Option(
+            names = "--processes",
+            description = "Run every site controller and node agent as its own OS process on loopback (atoll site,"
+                    + " atoll agent), talking over the wire protocol and gossip as across machines")
+    boolean processes;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -86,6 +92,7 @@ public final class DevCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".atoll", "dev");
         lockDataDir(dir);
         Topology topology = chooseTopology(dir);
+        if (processes) return runProcesses(topology, dir, out);
 
         DevCloud cloud;
         try {
@@ -129,28 +136,43 @@ public final class DevCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int runProcesses(Topology topology, Path dir, PrintWriter out) throws Exception {
+        if (controllers != 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--controllers 3 with --processes is not supported yet; use 1");
+        }
+        out.printf(
+                "atoll dev --processes: %d sites, each a controller process with its agents as processes, state in %s%n",
+                topology.sites().size(),
+                dir);
+        out.flush();
+        DevProcesses cloud = DevProcesses.start(topology, dir.resolve("processes"), host, port, keepInstances, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("stopping atoll dev --processes" + (keepInstances ? " (instances keep running)" : ""));
+            out.flush();
+            cloud.close();
+            stopped.countDown();
+        }));
+        out.printf("API of every site (each serves the whole cloud): %s%n", cloud.apis());
+        String server = port == 7070 && host.equals("127.0.0.1") ? "" : " --server " + cloud.apis().getFirst();
+        out.printf("next: ./atoll%s deploy -f examples/hello.yaml   (Ctrl-C stops)%n", server);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
     /** Held for the life of the process: two clouds on one data dir would corrupt each other's logs. */
     private static java.nio.channels.FileLock dataDirLock;
 
     private void lockDataDir(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        var channel = java.nio.channels.FileChannel.open(
-                dir.resolve("atoll-dev.lock"),
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
+        var lock = dev.atoll.cli.DataDirs.lock(dir, "atoll-dev.lock");
+        if (lock.isEmpty()) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--data-dir " + dir + ": in use by another atoll dev; stop it first or choose another --data-dir");
         }
-        dataDirLock = lock;
+        dataDirLock = lock.get();
     }
 
     private Topology chooseTopology(Path dir) throws IOException {

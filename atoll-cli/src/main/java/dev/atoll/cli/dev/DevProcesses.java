@@ -1,0 +1,165 @@
+package dev.atoll.cli.dev;
+
+import dev.atoll.model.Quantities;
+import dev.atoll.model.topology.NodeInfo;
+import dev.atoll.model.topology.Topology;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * `atoll dev --processes`: the same topology as `atoll dev`, but every site controller and every node
+ * agent its own OS process (`atoll site`, `atoll agent`) on loopback, talking over the wire protocol
+ * and gossip as they would across machines. Their output is shown prefixed with their name.
+ *
+ * <p>Ports: site i (from 0) takes wire calls on {@code 7100 + 10 i} (gossip on the next port) and
+ * serves its API on {@code --port + i}.
+ */
+public final class DevProcesses implements AutoCloseable {
+    private static final int WIRE_BASE = 7100;
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<URI> apis = new ArrayList<>();
+
+    private DevProcesses() {}
+
+    public static DevProcesses start(
+            Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
+            throws IOException, InterruptedException {
+        DevProcesses cloud = new DevProcesses();
+        try {
+            cloud.launch(topology, dataDir, host, port, keepInstances, out);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            cloud.close();
+            throw e;
+        }
+        return cloud;
+    }
+
+    private void launch(
+            Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
+            throws IOException, InterruptedException {
+        String firstWire = null;
+        int index = 0;
+        for (var siteTopology : topology.sites()) {
+            var site = siteTopology.site();
+            String wire = "127.0.0.1:" + (WIRE_BASE + 10 * index);
+            URI api = URI.create("http://" + host + ":" + (port + index));
+            List<String> args = new ArrayList<>(List.of(
+                    "site",
+                    "--name", site.name(),
+                    "--lat", String.format(Locale.ROOT, "%.4f", site.location().lat()),
+                    "--lon", String.format(Locale.ROOT, "%.4f", site.location().lon()),
+                    "--country", site.country(),
+                    "--jurisdiction", site.jurisdiction(),
+                    "--listen", wire,
+                    "--api", host + ":" + (port + index),
+                    "--data-dir", dataDir.resolve("sites").resolve(site.name()).toString()));
+            if (!site.tags().isEmpty()) args.addAll(List.of("--tags", String.join(",", site.tags())));
+            if (firstWire != null) args.addAll(List.of("--join", firstWire));
+            spawn(site.name(), args, out);
+            awaitHealthy(api, site.name());
+            apis.add(api);
+            for (NodeInfo node : siteTopology.nodes()) {
+                List<String> agentArgs = new ArrayList<>(List.of(
+                        "agent",
+                        "--site", site.name(),
+                        "--controller", wire,
+                        "--name", node.name(),
+                        "--capacity",
+                        "cpu=" + Quantities.formatCpu(node.capacity().cpuMillis()) + ",memory="
+                                + Quantities.formatMemory(node.capacity().memoryBytes()),
+                        "--slots", String.valueOf(node.instanceSlots()),
+                        "--drivers", String.join(",", node.drivers()),
+                        "--data-dir", dataDir.resolve("sites").resolve(site.name()).resolve("nodes").resolve(node.name())
+                                .toString(),
+                        "--http", "127.0.0.1:0"));
+                if (!keepInstances) agentArgs.add("--stop-instances-on-exit");
+                if (!node.tags().isEmpty()) agentArgs.addAll(List.of("--tags", String.join(",", node.tags())));
+                spawn(site.name() + "/" + node.name(), agentArgs, out);
+            }
+            if (firstWire == null) firstWire = wire;
+            index++;
+        }
+    }
+
+    /** The API of every site, in topology order; any of them serves the whole cloud. */
+    public List<URI> apis() {
+        return List.copyOf(apis);
+    }
+
+    private void spawn(String name, List<String> args, PrintWriter out) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(dev.atoll.cli.Main.class.getName());
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        processes.add(process);
+        Thread.ofVirtual().name("output-" + name).start(() -> {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    synchronized (out) {
+                        out.println("[" + name + "] " + line);
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        });
+    }
+
+    private void awaitHealthy(URI api, String site) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (processes.getLast().isAlive()) {
+                try {
+                    var response = http.send(
+                            HttpRequest.newBuilder(api.resolve("/healthz")).timeout(Duration.ofSeconds(1)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() == 200) return;
+                } catch (IOException e) {
+                    // Not listening yet.
+                }
+            } else {
+                throw new IllegalStateException("site " + site + " exited with status " + processes.getLast().exitValue()
+                        + " (its output is above)");
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("site " + site + " did not answer on " + api + " within 60 s");
+    }
+
+    /** Stops every process with SIGTERM (agents leave instances running), then kills what lingers. */
+    @Override
+    public void close() {
+        for (Process p : processes.reversed()) p.destroy();
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.atoll.cli.site;
+
+import dev.atoll.cli.DataDirs;
+import dev.atoll.cli.HostPort;
+import dev.atoll.model.GeoPoint;
+import dev.atoll.model.topology.SiteInfo;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "site",
+        description = "Run a site controller: a member of the site's Raft group that takes its agents' heartbeats,"
+                + " finds the other sites by gossip, places replicas by offers over the wire protocol and serves"
+                + " the REST API for the whole cloud. Ports: --listen PORT takes wire calls, PORT+1 gossip.",
+        footerHeading = "%nExample:%n",
+        footer = {
+            "  atoll site --name london --lat 51.51 --lon -0.13 --country GB --jurisdiction UK \\",
+            "      --listen 198.18.0.1:7000 --api 198.18.0.1:7070 --join 198.18.1.1:7000 --data-dir /var/lib/atoll"
+        })
+public final class SiteCommand implements Callable<Integer> {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--name", required = true, description = "The site's name, unique in the cloud")
+    String name;
+
+    @Option(names = "--lat", required = true, description = "Latitude in degrees, -90..90")
+    double lat;
+
+    @Option(names = "--lon", required = true, description = "Longitude in degrees, -180..180")
+    double lon;
+
+    @Option(names = "--country", required = true, description = "ISO 3166 alpha-2 country code, e.g. GB")
+    String country;
+
+    @Option(names = "--jurisdiction", description = "Jurisdiction placement may require (default: the country)")
+    String jurisdiction;
+
+    @Option(names = "--tags", split = ",", description = "Site tags placement may ask for, comma-separated")
+    List<String> tags = List.of();
+
+    @Option(
+            names = "--listen",
+            required = true,
+            converter = HostPort.class,
+            description = "HOST:PORT for the wire protocol (agents and other sites); gossip uses PORT+1")
+    InetSocketAddress listen;
+
+    @Option(
+            names = "--api",
+            converter = HostPort.class,
+            description = "HOST:PORT of the REST API (default: the --listen host, port 7070)")
+    InetSocketAddress api;
+
+    @Option(
+            names = "--join",
+            converter = HostPort.List.class,
+            description = "--listen addresses of sites already running, to find the cloud (none: the first site)")
+    List<InetSocketAddress> join = List.of();
+
+    @Option(names = "--data-dir", required = true, description = "Where the site's Raft log and snapshots live")
+    Path dataDir;
+
+    @Option(
+            names = "--peers",
+            converter = HostPort.List.class,
+            description = "The --listen addresses of this site's other controllers (3 controllers per site);"
+                    + " not yet supported: a site runs one controller")
+    List<InetSocketAddress> peers = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!NAME.matcher(name).matches()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--name: '" + name + "' must be lower-case letters, digits and '-', 1 to 63 characters");
+        }
+        if (lat < -90 || lat > 90) throw new ParameterException(spec.commandLine(), "--lat: must be between -90 and 90");
+        if (lon < -180 || lon > 180)
+            throw new ParameterException(spec.commandLine(), "--lon: must be between -180 and 180");
+        if (!country.matches("[A-Z]{2}")) {
+            throw new ParameterException(spec.commandLine(), "--country: '" + country + "' is not two capital letters");
+        }
+        if (!peers.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(), "--peers: several controllers per site over the network are not supported yet");
+        }
+        if (listen.getPort() == 0 || listen.getPort() >= 65535) {
+            throw new ParameterException(spec.commandLine(), "--listen: give a fixed port below 65535 (gossip uses PORT+1)");
+        }
+        var lock = DataDirs.lock(dataDir, "atoll-site.lock");
+        if (lock.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(), "--data-dir " + dataDir + ": in use by another atoll site; stop it first");
+        }
+        SiteInfo site = new SiteInfo(
+                name,
+                new GeoPoint(lat, lon),
+                country,
+                jurisdiction == null ? country : jurisdiction,
+                new LinkedHashSet<>(tags));
+        InetSocketAddress apiAddress = api != null ? api : new InetSocketAddress(listen.getAddress(), 7070);
+        SiteServer server;
+        try {
+            server = SiteServer.start(new SiteServer.Settings(site, listen, apiAddress, join, dataDir));
+        } catch (java.io.UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("atoll site " + name + ": stopping (its agents keep their instances running)");
+            out.flush();
+            server.close();
+            stopped.countDown();
+        }));
+        out.printf(
+                "atoll site %s (%s, %s): wire on %s, gossip on %s, API on %s, state in %s%n",
+                name,
+                site.country(),
+                site.jurisdiction(),
+                HostPort.text(server.wireAddress()),
+                HostPort.text(server.gossipAddress()),
+                server.apiUri(),
+                dataDir);
+        out.printf(join.isEmpty() ? "first site of a new cloud%n" : "joining the cloud through %s%n", join);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.atoll.cli.hosts;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.atoll.cli.Main;
+import dev.atoll.cli.client.ApiClient;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.instance.InstanceView;
+import dev.atoll.testhosts.Host;
+import dev.atoll.testhosts.JavaCommand;
+import dev.atoll.testhosts.TestNetwork;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A cloud of real processes on real hosts (network namespaces): each site is one host that runs
+ * `atoll site` and one `atoll agent` per node, so cutting the host's link partitions the whole site
+ * from the others while it keeps talking to itself. Sites are london (UK), frankfurt (DE) and paris
+ * (FR) unless told otherwise. Reusable by any test that needs the distributed path.
+ */
+final class CloudOnHosts implements AutoCloseable {
+    static final int WIRE_PORT = 7000;
+    static final int API_PORT = 7070;
+    static final int AGENT_HTTP_PORT = 7300;
+
+    record SiteSpec(String name, double lat, double lon, String country) {}
+
+    static final List<SiteSpec> EUROPE = List.of(
+            new SiteSpec("london", 51.51, -0.13, "GB"),
+            new SiteSpec("frankfurt", 50.11, 8.68, "DE"),
+            new SiteSpec("paris", 48.86, 2.35, "FR"));
+
+    final TestNetwork network;
+    private final Path logs;
+    private final Map<String, SiteSpec> specs = new LinkedHashMap<>();
+    private final Map<String, Host> controllerHosts = new LinkedHashMap<>();
+    private final Map<String, Process> controllers = new LinkedHashMap<>();
+    private final List<String> nodes = new ArrayList<>();
+    private final Map<String, Process> agents = new LinkedHashMap<>();
+    private final Map<String, Integer> starts = new LinkedHashMap<>();
+
+    private CloudOnHosts(String label, Path logs) {
+        this.network = TestNetwork.create(label);
+        this.logs = logs;
+    }
+
+    /** Starts every site and its agents, and waits until every site sees every node ready. */
+    static CloudOnHosts start(String label, Path logs, List<SiteSpec> sites, int nodesPerSite) {
+        CloudOnHosts cloud = new CloudOnHosts(label, logs);
+        try {
+            for (SiteSpec site : sites) {
+                cloud.specs.put(site.name(), site);
+                cloud.controllerHosts.put(site.name(), cloud.network.addHost(site.name()));
+                for (int n = 1; n <= nodesPerSite; n++) cloud.nodes.add(site.name() + "-n" + n);
+            }
+            String first = null;
+            for (SiteSpec site : sites) {
+                cloud.startController(site.name(), first == null ? List.of() : List.of(first));
+                if (first == null) first = site.name();
+            }
+            for (String node : cloud.nodes) cloud.startAgent(node);
+            int nodes = sites.size() * nodesPerSite;
+            for (SiteSpec site : sites) {
+                ApiClient api = cloud.api(site.name());
+                await("every site and node known at " + site.name())
+                        .atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptions()
+                        .until(() -> api.sites().size() == sites.size()
+                                && api.nodes(Optional.empty()).stream()
+                                                .filter(n -> n.status().equals("ready"))
+                                                .count()
+                                        == nodes);
+            }
+            return cloud;
+        } catch (RuntimeException | Error e) {
+            cloud.close();
+            throw e;
+        }
+    }
+
+    private static List<String> jvm(String... args) {
+        List<String> command = new ArrayList<>(JavaCommand.of(Main.class, args));
+        // Small, quick-starting JVMs: a test runs a dozen of them on two cores.
+        command.addAll(1, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
+                "--enable-native-access=ALL-UNNAMED"));
+        return command;
+    }
+
+    String wire(String site) {
+        return controllerHosts.get(site).address().getHostAddress() + ":" + WIRE_PORT;
+    }
+
+    void startController(String site, List<String> joinSites) {
+        SiteSpec spec = specs.get(site);
+        Host host = controllerHosts.get(site);
+        List<String> args = new ArrayList<>(List.of(
+                "site",
+                "--name", site,
+                "--lat", String.valueOf(spec.lat()),
+                "--lon", String.valueOf(spec.lon()),
+                "--country", spec.country(),
+                "--listen", wire(site),
+                "--api", host.address().getHostAddress() + ":" + API_PORT,
+                "--data-dir", logs.resolve("data").resolve(site).toString()));
+        if (!joinSites.isEmpty()) {
+            args.add("--join");
+            args.add(String.join(",", joinSites.stream().map(this::wire).toList()));
+        }
+        controllers.put(site, host.start(jvm(args.toArray(String[]::new)), Map.of(), log(site)));
+    }
+
+    void startAgent(String node) {
+        String site = node.substring(0, node.lastIndexOf("-n"));
+        Host host = controllerHosts.get(site);
+        int n = Integer.parseInt(node.substring(node.lastIndexOf("-n") + 2));
+        agents.put(
+                node,
+                host.start(
+                        jvm("agent",
+                                "--site", site,
+                                "--controller", wire(site),
+                                "--name", node.substring(site.length() + 1),
+                                "--capacity", "cpu=4,memory=4Gi",
+                                "--data-dir", logs.resolve("data").resolve(node).toString(),
+                                "--http", host.address().getHostAddress() + ":" + (AGENT_HTTP_PORT + n)),
+                        Map.of(),
+                        log(node)));
+    }
+
+    private Path log(String name) {
+        int n = starts.merge(name, 1, Integer::sum);
+        return logs.resolve(name + (n == 1 ? "" : "-" + n) + ".log");
+    }
+
+    ApiClient api(String site) {
+        return new ApiClient(URI.create("http://" + controllerHosts.get(site).address().getHostAddress() + ":" + API_PORT),
+                "default");
+    }
+
+    Host controllerHost(String site) {
+        return controllerHosts.get(site);
+    }
+
+    Process controller(String site) {
+        return controllers.get(site);
+    }
+
+    /** Crashes a whole site: its controller and every agent, with all their instances. */
+    void killSite(String site) {
+        controllerHosts.get(site).kill9(controllers.get(site));
+        agents.forEach((node, process) -> {
+            if (node.startsWith(site + "-n")) controllerHosts.get(site).kill9(process);
+        });
+    }
+
+    void killAgent(String node) {
+        controllerHosts.get(node.substring(0, node.lastIndexOf("-n"))).kill9(agents.get(node));
+    }
+
+    void killController(String site) {
+        controllerHosts.get(site).kill9(controllers.get(site));
+    }
+
+    /** Cuts the site's host off the network; its controller and agents stay up and talk to each other. */
+    void partition(String site) {
+        controllerHosts.get(site).linkDown();
+    }
+
+    void heal(String site) {
+        controllerHosts.get(site).linkUp();
+    }
+
+    static long running(List<InstanceView> instances) {
+        return instances.stream().filter(i -> i.state() == InstanceState.RUNNING).count();
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}
