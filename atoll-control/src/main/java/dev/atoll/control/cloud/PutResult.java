@@ -2,7 +2,7 @@ package dev.atoll.control.cloud;
 
 import java.util.List;
 
-/** What a home's log did with a create-or-update: {@code changedServices} only for UPDATED. */
+/** What a home's log did with a create-or-update, and the services whose instance template it changed. */
 public record PutResult(Outcome outcome, List<String> changedServices) {
     public PutResult {
         changedServices = List.copyOf(changedServices);
