@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atoll.api.SpecMutations.Mutation;
 import dev.atoll.api.SpecMutations.Request;
 import dev.atoll.control.cloud.EventLog;
-import dev.atoll.control.cloud.LocalCloud;
+import dev.atoll.control.cloud.FederatedCloud;
 import dev.atoll.control.federation.LocalFederation;
 import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.raft.RaftTimings;
@@ -74,7 +74,7 @@ class MutatedSpecBodiesAgainstRealCloudTest {
     private static Path dataDir;
     private static final List<RaftGroup> rafts = new ArrayList<>();
     private static final List<SiteController> controllers = new ArrayList<>();
-    private static LocalCloud cloud;
+    private static FederatedCloud cloud;
     private static ApiServer server;
     private static Http http;
 
@@ -94,7 +94,7 @@ class MutatedSpecBodiesAgainstRealCloudTest {
             federation.join(controller);
         }
         for (SiteController c : controllers) c.start(federation, List.of()).get(30, TimeUnit.SECONDS);
-        cloud = new LocalCloud(controllers, "london", events, Clock.systemUTC());
+        cloud = FederatedCloud.inProcess(controllers, "london", events, Clock.systemUTC(), federation::deadSites);
         server = ApiServer.start(cloud, "127.0.0.1", 0, ApiOptions.defaults());
         http = new Http(server.uri());
     }

@@ -3,7 +3,7 @@ package dev.atoll.cli.dev;
 import dev.atoll.agent.NodeAgent;
 import dev.atoll.api.ApiServer;
 import dev.atoll.control.cloud.EventLog;
-import dev.atoll.control.cloud.LocalCloud;
+import dev.atoll.control.cloud.FederatedCloud;
 import dev.atoll.control.federation.LocalFederation;
 import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.raft.RaftTimings;
@@ -32,7 +32,7 @@ public final class DevCloud implements AutoCloseable {
     private final List<SiteController> controllers = new ArrayList<>();
     private final List<NodeAgent> agents = new ArrayList<>();
     private final java.util.Set<NodeAgent> crashed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final LocalCloud cloud;
+    private final FederatedCloud cloud;
     private final LocalFederation federation;
     private final ApiServer api;
 
@@ -66,7 +66,8 @@ public final class DevCloud implements AutoCloseable {
         List<CompletableFuture<Void>> started = new ArrayList<>();
         nodesOf.forEach((controller, nodes) -> started.add(controller.start(federation, nodes)));
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        cloud = new LocalCloud(controllers, controllers.getFirst().site().name(), events, clock, federation::deadSites);
+        cloud = FederatedCloud.inProcess(
+                controllers, controllers.getFirst().site().name(), events, clock, federation::deadSites);
         api = ApiServer.start(cloud, host, port);
     }
 
@@ -75,7 +76,7 @@ public final class DevCloud implements AutoCloseable {
         return new DevCloud(topology, dataDir, controllersPerSite, host, port);
     }
 
-    public LocalCloud cloud() {
+    public FederatedCloud cloud() {
         return cloud;
     }
 

@@ -253,11 +253,30 @@ public final class SiteController implements AutoCloseable {
                                     i.generation(),
                                     i.node(),
                                     i.state(),
-                                    state.downNodes().contains(i.node())));
+                                    state.downNodes().contains(i.node()),
+                                    i.ports(),
+                                    i.pid(),
+                                    i.startedAt(),
+                                    i.restarts(),
+                                    i.message()));
                 }
             }
             return result;
         });
+    }
+
+    /**
+     * What this site, as a home, last heard from every reachable site about the replicas it homes
+     * there: by site, then by instance key. Refreshed on every reconcile tick.
+     */
+    public Map<String, Map<String, ReplicaStatus>> observedReplicas() {
+        return Map.copyOf(observedBySite);
+    }
+
+    /** The sites this site's federation gives up for dead now (none before it starts). */
+    public Set<String> deadSites() {
+        Federation f = federation;
+        return f == null ? Set.of() : f.deadSites();
     }
 
     /** This site's entry for placement: its free capacity per node, from the exact state. */

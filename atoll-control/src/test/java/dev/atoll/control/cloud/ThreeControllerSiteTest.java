@@ -38,7 +38,8 @@ class ThreeControllerSiteTest {
             controller
                     .start(federation, List.of(aNode("london", "n1", 4000, 8L << 30)))
                     .get(30, TimeUnit.SECONDS);
-            var cloud = new LocalCloud(List.of(controller), "london", events, Clock.systemUTC());
+            var cloud = FederatedCloud.inProcess(
+                    List.of(controller), "london", events, Clock.systemUTC(), federation::deadSites);
             assertThat(cloud.create(anEnvironment("before", aService("web", 1))))
                     .isInstanceOf(DeployOutcome.Created.class);
             String oldLeader = raft.leaderId().orElseThrow();

@@ -1,23 +1,36 @@
 package dev.atoll.model.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.SpecParser;
+import dev.atoll.model.spec.SpecResult;
+import dev.atoll.model.spec.SpecWriter;
 
 /**
  * The one JSON (and YAML) configuration that the API writes and the CLI reads: records as objects,
  * Optional as value-or-absent, instants as ISO-8601 text, enums by their wire names.
- * Environment specs are not written with this mapper: they have their own user-facing format
- * (SpecParser and SpecWriter).
+ * Environment specs are written in their own user-facing format (SpecWriter) and read back with
+ * SpecParser, so a view that carries a spec (EnvironmentView) round-trips and shows the spec as users
+ * write it.
  */
 public final class AtollJson {
     private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
@@ -85,6 +98,24 @@ public final class AtollJson {
                                         p, "not an instance state", text, InstanceState.class));
                     }
                 });
+        wireNames.addSerializer(EnvironmentSpec.class, new StdSerializer<>(EnvironmentSpec.class) {
+            @Override
+            public void serialize(EnvironmentSpec value, JsonGenerator gen, SerializerProvider p)
+                    throws java.io.IOException {
+                gen.writeTree(SpecWriter.toTree(value));
+            }
+        });
+        wireNames.addDeserializer(EnvironmentSpec.class, new StdDeserializer<>(EnvironmentSpec.class) {
+            @Override
+            public EnvironmentSpec deserialize(JsonParser p, DeserializationContext ctx) throws java.io.IOException {
+                JsonNode tree = p.readValueAsTree();
+                return switch (SpecParser.parse(tree)) {
+                    case SpecResult.Valid valid -> valid.spec();
+                    case SpecResult.Invalid invalid ->
+                        throw JsonMappingException.from(p, "not a valid environment spec: " + invalid.errors());
+                };
+            }
+        });
         return mapper.registerModule(new Jdk8Module())
                 .registerModule(new JavaTimeModule())
                 .registerModule(wireNames)

@@ -1,0 +1,476 @@
+package dev.atoll.control.cloud;
+
+import dev.atoll.control.site.SiteController;
+import dev.atoll.model.Resources;
+import dev.atoll.model.instance.InstanceView;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.FieldError;
+import dev.atoll.model.view.CloudEvent;
+import dev.atoll.model.view.DeployOutcome;
+import dev.atoll.model.view.EnvironmentView;
+import dev.atoll.model.view.NodeView;
+import dev.atoll.model.view.SiteView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The cloud as a user sees it from one site (the entry): reads ask every reachable site for its
+ * {@link SiteShare#part() share} at once and merge the answers; changes go to the environment's
+ * home; new environments are homed at the entry site.
+ *
+ * <p>A site that does not answer within the read timeout is left out of that answer and listed by
+ * {@link #sites()} as unreachable (with what it last said of itself), so one slow or dead site
+ * never fails a read. Environments homed there are not shown until it answers again.
+ */
+public final class FederatedCloud implements CloudApi {
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
+    static final int LOG_CHUNK_BYTES = 1 << 20;
+
+    private final SiteShare entry;
+    private final Supplier<List<SiteShare>> shares;
+    private final Supplier<List<SiteView>> unreachableSites;
+    private final EventLog events;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+    /** What each site last said of itself, to show it while it does not answer. */
+    private final Map<String, SiteView> lastSeen = new ConcurrentHashMap<>();
+
+    /**
+     * @param entry this site: new environments are homed here, and it is always asked
+     * @param shares every site reachable now, the entry included or not
+     * @param unreachableSites sites known (e.g. from gossip) but not reachable now, listed by
+     *     {@link #sites()} with health "unreachable"; their own health field is ignored
+     * @param events the events of this process
+     */
+    public FederatedCloud(
+            SiteShare entry,
+            Supplier<List<SiteShare>> shares,
+            Supplier<List<SiteView>> unreachableSites,
+            EventLog events) {
+        this(entry, shares, unreachableSites, events, READ_TIMEOUT, WRITE_TIMEOUT);
+    }
+
+    public FederatedCloud(
+            SiteShare entry,
+            Supplier<List<SiteShare>> shares,
+            Supplier<List<SiteView>> unreachableSites,
+            EventLog events,
+            Duration readTimeout,
+            Duration writeTimeout) {
+        this.entry = entry;
+        this.shares = shares;
+        this.unreachableSites = unreachableSites;
+        this.events = events;
+        this.readTimeout = readTimeout;
+        this.writeTimeout = writeTimeout;
+    }
+
+    /**
+     * Every site in this process (`atoll dev`), seen from {@code entrySite}: a site in
+     * {@code deadSites} is not asked, as if it could not be reached, and is listed unreachable.
+     */
+    public static FederatedCloud inProcess(
+            List<SiteController> sites,
+            String entrySite,
+            EventLog events,
+            Clock clock,
+            Supplier<Set<String>> deadSites) {
+        Map<String, LocalSiteShare> byName = new LinkedHashMap<>();
+        sites.forEach(s -> byName.put(s.site().name(), new LocalSiteShare(s, clock)));
+        LocalSiteShare entry = byName.get(entrySite);
+        if (entry == null) throw new IllegalArgumentException("unknown entry site " + entrySite);
+        return new FederatedCloud(
+                entry,
+                () -> {
+                    Set<String> dead = deadSites.get();
+                    return byName.values().stream()
+                            .filter(s -> !dead.contains(s.site()))
+                            .map(SiteShare.class::cast)
+                            .toList();
+                },
+                () -> {
+                    Set<String> dead = deadSites.get();
+                    return byName.values().stream()
+                            .filter(s -> dead.contains(s.site()))
+                            .map(LocalSiteShare::siteView)
+                            .toList();
+                },
+                events);
+    }
+
+    // --- reading the shares ------------------------------------------------------------------
+
+    private record Answer(SiteShare share, SitePart part) {}
+
+    /** The parts of the sites that answered in time, the entry's first, and the sites that did not. */
+    private record Gathered(List<Answer> answers, List<String> silent) {
+        Optional<Answer> homeOf(String tenant, String name) {
+            for (Answer a : answers) {
+                for (HomedEnvironment h : a.part().environments()) {
+                    var e = h.environment();
+                    if (e.tenant().equals(tenant) && e.name().equals(name)) return Optional.of(a);
+                }
+            }
+            return Optional.empty();
+        }
+
+        Optional<EnvironmentView> environment(String tenant, String name) {
+            return homeOf(tenant, name).flatMap(a -> find(a.part(), tenant, name));
+        }
+
+        Optional<SiteShare> share(String site) {
+            return answers.stream()
+                    .map(Answer::share)
+                    .filter(s -> s.site().equals(site))
+                    .findFirst();
+        }
+    }
+
+    private List<SiteShare> allShares() {
+        List<SiteShare> all = new ArrayList<>();
+        all.add(entry);
+        for (SiteShare s : shares.get()) {
+            if (!s.site().equals(entry.site())) all.add(s);
+        }
+        return all;
+    }
+
+    /** Asks every share at once; the entry's answer is awaited for {@code entryTimeout}. */
+    private Gathered gather(Duration entryTimeout) {
+        List<SiteShare> all = allShares();
+        List<CompletableFuture<SitePart>> futures = new ArrayList<>();
+        for (SiteShare s : all) {
+            Duration timeout = s == entry ? entryTimeout : readTimeout;
+            futures.add(safely(s::part).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        List<Answer> answers = new ArrayList<>();
+        List<String> silent = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            try {
+                SitePart part = futures.get(i).join();
+                answers.add(new Answer(all.get(i), part));
+                lastSeen.put(all.get(i).site(), part.site());
+            } catch (RuntimeException e) {
+                silent.add(all.get(i).site());
+            }
+        }
+        return new Gathered(answers, silent);
+    }
+
+    private Gathered gather() {
+        return gather(readTimeout);
+    }
+
+    /** The copy keeps a timeout here from completing the share's own future. */
+    private static <T> CompletableFuture<T> safely(Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get().copy();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Optional<EnvironmentView> find(SitePart part, String tenant, String name) {
+        return part.environments().stream()
+                .map(HomedEnvironment::environment)
+                .filter(e -> e.tenant().equals(tenant) && e.name().equals(name))
+                .findFirst();
+    }
+
+    // --- reads -------------------------------------------------------------------------------
+
+    @Override
+    public List<SiteView> sites() {
+        Gathered gathered = gather();
+        Map<String, SiteView> views = new LinkedHashMap<>();
+        gathered.answers()
+                .forEach(a -> views.put(a.part().site().name(), a.part().site()));
+        for (String site : gathered.silent()) {
+            views.putIfAbsent(site, unreachable(lastSeen.getOrDefault(site, unknown(site))));
+        }
+        for (SiteView known : unreachableSites.get()) {
+            views.putIfAbsent(known.name(), unreachable(known));
+        }
+        return views.values().stream()
+                .sorted(Comparator.comparing(SiteView::name))
+                .toList();
+    }
+
+    private static SiteView unreachable(SiteView v) {
+        return new SiteView(
+                v.name(),
+                v.country(),
+                v.jurisdiction(),
+                v.lat(),
+                v.lon(),
+                v.tags(),
+                "unreachable",
+                v.leader(),
+                v.controllers(),
+                v.nodes(),
+                v.instances(),
+                v.capacity(),
+                v.allocated());
+    }
+
+    private static SiteView unknown(String site) {
+        return new SiteView(
+                site, "", "", 0, 0, Set.of(), "unreachable", "", List.of(), 0, 0, Resources.ZERO, Resources.ZERO);
+    }
+
+    @Override
+    public List<NodeView> nodes() {
+        return gather().answers().stream()
+                .flatMap(a -> a.part().nodes().stream())
+                .sorted(Comparator.comparing(NodeView::site).thenComparing(NodeView::name))
+                .toList();
+    }
+
+    @Override
+    public List<EnvironmentView> environments(String tenant) {
+        return gather().answers().stream()
+                .flatMap(a -> a.part().environments().stream())
+                .map(HomedEnvironment::environment)
+                .filter(e -> e.tenant().equals(tenant))
+                .sorted(Comparator.comparing(EnvironmentView::name))
+                .toList();
+    }
+
+    @Override
+    public Optional<EnvironmentView> environment(String tenant, String name) {
+        return gather().environment(tenant, name);
+    }
+
+    @Override
+    public List<InstanceView> instances(String tenant, String environment, String site) {
+        return gather().answers().stream()
+                .flatMap(a -> a.part().environments().stream())
+                .filter(h -> h.environment().tenant().equals(tenant))
+                .filter(h -> isAny(environment) || h.environment().name().equals(environment))
+                .flatMap(h -> h.instances().stream())
+                .filter(i -> isAny(site) || site.equals(i.site()))
+                .sorted(LocalSiteShare.INSTANCE_ORDER)
+                .toList();
+    }
+
+    private static boolean isAny(String filter) {
+        return filter == null || filter.isEmpty();
+    }
+
+    // --- changes -----------------------------------------------------------------------------
+
+    @Override
+    public DeployOutcome create(EnvironmentSpec spec) {
+        // Without the entry's own answer a create could silently update what it already homes.
+        Gathered gathered = gather(writeTimeout);
+        if (gathered.silent().contains(entry.site())) {
+            throw new IllegalStateException("site " + entry.site() + " could not read its own state");
+        }
+        if (gathered.homeOf(spec.tenant(), spec.name()).isPresent()) {
+            return new DeployOutcome.Conflict(
+                    "environment " + spec.name() + " already exists; use PUT (or atoll deploy) to update it");
+        }
+        return put(entry, spec);
+    }
+
+    @Override
+    public DeployOutcome update(EnvironmentSpec spec) {
+        Gathered gathered = gather();
+        var home = gathered.homeOf(spec.tenant(), spec.name());
+        if (home.isEmpty()) return notFound(spec.name());
+        return update(home.get(), spec);
+    }
+
+    private DeployOutcome update(Answer home, EnvironmentSpec spec) {
+        EnvironmentView current = find(home.part(), spec.tenant(), spec.name()).orElseThrow();
+        if (current.status().equals("deleting")) {
+            return new DeployOutcome.Conflict(
+                    "environment " + spec.name() + " is being deleted; try again when it is gone");
+        }
+        return put(home.share(), spec);
+    }
+
+    private DeployOutcome put(SiteShare home, EnvironmentSpec spec) {
+        PutResult result = await(home.put(spec), "the site's log did not commit the change");
+        EnvironmentView view = find(
+                        await(home.part(), "site " + home.site() + " did not show the change"),
+                        spec.tenant(),
+                        spec.name())
+                .orElseThrow(() -> new IllegalStateException(
+                        "site " + home.site() + " committed " + spec.name() + " but does not show it"));
+        return switch (result.outcome()) {
+            case CREATED -> new DeployOutcome.Created(view);
+            case UPDATED -> new DeployOutcome.Updated(view, result.changedServices());
+            case UNCHANGED -> new DeployOutcome.Unchanged(view);
+        };
+    }
+
+    @Override
+    public DeployOutcome scale(String tenant, String environment, String service, int replicas) {
+        Gathered gathered = gather();
+        var home = gathered.homeOf(tenant, environment);
+        if (home.isEmpty()) return notFound(environment);
+        EnvironmentSpec spec =
+                find(home.get().part(), tenant, environment).orElseThrow().spec();
+        if (!spec.services().containsKey(service)) {
+            return new DeployOutcome.NotFound("environment " + environment + " has no service " + service
+                    + " (services: " + String.join(", ", spec.services().keySet()) + ")");
+        }
+        if (replicas < 0 || replicas > 1000) {
+            return new DeployOutcome.Rejected(List.of(new FieldError("replicas", "must be between 0 and 1000")));
+        }
+        return update(home.get(), spec.withReplicas(service, replicas));
+    }
+
+    @Override
+    public DeployOutcome delete(String tenant, String environment) {
+        Gathered gathered = gather();
+        var home = gathered.homeOf(tenant, environment);
+        if (home.isEmpty()) return notFound(environment);
+        EnvironmentView before = find(home.get().part(), tenant, environment).orElseThrow();
+        SiteShare share = home.get().share();
+        await(share.delete(tenant, environment), "the site's log did not commit the change");
+        // An environment with nothing to stop may be forgotten before we look again.
+        EnvironmentView after = safely(share::part)
+                .orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((part, e) -> e == null ? find(part, tenant, environment) : Optional.<EnvironmentView>empty())
+                .join()
+                .orElse(before);
+        return new DeployOutcome.Updated(after, List.of());
+    }
+
+    private static DeployOutcome notFound(String environment) {
+        return new DeployOutcome.NotFound("environment " + environment + " does not exist");
+    }
+
+    private <T> T await(CompletableFuture<T> future, String failure) {
+        try {
+            return future.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the site's log", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    // --- logs and events ---------------------------------------------------------------------
+
+    @Override
+    public Optional<InputStream> openLog(String tenant, String instanceId, long fromOffset) throws IOException {
+        Gathered gathered = gather();
+        Optional<SiteShare> runner = gathered.answers().stream()
+                .flatMap(a -> a.part().environments().stream())
+                .filter(h -> h.environment().tenant().equals(tenant))
+                .flatMap(h -> h.instances().stream())
+                .filter(i -> i.id().equals(instanceId) && !i.site().isEmpty())
+                .findFirst()
+                .flatMap(i -> gathered.share(i.site()));
+        // A replica whose home does not answer may still run on a site that does.
+        List<SiteShare> candidates = runner.map(List::of)
+                .orElseGet(() -> gathered.answers().stream().map(Answer::share).toList());
+        for (SiteShare share : candidates) {
+            Optional<byte[]> first = readLog(share, tenant, instanceId, fromOffset);
+            if (first.isPresent()) {
+                return Optional.of(new ShareLogStream(share, tenant, instanceId, fromOffset, first.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<byte[]> readLog(SiteShare share, String tenant, String instanceId, long offset)
+            throws IOException {
+        try {
+            return safely(() -> share.readLog(tenant, instanceId, offset, LOG_CHUNK_BYTES))
+                    .get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the log of " + instanceId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(
+                    "site " + share.site() + " did not send the log of " + instanceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A log read chunk by chunk from the site that runs the instance, until a chunk comes back empty. */
+    private final class ShareLogStream extends InputStream {
+        private final SiteShare share;
+        private final String tenant;
+        private final String instanceId;
+        private long offset;
+        private byte[] chunk;
+        private int position;
+        private boolean ended;
+
+        ShareLogStream(SiteShare share, String tenant, String instanceId, long offset, byte[] first) {
+            this.share = share;
+            this.tenant = tenant;
+            this.instanceId = instanceId;
+            this.chunk = first;
+            this.offset = offset + first.length;
+            this.ended = first.length == 0;
+        }
+
+        private boolean fill() throws IOException {
+            while (position == chunk.length) {
+                if (ended) return false;
+                Optional<byte[]> next = readLog(share, tenant, instanceId, offset);
+                if (next.isEmpty() || next.get().length == 0) {
+                    ended = true;
+                    return false;
+                }
+                chunk = next.get();
+                position = 0;
+                offset += chunk.length;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? chunk[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (!fill()) return -1;
+            int n = Math.min(len, chunk.length - position);
+            System.arraycopy(chunk, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return chunk.length - position;
+        }
+    }
+
+    @Override
+    public List<CloudEvent> recentEvents(int max) {
+        return events.recent(max);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<CloudEvent> listener) {
+        return events.subscribe(listener);
+    }
+}

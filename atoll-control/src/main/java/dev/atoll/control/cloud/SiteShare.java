@@ -1,0 +1,29 @@
+package dev.atoll.control.cloud;
+
+import dev.atoll.model.spec.EnvironmentSpec;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What one site answers about itself and does as a home; in-process ({@link LocalSiteShare}) or
+ * over the network. A site only knows its own state: its nodes, the replicas it runs, and the
+ * environments it homes with what it observes of their replicas on other sites. The cloud a user
+ * sees ({@link FederatedCloud}) is the merge of every reachable site's share.
+ *
+ * <p>Calls never block; a failed or unanswered future means the site cannot be reached now.
+ */
+public interface SiteShare {
+    String site();
+
+    /** This site's SiteView, its NodeViews, and every environment it homes (all tenants) with its InstanceViews. */
+    CompletableFuture<SitePart> part();
+
+    /** Commit a create-or-update of the spec at this site as home. */
+    CompletableFuture<PutResult> put(EnvironmentSpec spec);
+
+    /** Commit the deletion of an environment homed here. */
+    CompletableFuture<Void> delete(String tenant, String environment);
+
+    /** Up to maxBytes of the instance's log from offset; empty when this site runs no such instance. */
+    CompletableFuture<Optional<byte[]>> readLog(String tenant, String instanceId, long offset, int maxBytes);
+}

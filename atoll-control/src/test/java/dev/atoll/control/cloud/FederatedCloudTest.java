@@ -1,0 +1,239 @@
+package dev.atoll.control.cloud;
+
+import static dev.atoll.control.Fixtures.aService;
+import static dev.atoll.control.Fixtures.anEnvironment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.atoll.control.Fixtures;
+import dev.atoll.model.instance.InstanceView;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.FieldError;
+import dev.atoll.model.view.DeployOutcome;
+import dev.atoll.model.view.EnvironmentView;
+import dev.atoll.model.view.NodeView;
+import dev.atoll.model.view.SiteView;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FederatedCloudTest {
+    private final FakeSiteShare london = new FakeSiteShare("london");
+    private final FakeSiteShare paris = new FakeSiteShare("paris");
+    private final FakeSiteShare tokyo = new FakeSiteShare("tokyo");
+    private final List<SiteView> knownButUnreachable = new ArrayList<>();
+
+    private FederatedCloud cloud() {
+        return new FederatedCloud(
+                london,
+                () -> List.of(london, paris, tokyo),
+                () -> List.copyOf(knownButUnreachable),
+                new EventLog(Clock.fixed(Fixtures.T0, java.time.ZoneOffset.UTC), 10),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(2));
+    }
+
+    private static EnvironmentSpec inTenant(String tenant, EnvironmentSpec spec) {
+        return new EnvironmentSpec(spec.name(), tenant, spec.services());
+    }
+
+    @Test
+    void givenASiteThatNeverAnswersWhenListingThenTheOthersAreShownAndItIsUnreachable() {
+        var cloud = cloud();
+        paris.homing(anEnvironment("shop", aService("web", 2)));
+        tokyo.homing(anEnvironment("blog", aService("web", 1)));
+        assertThat(cloud.sites()).extracting(SiteView::health).containsOnly("healthy");
+
+        tokyo.behaviour = FakeSiteShare.Behaviour.NEVER_ANSWERS;
+
+        assertThat(cloud.environments("default"))
+                .extracting(EnvironmentView::name)
+                .containsExactly("shop");
+        assertThat(cloud.sites())
+                .extracting(SiteView::name, SiteView::health, SiteView::nodes)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("london", "healthy", 1),
+                        org.assertj.core.groups.Tuple.tuple("paris", "healthy", 1),
+                        // What tokyo last said of itself, marked unreachable.
+                        org.assertj.core.groups.Tuple.tuple("tokyo", "unreachable", 1));
+        assertThat(cloud.nodes()).extracting(NodeView::site).containsExactly("london", "paris");
+    }
+
+    @Test
+    void givenASiteWhoseShareFailsWhenListingInstancesThenTheOthersAreListed() {
+        paris.homing(anEnvironment("shop", aService("web", 2)));
+        tokyo.homing(anEnvironment("blog", aService("web", 1)));
+        tokyo.behaviour = FakeSiteShare.Behaviour.FAILS;
+
+        assertThat(cloud().instances("default", null, null))
+                .extracting(InstanceView::id)
+                .containsExactly("shop.web.0", "shop.web.1");
+        assertThat(cloud().sites())
+                .filteredOn(s -> s.name().equals("tokyo"))
+                .extracting(SiteView::health)
+                .containsExactly("unreachable");
+    }
+
+    @Test
+    void givenSitesKnownButUnreachableWhenListingSitesThenTheyAreListedAsUnreachable() {
+        knownButUnreachable.add(FakeSiteShare.siteView("frankfurt", "healthy"));
+
+        assertThat(cloud().sites())
+                .extracting(SiteView::name, SiteView::health)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("frankfurt", "unreachable"),
+                        org.assertj.core.groups.Tuple.tuple("london", "healthy"),
+                        org.assertj.core.groups.Tuple.tuple("paris", "healthy"),
+                        org.assertj.core.groups.Tuple.tuple("tokyo", "healthy"));
+    }
+
+    @Test
+    void givenEnvironmentsOfTwoTenantsWhenOneTenantListsThenItSeesOnlyItsOwn() {
+        paris.homing(inTenant("acme", anEnvironment("shop", aService("web", 1))));
+        tokyo.homing(inTenant("globex", anEnvironment("shop", aService("web", 2))));
+        london.homing(inTenant("acme", anEnvironment("blog", aService("web", 1))));
+        var cloud = cloud();
+
+        assertThat(cloud.environments("acme"))
+                .extracting(EnvironmentView::name, EnvironmentView::homeSite)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("blog", "london"),
+                        org.assertj.core.groups.Tuple.tuple("shop", "paris"));
+        assertThat(cloud.environment("globex", "shop").orElseThrow().homeSite()).isEqualTo("tokyo");
+        assertThat(cloud.environment("globex", "blog")).isEmpty();
+        assertThat(cloud.instances("globex", "shop", null)).hasSize(2);
+        assertThat(cloud.instances("acme", "shop", null)).hasSize(1);
+        assertThat(cloud.instances("acme", null, "london"))
+                .extracting(InstanceView::id)
+                .containsExactly("blog.web.0");
+    }
+
+    @Test
+    void givenANameHomedAtAnotherSiteWhenCreatingItThenItIsAConflictAndNothingIsCommitted() {
+        paris.homing(anEnvironment("shop", aService("web", 1)));
+
+        var outcome = cloud().create(anEnvironment("shop", aService("web", 3)));
+
+        assertThat(outcome).isInstanceOf(DeployOutcome.Conflict.class);
+        assertThat(((DeployOutcome.Conflict) outcome).message()).contains("shop already exists");
+        assertThat(london.puts).isEmpty();
+        assertThat(paris.puts).isEmpty();
+    }
+
+    @Test
+    void givenTheSameNameInAnotherTenantWhenCreatingThenItIsHomedAtTheEntrySite() {
+        paris.homing(inTenant("acme", anEnvironment("shop", aService("web", 1))));
+
+        var outcome = cloud().create(anEnvironment("shop", aService("web", 3)));
+
+        assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Created.class, c -> assertThat(
+                        c.environment().homeSite())
+                .isEqualTo("london"));
+        assertThat(london.puts).extracting(EnvironmentSpec::name).containsExactly("shop");
+    }
+
+    @Test
+    void givenAnEnvironmentHomedAtAnotherSiteWhenUpdatingThenTheChangeGoesToItsHome() {
+        paris.homing(anEnvironment("shop", aService("web", 1)));
+
+        var outcome = cloud().update(anEnvironment("shop", aService("web", 3)));
+
+        assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Updated.class, u -> {
+            assertThat(u.changedServices()).containsExactly("web");
+            assertThat(u.environment().homeSite()).isEqualTo("paris");
+            assertThat(u.environment().version()).isEqualTo(2);
+        });
+        assertThat(paris.puts).hasSize(1);
+        assertThat(london.puts).isEmpty();
+    }
+
+    @Test
+    void givenTheSameSpecWhenUpdatingThenItIsUnchanged() {
+        var spec = anEnvironment("shop", aService("web", 1));
+        paris.homing(spec);
+
+        assertThat(cloud().update(spec)).isInstanceOf(DeployOutcome.Unchanged.class);
+        assertThat(cloud().apply(spec)).isInstanceOf(DeployOutcome.Unchanged.class);
+    }
+
+    @Test
+    void givenAnUnknownEnvironmentWhenUpdatingScalingOrDeletingThenItIsNotFound() {
+        var cloud = cloud();
+
+        assertThat(cloud.update(anEnvironment("ghost", aService("web", 1)))).isInstanceOf(DeployOutcome.NotFound.class);
+        assertThat(cloud.scale("default", "ghost", "web", 2)).isInstanceOf(DeployOutcome.NotFound.class);
+        assertThat(cloud.delete("default", "ghost")).isInstanceOf(DeployOutcome.NotFound.class);
+    }
+
+    @Test
+    void givenAnEnvironmentBeingDeletedWhenUpdatingThenItIsAConflict() {
+        paris.homing(anEnvironment("shop", aService("web", 1)));
+        var cloud = cloud();
+        assertThat(cloud.delete("default", "shop")).isInstanceOf(DeployOutcome.Updated.class);
+        assertThat(paris.deletes).containsExactly("default/shop");
+
+        var outcome = cloud.update(anEnvironment("shop", aService("web", 2)));
+
+        assertThat(outcome).isInstanceOf(DeployOutcome.Conflict.class);
+        assertThat(((DeployOutcome.Conflict) outcome).message()).contains("being deleted");
+    }
+
+    @Test
+    void givenAnEnvironmentHomedAtAnotherSiteWhenScalingThenOnlyThatServiceChangesAtItsHome() {
+        paris.homing(anEnvironment("shop", aService("web", 1), aService("db", 1)));
+        var cloud = cloud();
+
+        assertThat(cloud.scale("default", "shop", "web", 4)).isInstanceOf(DeployOutcome.Updated.class);
+        assertThat(paris.puts.getLast().services().get("web").replicas()).isEqualTo(4);
+        assertThat(paris.puts.getLast().services().get("db").replicas()).isEqualTo(1);
+        assertThat(cloud.scale("default", "shop", "cache", 1))
+                .isInstanceOfSatisfying(DeployOutcome.NotFound.class, n -> assertThat(n.message())
+                        .contains("no service cache")
+                        .contains("web, db"));
+        assertThat(cloud.scale("default", "shop", "web", 1001))
+                .isEqualTo(
+                        new DeployOutcome.Rejected(List.of(new FieldError("replicas", "must be between 0 and 1000"))));
+    }
+
+    @Test
+    void givenAReplicaHomedHereRunningOnAnotherSiteWhenOpeningItsLogThenItIsReadFromThatSiteInChunks()
+            throws Exception {
+        london.replicasOn = "paris";
+        london.homing(anEnvironment("shop", aService("web", 1)));
+        paris.running("default", "shop.web.0", "hello from paris\n");
+
+        try (InputStream in = cloud().openLog("default", "shop.web.0", 6).orElseThrow()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("from paris\n");
+        }
+        assertThat(paris.logChunkSizes).hasSizeGreaterThan(2).containsOnly(FederatedCloud.LOG_CHUNK_BYTES);
+        assertThat(london.logChunkSizes).isEmpty();
+    }
+
+    @Test
+    void givenNoSuchInstanceWhenOpeningItsLogThenThereIsNone() throws Exception {
+        assertThat(cloud().openLog("default", "ghost.web.0", 0)).isEmpty();
+    }
+
+    @Test
+    void givenTheHomeOfAReplicaDoesNotAnswerWhenOpeningItsLogThenTheSiteThatRunsItStillServesIt() throws Exception {
+        tokyo.homing(anEnvironment("shop", aService("web", 1))).behaviour = FakeSiteShare.Behaviour.FAILS;
+        paris.running("default", "shop.web.0", "still here");
+
+        try (InputStream in = cloud().openLog("default", "shop.web.0", 0).orElseThrow()) {
+            assertThat(in.readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void givenTheEntrySiteWhenCreatingThenTheResultShowsWhatItsHomeNowHolds() {
+        var outcome = (DeployOutcome.Created) cloud().create(anEnvironment("shop", aService("web", 2)));
+
+        assertThat(outcome.environment().services())
+                .extracting(EnvironmentView.ServiceStatus::name, EnvironmentView.ServiceStatus::desired)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web", 2));
+        assertThat(outcome.environment().status()).isEqualTo("deploying");
+    }
+}
