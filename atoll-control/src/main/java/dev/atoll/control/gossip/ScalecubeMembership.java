@@ -157,6 +157,13 @@ public final class ScalecubeMembership implements Membership {
     }
 
     @Override
+    public Map<String, Duration> rtt() {
+        return rtt.rttMs().entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        Map.Entry::getKey, e -> Duration.ofNanos(Math.round(e.getValue() * 1_000_000))));
+    }
+
+    @Override
     public void close() {
         rtt.close();
         cluster.shutdown();
