@@ -1,28 +1,28 @@
 package dev.atoll.control.gossip;
 
 import io.scalecube.cluster.transport.api.Message;
-import io.scalecube.cluster.transport.api.MessageCodec;
 import io.scalecube.cluster.transport.api.Transport;
 import io.scalecube.cluster.transport.api.TransportFactory;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 
 /**
  * ScaleCube transports that reach each other inside one JVM without sockets, for benchmarks of
  * many sites on one machine. A TCP transport per site costs two connections per pair of sites, so
- * a hundred sites in one process need about 20,000 file descriptors; here they need none, and
- * every gossip protocol message still goes through ScaleCube's codec both ways, so the protocol
- * does the same work, minus the kernel's.
+ * a hundred sites in one process need about 20,000 file descriptors; here they need none.
+ *
+ * <p>Messages are handed over as they are, not encoded: ScaleCube's messages are immutable once
+ * built, and encoding with its default codec (Java serialization) is the one cost that grows with
+ * every message. On separate machines each site pays it on its own CPU; a hundred sites on two
+ * shared cores cannot, and the delay that piles up makes healthy sites miss their ping deadlines.
+ * Delivery is still asynchronous, on the given executor, as over a wire.
  *
  * <p>Addresses look like {@code 127.0.0.1:N} with N counted from 1: unique within the network,
  * not bound to anything.
@@ -39,18 +39,14 @@ final class InMemoryNetwork {
 
     /** A factory for {@code ClusterImpl.transportFactory}: each call makes one more endpoint. */
     TransportFactory factory() {
-        return config -> new Endpoint(config.messageCodec());
+        return config -> new Endpoint();
     }
 
     private final class Endpoint implements Transport {
-        private final MessageCodec codec;
         private final Sinks.Many<Message> inbox = Sinks.many().multicast().directBestEffort();
+        private final Map<String, MonoSink<Message>> pending = new ConcurrentHashMap<>();
         private volatile String address;
         private volatile boolean stopped;
-
-        Endpoint(MessageCodec codec) {
-            this.codec = Objects.requireNonNullElse(codec, MessageCodec.INSTANCE);
-        }
 
         @Override
         public String address() {
@@ -88,19 +84,26 @@ final class InMemoryNetwork {
                 if (stopped) return Mono.error(new IllegalStateException("transport " + address + " is stopped"));
                 Endpoint target = endpoints.get(to);
                 if (target == null) return Mono.error(new ConnectException("nothing listens at " + to));
-                byte[] bytes = encode(message);
-                delivery.execute(() -> target.receive(bytes));
+                delivery.execute(() -> target.receive(message));
                 return Mono.empty();
             });
         }
 
+        /**
+         * The answer is matched by correlation id through a map, not by a filter on the inbox per
+         * pending request: with a hundred sites each holds many requests at once, and a filter each
+         * made every delivery scan them all.
+         */
         @Override
         public Mono<Message> requestResponse(String to, Message request) {
             return Mono.create(sink -> {
-                Disposable answer = listen().filter(m -> Objects.equals(m.correlationId(), request.correlationId()))
-                        .take(1)
-                        .subscribe(sink::success, sink::error, sink::success);
-                sink.onDispose(answer);
+                String id = request.correlationId();
+                if (id == null) {
+                    sink.error(new IllegalArgumentException("a request needs a correlation id"));
+                    return;
+                }
+                pending.put(id, sink);
+                sink.onDispose(() -> pending.remove(id, sink));
                 send(to, request).subscribe(null, sink::error);
             });
         }
@@ -110,27 +113,14 @@ final class InMemoryNetwork {
             return inbox.asFlux();
         }
 
-        private void receive(byte[] bytes) {
+        private void receive(Message message) {
             if (stopped) return;
-            Message message;
-            try {
-                message = codec.deserialize(new ByteArrayInputStream(bytes));
-            } catch (Exception e) {
-                return; // As a TCP transport drops a frame it cannot decode.
-            }
+            String id = message.correlationId();
+            MonoSink<Message> waiting = id == null ? null : pending.remove(id);
+            if (waiting != null) waiting.success(message);
             synchronized (inbox) {
                 inbox.tryEmitNext(message);
             }
-        }
-
-        private byte[] encode(Message message) {
-            var out = new ByteArrayOutputStream(256);
-            try {
-                codec.serialize(message, out);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot encode " + message.qualifier(), e);
-            }
-            return out.toByteArray();
         }
     }
 }

@@ -27,7 +27,7 @@ public final class GossipConvergence {
                 : GossipBenchmark.networkFor(sites);
         GossipTimings timings =
                 sites <= GossipBenchmark.LAN_TIMINGS_UP_TO ? GossipTimings.LAN : GossipBenchmark.ONE_MACHINE;
-        System.out.print(GossipBenchmark.run(sites, joins, network, timings, Clock.systemUTC())
+        System.out.print(GossipBenchmark.run(sites, joins, network, timings, Clock.systemUTC(), System.out::println)
                 .describe());
     }
 }
