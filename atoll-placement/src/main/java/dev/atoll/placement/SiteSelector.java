@@ -27,7 +27,8 @@ import java.util.TreeSet;
  *
  * <p>Scores (higher is better, summed): spread (fewer replicas of this service there; with
  * {@code strategy: pack}, more), near users (lower mean RTT to the user regions, scaled between
- * the nearest and the farthest feasible site), the share of {@code preferTags} found on the site
+ * the nearest and the farthest feasible site; measured RTTs where the {@link LatencyModel} has
+ * them, the distance estimate elsewhere), the share of {@code preferTags} found on the site
  * or its nodes, and a light weight for free capacity (more with spread, less with pack). Ties go
  * to the lowest seeded hash of the site's name.
  */
@@ -104,8 +105,10 @@ public final class SiteSelector {
                 if (tooFar == null
                         && region.maxLatencyMs().isPresent()
                         && rtt[r] > region.maxLatencyMs().get()) {
+                    // Only a measured figure is marked: the estimate is the default reading.
                     tooFar = "too far from users in " + region.name() + " (max "
-                            + region.maxLatencyMs().get() + " ms)";
+                            + region.maxLatencyMs().get() + " ms"
+                            + (request.latency().isMeasured(site, region) ? ", measured)" : ")");
                 }
             }
             if (tooFar != null) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.atoll.model.GeoPoint;
 import dev.atoll.model.spec.PlacementIntent.UserRegion;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,45 @@ class LatencyModelTest {
         assertThat(model.rttMs(aSite("london").info(), PARIS)).isEqualTo(42.0);
         assertThat(model.rttMs(aSite("frankfurt").info(), PARIS))
                 .isEqualTo(LatencyModel.estimateRttMs(aSite("frankfurt").info().location(), PARIS.location()));
+    }
+
+    @Test
+    void givenUsersNearTheMeasuringSiteThenTheMeasuredRttPlusTheFewKilometresBetweenIsUsed() {
+        var paris = aSite("paris").info();
+        var model = LatencyModel.ESTIMATED.withMeasured(paris, Map.of("london", Duration.ofMillis(30)));
+        double km = paris.location().distanceKm(PARIS.location());
+
+        assertThat(model.rttMs(aSite("london").info(), PARIS)).isCloseTo(30 + 2 * km / 200, within(1e-9));
+        assertThat(model.isMeasured(aSite("london").info(), PARIS)).isTrue();
+    }
+
+    @Test
+    void givenUsersFarFromEveryMeasuringSiteThenTheEstimateStands() {
+        var model =
+                LatencyModel.ESTIMATED.withMeasured(aSite("new-york").info(), Map.of("london", Duration.ofMillis(70)));
+
+        assertThat(model.rttMs(aSite("london").info(), PARIS))
+                .isEqualTo(LatencyModel.estimateRttMs(aSite("london").info().location(), PARIS.location()));
+        assertThat(model.isMeasured(aSite("london").info(), PARIS)).isFalse();
+    }
+
+    @Test
+    void givenASiteNotMeasuredThenItKeepsTheEstimateWhileMeasuredOnesUseTheirFigure() {
+        var model = LatencyModel.ESTIMATED.withMeasured(aSite("paris").info(), Map.of("london", Duration.ofMillis(30)));
+
+        assertThat(model.isMeasured(aSite("frankfurt").info(), PARIS)).isFalse();
+        assertThat(model.rttMs(aSite("frankfurt").info(), PARIS))
+                .isEqualTo(LatencyModel.estimateRttMs(aSite("frankfurt").info().location(), PARIS.location()));
+    }
+
+    @Test
+    void measuringAgainFromTheSameSiteReplacesTheEarlierFigures() {
+        var paris = aSite("paris").info();
+        var model = LatencyModel.ESTIMATED
+                .withMeasured(paris, Map.of("london", Duration.ofMillis(30)))
+                .withMeasured(paris, Map.of("london", Duration.ofMillis(10)));
+
+        assertThat(model.measuredBetweenSites()).hasSize(1);
+        assertThat(model.rttMs(aSite("london").info(), PARIS)).isLessThan(11.0);
     }
 }

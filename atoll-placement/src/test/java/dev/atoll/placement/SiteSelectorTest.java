@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atoll.model.spec.PlacementIntent.AntiAffinity;
 import dev.atoll.model.spec.PlacementIntent.Domain;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +192,54 @@ class SiteSelectorTest {
                 aSite("frankfurt").withNodes(3),
                 aSite("london").withNodes(3));
         assertThat(chosen(request)).isEqualTo(new SiteDecision.Chosen("london", List.of("frankfurt", "new-york")));
+    }
+
+    /** The placing site's own measurements, as gossip gives them: paris measured its RTT to others. */
+    private static SiteRequest measuredFromParis(SiteRequest request, Map<String, Duration> rtt) {
+        return new SiteRequest(
+                request.service(),
+                request.sites(),
+                request.replicasPerSite(),
+                request.replicasStillToPlace(),
+                request.excludedSites(),
+                LatencyModel.ESTIMATED.withMeasured(aSite("paris").info(), rtt),
+                request.seed());
+    }
+
+    @Test
+    void givenRttsMeasuredFromTheUsersCityWhenTheyDisagreeWithDistanceThenTheMeasurementsDecide() {
+        var request = siteRequest(
+                aService("web").nearUsers("paris", PARIS_LAT, PARIS_LON),
+                aSite("frankfurt").withNodes(3),
+                aSite("london").withNodes(3));
+        assertThat(chosen(request).site()).isEqualTo("london");
+
+        var measured =
+                measuredFromParis(request, Map.of("london", Duration.ofMillis(40), "frankfurt", Duration.ofMillis(6)));
+
+        assertThat(chosen(measured)).isEqualTo(new SiteDecision.Chosen("frankfurt", List.of("london")));
+    }
+
+    @Test
+    void givenASiteTurnedDownByAMeasuredRttThenTheExplanationSaysItWasMeasured() {
+        var request = measuredFromParis(
+                siteRequest(
+                        aService("web").nearUsers("paris", PARIS_LAT, PARIS_LON, 20),
+                        aSite("frankfurt").withNodes(1),
+                        aSite("london").withNodes(1)),
+                Map.of("london", Duration.ofMillis(45)));
+
+        assertThat(chosen(request).site()).isEqualTo("frankfurt");
+        assertThat(why(new SiteRequest(
+                        request.service(),
+                        request.sites(),
+                        Map.of(),
+                        1,
+                        Set.of("frankfurt"),
+                        request.latency(),
+                        request.seed())))
+                .isEqualTo(
+                        "0 of 2 sites fit: 1 declined this replica, 1 too far from users in paris (max 20 ms, measured)");
     }
 
     @Test

@@ -74,7 +74,7 @@ final class CloudOnHosts implements AutoCloseable {
                         .ignoreExceptions()
                         .until(() -> api.sites().size() == sites.size()
                                 && api.nodes(Optional.empty()).stream()
-                                                .filter(n -> n.status().equals("ready"))
+                                                .filter(n -> n.state().equals("ready"))
                                                 .count()
                                         == nodes);
             }

@@ -39,6 +39,19 @@ public record GossipTimings(
         int rttProbesPerRound) {
 
     /**
+     * How long after a site stops answering every other site of a cloud of {@code sites} has
+     * declared it dead, at most, when nothing is lost: the next ping to it (one interval), its
+     * timeout and the indirect pings, the suspicion period, then the rumour's spread (one gossip
+     * interval per round, log3 rounds in the worst case one per site).
+     */
+    public Duration deadWithin(int sites) {
+        int log2 = 32 - Integer.numberOfLeadingZeros(Math.max(1, sites)); // ceil(log2(n + 1))
+        Duration suspicion = pingInterval.multipliedBy((long) suspicionMult * log2);
+        Duration spread = gossipInterval.multipliedBy((long) gossipRepeatMult * log2);
+        return pingInterval.plus(pingTimeout.multipliedBy(2)).plus(suspicion).plus(spread);
+    }
+
+    /**
      * Timings for sites on one LAN or on loopback, where round trips are well under 5 ms.
      *
      * <ul>

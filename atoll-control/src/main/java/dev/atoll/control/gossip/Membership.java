@@ -1,5 +1,6 @@
 package dev.atoll.control.gossip;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -28,6 +29,14 @@ public interface Membership extends AutoCloseable {
      * stops the calls.
      */
     AutoCloseable onChange(Consumer<MembershipEvent> listener);
+
+    /**
+     * The smoothed round-trip time to each other site measured so far; empty where nothing
+     * measures (an in-memory simulation).
+     */
+    default Map<String, Duration> rtt() {
+        return Map.of();
+    }
 
     /** Leaves the cluster gracefully, so the others see this site leave rather than die. */
     @Override

@@ -5,6 +5,7 @@ import io.scalecube.cluster.ClusterImpl;
 import io.scalecube.cluster.ClusterMessageHandler;
 import io.scalecube.cluster.Member;
 import io.scalecube.cluster.transport.api.Message;
+import io.scalecube.cluster.transport.api.TransportFactory;
 import io.scalecube.transport.netty.tcp.TcpTransportFactory;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,13 +89,26 @@ public final class ScalecubeMembership implements Membership {
             GossipTimings timings,
             Clock clock,
             ScheduledExecutorService scheduler) {
+        return start(card, host, port, seeds, timings, clock, scheduler, TcpTransportFactory::new);
+    }
+
+    /** As above, over another transport than TCP (benchmarks of many sites in one JVM). */
+    static ScalecubeMembership start(
+            SiteCard card,
+            String host,
+            int port,
+            List<String> seeds,
+            GossipTimings timings,
+            Clock clock,
+            ScheduledExecutorService scheduler,
+            Supplier<TransportFactory> transport) {
         var membership = new ScalecubeMembership(card, timings, clock);
-        membership.join(host, port, seeds);
+        membership.join(host, port, seeds, transport);
         membership.rtt.start(scheduler, timings.rttProbeInterval());
         return membership;
     }
 
-    private void join(String host, int port, List<String> seeds) {
+    private void join(String host, int port, List<String> seeds, Supplier<TransportFactory> transport) {
         cluster = new ClusterImpl()
                 .config(c -> c.memberAlias(self)
                         .externalHost(host)
@@ -101,7 +116,7 @@ public final class ScalecubeMembership implements Membership {
                         .metadataCodec(new SiteCardCodec())
                         .metadataTimeout(millis(timings.metadataTimeout())))
                 .transport(t -> t.port(port).connectTimeout(millis(timings.connectTimeout())))
-                .transportFactory(TcpTransportFactory::new)
+                .transportFactory(transport)
                 .failureDetector(f -> f.pingInterval(millis(timings.pingInterval()))
                         .pingTimeout(millis(timings.pingTimeout()))
                         .pingReqMembers(timings.pingReqMembers()))
@@ -157,10 +172,26 @@ public final class ScalecubeMembership implements Membership {
     }
 
     @Override
+    public Map<String, Duration> rtt() {
+        return rtt.rttMs().entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        Map.Entry::getKey, e -> Duration.ofNanos(Math.round(e.getValue() * 1_000_000))));
+    }
+
+    @Override
     public void close() {
         rtt.close();
         cluster.shutdown();
         cluster.onShutdown().block(SHUTDOWN_WAIT);
+    }
+
+    /**
+     * Starts leaving and returns at once; for tearing down many sites together, where waiting for
+     * each to finish its leave one by one would take minutes.
+     */
+    void closeWithoutWaiting() {
+        rtt.close();
+        cluster.shutdown();
     }
 
     /**

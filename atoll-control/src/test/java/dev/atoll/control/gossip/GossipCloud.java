@@ -35,12 +35,12 @@ final class GossipCloud implements AutoCloseable {
 
     static SiteCard aCard(String site) {
         var info = new SiteInfo(site, new GeoPoint(51.5, -0.1), "GB", "UK", Set.of());
-        var small = new SiteCard.NodeClass(4000, 8L << 30, Set.of("process"), Set.of("ssd"));
+        var small = new SiteCard.NodeClass(4000, 8L << 30, 16, Set.of("process"), Set.of("ssd"));
         return new SiteCard(
                 site,
                 info,
-                LOOPBACK + ":7070",
-                LOOPBACK + ":7071",
+                "http://" + LOOPBACK + ":7070",
+                List.of(LOOPBACK + ":7071"),
                 List.of(new SiteCard.FreeNodes(small, 2)),
                 0,
                 "ok",

@@ -49,8 +49,8 @@ class ScalecubeMembershipTest {
         busier = new SiteCard(
                 busier.site(),
                 busier.info(),
-                busier.apiAddress(),
-                busier.internalAddress(),
+                busier.apiUrl(),
+                busier.wireAddresses(),
                 List.of(),
                 42,
                 "degraded",
