@@ -165,7 +165,8 @@ public final class LocalCloud implements CloudApi {
     }
 
     private DeployOutcome put(SiteController home, EnvironmentSpec spec) {
-        Applied applied = await(home.submit(new SiteCommand.PutEnvironment(spec, clock.instant())));
+        // Acknowledged once committed at the home and copied to a buddy site (SiteController says how).
+        Applied applied = await(home.putEnvironment(spec, clock.instant()));
         var changed = (Applied.EnvironmentChanged) applied.response();
         EnvironmentView view = environment(spec.tenant(), spec.name()).orElseThrow();
         return switch (changed.outcome()) {
@@ -260,10 +261,32 @@ public final class LocalCloud implements CloudApi {
             Map<String, SiteState.Unplaceable> unplaceable) {}
 
     private List<HomeRecord> homedAt(SiteController s) {
-        return s.read(state -> state.environments().values().stream()
+        List<HomeRecord> homed = s.read(state -> state.environments().values().stream()
                 .map(env -> new HomeRecord(
                         s, env, Map.copyOf(state.placementsOf(env)), Map.copyOf(state.unplaceableOf(env))))
                 .toList());
+        return homed.stream().filter(this::isCurrentHome).toList();
+    }
+
+    /**
+     * After a buddy adopted an environment, its old home (cut off, or crashed) still holds it until
+     * it learns it was superseded: the reachable home with the highest home epoch is the one.
+     */
+    private boolean isCurrentHome(HomeRecord candidate) {
+        var dead = deadSites.get();
+        String key = candidate.environment().key();
+        Comparator<Map.Entry<String, HomedEnvironment>> rank = Comparator.comparing(
+                        (Map.Entry<String, HomedEnvironment> h) -> !dead.contains(h.getKey()))
+                .thenComparingLong(h -> h.getValue().homeEpoch())
+                .thenComparing(Map.Entry::getKey);
+        var mine = Map.entry(candidate.site().site().name(), candidate.environment());
+        for (SiteController other : sites.values()) {
+            if (other == candidate.site()) continue;
+            Optional<HomedEnvironment> rival =
+                    other.read(state -> Optional.ofNullable(state.environments().get(key)));
+            if (rival.isPresent() && rank.compare(Map.entry(other.site().name(), rival.get()), mine) > 0) return false;
+        }
+        return true;
     }
 
     private Optional<HomeRecord> findHome(String tenant, String name) {
