@@ -48,6 +48,13 @@ public interface Federation {
      */
     CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy);
 
+    /**
+     * The copies {@code buddySite} keeps for {@code homeSite}, by environment key, with the claim
+     * each was sent under: a home that lost track of what it sent (a new leader, a restart) asks, to
+     * drop the copies of environments it no longer homes, which a buddy would otherwise adopt.
+     */
+    CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite);
+
     /** The home forgot the environment: {@code buddySite} drops its copy (unless it holds a newer home's). */
     CompletableFuture<Void> forgetCopy(String buddySite, String tenant, String environment, HomeClaim claim);
 

@@ -90,6 +90,11 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
+        return observer.copiesHeld(buddySite, homeSite);
+    }
+
+    @Override
     public CompletableFuture<Void> forgetCopy(String buddySite, String tenant, String environment, HomeClaim claim) {
         return observer.forgetCopy(buddySite, tenant, environment, claim);
     }
@@ -168,6 +173,13 @@ public final class LocalFederation implements Federation {
         @Override
         public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
             return call(buddySite, () -> site(buddySite).handleStoreCopy(copy));
+        }
+
+        @Override
+        public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
+            return call(
+                    buddySite,
+                    () -> CompletableFuture.completedFuture(site(buddySite).copiesHeld(homeSite)));
         }
 
         @Override

@@ -90,6 +90,8 @@ public final class SiteController implements AutoCloseable {
     private final Set<String> inFlight = new HashSet<>();
     /** Per environment key, the claim this home spread and the sites that accepted it. */
     private final Map<String, Map.Entry<HomeClaim, Set<String>>> claimedAt = new HashMap<>();
+    /** Live sites whose copies for this home were listed since this leader began (or they came back). */
+    private final Set<String> inventoried = new HashSet<>();
     /** Since when each site has been seen dead. */
     private final Map<String, Instant> deadSince = new HashMap<>();
 
@@ -273,6 +275,17 @@ public final class SiteController implements AutoCloseable {
         return submit(new SiteCommand.StoreCopy(copy)).thenApply(a -> (HomeClaim) a.response());
     }
 
+    /** The copies kept here for {@code homeSite}, by environment key, with their claims. */
+    public Map<String, HomeClaim> copiesHeld(String homeSite) {
+        return read(state -> {
+            Map<String, HomeClaim> held = new HashMap<>();
+            for (EnvironmentCopy copy : state.copies().values()) {
+                if (copy.homeSite().equals(homeSite)) held.put(copy.key(), copy.claim());
+            }
+            return held;
+        });
+    }
+
     public CompletableFuture<Void> handleForgetCopy(String tenant, String environment, HomeClaim claim) {
         return submit(new SiteCommand.ForgetCopy(tenant, environment, claim)).thenApply(a -> null);
     }
@@ -454,6 +467,22 @@ public final class SiteController implements AutoCloseable {
     private void syncCopies(Set<String> dead) {
         Federation f = federation;
         Map<String, EnvironmentCopy> current = currentCopies();
+        inventoried.removeAll(dead);
+        for (String other : f.siteNames()) {
+            if (other.equals(site.name()) || dead.contains(other) || inventoried.contains(other)) continue;
+            String flight = other + "|inventory";
+            if (!inFlight.add(flight)) continue;
+            f.copiesHeld(other, site.name())
+                    .whenCompleteAsync(
+                            (held, e) -> {
+                                inFlight.remove(flight);
+                                if (e == null) {
+                                    forgetUnhomed(other, held);
+                                    inventoried.add(other);
+                                }
+                            },
+                            loop);
+        }
         List<String> buddies = Buddies.of(site.name(), f.siteNames(), dead);
         for (String buddy : buddies) {
             Map<String, EnvironmentCopy> acked = ackedCopies.getOrDefault(buddy, Map.of());
@@ -490,6 +519,20 @@ public final class SiteController implements AutoCloseable {
                                 loop);
             }
         }
+    }
+
+    /**
+     * Drops the copies {@code holder} keeps of environments no longer homed here (forgotten while
+     * this leader did not know the holder had a copy). A copy is sent only after its environment is
+     * committed here, so one listed but not homed here any more was forgotten or superseded.
+     */
+    private void forgetUnhomed(String holder, Map<String, HomeClaim> held) {
+        Set<String> homed = read(state -> Set.copyOf(state.environments().keySet()));
+        held.forEach((key, claim) -> {
+            if (homed.contains(key)) return;
+            String tenant = key.substring(0, key.indexOf('/'));
+            federation.forgetCopy(holder, tenant, key.substring(key.indexOf('/') + 1), claim);
+        });
     }
 
     /**

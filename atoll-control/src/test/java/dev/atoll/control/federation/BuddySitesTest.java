@@ -156,6 +156,25 @@ class BuddySitesTest {
         });
     }
 
+    @Test
+    void copiesMoveWithTheBuddyAndNoSiteKeepsACopyOfAnEnvironmentItsHomeForgot() throws Exception {
+        sites = Sites.start(dir, 2, NAMES.toArray(String[]::new));
+        sites.cloud.create(anEnvironment("hello", aService("web", 1)));
+        // A copy the home no longer knows it sent (it forgot the environment under an earlier leader).
+        var ghost = new SiteState.HomedEnvironment(
+                anEnvironment("ghost", aService("web", 1)), 1, Map.of("web", 1L), T0, T0, false);
+        sites.federation
+                .storeCopy(BUDDY, new EnvironmentCopy("london", ghost, Map.of(), Map.of(), 1))
+                .get();
+
+        sites.federation.cutOff(BUDDY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> holdsCopy(THIRD, "hello"));
+        sites.federation.reconnect(BUDDY);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !holdsCopy(BUDDY, "ghost") && !holdsCopy(THIRD, "hello"));
+        assertThat(holdsCopy(BUDDY, "hello")).isTrue();
+    }
+
     // --- adoption ----------------------------------------------------------------------------
 
     @Test
@@ -285,6 +304,11 @@ class BuddySitesTest {
         @Override
         public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
             return held.thenCompose(v -> delegate.storeCopy(buddySite, copy));
+        }
+
+        @Override
+        public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
+            return delegate.copiesHeld(buddySite, homeSite);
         }
 
         @Override
