@@ -396,9 +396,12 @@ public final class SiteController implements AutoCloseable {
         // Forgotten meanwhile (a delete that had nothing to stop): there is nothing left to lose.
         if (copy == null) return CompletableFuture.completedFuture(null);
         String buddy = candidates.get(next);
+        String flight = buddy + "|copy|" + key + "|ack";
+        inFlight.add(flight);
         return sendCopy(buddy, copy)
                 .handleAsync(
                         (v, e) -> {
+                            inFlight.remove(flight);
                             if (e == null) return CompletableFuture.<Void>completedFuture(null);
                             failures.add(buddy + ": " + rootMessage(e));
                             return copyToFirstOf(key, candidates, next + 1, failures);
@@ -488,6 +491,7 @@ public final class SiteController implements AutoCloseable {
             Map<String, EnvironmentCopy> acked = ackedCopies.getOrDefault(buddy, Map.of());
             for (EnvironmentCopy copy : current.values()) {
                 if (copy.content().equals(acked.get(copy.key()))) continue;
+                if (inFlight.contains(site.name() + "|forget|" + copy.key())) continue;
                 String flight = buddy + "|copy|" + copy.key();
                 if (!inFlight.add(flight)) continue;
                 sendCopy(buddy, copy).whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
@@ -704,10 +708,54 @@ public final class SiteController implements AutoCloseable {
                         .whenCompleteAsync((v, e) -> busy.remove(r.id().key()), loop);
             }
             case HomeAction.Forget f -> {
-                String prefix = SiteState.environmentKey(f.tenant(), f.name()) + ".";
-                if (busyOf(prefix).isEmpty()) submit(new SiteCommand.ForgetEnvironment(f.tenant(), f.name()));
+                String key = SiteState.environmentKey(f.tenant(), f.name());
+                String flight = site.name() + "|forget|" + key;
+                // Not while a copy is on its way: it could land after the copies were dropped.
+                if (!busyOf(key + ".").isEmpty() || copyUnderWay(key) || !inFlight.add(flight)) return;
+                // The copies go first, so that once the environment is deleted here no buddy can
+                // adopt it back; a buddy that cannot be reached drops its copy when next listed.
+                forgetCopiesOf(key)
+                        .thenCompose(v -> submit(new SiteCommand.ForgetEnvironment(f.tenant(), f.name())))
+                        .whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
             }
         }
+    }
+
+    private boolean copyUnderWay(String key) {
+        return inFlight.stream().anyMatch(f -> f.endsWith("|copy|" + key) || f.endsWith("|copy|" + key + "|ack"));
+    }
+
+    /** Asks every live site that may keep a copy of the environment (its buddies) to drop it. */
+    private CompletableFuture<Void> forgetCopiesOf(String key) {
+        Federation f = federation;
+        var dead = f.deadSites();
+        HomeClaim claim = read(state -> {
+            HomedEnvironment env = state.environments().get(key);
+            return env == null ? null : env.claimAs(site.name());
+        });
+        if (claim == null) return CompletableFuture.completedFuture(null);
+        Set<String> holders = new HashSet<>(Buddies.of(site.name(), f.siteNames(), dead));
+        ackedCopies.forEach((holder, copies) -> {
+            if (copies.containsKey(key)) holders.add(holder);
+        });
+        holders.removeAll(dead);
+        String tenant = key.substring(0, key.indexOf('/'));
+        String name = key.substring(key.indexOf('/') + 1);
+        List<CompletableFuture<Void>> forgotten = new ArrayList<>();
+        for (String holder : holders) {
+            forgotten.add(f.forgetCopy(holder, tenant, name, claim)
+                    .orTimeout(COPY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .handleAsync(
+                            (v, e) -> {
+                                if (e == null)
+                                    ackedCopies
+                                            .getOrDefault(holder, new HashMap<>())
+                                            .remove(key);
+                                return null;
+                            },
+                            loop));
+        }
+        return CompletableFuture.allOf(forgotten.toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<Void> placeTracked(HomeAction.Place p) {
