@@ -166,7 +166,18 @@ public final class LocalCloud implements CloudApi {
 
     private DeployOutcome put(SiteController home, EnvironmentSpec spec) {
         // Acknowledged once committed at the home and copied to a buddy site (SiteController says how).
-        Applied applied = await(home.putEnvironment(spec, clock.instant()));
+        Applied applied;
+        try {
+            applied = await(home.putEnvironment(spec, clock.instant()));
+        } catch (IllegalStateException e) {
+            // Committed but without a buddy's copy: say that, not that the log failed.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SiteController.NoBuddyException noBuddy) {
+                    throw new IllegalStateException(noBuddy.getMessage(), noBuddy);
+                }
+            }
+            throw e;
+        }
         var changed = (Applied.EnvironmentChanged) applied.response();
         EnvironmentView view = environment(spec.tenant(), spec.name()).orElseThrow();
         return switch (changed.outcome()) {

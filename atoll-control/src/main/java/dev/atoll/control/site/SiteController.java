@@ -584,12 +584,14 @@ public final class SiteController implements AutoCloseable {
         var now = clock.instant();
         deadSince.keySet().retainAll(dead);
         dead.forEach(d -> deadSince.putIfAbsent(d, now));
+        List<String> sites = federation.siteNames();
+        Map<String, Instant> since = Map.copyOf(deadSince);
         List<EnvironmentCopy> orphans = read(state -> Adoption.toAdopt(
                 site.name(),
                 List.copyOf(state.copies().values()),
                 Set.copyOf(state.environments().keySet()),
-                federation.siteNames(),
-                Map.copyOf(deadSince),
+                sites,
+                since,
                 now));
         for (EnvironmentCopy orphan : orphans) {
             String flight = site.name() + "|adopt|" + orphan.key();

@@ -136,7 +136,7 @@ class BuddySitesTest {
         sites.federation.cutOff(THIRD);
 
         assertThatThrownBy(() -> sites.cloud.create(anEnvironment("hello", aService("web", 1))))
-                .hasMessageContaining("committed at site london but not acknowledged")
+                .hasMessageStartingWith("environment hello is committed at site london but not acknowledged")
                 .hasMessageContaining("no other site is reachable");
 
         sites.federation.reconnect(BUDDY);
