@@ -61,6 +61,8 @@ public final class SiteController implements AutoCloseable {
     private static final long RECONCILE_PERIOD_MS = 100;
     /** How long a home waits for a buddy to store a copy before trying the next one. */
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
+    /** How many buddies a change tries, one after the other, before it is reported unacknowledged. */
+    private static final int COPY_ATTEMPTS = 2;
 
     private final SiteInfo site;
     private final RaftGroup raft;
@@ -381,7 +383,9 @@ public final class SiteController implements AutoCloseable {
                     + " is committed at site " + site.name() + " but not acknowledged: no other site is reachable to"
                     + " keep a copy of it; it will be copied when one is"));
         }
-        return copyToFirstOf(key, candidates, 0, new ArrayList<>());
+        // Bounded so that the user hears back within a few copy timeouts, not one per site.
+        return copyToFirstOf(
+                key, candidates.subList(0, Math.min(COPY_ATTEMPTS, candidates.size())), 0, new ArrayList<>());
     }
 
     private CompletableFuture<Void> copyToFirstOf(
