@@ -64,7 +64,9 @@ public final class DevCloud implements AutoCloseable {
             nodesOf.put(controller, siteTopology.nodes());
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
-        nodesOf.forEach((controller, nodes) -> started.add(controller.start(federation, nodes)));
+        // Each site sees the federation from where it stands: a cut-off site reaches nobody, as on a real network.
+        nodesOf.forEach((controller, nodes) -> started.add(
+                controller.start(federation.seenFrom(controller.site().name()), nodes)));
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         cloud = FederatedCloud.inProcess(
                 controllers, controllers.getFirst().site().name(), events, clock, federation::deadSites);

@@ -143,8 +143,7 @@ public final class DevCommand implements Callable<Integer> {
         }
         out.printf(
                 "atoll dev --processes: %d sites, each a controller process with its agents as processes, state in %s%n",
-                topology.sites().size(),
-                dir);
+                topology.sites().size(), dir);
         out.flush();
         DevProcesses cloud = DevProcesses.start(topology, dir.resolve("processes"), host, port, keepInstances, out);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -155,7 +154,9 @@ public final class DevCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         out.printf("API of every site (each serves the whole cloud): %s%n", cloud.apis());
-        String server = port == 7070 && host.equals("127.0.0.1") ? "" : " --server " + cloud.apis().getFirst();
+        String server = port == 7070 && host.equals("127.0.0.1")
+                ? ""
+                : " --server " + cloud.apis().getFirst();
         out.printf("next: ./atoll%s deploy -f examples/hello.yaml   (Ctrl-C stops)%n", server);
         out.flush();
         stopped.await();

@@ -48,8 +48,7 @@ public final class DevProcesses implements AutoCloseable {
         return cloud;
     }
 
-    private void launch(
-            Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
+    private void launch(Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
             throws IOException, InterruptedException {
         String firstWire = null;
         int index = 0;
@@ -59,14 +58,22 @@ public final class DevProcesses implements AutoCloseable {
             URI api = URI.create("http://" + host + ":" + (port + index));
             List<String> args = new ArrayList<>(List.of(
                     "site",
-                    "--name", site.name(),
-                    "--lat", String.format(Locale.ROOT, "%.4f", site.location().lat()),
-                    "--lon", String.format(Locale.ROOT, "%.4f", site.location().lon()),
-                    "--country", site.country(),
-                    "--jurisdiction", site.jurisdiction(),
-                    "--listen", wire,
-                    "--api", host + ":" + (port + index),
-                    "--data-dir", dataDir.resolve("sites").resolve(site.name()).toString()));
+                    "--name",
+                    site.name(),
+                    "--lat",
+                    String.format(Locale.ROOT, "%.4f", site.location().lat()),
+                    "--lon",
+                    String.format(Locale.ROOT, "%.4f", site.location().lon()),
+                    "--country",
+                    site.country(),
+                    "--jurisdiction",
+                    site.jurisdiction(),
+                    "--listen",
+                    wire,
+                    "--api",
+                    host + ":" + (port + index),
+                    "--data-dir",
+                    dataDir.resolve("sites").resolve(site.name()).toString()));
             if (!site.tags().isEmpty()) args.addAll(List.of("--tags", String.join(",", site.tags())));
             if (firstWire != null) args.addAll(List.of("--join", firstWire));
             spawn(site.name(), args, out);
@@ -75,17 +82,27 @@ public final class DevProcesses implements AutoCloseable {
             for (NodeInfo node : siteTopology.nodes()) {
                 List<String> agentArgs = new ArrayList<>(List.of(
                         "agent",
-                        "--site", site.name(),
-                        "--controller", wire,
-                        "--name", node.name(),
+                        "--site",
+                        site.name(),
+                        "--controller",
+                        wire,
+                        "--name",
+                        node.name(),
                         "--capacity",
                         "cpu=" + Quantities.formatCpu(node.capacity().cpuMillis()) + ",memory="
                                 + Quantities.formatMemory(node.capacity().memoryBytes()),
-                        "--slots", String.valueOf(node.instanceSlots()),
-                        "--drivers", String.join(",", node.drivers()),
-                        "--data-dir", dataDir.resolve("sites").resolve(site.name()).resolve("nodes").resolve(node.name())
+                        "--slots",
+                        String.valueOf(node.instanceSlots()),
+                        "--drivers",
+                        String.join(",", node.drivers()),
+                        "--data-dir",
+                        dataDir.resolve("sites")
+                                .resolve(site.name())
+                                .resolve("nodes")
+                                .resolve(node.name())
                                 .toString(),
-                        "--http", "127.0.0.1:0"));
+                        "--http",
+                        "127.0.0.1:0"));
                 if (!keepInstances) agentArgs.add("--stop-instances-on-exit");
                 if (!node.tags().isEmpty()) agentArgs.addAll(List.of("--tags", String.join(",", node.tags())));
                 spawn(site.name() + "/" + node.name(), agentArgs, out);
@@ -128,21 +145,24 @@ public final class DevProcesses implements AutoCloseable {
     }
 
     private void awaitHealthy(URI api, String site) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (processes.getLast().isAlive()) {
                 try {
                     var response = http.send(
-                            HttpRequest.newBuilder(api.resolve("/healthz")).timeout(Duration.ofSeconds(1)).build(),
+                            HttpRequest.newBuilder(api.resolve("/healthz"))
+                                    .timeout(Duration.ofSeconds(1))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() == 200) return;
                 } catch (IOException e) {
                     // Not listening yet.
                 }
             } else {
-                throw new IllegalStateException("site " + site + " exited with status " + processes.getLast().exitValue()
-                        + " (its output is above)");
+                throw new IllegalStateException("site " + site + " exited with status "
+                        + processes.getLast().exitValue() + " (its output is above)");
             }
             Thread.sleep(200);
         }

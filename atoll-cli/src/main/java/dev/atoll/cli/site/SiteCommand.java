@@ -89,7 +89,8 @@ public final class SiteCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--name: '" + name + "' must be lower-case letters, digits and '-', 1 to 63 characters");
         }
-        if (lat < -90 || lat > 90) throw new ParameterException(spec.commandLine(), "--lat: must be between -90 and 90");
+        if (lat < -90 || lat > 90)
+            throw new ParameterException(spec.commandLine(), "--lat: must be between -90 and 90");
         if (lon < -180 || lon > 180)
             throw new ParameterException(spec.commandLine(), "--lon: must be between -180 and 180");
         if (!country.matches("[A-Z]{2}")) {
@@ -100,7 +101,8 @@ public final class SiteCommand implements Callable<Integer> {
                     spec.commandLine(), "--peers: several controllers per site over the network are not supported yet");
         }
         if (listen.getPort() == 0 || listen.getPort() >= 65535) {
-            throw new ParameterException(spec.commandLine(), "--listen: give a fixed port below 65535 (gossip uses PORT+1)");
+            throw new ParameterException(
+                    spec.commandLine(), "--listen: give a fixed port below 65535 (gossip uses PORT+1)");
         }
         var lock = DataDirs.lock(dataDir, "atoll-site.lock");
         if (lock.isEmpty()) {

@@ -52,7 +52,11 @@ public final class SiteServer implements AutoCloseable {
 
     /** What `atoll site` was told. */
     public record Settings(
-            SiteInfo site, InetSocketAddress listen, InetSocketAddress api, List<InetSocketAddress> join, Path dataDir) {}
+            SiteInfo site,
+            InetSocketAddress listen,
+            InetSocketAddress api,
+            List<InetSocketAddress> join,
+            Path dataDir) {}
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final SiteController controller;
@@ -67,7 +71,11 @@ public final class SiteServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         String memberId = site.name() + "-c1";
         scheduler = Executors.newScheduledThreadPool(
-                1, Thread.ofPlatform().name("site-" + site.name() + "-gossip").daemon().factory());
+                1,
+                Thread.ofPlatform()
+                        .name("site-" + site.name() + "-gossip")
+                        .daemon()
+                        .factory());
         resources.add(scheduler::shutdownNow);
         try {
             RaftGroup raft = RaftGroup.open(
@@ -78,7 +86,8 @@ public final class SiteServer implements AutoCloseable {
                     RaftTimings.defaults());
             resources.add(raft);
             EventLog events = new EventLog(clock, 1000);
-            controller = new SiteController(site, raft, Map.of(), clock, events, site.name().hashCode());
+            controller = new SiteController(
+                    site, raft, Map.of(), clock, events, site.name().hashCode());
             resources.add(controller);
 
             String wireText = HostPort.text(settings.listen());
@@ -108,7 +117,11 @@ public final class SiteServer implements AutoCloseable {
             SiteCallHandler siteCalls = new SiteCallHandler(controller);
             ShareCallHandler shareCalls = new ShareCallHandler(localShare);
             wire = new WireServer(
-                    settings.listen(), WireSettings.defaults(), hello -> Optional.empty(), Map.of(), (from, method, body) -> {
+                    settings.listen(),
+                    WireSettings.defaults(),
+                    hello -> Optional.empty(),
+                    Map.of(),
+                    (from, method, body) -> {
                         if (AgentGateway.serves(method)) return agents.handle(method, body);
                         if (SiteCallHandler.serves(method)) return siteCalls.handle(method, body);
                         if (ShareCallHandler.serves(method)) return shareCalls.handle(method, body);
@@ -118,8 +131,7 @@ public final class SiteServer implements AutoCloseable {
             wire.start();
             resources.add(wire);
 
-            scheduler.scheduleWithFixedDelay(
-                    () -> publishCard(apiUrl, wireText), 200, 200, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(() -> publishCard(apiUrl, wireText), 200, 200, TimeUnit.MILLISECONDS);
 
             FederatedCloud cloud = new FederatedCloud(
                     localShare,
@@ -135,7 +147,10 @@ public final class SiteServer implements AutoCloseable {
                     },
                     () -> unreachableSites(site.name()),
                     events);
-            api = ApiServer.start(cloud, settings.api().getAddress().getHostAddress(), settings.api().getPort());
+            api = ApiServer.start(
+                    cloud,
+                    settings.api().getAddress().getHostAddress(),
+                    settings.api().getPort());
             resources.add(api);
         } catch (Exception | Error e) {
             close();
@@ -169,20 +184,22 @@ public final class SiteServer implements AutoCloseable {
         var dead = directory.deadSites();
         for (String other : directory.siteNames()) {
             if (other.equals(self) || !dead.contains(other)) continue;
-            directory.siteInfo(other).ifPresent(info -> views.add(new SiteView(
-                    info.name(),
-                    info.country(),
-                    info.jurisdiction(),
-                    info.location().lat(),
-                    info.location().lon(),
-                    info.tags(),
-                    "unreachable",
-                    "",
-                    List.of(),
-                    0,
-                    0,
-                    dev.atoll.model.Resources.ZERO,
-                    dev.atoll.model.Resources.ZERO)));
+            directory
+                    .siteInfo(other)
+                    .ifPresent(info -> views.add(new SiteView(
+                            info.name(),
+                            info.country(),
+                            info.jurisdiction(),
+                            info.location().lat(),
+                            info.location().lon(),
+                            info.tags(),
+                            "unreachable",
+                            "",
+                            List.of(),
+                            0,
+                            0,
+                            dev.atoll.model.Resources.ZERO,
+                            dev.atoll.model.Resources.ZERO)));
         }
         return views;
     }

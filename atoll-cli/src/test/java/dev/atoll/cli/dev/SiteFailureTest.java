@@ -139,6 +139,42 @@ class SiteFailureTest {
                 .doesNotHaveDuplicates();
     }
 
+    @Test
+    void whenTheHomeSiteIsLostItsBuddyAdoptsTheEnvironmentAndLaterChangesWork() {
+        cloud.cloud().create(spec("adopted", "{antiAffinity: node}", 4));
+        awaitReady("adopted");
+        String home =
+                cloud.cloud().environment("default", "adopted").orElseThrow().homeSite();
+        List<String> siteNames =
+                cloud.cloud().sites().stream().map(s -> s.name()).toList();
+        String buddy =
+                dev.atoll.control.home.Buddies.of(home, siteNames, Set.of()).getFirst();
+        Map<String, Long> keptPids = instances("adopted").stream()
+                .filter(i -> !i.site().equals(home))
+                .collect(Collectors.toMap(InstanceView::id, i -> i.pid().orElseThrow()));
+
+        cloud.crashSite(home);
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cloud.cloud()
+                                .environment("default", "adopted")
+                                .map(e -> e.homeSite().equals(buddy))
+                                .orElse(false)
+                        && instances("adopted").stream()
+                                .allMatch(i -> i.state() == InstanceState.RUNNING
+                                        && !i.site().equals(home)));
+        // Replicas that did not run on the lost home kept running: the same processes.
+        instances("adopted").stream()
+                .filter(i -> keptPids.containsKey(i.id()))
+                .forEach(i -> assertThat(i.pid()).as(i.id()).contains(keptPids.get(i.id())));
+
+        assertThat(cloud.cloud().scale("default", "adopted", "sleeper", 2))
+                .isInstanceOf(dev.atoll.model.view.DeployOutcome.Updated.class);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> instances("adopted").size() == 2
+                        && instances("adopted").stream().allMatch(i -> i.state() == InstanceState.RUNNING));
+    }
+
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

@@ -88,8 +88,13 @@ final class CloudOnHosts implements AutoCloseable {
     private static List<String> jvm(String... args) {
         List<String> command = new ArrayList<>(JavaCommand.of(Main.class, args));
         // Small, quick-starting JVMs: a test runs a dozen of them on two cores.
-        command.addAll(1, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
-                "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(
+                1,
+                List.of(
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xmx192m",
+                        "--enable-native-access=ALL-UNNAMED"));
         return command;
     }
 
@@ -102,13 +107,20 @@ final class CloudOnHosts implements AutoCloseable {
         Host host = controllerHosts.get(site);
         List<String> args = new ArrayList<>(List.of(
                 "site",
-                "--name", site,
-                "--lat", String.valueOf(spec.lat()),
-                "--lon", String.valueOf(spec.lon()),
-                "--country", spec.country(),
-                "--listen", wire(site),
-                "--api", host.address().getHostAddress() + ":" + API_PORT,
-                "--data-dir", logs.resolve("data").resolve(site).toString()));
+                "--name",
+                site,
+                "--lat",
+                String.valueOf(spec.lat()),
+                "--lon",
+                String.valueOf(spec.lon()),
+                "--country",
+                spec.country(),
+                "--listen",
+                wire(site),
+                "--api",
+                host.address().getHostAddress() + ":" + API_PORT,
+                "--data-dir",
+                logs.resolve("data").resolve(site).toString()));
         if (!joinSites.isEmpty()) {
             args.add("--join");
             args.add(String.join(",", joinSites.stream().map(this::wire).toList()));
@@ -123,13 +135,20 @@ final class CloudOnHosts implements AutoCloseable {
         agents.put(
                 node,
                 host.start(
-                        jvm("agent",
-                                "--site", site,
-                                "--controller", wire(site),
-                                "--name", node.substring(site.length() + 1),
-                                "--capacity", "cpu=4,memory=4Gi",
-                                "--data-dir", logs.resolve("data").resolve(node).toString(),
-                                "--http", host.address().getHostAddress() + ":" + (AGENT_HTTP_PORT + n)),
+                        jvm(
+                                "agent",
+                                "--site",
+                                site,
+                                "--controller",
+                                wire(site),
+                                "--name",
+                                node.substring(site.length() + 1),
+                                "--capacity",
+                                "cpu=4,memory=4Gi",
+                                "--data-dir",
+                                logs.resolve("data").resolve(node).toString(),
+                                "--http",
+                                host.address().getHostAddress() + ":" + (AGENT_HTTP_PORT + n)),
                         Map.of(),
                         log(node)));
     }
@@ -140,7 +159,8 @@ final class CloudOnHosts implements AutoCloseable {
     }
 
     ApiClient api(String site) {
-        return new ApiClient(URI.create("http://" + controllerHosts.get(site).address().getHostAddress() + ":" + API_PORT),
+        return new ApiClient(
+                URI.create("http://" + controllerHosts.get(site).address().getHostAddress() + ":" + API_PORT),
                 "default");
     }
 
@@ -178,7 +198,9 @@ final class CloudOnHosts implements AutoCloseable {
     }
 
     static long running(List<InstanceView> instances) {
-        return instances.stream().filter(i -> i.state() == InstanceState.RUNNING).count();
+        return instances.stream()
+                .filter(i -> i.state() == InstanceState.RUNNING)
+                .count();
     }
 
     @Override

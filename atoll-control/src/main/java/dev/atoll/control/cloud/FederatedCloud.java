@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,41 @@ public final class FederatedCloud implements CloudApi {
                 silent.add(all.get(i).site());
             }
         }
-        return new Gathered(answers, silent);
+        return new Gathered(withoutSupersededHomes(answers), silent);
+    }
+
+    /**
+     * Drops an environment from every answer but its current home's: the highest home epoch, and
+     * on a tie the site that answered first (the entry's answer comes first).
+     */
+    private static List<Answer> withoutSupersededHomes(List<Answer> answers) {
+        Map<String, Long> best = new HashMap<>();
+        Map<String, String> bestSite = new HashMap<>();
+        for (Answer a : answers) {
+            for (HomedEnvironment h : a.part().environments()) {
+                String key = h.environment().tenant() + "/" + h.environment().name();
+                if (!best.containsKey(key) || h.homeEpoch() > best.get(key)) {
+                    best.put(key, h.homeEpoch());
+                    bestSite.put(key, a.share().site());
+                }
+            }
+        }
+        List<Answer> result = new ArrayList<>();
+        for (Answer a : answers) {
+            List<HomedEnvironment> kept = a.part().environments().stream()
+                    .filter(h -> a.share()
+                            .site()
+                            .equals(bestSite.get(h.environment().tenant() + "/"
+                                    + h.environment().name())))
+                    .toList();
+            result.add(
+                    kept.size() == a.part().environments().size()
+                            ? a
+                            : new Answer(
+                                    a.share(),
+                                    new SitePart(a.part().site(), a.part().nodes(), kept)));
+        }
+        return result;
     }
 
     private Gathered gather() {

@@ -68,7 +68,14 @@ public final class LocalSiteShare implements SiteShare {
 
     @Override
     public CompletableFuture<PutResult> put(EnvironmentSpec spec) {
-        return submit(new SiteCommand.PutEnvironment(spec, clock.instant())).thenApply(applied -> {
+        // Acknowledged once committed here and copied to a buddy site (SiteController says how).
+        CompletableFuture<Applied> put;
+        try {
+            put = controller.putEnvironment(spec, clock.instant());
+        } catch (RuntimeException e) {
+            put = CompletableFuture.failedFuture(e);
+        }
+        return put.thenApply(applied -> {
             var changed = (Applied.EnvironmentChanged) applied.response();
             return new PutResult(
                     switch (changed.outcome()) {
@@ -136,7 +143,7 @@ public final class LocalSiteShare implements SiteShare {
                 var home = new HomeRecord(env, state.placementsOf(env), state.unplaceableOf(env));
                 List<InstanceView> instances = new ArrayList<>(instancesOf(home, observed, dead));
                 instances.sort(INSTANCE_ORDER);
-                environments.add(new HomedEnvironment(view(home, observed), instances));
+                environments.add(new HomedEnvironment(view(home, observed), instances, env.homeEpoch()));
             }
             return new SitePart(siteView(state), nodeViews(state), environments);
         });

@@ -23,8 +23,8 @@ public final class ShareCallHandler {
     public CompletableFuture<byte[]> handle(String method, byte[] body) {
         return switch (method) {
             case ShareCalls.PART -> local.part().thenApply(CallBodies::write);
-            case ShareCalls.PUT -> local.put(CallBodies.request(body, ShareCalls.Put.class).spec())
-                    .thenApply(CallBodies::write);
+            case ShareCalls.PUT ->
+                local.put(CallBodies.request(body, ShareCalls.Put.class).spec()).thenApply(CallBodies::write);
             case ShareCalls.DELETE -> {
                 var delete = CallBodies.request(body, ShareCalls.Delete.class);
                 yield local.delete(delete.tenant(), delete.environment()).thenApply(v -> CallBodies.write(Map.of()));
@@ -39,8 +39,9 @@ public final class ShareCallHandler {
                         .thenApply(bytes -> CallBodies.write(
                                 new ShareCalls.LogChunk(bytes.isPresent(), bytes.orElse(new byte[0]))));
             }
-            default -> CompletableFuture.failedFuture(
-                    new CallFailedException(CallFailedException.Reason.UNKNOWN_METHOD, "no method " + method));
+            default ->
+                CompletableFuture.failedFuture(
+                        new CallFailedException(CallFailedException.Reason.UNKNOWN_METHOD, "no method " + method));
         };
     }
 }

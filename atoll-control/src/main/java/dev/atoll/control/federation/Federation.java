@@ -4,16 +4,19 @@ import dev.atoll.model.instance.InstanceId;
 import dev.atoll.placement.SiteSummary;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * How one site talks to the others: the offer protocol of DESIGN.md and the summaries placement
- * needs. In `atoll dev` every site is in one process ({@link LocalFederation}); the networked
- * implementation comes with sites as separate processes. Calls never block.
+ * How one site talks to the others: the offer protocol of DESIGN.md, the summaries placement
+ * needs, and the buddy protocol that keeps an environment alive when its home dies. In `atoll dev`
+ * every site is in one process ({@link LocalFederation}); the networked implementation comes with
+ * sites as separate processes. Calls never block; a site that cannot be reached fails the future.
+ * Everything sent is a record that Jackson writes and reads as JSON.
  */
 public interface Federation {
     /** Sites given up for dead: their replicas are placed again elsewhere. */
-    java.util.Set<String> deadSites();
+    Set<String> deadSites();
 
     /** The names of every known site, this one included (cheaper than their summaries). */
     List<String> siteNames();
@@ -24,9 +27,43 @@ public interface Federation {
     /** Ask {@code targetSite} to reserve a node for the replica. */
     CompletableFuture<OfferReply> offer(String targetSite, Offer offer);
 
-    /** Tell {@code targetSite} to stop the replica (unless a newer generation replaced it). */
-    CompletableFuture<Void> release(String targetSite, InstanceId id, long generation);
+    /**
+     * Tell {@code targetSite} to stop the replica, unless a newer generation replaced it or a
+     * stronger home than {@code by} claims its environment there.
+     */
+    CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by);
 
-    /** The replicas homed at {@code homeSite} that {@code targetSite} runs, by instance key. */
+    /**
+     * The replicas {@code targetSite} runs for environments homed at {@code homeSite}, by instance
+     * key. "Homed at" as the target knows it: the strongest {@link HomeClaim} it has seen for the
+     * environment, so after an adoption the new home gets every replica of the environment, whoever
+     * placed it, and the old home none.
+     */
     CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite);
+
+    /**
+     * Store or refresh a home's copy of one environment at {@code buddySite}; completes once the
+     * buddy committed it in its own Raft log. Answers the strongest claim the buddy knows for the
+     * environment: one that outranks the copy's tells the sender it was superseded.
+     */
+    CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy);
+
+    /**
+     * The copies {@code buddySite} keeps for {@code homeSite}, by environment key, with the claim
+     * each was sent under: a home that lost track of what it sent (a new leader, a restart) asks, to
+     * drop the copies of environments it no longer homes, which a buddy would otherwise adopt.
+     */
+    CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite);
+
+    /** The home forgot the environment: {@code buddySite} drops its copy (unless it holds a newer home's). */
+    CompletableFuture<Void> forgetCopy(String buddySite, String tenant, String environment, HomeClaim claim);
+
+    /**
+     * Tell {@code targetSite} that {@code claim.homeSite()} homes the environment now. A target that
+     * knows no stronger claim records it: its replicas of the environment answer to the new home,
+     * offers and releases from weaker homes are refused, and if it homed the environment itself it
+     * forgets it (without stopping anything). Answers the strongest claim after the call: {@code
+     * claim} itself, or the one that outranks it.
+     */
+    CompletableFuture<HomeClaim> claimHome(String targetSite, String tenant, String environment, HomeClaim claim);
 }

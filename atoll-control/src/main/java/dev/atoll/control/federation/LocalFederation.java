@@ -7,16 +7,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
-/** The offer protocol between sites that live in one process (`atoll dev`). */
+/**
+ * The protocol between sites that live in one process (`atoll dev`). A cut-off site (crashed, or
+ * behind a partition) is cut off both ways: nothing reaches it, and, in the view it gets from
+ * {@link #seenFrom}, it reaches nothing and sees every other site dead, as a real partitioned site
+ * would. This object itself answers as an observer outside every partition.
+ */
 public final class LocalFederation implements Federation {
     private final Map<String, SiteController> sites = new LinkedHashMap<>();
-    /** Sites cut off from the others (crashed, or behind a partition): nothing reaches them. */
-    private final java.util.Set<String> unreachable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sites cut off from the others (crashed, or behind a partition). */
+    private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+
+    private final View observer = new View(null);
 
     public synchronized void join(SiteController site) {
         sites.put(site.site().name(), site);
+    }
+
+    /** The federation as {@code site} sees it: what it should be started with. */
+    public Federation seenFrom(String site) {
+        return new View(site);
     }
 
     private synchronized SiteController site(String name) {
@@ -40,8 +55,8 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
-    public java.util.Set<String> deadSites() {
-        return java.util.Set.copyOf(unreachable);
+    public Set<String> deadSites() {
+        return observer.deadSites();
     }
 
     @Override
@@ -51,35 +66,132 @@ public final class LocalFederation implements Federation {
 
     @Override
     public List<SiteSummary> summaries() {
-        return all().stream()
-                .map(s -> unreachable.contains(s.site().name())
-                        ? new SiteSummary(s.site(), false, List.of())
-                        : s.summary())
-                .toList();
+        return observer.summaries();
     }
 
     @Override
     public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
-        if (unreachable.contains(targetSite)) {
-            return CompletableFuture.completedFuture(
-                    new OfferReply.Rejected(targetSite, "site " + targetSite + " is unreachable"));
-        }
-        return site(targetSite).handleOffer(offer);
+        return observer.offer(targetSite, offer);
     }
 
     @Override
-    public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation) {
-        if (unreachable.contains(targetSite)) return CompletableFuture.failedFuture(unreachableSite(targetSite));
-        return site(targetSite).handleRelease(id, generation);
+    public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by) {
+        return observer.release(targetSite, id, generation, by);
     }
 
     @Override
     public CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite) {
-        if (unreachable.contains(targetSite)) return CompletableFuture.failedFuture(unreachableSite(targetSite));
-        return CompletableFuture.completedFuture(site(targetSite).replicasOf(homeSite));
+        return observer.replicasOf(targetSite, homeSite);
     }
 
-    private static IllegalStateException unreachableSite(String site) {
-        return new IllegalStateException("site " + site + " is unreachable");
+    @Override
+    public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
+        return observer.storeCopy(buddySite, copy);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
+        return observer.copiesHeld(buddySite, homeSite);
+    }
+
+    @Override
+    public CompletableFuture<Void> forgetCopy(String buddySite, String tenant, String environment, HomeClaim claim) {
+        return observer.forgetCopy(buddySite, tenant, environment, claim);
+    }
+
+    @Override
+    public CompletableFuture<HomeClaim> claimHome(
+            String targetSite, String tenant, String environment, HomeClaim claim) {
+        return observer.claimHome(targetSite, tenant, environment, claim);
+    }
+
+    /** The federation seen from one site ({@code self}), or from outside every partition (null). */
+    private final class View implements Federation {
+        private final String self;
+
+        View(String self) {
+            this.self = self;
+        }
+
+        private boolean selfCutOff() {
+            return self != null && unreachable.contains(self);
+        }
+
+        private boolean reaches(String target) {
+            if (target.equals(self)) return true;
+            return !unreachable.contains(target) && !selfCutOff();
+        }
+
+        private <T> CompletableFuture<T> call(String target, Supplier<CompletableFuture<T>> call) {
+            if (!reaches(target)) {
+                return CompletableFuture.failedFuture(new IllegalStateException("site " + target + " is unreachable"));
+            }
+            return call.get();
+        }
+
+        @Override
+        public Set<String> deadSites() {
+            if (!selfCutOff()) return Set.copyOf(unreachable);
+            Set<String> others = new java.util.HashSet<>(siteNames());
+            others.remove(self);
+            return Set.copyOf(others);
+        }
+
+        @Override
+        public List<String> siteNames() {
+            return LocalFederation.this.siteNames();
+        }
+
+        @Override
+        public List<SiteSummary> summaries() {
+            return all().stream()
+                    .map(s -> reaches(s.site().name()) ? s.summary() : new SiteSummary(s.site(), false, List.of()))
+                    .toList();
+        }
+
+        @Override
+        public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
+            if (!reaches(targetSite)) {
+                return CompletableFuture.completedFuture(
+                        new OfferReply.Rejected(targetSite, "site " + targetSite + " is unreachable"));
+            }
+            return site(targetSite).handleOffer(offer);
+        }
+
+        @Override
+        public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by) {
+            return call(targetSite, () -> site(targetSite).handleRelease(id, generation, by));
+        }
+
+        @Override
+        public CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite) {
+            return call(
+                    targetSite,
+                    () -> CompletableFuture.completedFuture(site(targetSite).replicasOf(homeSite)));
+        }
+
+        @Override
+        public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
+            return call(buddySite, () -> site(buddySite).handleStoreCopy(copy));
+        }
+
+        @Override
+        public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
+            return call(
+                    buddySite,
+                    () -> CompletableFuture.completedFuture(site(buddySite).copiesHeld(homeSite)));
+        }
+
+        @Override
+        public CompletableFuture<Void> forgetCopy(
+                String buddySite, String tenant, String environment, HomeClaim claim) {
+            return call(buddySite, () -> site(buddySite).handleForgetCopy(tenant, environment, claim));
+        }
+
+        @Override
+        public CompletableFuture<HomeClaim> claimHome(
+                String targetSite, String tenant, String environment, HomeClaim claim) {
+            return call(targetSite, () -> site(targetSite).handleClaimHome(tenant, environment, claim));
+        }
     }
 }

@@ -20,7 +20,9 @@ import java.util.concurrent.CompletableFuture;
 public final class NetworkFederation implements Federation {
     private static final Duration OFFER_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
     private static final TypeReference<Map<String, ReplicaStatus>> REPLICAS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, HomeClaim>> CLAIMS = new TypeReference<>() {};
 
     private final SiteController local;
     private final SitePeers peers;
@@ -71,14 +73,55 @@ public final class NetworkFederation implements Federation {
     }
 
     @Override
-    public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation) {
-        if (isLocal(targetSite)) return local.handleRelease(id, generation);
+    public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by) {
+        if (isLocal(targetSite)) return local.handleRelease(id, generation, by);
         return sites.call(
                         targetSite,
                         SiteCalls.RELEASE,
-                        CallBodies.write(new SiteCalls.Release(id, generation)),
+                        CallBodies.write(new SiteCalls.Release(id, generation, by)),
                         QUERY_TIMEOUT)
                 .thenApply(body -> null);
+    }
+
+    @Override
+    public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
+        if (isLocal(buddySite)) return local.handleStoreCopy(copy);
+        return sites.call(buddySite, SiteCalls.STORE_COPY, CallBodies.write(copy), COPY_TIMEOUT)
+                .thenApply(body -> CallBodies.answer(body, HomeClaim.class));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
+        if (isLocal(buddySite)) return CompletableFuture.completedFuture(local.copiesHeld(homeSite));
+        return sites.call(
+                        buddySite,
+                        SiteCalls.COPIES_HELD,
+                        CallBodies.write(new SiteCalls.CopiesHeld(homeSite)),
+                        QUERY_TIMEOUT)
+                .thenApply(body -> CallBodies.answer(body, CLAIMS));
+    }
+
+    @Override
+    public CompletableFuture<Void> forgetCopy(String buddySite, String tenant, String environment, HomeClaim claim) {
+        if (isLocal(buddySite)) return local.handleForgetCopy(tenant, environment, claim);
+        return sites.call(
+                        buddySite,
+                        SiteCalls.FORGET_COPY,
+                        CallBodies.write(new SiteCalls.ForgetCopy(tenant, environment, claim)),
+                        COPY_TIMEOUT)
+                .thenApply(body -> null);
+    }
+
+    @Override
+    public CompletableFuture<HomeClaim> claimHome(
+            String targetSite, String tenant, String environment, HomeClaim claim) {
+        if (isLocal(targetSite)) return local.handleClaimHome(tenant, environment, claim);
+        return sites.call(
+                        targetSite,
+                        SiteCalls.CLAIM_HOME,
+                        CallBodies.write(new SiteCalls.ClaimHome(tenant, environment, claim)),
+                        COPY_TIMEOUT)
+                .thenApply(body -> CallBodies.answer(body, HomeClaim.class));
     }
 
     @Override

@@ -3,5 +3,8 @@ package dev.atoll.control.federation;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.spec.ServiceSpec;
 
-/** A home site asks a target site to run one replica. */
-public record Offer(InstanceId id, long generation, ServiceSpec service, String homeSite) {}
+/**
+ * A home site asks a target site to run one replica. {@code home} fences the offer: a target that
+ * knows a stronger claim on the environment (a buddy adopted it) refuses it.
+ */
+public record Offer(InstanceId id, long generation, ServiceSpec service, HomeClaim home) {}

@@ -26,8 +26,28 @@ public final class SiteCallHandler {
             case SiteCalls.RELEASE -> {
                 var release = CallBodies.request(body, SiteCalls.Release.class);
                 yield controller
-                        .handleRelease(release.id(), release.generation())
+                        .handleRelease(release.id(), release.generation(), release.by())
                         .thenApply(v -> CallBodies.write(Map.of()));
+            }
+            case SiteCalls.STORE_COPY ->
+                controller
+                        .handleStoreCopy(CallBodies.request(body, EnvironmentCopy.class))
+                        .thenApply(CallBodies::write);
+            case SiteCalls.COPIES_HELD -> {
+                var query = CallBodies.request(body, SiteCalls.CopiesHeld.class);
+                yield CompletableFuture.supplyAsync(() -> CallBodies.write(controller.copiesHeld(query.homeSite())));
+            }
+            case SiteCalls.FORGET_COPY -> {
+                var forget = CallBodies.request(body, SiteCalls.ForgetCopy.class);
+                yield controller
+                        .handleForgetCopy(forget.tenant(), forget.environment(), forget.claim())
+                        .thenApply(v -> CallBodies.write(Map.of()));
+            }
+            case SiteCalls.CLAIM_HOME -> {
+                var claim = CallBodies.request(body, SiteCalls.ClaimHome.class);
+                yield controller
+                        .handleClaimHome(claim.tenant(), claim.environment(), claim.claim())
+                        .thenApply(CallBodies::write);
             }
             case SiteCalls.REPLICAS_OF -> {
                 var query = CallBodies.request(body, SiteCalls.ReplicasOf.class);

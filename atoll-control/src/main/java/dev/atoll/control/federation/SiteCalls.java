@@ -15,6 +15,15 @@ public final class SiteCalls {
     /** {@link ReplicasOf} → map of instance key to {@link ReplicaStatus}. */
     public static final String REPLICAS_OF = "site.replicas-of";
 
+    /** {@link EnvironmentCopy} → {@link HomeClaim}: a home's copy, committed at its buddy. */
+    public static final String STORE_COPY = "site.store-copy";
+    /** {@link CopiesHeld} → map of environment key to {@link HomeClaim}. */
+    public static final String COPIES_HELD = "site.copies-held";
+    /** {@link ForgetCopy} → empty. */
+    public static final String FORGET_COPY = "site.forget-copy";
+    /** {@link ClaimHome} → {@link HomeClaim}: the strongest claim after the call. */
+    public static final String CLAIM_HOME = "site.claim-home";
+
     /** The message of a follower's refusal. */
     public static final String NOT_LEADER = "not the leader of its site";
 
@@ -33,7 +42,13 @@ public final class SiteCalls {
         }
     }
 
-    public record Release(InstanceId id, long generation) {}
+    public record Release(InstanceId id, long generation, HomeClaim by) {}
+
+    public record CopiesHeld(String homeSite) {}
+
+    public record ForgetCopy(String tenant, String environment, HomeClaim claim) {}
+
+    public record ClaimHome(String tenant, String environment, HomeClaim claim) {}
 
     public record ReplicasOf(String homeSite) {}
 }

@@ -30,7 +30,11 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.ReleaseInstance.class),
         @JsonSubTypes.Type(SiteCommand.ReportInstance.class),
         @JsonSubTypes.Type(SiteCommand.MarkNodeDown.class),
-        @JsonSubTypes.Type(SiteCommand.MarkNodeUp.class)
+        @JsonSubTypes.Type(SiteCommand.MarkNodeUp.class),
+        @JsonSubTypes.Type(SiteCommand.ClaimHome.class),
+        @JsonSubTypes.Type(SiteCommand.StoreCopy.class),
+        @JsonSubTypes.Type(SiteCommand.ForgetCopy.class),
+        @JsonSubTypes.Type(SiteCommand.AdoptEnvironment.class)
     })
     private interface CommandTypes {}
 

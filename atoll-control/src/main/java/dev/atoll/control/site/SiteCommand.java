@@ -1,5 +1,7 @@
 package dev.atoll.control.site;
 
+import dev.atoll.control.federation.EnvironmentCopy;
+import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.model.agent.InstanceReport;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.spec.EnvironmentSpec;
@@ -13,7 +15,8 @@ import java.time.Instant;
  *
  * <p>A site plays two roles at once: <em>home</em> of the environments users deployed through it
  * (it decides where their replicas go) and <em>target</em> of the replicas other homes placed on its
- * nodes (it decides which node runs them).
+ * nodes (it decides which node runs them) and <em>buddy</em> of other homes' environments (it keeps a
+ * copy, and adopts the environment if its home dies).
  */
 public sealed interface SiteCommand {
     /** A node's agent joined the site (again): idempotent. */
@@ -42,14 +45,57 @@ public sealed interface SiteCommand {
     /**
      * Run replica {@code id} at {@code generation} on {@code node}. A higher generation of a replica
      * already here replaces it. Refused when the node cannot hold it any more (a race between
-     * offers the leader's choice did not see).
+     * offers the leader's choice did not see), or when a stronger home than {@code claim} claims the
+     * environment here. A null {@code claim} (commands logged before claims existed) counts as
+     * {@code homeSite}'s first claim.
      */
     record ReserveInstance(
-            InstanceId id, long generation, ServiceSpec service, String homeSite, String node, Instant at)
-            implements SiteCommand {}
+            InstanceId id,
+            long generation,
+            ServiceSpec service,
+            String homeSite,
+            String node,
+            Instant at,
+            HomeClaim claim)
+            implements SiteCommand {
+        public ReserveInstance(
+                InstanceId id, long generation, ServiceSpec service, String homeSite, String node, Instant at) {
+            this(id, generation, service, homeSite, node, at, null);
+        }
+    }
 
-    /** Stop and forget replica {@code id} unless a newer generation replaced it meanwhile. */
-    record ReleaseInstance(InstanceId id, long generation) implements SiteCommand {}
+    /**
+     * Stop and forget replica {@code id} unless a newer generation replaced it meanwhile, or a
+     * stronger home than {@code by} claims its environment here (null: whoever asks).
+     */
+    record ReleaseInstance(InstanceId id, long generation, HomeClaim by) implements SiteCommand {
+        public ReleaseInstance(InstanceId id, long generation) {
+            this(id, generation, null);
+        }
+    }
+
+    /**
+     * Record that {@code claim.homeSite()} homes the environment, unless a stronger claim is known
+     * here. Replicas here answer to the new home from now on; an environment homed here under a
+     * weaker claim is forgotten (its replicas are the new home's to keep or stop), and so is a
+     * weaker copy. {@code thisSite} names the site applying it (the state machine is the same on
+     * every site and does not know). Responds with the strongest claim after applying.
+     */
+    record ClaimHome(String tenant, String name, HomeClaim claim, String thisSite) implements SiteCommand {}
+
+    // --- buddy role ------------------------------------------------------------------------
+
+    /** Keep (or refresh) a home's copy of an environment. Responds with the strongest claim known here. */
+    record StoreCopy(EnvironmentCopy copy) implements SiteCommand {}
+
+    /** The home forgot the environment: drop the copy, unless it is a stronger home's. */
+    record ForgetCopy(String tenant, String name, HomeClaim claim) implements SiteCommand {}
+
+    /**
+     * The copy's home is dead: home the environment here ({@code adopter}) with the next home epoch,
+     * keeping its placements so replicas still running elsewhere stay where they are.
+     */
+    record AdoptEnvironment(String tenant, String name, String adopter, Instant at) implements SiteCommand {}
 
     /**
      * The leader stopped hearing the node's agent: its replicas count as lost until their homes

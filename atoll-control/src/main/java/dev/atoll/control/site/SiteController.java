@@ -1,10 +1,14 @@
 package dev.atoll.control.site;
 
 import dev.atoll.control.cloud.EventLog;
+import dev.atoll.control.federation.EnvironmentCopy;
 import dev.atoll.control.federation.Federation;
+import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.control.federation.Offer;
 import dev.atoll.control.federation.OfferReply;
 import dev.atoll.control.federation.ReplicaStatus;
+import dev.atoll.control.home.Adoption;
+import dev.atoll.control.home.Buddies;
 import dev.atoll.control.home.EnvironmentReconciler;
 import dev.atoll.control.home.HomeAction;
 import dev.atoll.control.raft.RaftGroup;
@@ -15,6 +19,7 @@ import dev.atoll.model.agent.InstanceAssignment;
 import dev.atoll.model.agent.InstanceReport;
 import dev.atoll.model.agent.NodeAgentPort;
 import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.placement.LatencyModel;
@@ -28,6 +33,8 @@ import dev.atoll.placement.SiteRequest;
 import dev.atoll.placement.SiteSelector;
 import dev.atoll.placement.SiteSummary;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,6 +59,10 @@ import org.slf4j.LoggerFactory;
 public final class SiteController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SiteController.class);
     private static final long RECONCILE_PERIOD_MS = 100;
+    /** How long a home waits for a buddy to store a copy before trying the next one. */
+    private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
+    /** How many buddies a change tries, one after the other, before it is reported unacknowledged. */
+    private static final int COPY_ATTEMPTS = 2;
 
     private final SiteInfo site;
     private final RaftGroup raft;
@@ -72,6 +83,19 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
 
     private final NodeLiveness liveness = NodeLiveness.DEFAULT;
+
+    // Soft state of the buddy protocol, touched on the loop only; a new leader starts empty and so
+    // sends every copy and claim again (both are idempotent).
+    /** Per buddy site, the copies it acknowledged (without stamps), by environment key. */
+    private final Map<String, Map<String, EnvironmentCopy>> ackedCopies = new HashMap<>();
+    /** "site|key" of copies and claims under way. */
+    private final Set<String> inFlight = new HashSet<>();
+    /** Per environment key, the claim this home spread and the sites that accepted it. */
+    private final Map<String, Map.Entry<HomeClaim, Set<String>>> claimedAt = new HashMap<>();
+    /** Live sites whose copies for this home were listed since this leader began (or they came back). */
+    private final Set<String> inventoried = new HashSet<>();
+    /** Since when each site has been seen dead. */
+    private final Map<String, Instant> deadSince = new HashMap<>();
 
     private record PendingReservation(String node, dev.atoll.model.Resources resources) {}
 
@@ -182,7 +206,13 @@ public final class SiteController implements AutoCloseable {
             var reservation = new PendingReservation(node, offer.service().resources());
             pending.add(reservation);
             return submit(new SiteCommand.ReserveInstance(
-                            offer.id(), offer.generation(), offer.service(), offer.homeSite(), node, clock.instant()))
+                            offer.id(),
+                            offer.generation(),
+                            offer.service(),
+                            offer.home().homeSite(),
+                            node,
+                            clock.instant(),
+                            offer.home()))
                     .handleAsync(
                             (applied, error) -> {
                                 pending.remove(reservation);
@@ -236,16 +266,19 @@ public final class SiteController implements AutoCloseable {
                 && a.service().equals(b.service());
     }
 
-    public CompletableFuture<Void> handleRelease(InstanceId id, long generation) {
-        return submit(new SiteCommand.ReleaseInstance(id, generation)).thenApply(a -> null);
+    public CompletableFuture<Void> handleRelease(InstanceId id, long generation, HomeClaim by) {
+        return submit(new SiteCommand.ReleaseInstance(id, generation, by)).thenApply(a -> null);
     }
 
-    /** The replicas homed at {@code homeSite} that this site runs. */
+    /**
+     * The replicas this site runs for environments homed at {@code homeSite}: by the strongest home
+     * claim known here, so after an adoption they answer to the new home whoever placed them.
+     */
     public Map<String, ReplicaStatus> replicasOf(String homeSite) {
         return read(state -> {
             Map<String, ReplicaStatus> result = new HashMap<>();
             for (PlacedInstance i : state.instances().values()) {
-                if (i.homeSite().equals(homeSite)) {
+                if (state.homeOf(i).equals(homeSite)) {
                     result.put(
                             i.id().key(),
                             new ReplicaStatus(
@@ -277,6 +310,34 @@ public final class SiteController implements AutoCloseable {
     public Set<String> deadSites() {
         Federation f = federation;
         return f == null ? Set.of() : f.deadSites();
+    }
+
+    /** Records a home claim (see {@link Federation#claimHome}); answers the strongest claim after it. */
+    public CompletableFuture<HomeClaim> handleClaimHome(String tenant, String environment, HomeClaim claim) {
+        return submit(new SiteCommand.ClaimHome(tenant, environment, claim, site.name()))
+                .thenApply(a -> (HomeClaim) a.response());
+    }
+
+    // --- buddy role --------------------------------------------------------------------------
+
+    /** Keeps a home's copy in this site's log; answers the strongest claim known here. */
+    public CompletableFuture<HomeClaim> handleStoreCopy(EnvironmentCopy copy) {
+        return submit(new SiteCommand.StoreCopy(copy)).thenApply(a -> (HomeClaim) a.response());
+    }
+
+    /** The copies kept here for {@code homeSite}, by environment key, with their claims. */
+    public Map<String, HomeClaim> copiesHeld(String homeSite) {
+        return read(state -> {
+            Map<String, HomeClaim> held = new HashMap<>();
+            for (EnvironmentCopy copy : state.copies().values()) {
+                if (copy.homeSite().equals(homeSite)) held.put(copy.key(), copy.claim());
+            }
+            return held;
+        });
+    }
+
+    public CompletableFuture<Void> handleForgetCopy(String tenant, String environment, HomeClaim claim) {
+        return submit(new SiteCommand.ForgetCopy(tenant, environment, claim)).thenApply(a -> null);
     }
 
     /** This site's entry for placement: its free capacity per node, from the exact state. */
@@ -338,9 +399,268 @@ public final class SiteController implements AutoCloseable {
 
     // --- home role ---------------------------------------------------------------------------
 
+    /**
+     * Creates or changes an environment homed here, and completes only once it is committed in this
+     * site's log <em>and</em> a buddy site committed its copy (the next live site on the buddy ring
+     * that answers; see {@link Buddies}). A federation of this site alone has no buddy: the local
+     * commit is all there is. When other sites are known but none stores the copy, the future fails
+     * with {@link NoBuddyException}; the change stays committed here and is copied as soon as a
+     * buddy is back, but it was not acknowledged.
+     */
+    public CompletableFuture<Applied> putEnvironment(EnvironmentSpec spec, Instant now) {
+        String key = SiteState.environmentKey(spec.tenant(), spec.name());
+        return submit(new SiteCommand.PutEnvironment(spec, now))
+                .thenComposeAsync(applied -> copyToABuddy(key).thenApply(v -> applied), loop);
+    }
+
+    /** Other sites are known but none stored the copy of a change: it is not acknowledged. */
+    public static final class NoBuddyException extends RuntimeException {
+        public NoBuddyException(String message) {
+            super(message);
+        }
+    }
+
+    private CompletableFuture<Void> copyToABuddy(String key) {
+        Federation f = federation;
+        List<String> sites = f.siteNames();
+        if (sites.stream().allMatch(site.name()::equals)) return CompletableFuture.completedFuture(null);
+        List<String> candidates = Buddies.liveAfter(site.name(), sites, f.deadSites());
+        if (candidates.isEmpty()) {
+            return CompletableFuture.failedFuture(new NoBuddyException("environment "
+                    + key.substring(key.indexOf('/') + 1)
+                    + " is committed at site " + site.name() + " but not acknowledged: no other site is reachable to"
+                    + " keep a copy of it; it will be copied when one is"));
+        }
+        // Bounded so that the user hears back within a few copy timeouts, not one per site.
+        return copyToFirstOf(
+                key, candidates.subList(0, Math.min(COPY_ATTEMPTS, candidates.size())), 0, new ArrayList<>());
+    }
+
+    private CompletableFuture<Void> copyToFirstOf(
+            String key, List<String> candidates, int next, List<String> failures) {
+        if (next == candidates.size()) {
+            return CompletableFuture.failedFuture(new NoBuddyException("environment "
+                    + key.substring(key.indexOf('/') + 1)
+                    + " is committed at site " + site.name() + " but not acknowledged: no buddy site stored its copy ("
+                    + String.join("; ", failures) + "); it will be copied when one does"));
+        }
+        EnvironmentCopy copy = currentCopies().get(key);
+        // Forgotten meanwhile (a delete that had nothing to stop): there is nothing left to lose.
+        if (copy == null) return CompletableFuture.completedFuture(null);
+        String buddy = candidates.get(next);
+        String flight = buddy + "|copy|" + key + "|ack";
+        inFlight.add(flight);
+        return sendCopy(buddy, copy)
+                .handleAsync(
+                        (v, e) -> {
+                            inFlight.remove(flight);
+                            if (e == null) return CompletableFuture.<Void>completedFuture(null);
+                            failures.add(buddy + ": " + rootMessage(e));
+                            return copyToFirstOf(key, candidates, next + 1, failures);
+                        },
+                        loop)
+                .thenCompose(java.util.function.Function.identity());
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        return e instanceof java.util.concurrent.TimeoutException
+                ? "no answer in " + COPY_TIMEOUT.toSeconds() + " s"
+                : String.valueOf(e.getMessage());
+    }
+
+    /** Sends one copy; on the loop, records it as acknowledged or learns this home was superseded. */
+    private CompletableFuture<Void> sendCopy(String buddy, EnvironmentCopy copy) {
+        return federation
+                .storeCopy(buddy, copy)
+                .orTimeout(COPY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApplyAsync(
+                        standing -> {
+                            if (standing != null && standing.outranks(copy.claim())) {
+                                superseded(
+                                        copy.environment().spec().tenant(),
+                                        copy.environment().spec().name(),
+                                        standing);
+                                throw new IllegalStateException("the environment is homed at " + standing.describe());
+                            }
+                            ackedCopies
+                                    .computeIfAbsent(buddy, b -> new HashMap<>())
+                                    .put(copy.key(), copy.content());
+                            return null;
+                        },
+                        loop);
+    }
+
+    /** Another site homes the environment under a stronger claim: forget it here, stop nothing. */
+    private void superseded(String tenant, String name, HomeClaim standing) {
+        submit(new SiteCommand.ClaimHome(tenant, name, standing, site.name()));
+    }
+
+    /** A copy of every environment homed here, stamped with the commit index it was read at. */
+    private Map<String, EnvironmentCopy> currentCopies() {
+        return ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
+            Map<String, EnvironmentCopy> copies = new HashMap<>();
+            for (HomedEnvironment env : state.environments().values()) {
+                copies.put(
+                        env.key(),
+                        new EnvironmentCopy(
+                                site.name(),
+                                env,
+                                Map.copyOf(state.placementsOf(env)),
+                                Map.copyOf(state.unplaceableOf(env)),
+                                index));
+            }
+            return copies;
+        });
+    }
+
+    /**
+     * Keeps each buddy's copies equal to what this home holds: sends the changed ones (placements
+     * change with every re-placement), and drops copies of forgotten environments and copies kept
+     * at sites that are no longer buddies once the buddies are up to date.
+     */
+    private void syncCopies(Set<String> dead) {
+        Federation f = federation;
+        Map<String, EnvironmentCopy> current = currentCopies();
+        inventoried.removeAll(dead);
+        for (String other : f.siteNames()) {
+            if (other.equals(site.name()) || dead.contains(other) || inventoried.contains(other)) continue;
+            String flight = other + "|inventory";
+            if (!inFlight.add(flight)) continue;
+            f.copiesHeld(other, site.name())
+                    .whenCompleteAsync(
+                            (held, e) -> {
+                                inFlight.remove(flight);
+                                if (e == null) {
+                                    forgetUnhomed(other, held);
+                                    inventoried.add(other);
+                                }
+                            },
+                            loop);
+        }
+        List<String> buddies = Buddies.of(site.name(), f.siteNames(), dead);
+        for (String buddy : buddies) {
+            Map<String, EnvironmentCopy> acked = ackedCopies.getOrDefault(buddy, Map.of());
+            for (EnvironmentCopy copy : current.values()) {
+                if (copy.content().equals(acked.get(copy.key()))) continue;
+                if (inFlight.contains(site.name() + "|forget|" + copy.key())) continue;
+                String flight = buddy + "|copy|" + copy.key();
+                if (!inFlight.add(flight)) continue;
+                sendCopy(buddy, copy).whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
+            }
+        }
+        for (var entry : List.copyOf(ackedCopies.entrySet())) {
+            String holder = entry.getKey();
+            if (dead.contains(holder)) continue;
+            for (EnvironmentCopy held : List.copyOf(entry.getValue().values())) {
+                EnvironmentCopy now = current.get(held.key());
+                boolean unwanted = now == null
+                        || (!buddies.contains(holder)
+                                && buddies.stream().allMatch(b -> now.content()
+                                        .equals(ackedCopies
+                                                .getOrDefault(b, Map.of())
+                                                .get(held.key()))));
+                String flight = holder + "|forget|" + held.key();
+                if (!unwanted || !inFlight.add(flight)) continue;
+                var spec = held.environment().spec();
+                f.forgetCopy(holder, spec.tenant(), spec.name(), held.claim())
+                        .whenCompleteAsync(
+                                (v, e) -> {
+                                    inFlight.remove(flight);
+                                    if (e == null)
+                                        ackedCopies
+                                                .getOrDefault(holder, new HashMap<>())
+                                                .remove(held.key(), held);
+                                },
+                                loop);
+            }
+        }
+    }
+
+    /**
+     * Drops the copies {@code holder} keeps of environments no longer homed here (forgotten while
+     * this leader did not know the holder had a copy). A copy is sent only after its environment is
+     * committed here, so one listed but not homed here any more was forgotten or superseded.
+     */
+    private void forgetUnhomed(String holder, Map<String, HomeClaim> held) {
+        Set<String> homed = read(state -> Set.copyOf(state.environments().keySet()));
+        held.forEach((key, claim) -> {
+            if (homed.contains(key)) return;
+            String tenant = key.substring(0, key.indexOf('/'));
+            federation.forgetCopy(holder, tenant, key.substring(key.indexOf('/') + 1), claim);
+        });
+    }
+
+    /**
+     * An adopted environment's claim goes to every live site, this one included: their replicas of it
+     * answer to this home from then on, and an old home that comes back learns it was superseded.
+     */
+    private void spreadClaims(Set<String> dead) {
+        Federation f = federation;
+        Map<String, HomeClaim> adopted = read(state -> {
+            Map<String, HomeClaim> claims = new HashMap<>();
+            for (HomedEnvironment env : state.environments().values()) {
+                if (env.homeEpoch() > 1) claims.put(env.key(), env.claimAs(site.name()));
+            }
+            return claims;
+        });
+        claimedAt.keySet().retainAll(adopted.keySet());
+        adopted.forEach((key, claim) -> {
+            var claimed = claimedAt.get(key);
+            if (claimed == null || !claimed.getKey().equals(claim)) {
+                claimed = Map.entry(claim, new HashSet<>());
+                claimedAt.put(key, claimed);
+            }
+            Set<String> accepted = claimed.getValue();
+            String tenant = key.substring(0, key.indexOf('/'));
+            String name = key.substring(key.indexOf('/') + 1);
+            for (String target : f.siteNames()) {
+                if (dead.contains(target) || accepted.contains(target)) continue;
+                String flight = target + "|claim|" + key;
+                if (!inFlight.add(flight)) continue;
+                f.claimHome(target, tenant, name, claim)
+                        .whenCompleteAsync(
+                                (standing, e) -> {
+                                    inFlight.remove(flight);
+                                    if (e != null) return;
+                                    if (standing.equals(claim)) accepted.add(target);
+                                    else if (standing.outranks(claim)) superseded(tenant, name, standing);
+                                },
+                                loop);
+            }
+        });
+    }
+
+    /** Takes over the copies whose home died, when this site is the buddy that should (see {@link Adoption}). */
+    private void adoptOrphans(Set<String> dead) {
+        var now = clock.instant();
+        deadSince.keySet().retainAll(dead);
+        dead.forEach(d -> deadSince.putIfAbsent(d, now));
+        List<String> sites = federation.siteNames();
+        Map<String, Instant> since = Map.copyOf(deadSince);
+        List<EnvironmentCopy> orphans = read(state -> Adoption.toAdopt(
+                site.name(),
+                List.copyOf(state.copies().values()),
+                Set.copyOf(state.environments().keySet()),
+                sites,
+                since,
+                now));
+        for (EnvironmentCopy orphan : orphans) {
+            String flight = site.name() + "|adopt|" + orphan.key();
+            if (!inFlight.add(flight)) continue;
+            var spec = orphan.environment().spec();
+            submit(new SiteCommand.AdoptEnvironment(spec.tenant(), spec.name(), site.name(), now))
+                    .whenCompleteAsync((a, e) -> inFlight.remove(flight), loop);
+        }
+    }
+
     private void tick() {
         try {
             judgeNodes();
+            var dead = federation.deadSites();
+            adoptOrphans(dead);
+            spreadClaims(dead);
+            syncCopies(dead);
             refreshObserved();
             var now = clock.instant();
             List<HomeAction> actions = read(state -> {
@@ -430,7 +750,7 @@ public final class SiteController implements AutoCloseable {
                 // Forgotten even when the site cannot be reached: the copy it may still run is then
                 // one without a placement, which the reconciler releases once the site is back.
                 federation
-                        .release(r.site(), r.id(), r.generation())
+                        .release(r.site(), r.id(), r.generation(), claimOf(r.id()))
                         .exceptionally(e -> null)
                         .thenCompose(v -> submit(new SiteCommand.ForgetPlacement(r.id())))
                         .whenCompleteAsync((v, e) -> busy.remove(r.id().key()), loop);
@@ -438,14 +758,58 @@ public final class SiteController implements AutoCloseable {
             case HomeAction.ReleaseStale r -> {
                 busy.add(r.id().key());
                 federation
-                        .release(r.site(), r.id(), r.generation())
+                        .release(r.site(), r.id(), r.generation(), claimOf(r.id()))
                         .whenCompleteAsync((v, e) -> busy.remove(r.id().key()), loop);
             }
             case HomeAction.Forget f -> {
-                String prefix = SiteState.environmentKey(f.tenant(), f.name()) + ".";
-                if (busyOf(prefix).isEmpty()) submit(new SiteCommand.ForgetEnvironment(f.tenant(), f.name()));
+                String key = SiteState.environmentKey(f.tenant(), f.name());
+                String flight = site.name() + "|forget|" + key;
+                // Not while a copy is on its way: it could land after the copies were dropped.
+                if (!busyOf(key + ".").isEmpty() || copyUnderWay(key) || !inFlight.add(flight)) return;
+                // The copies go first, so that once the environment is deleted here no buddy can
+                // adopt it back; a buddy that cannot be reached drops its copy when next listed.
+                forgetCopiesOf(key)
+                        .thenCompose(v -> submit(new SiteCommand.ForgetEnvironment(f.tenant(), f.name())))
+                        .whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
             }
         }
+    }
+
+    private boolean copyUnderWay(String key) {
+        return inFlight.stream().anyMatch(f -> f.endsWith("|copy|" + key) || f.endsWith("|copy|" + key + "|ack"));
+    }
+
+    /** Asks every live site that may keep a copy of the environment (its buddies) to drop it. */
+    private CompletableFuture<Void> forgetCopiesOf(String key) {
+        Federation f = federation;
+        var dead = f.deadSites();
+        HomeClaim claim = read(state -> {
+            HomedEnvironment env = state.environments().get(key);
+            return env == null ? null : env.claimAs(site.name());
+        });
+        if (claim == null) return CompletableFuture.completedFuture(null);
+        Set<String> holders = new HashSet<>(Buddies.of(site.name(), f.siteNames(), dead));
+        ackedCopies.forEach((holder, copies) -> {
+            if (copies.containsKey(key)) holders.add(holder);
+        });
+        holders.removeAll(dead);
+        String tenant = key.substring(0, key.indexOf('/'));
+        String name = key.substring(key.indexOf('/') + 1);
+        List<CompletableFuture<Void>> forgotten = new ArrayList<>();
+        for (String holder : holders) {
+            forgotten.add(f.forgetCopy(holder, tenant, name, claim)
+                    .orTimeout(COPY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .handleAsync(
+                            (v, e) -> {
+                                if (e == null)
+                                    ackedCopies
+                                            .getOrDefault(holder, new HashMap<>())
+                                            .remove(key);
+                                return null;
+                            },
+                            loop));
+        }
+        return CompletableFuture.allOf(forgotten.toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<Void> placeTracked(HomeAction.Place p) {
@@ -481,8 +845,10 @@ public final class SiteController implements AutoCloseable {
             }
             target = ((SiteDecision.Chosen) decision).site();
         }
+        HomeClaim claim = claimOf(p.id());
+        if (claim == null) return CompletableFuture.completedFuture(null); // forgotten meanwhile
         return federation
-                .offer(target, new Offer(p.id(), p.generation(), p.service(), site.name()))
+                .offer(target, new Offer(p.id(), p.generation(), p.service(), claim))
                 .thenComposeAsync(
                         reply -> switch (reply) {
                             case OfferReply.Accepted a ->
@@ -504,7 +870,17 @@ public final class SiteController implements AutoCloseable {
         }
         var old = p.replacing().get();
         // An unreachable old site is fine: the stale copy is released once it is back.
-        return federation.release(old.site(), p.id(), old.generation()).exceptionally(e -> null);
+        return federation
+                .release(old.site(), p.id(), old.generation(), claimOf(p.id()))
+                .exceptionally(e -> null);
+    }
+
+    /** This home's claim on the replica's environment; null once it is no longer homed here. */
+    private HomeClaim claimOf(InstanceId id) {
+        return read(state -> {
+            HomedEnvironment env = state.environments().get(SiteState.environmentKey(id.tenant(), id.environment()));
+            return env == null ? null : env.claimAs(site.name());
+        });
     }
 
     private Map<String, Integer> replicasPerSite(InstanceId id) {

@@ -1,5 +1,7 @@
 package dev.atoll.control.site;
 
+import dev.atoll.control.federation.EnvironmentCopy;
+import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.model.Resources;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.instance.InstanceState;
@@ -18,6 +20,11 @@ import java.util.TreeSet;
  * The whole replicated state of one site, as plain sorted maps so that iteration order (and so
  * every decision made from it) is the same on every member. Only {@link SiteStateMachine} mutates
  * it; everyone else reads copies.
+ *
+ * @param copies buddy role: the copies other homes keep here of their environments, by environment
+ *     key; they do nothing unless their home dies and this site adopts them
+ * @param homeClaims target role: the strongest home claim seen per environment key, which decides
+ *     which home the replicas here answer to (see {@link HomeClaim})
  */
 public record SiteState(
         SortedMap<String, NodeInfo> nodes,
@@ -25,11 +32,26 @@ public record SiteState(
         SortedMap<String, HomedEnvironment> environments,
         SortedMap<String, ReplicaPlacement> placements,
         SortedMap<String, Unplaceable> unplaceable,
-        SortedSet<String> downNodes) {
+        SortedSet<String> downNodes,
+        SortedMap<String, EnvironmentCopy> copies,
+        SortedMap<String, HomeClaim> homeClaims) {
+
+    public SiteState {
+        // Snapshots written before buddies existed have neither.
+        if (copies == null) copies = new TreeMap<>();
+        if (homeClaims == null) homeClaims = new TreeMap<>();
+    }
 
     public static SiteState empty() {
         return new SiteState(
-                new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeSet<>());
+                new TreeMap<>(),
+                new TreeMap<>(),
+                new TreeMap<>(),
+                new TreeMap<>(),
+                new TreeMap<>(),
+                new TreeSet<>(),
+                new TreeMap<>(),
+                new TreeMap<>());
     }
 
     public SiteState deepCopy() {
@@ -39,7 +61,19 @@ public record SiteState(
                 new TreeMap<>(environments),
                 new TreeMap<>(placements),
                 new TreeMap<>(unplaceable),
-                new TreeSet<>(downNodes));
+                new TreeSet<>(downNodes),
+                new TreeMap<>(copies),
+                new TreeMap<>(homeClaims));
+    }
+
+    /**
+     * The home a replica here answers to: the strongest claim on its environment, else the site
+     * that placed it.
+     */
+    public String homeOf(PlacedInstance instance) {
+        HomeClaim claim = homeClaims.get(
+                environmentKey(instance.id().tenant(), instance.id().environment()));
+        return claim == null ? instance.homeSite() : claim.homeSite();
     }
 
     public static String environmentKey(String tenant, String name) {
@@ -104,7 +138,8 @@ public record SiteState(
     /**
      * An environment homed here. {@code templateVersions} gives, per service, the environment
      * version at which its instance template last changed: replicas placed for an older one are due
-     * for a rolling update.
+     * for a rolling update. {@code homeEpoch} is 1 where it was deployed and one more per adoption
+     * by a buddy.
      */
     public record HomedEnvironment(
             EnvironmentSpec spec,
@@ -112,13 +147,32 @@ public record SiteState(
             Map<String, Long> templateVersions,
             Instant createdAt,
             Instant updatedAt,
-            boolean deleting) {
+            boolean deleting,
+            long homeEpoch) {
         public HomedEnvironment {
             templateVersions = Map.copyOf(templateVersions);
+            // Records written before adoption existed carry no epoch: they are first homes.
+            if (homeEpoch < 1) homeEpoch = 1;
+        }
+
+        /** An environment at the site it was deployed through (home epoch 1). */
+        public HomedEnvironment(
+                EnvironmentSpec spec,
+                long version,
+                Map<String, Long> templateVersions,
+                Instant createdAt,
+                Instant updatedAt,
+                boolean deleting) {
+            this(spec, version, templateVersions, createdAt, updatedAt, deleting, 1);
         }
 
         public String key() {
             return environmentKey(spec.tenant(), spec.name());
+        }
+
+        /** This home's claim on the environment, as the site {@code homeSite}. */
+        public HomeClaim claimAs(String homeSite) {
+            return new HomeClaim(homeSite, homeEpoch, createdAt);
         }
     }
 

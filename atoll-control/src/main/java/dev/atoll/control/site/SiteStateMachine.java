@@ -1,5 +1,7 @@
 package dev.atoll.control.site;
 
+import dev.atoll.control.federation.EnvironmentCopy;
+import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.control.raft.ReplicatedStateMachine;
 import dev.atoll.control.site.Applied.EnvironmentChanged;
 import dev.atoll.control.site.Applied.EnvironmentChanged.Outcome;
@@ -56,6 +58,11 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         return lastApplied;
     }
 
+    /** Like {@link #read} but also passes the commit index of the state read (a version of it). */
+    public synchronized <T> T readAt(java.util.function.BiFunction<SiteState, Long, T> query) {
+        return query.apply(state, lastApplied);
+    }
+
     /** Applies one command. Package-visible for tests, which need no Raft. */
     synchronized Applied apply(SiteCommand command) {
         List<SiteEvent> events = new ArrayList<>();
@@ -82,6 +89,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                         }
                         yield null;
                     }
+                    case ClaimHome c -> claimHome(c, events);
+                    case StoreCopy c -> storeCopy(c);
+                    case ForgetCopy c -> forgetCopy(c);
+                    case AdoptEnvironment c -> adopt(c, events);
                 };
         return new Applied(response, events);
     }
@@ -127,7 +138,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 .filter(s -> !spec.services().containsKey(s))
                 .forEach(changed::add);
         state.environments()
-                .put(key, new HomedEnvironment(spec, version, templates, existing.createdAt(), c.at(), false));
+                .put(
+                        key,
+                        new HomedEnvironment(
+                                spec, version, templates, existing.createdAt(), c.at(), false, existing.homeEpoch()));
         forgetUnwantedUnplaceable(spec);
         events.add(new SiteEvent(
                 "environment-updated",
@@ -171,7 +185,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                                     existing.templateVersions(),
                                     existing.createdAt(),
                                     c.at(),
-                                    true));
+                                    true,
+                                    existing.homeEpoch()));
             events.add(new SiteEvent("environment-deleting", c.name(), null, "stopping its instances"));
         }
         return null;
@@ -206,6 +221,13 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     private Object reserve(ReserveInstance c, List<SiteEvent> events) {
         NodeInfo node = state.nodes().get(c.node());
         if (node == null) return new Reservation.Refused("node " + c.node() + " is not part of this site");
+        String environment = SiteState.environmentKey(c.id().tenant(), c.id().environment());
+        HomeClaim claim = c.claim() != null ? c.claim() : new HomeClaim(c.homeSite(), 1, java.time.Instant.EPOCH);
+        HomeClaim standing = state.homeClaims().get(environment);
+        if (standing != null && standing.outranks(claim)) {
+            return new Reservation.Refused("environment " + c.id().environment() + " is homed at " + standing.describe()
+                    + ", not at " + claim.describe());
+        }
         PlacedInstance current = state.instances().get(c.id().key());
         if (current != null && current.generation() >= c.generation()) {
             // A replayed or stale offer: the newer copy stays.
@@ -223,6 +245,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             return new Reservation.Refused("node " + c.node() + " no longer has room for "
                     + c.service().resources());
         }
+        state.homeClaims().put(environment, HomeClaim.stronger(standing, claim));
         state.instances()
                 .put(
                         c.id().key(),
@@ -248,6 +271,12 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     }
 
     private Object release(ReleaseInstance c, List<SiteEvent> events) {
+        if (c.by() != null) {
+            HomeClaim standing =
+                    state.homeClaims().get(SiteState.environmentKey(c.id().tenant(), c.id().environment()));
+            // A home that was superseded must not stop what the new home counts on.
+            if (standing != null && standing.outranks(c.by())) return null;
+        }
         PlacedInstance current = state.instances().get(c.id().key());
         if (current != null && current.generation() <= c.generation()) {
             state.instances().remove(c.id().key());
@@ -300,5 +329,89 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     r.message() == null || r.message().isEmpty() ? "on node " + current.node() : r.message()));
         }
         return null;
+    }
+
+    // --- home claims and buddies -----------------------------------------------------------
+
+    private HomeClaim homedClaim(String key, String homeSite) {
+        HomedEnvironment homed = state.environments().get(key);
+        return homed == null ? null : homed.claimAs(homeSite);
+    }
+
+    private Object claimHome(ClaimHome c, List<SiteEvent> events) {
+        String key = SiteState.environmentKey(c.tenant(), c.name());
+        HomeClaim standing = HomeClaim.stronger(state.homeClaims().get(key), homedClaim(key, c.thisSite()));
+        if (standing != null && standing.outranks(c.claim())) {
+            state.homeClaims().put(key, standing);
+            return standing;
+        }
+        state.homeClaims().put(key, c.claim());
+        HomedEnvironment homed = state.environments().get(key);
+        if (homed != null && !c.claim().homeSite().equals(c.thisSite())) {
+            forgetHomed(key);
+            events.add(new SiteEvent(
+                    "environment-superseded",
+                    c.name(),
+                    null,
+                    "homed at " + c.claim().describe() + " now; its replicas are that site's to keep or stop"));
+        }
+        EnvironmentCopy copy = state.copies().get(key);
+        if (copy != null && c.claim().outranks(copy.claim())) state.copies().remove(key);
+        return c.claim();
+    }
+
+    private void forgetHomed(String key) {
+        state.environments().remove(key);
+        String prefix = key + ".";
+        state.placements().keySet().removeIf(k -> k.startsWith(prefix));
+        state.unplaceable().keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    private Object storeCopy(StoreCopy c) {
+        EnvironmentCopy copy = c.copy();
+        String key = copy.key();
+        HomeClaim standing = state.homeClaims().get(key);
+        if (standing != null && standing.outranks(copy.claim())) return standing;
+        EnvironmentCopy existing = state.copies().get(key);
+        boolean newer = existing == null
+                || copy.claim().outranks(existing.claim())
+                || (copy.claim().equals(existing.claim()) && copy.stamp() >= existing.stamp());
+        if (newer) state.copies().put(key, copy);
+        return HomeClaim.stronger(standing, state.copies().get(key).claim());
+    }
+
+    private Object forgetCopy(ForgetCopy c) {
+        String key = SiteState.environmentKey(c.tenant(), c.name());
+        EnvironmentCopy existing = state.copies().get(key);
+        if (existing != null && !existing.claim().outranks(c.claim()))
+            state.copies().remove(key);
+        return null;
+    }
+
+    private Object adopt(AdoptEnvironment c, List<SiteEvent> events) {
+        String key = SiteState.environmentKey(c.tenant(), c.name());
+        EnvironmentCopy copy = state.copies().get(key);
+        if (copy == null) return new Applied.NotFound("copy of environment " + c.name());
+        if (state.environments().containsKey(key)) return homedClaim(key, c.adopter());
+        HomeClaim standing = state.homeClaims().get(key);
+        long epoch = copy.environment().homeEpoch() + 1;
+        if (standing != null && standing.createdAt().equals(copy.environment().createdAt())) {
+            epoch = Math.max(epoch, standing.homeEpoch() + 1);
+        }
+        HomedEnvironment was = copy.environment();
+        HomedEnvironment adopted = new HomedEnvironment(
+                was.spec(), was.version(), was.templateVersions(), was.createdAt(), c.at(), was.deleting(), epoch);
+        state.environments().put(key, adopted);
+        state.placements().putAll(copy.placements());
+        state.unplaceable().putAll(copy.unplaceable());
+        state.copies().remove(key);
+        HomeClaim claim = adopted.claimAs(c.adopter());
+        state.homeClaims().put(key, claim);
+        events.add(new SiteEvent(
+                "environment-adopted",
+                c.name(),
+                null,
+                "its home site " + copy.homeSite() + " is dead; " + claim.describe() + " homes it now"));
+        return claim;
     }
 }

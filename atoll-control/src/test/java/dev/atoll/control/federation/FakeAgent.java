@@ -1,0 +1,82 @@
+package dev.atoll.control.federation;
+
+import dev.atoll.model.agent.InstanceAssignment;
+import dev.atoll.model.agent.InstanceReport;
+import dev.atoll.model.agent.NodeAgentPort;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.topology.NodeInfo;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A node agent that "runs" what it is assigned at once and says so, and remembers every start, so a
+ * test can tell a replica kept running from one started again.
+ */
+final class FakeAgent implements NodeAgentPort {
+    final NodeInfo node;
+    /** What runs now: instance key to generation. */
+    final Map<String, Long> running = new ConcurrentHashMap<>();
+    /** Every start, as "key@generation", in order. */
+    final List<String> starts = new CopyOnWriteArrayList<>();
+
+    private volatile Consumer<InstanceReport> reports = r -> {};
+    private volatile Runnable heartbeat = () -> {};
+    private volatile boolean crashed;
+
+    FakeAgent(NodeInfo node) {
+        this.node = node;
+    }
+
+    @Override
+    public synchronized void assign(Collection<InstanceAssignment> desired) {
+        if (crashed) throw new IllegalStateException("node " + node.name() + " is down");
+        Map<String, Long> wanted = new java.util.HashMap<>();
+        for (InstanceAssignment a : desired) wanted.put(a.id().key(), a.generation());
+        running.keySet().retainAll(wanted.keySet());
+        for (InstanceAssignment a : desired) {
+            if (Long.valueOf(a.generation()).equals(running.get(a.id().key()))) continue;
+            running.put(a.id().key(), a.generation());
+            starts.add(a.id().key() + "@" + a.generation());
+            reports.accept(running(a.id(), a.generation()));
+        }
+    }
+
+    private static InstanceReport running(InstanceId id, long generation) {
+        return new InstanceReport(
+                id, generation, InstanceState.RUNNING, Map.of(), Optional.empty(), Optional.of(Instant.EPOCH), 0, "");
+    }
+
+    @Override
+    public void onReport(Consumer<InstanceReport> listener) {
+        reports = listener;
+    }
+
+    @Override
+    public void onHeartbeat(Runnable listener) {
+        heartbeat = listener;
+    }
+
+    void beat() {
+        if (!crashed) heartbeat.run();
+    }
+
+    /** The machine stops: nothing runs, nothing is heard. */
+    synchronized void crash() {
+        crashed = true;
+        running.clear();
+    }
+
+    @Override
+    public InputStream openLog(InstanceId id, long fromOffset) {
+        return new ByteArrayInputStream(new byte[0]);
+    }
+}
