@@ -70,6 +70,7 @@ public final class EnvironmentRoutes {
             case DeployOutcome.NotFound nf -> Problems.respond(ctx, Problem.of(404, nf.message()));
             case DeployOutcome.Conflict c -> Problems.respond(ctx, Problem.of(409, c.message()));
             case DeployOutcome.Rejected r -> Problems.respond(ctx, rejected(r.errors()));
+            case DeployOutcome.Unavailable u -> Problems.respond(ctx, Problem.of(503, u.message()));
             case DeployOutcome.Created c -> deleted(ctx, name);
             case DeployOutcome.Updated u -> deleted(ctx, name);
             case DeployOutcome.Unchanged u -> deleted(ctx, name);
@@ -157,6 +158,7 @@ public final class EnvironmentRoutes {
             case DeployOutcome.Conflict c -> Problems.respond(ctx, Problem.of(409, c.message()));
             case DeployOutcome.NotFound nf -> Problems.respond(ctx, Problem.of(404, nf.message()));
             case DeployOutcome.Rejected r -> Problems.respond(ctx, rejected(r.errors()));
+            case DeployOutcome.Unavailable u -> Problems.respond(ctx, Problem.of(503, u.message()));
         }
     }
 

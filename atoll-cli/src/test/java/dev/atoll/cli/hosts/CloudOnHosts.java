@@ -197,6 +197,25 @@ final class CloudOnHosts implements AutoCloseable {
         controllerHosts.get(site).linkUp();
     }
 
+    /**
+     * Instance processes of this cloud alive on the machine, by instance directory: what really
+     * runs, whatever any controller believes.
+     */
+    List<String> liveInstanceProcesses() {
+        Path data = logs.resolve("data").toAbsolutePath();
+        List<String> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            if (!p.info().commandLine().orElse("").contains("http.server")) return;
+            try {
+                Path cwd = java.nio.file.Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd"));
+                if (cwd.startsWith(data)) found.add(data.relativize(cwd).toString());
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                // Gone meanwhile.
+            }
+        });
+        return found;
+    }
+
     static long running(List<InstanceView> instances) {
         return instances.stream()
                 .filter(i -> i.state() == InstanceState.RUNNING)

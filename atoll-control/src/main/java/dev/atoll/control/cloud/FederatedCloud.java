@@ -343,7 +343,14 @@ public final class FederatedCloud implements CloudApi {
     }
 
     private DeployOutcome put(SiteShare home, EnvironmentSpec spec) {
-        PutResult result = await(home.put(spec), "the site's log did not commit the change");
+        PutResult result;
+        try {
+            result = await(home.put(spec), "the site's log did not commit the change");
+        } catch (IllegalStateException e) {
+            Optional<String> noBuddy = noBuddyMessage(e);
+            if (noBuddy.isPresent()) return new DeployOutcome.Unavailable(noBuddy.get());
+            throw e;
+        }
         EnvironmentView view = find(
                         await(home.part(), "site " + home.site() + " did not show the change"),
                         spec.tenant(),
@@ -393,6 +400,21 @@ public final class FederatedCloud implements CloudApi {
 
     private static DeployOutcome notFound(String environment) {
         return new DeployOutcome.NotFound("environment " + environment + " does not exist");
+    }
+
+    /** A home that committed a change no buddy could copy says so, in process or over the wire. */
+    private static Optional<String> noBuddyMessage(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof dev.atoll.control.site.SiteController.NoBuddyException) {
+                return Optional.of(cause.getMessage());
+            }
+            String message = String.valueOf(cause.getMessage());
+            int at = message.indexOf("environment ");
+            if (message.contains(dev.atoll.control.site.SiteController.NoBuddyException.MARKER) && at >= 0) {
+                return Optional.of(message.substring(at));
+            }
+        }
+        return Optional.empty();
     }
 
     private <T> T await(CompletableFuture<T> future, String failure) {

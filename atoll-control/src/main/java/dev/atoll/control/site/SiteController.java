@@ -415,6 +415,9 @@ public final class SiteController implements AutoCloseable {
 
     /** Other sites are known but none stored the copy of a change: it is not acknowledged. */
     public static final class NoBuddyException extends RuntimeException {
+        /** Every message says this, so a caller over the wire can recognise it. */
+        public static final String MARKER = "but not acknowledged";
+
         public NoBuddyException(String message) {
             super(message);
         }

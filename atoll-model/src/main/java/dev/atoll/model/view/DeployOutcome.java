@@ -20,4 +20,10 @@ public sealed interface DeployOutcome {
 
     /** Valid syntax but not acceptable (e.g. a driver no node offers); nothing was changed. */
     record Rejected(List<FieldError> errors) implements DeployOutcome {}
+
+    /**
+     * The change could not be made safe now (for example: committed at its home, but no other site
+     * is reachable to keep a copy); trying again later may work. The API answers 503.
+     */
+    record Unavailable(String message) implements DeployOutcome {}
 }

@@ -1,0 +1,65 @@
+package dev.atoll.cli.hosts;
+
+import static dev.atoll.cli.hosts.CloudOnHosts.running;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.atoll.cli.client.ApiClient;
+import dev.atoll.model.instance.InstanceView;
+import dev.atoll.testhosts.RequiresHosts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@RequiresHosts
+class PartitionOnHostsTest {
+    @TempDir
+    Path dir;
+
+    private static List<InstanceView> instances(ApiClient api, String environment) {
+        return api.instances(Optional.of(environment), Optional.empty());
+    }
+
+    @Test
+    void aPartitionedSiteKeepsItsInstancesRunningAndAfterHealingEveryReplicaRunsOnce() {
+        try (CloudOnHosts cloud = CloudOnHosts.start("PartitionOnHostsTest", dir, CloudOnHosts.EUROPE, 2)) {
+            ApiClient london = cloud.api("london");
+            london.create(Specs.web("split", 6), "application/yaml");
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> running(instances(london, "split")) == 6);
+            List<String> atParis = cloud.liveInstanceProcesses().stream()
+                    .filter(p -> p.startsWith("paris-"))
+                    .toList();
+            assertThat(atParis).isNotEmpty();
+
+            cloud.partition("paris");
+            await("the others give paris up and run its replicas themselves")
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(300))
+                    .ignoreExceptions()
+                    .until(() -> instances(london, "split").stream()
+                            .allMatch(i -> i.site().equals("london") || i.site().equals("frankfurt"))
+                            && running(instances(london, "split")) == 6);
+            assertThat(cloud.liveInstanceProcesses())
+                    .as("paris, cut off, keeps running what it ran (autonomy)")
+                    .containsAll(atParis);
+
+            cloud.heal("paris");
+            await("after healing, paris stops exactly its superseded replicas")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .ignoreExceptions()
+                    .until(() -> cloud.liveInstanceProcesses().size() == 6
+                            && running(instances(cloud.api("paris"), "split")) == 6);
+            assertThat(cloud.liveInstanceProcesses()).noneMatch(p -> p.startsWith("paris-"));
+            assertThat(instances(cloud.api("frankfurt"), "split"))
+                    .extracting(InstanceView::id)
+                    .doesNotHaveDuplicates()
+                    .hasSize(6);
+        }
+    }
+}
