@@ -42,7 +42,8 @@ class PartitionOnHostsTest {
                     .pollInterval(Duration.ofMillis(300))
                     .ignoreExceptions()
                     .until(() -> instances(london, "split").stream()
-                            .allMatch(i -> i.site().equals("london") || i.site().equals("frankfurt"))
+                                    .allMatch(i -> i.site().equals("london")
+                                            || i.site().equals("frankfurt"))
                             && running(instances(london, "split")) == 6);
             assertThat(cloud.liveInstanceProcesses())
                     .as("paris, cut off, keeps running what it ran (autonomy)")

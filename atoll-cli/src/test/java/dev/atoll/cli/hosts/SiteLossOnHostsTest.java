@@ -46,7 +46,8 @@ class SiteLossOnHostsTest {
                     .pollInterval(Duration.ofMillis(200))
                     .ignoreExceptions()
                     .until(() -> instances(london, "eu").stream()
-                            .allMatch(i -> i.state() == InstanceState.RUNNING && i.site().equals("london")));
+                            .allMatch(i -> i.state() == InstanceState.RUNNING
+                                    && i.site().equals("london")));
             System.out.printf(
                     "site failure on real hosts: %d replicas of frankfurt running at london after %d ms%n",
                     onFrankfurt, (System.nanoTime() - killedAt) / 1_000_000);

@@ -122,8 +122,8 @@ class SitesOnHostsTest {
                 .ignoreExceptions()
                 .until(() -> instances(frankfurt, "hello").stream()
                         .filter(i -> lost.contains(i.id()))
-                        .allMatch(i -> i.state() == InstanceState.RUNNING
-                                && !(i.site() + "-" + i.node()).equals(victim)));
+                        .allMatch(i ->
+                                i.state() == InstanceState.RUNNING && !(i.site() + "-" + i.node()).equals(victim)));
         System.out.printf(
                 "node failure on real hosts: %s's %d replicas running elsewhere after %d ms%n",
                 victim, lost.size(), (System.nanoTime() - killedAt) / 1_000_000);
@@ -150,7 +150,8 @@ class SitesOnHostsTest {
                 .atMost(Duration.ofSeconds(15))
                 .ignoreExceptions()
                 .until(() -> paris.sites().stream()
-                        .anyMatch(s -> s.name().equals("frankfurt") && !s.health().equals("healthy")));
+                        .anyMatch(
+                                s -> s.name().equals("frankfurt") && !s.health().equals("healthy")));
         cloud.startController("frankfurt", List.of("london"));
 
         ApiClient frankfurt = cloud.api("frankfurt");
@@ -165,9 +166,8 @@ class SitesOnHostsTest {
                         && cloud.liveInstanceProcesses().size() == 6);
         // What it knew before the crash it read back from its own log: the environment homed at
         // london is listed by frankfurt as by every other site.
-        await().atMost(Duration.ofSeconds(10))
-                .ignoreExceptions()
-                .untilAsserted(() -> assertThat(placements(frankfurt)).isEqualTo(placements(paris)));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> assertThat(placements(frankfurt))
+                .isEqualTo(placements(paris)));
     }
 
     private static List<String> placements(ApiClient api) {

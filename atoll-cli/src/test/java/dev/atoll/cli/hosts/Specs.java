@@ -25,8 +25,6 @@ final class Specs {
                         interval: 500ms
                       replicas: %d
                       restart: always
-                """
-                        .formatted(name, replicas)
-                + placement;
+                """.formatted(name, replicas) + placement;
     }
 }

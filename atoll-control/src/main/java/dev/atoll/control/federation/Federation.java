@@ -66,4 +66,12 @@ public interface Federation {
      * claim} itself, or the one that outranks it.
      */
     CompletableFuture<HomeClaim> claimHome(String targetSite, String tenant, String environment, HomeClaim claim);
+
+    /**
+     * How placement judges latency from here: {@code base}, with round-trip times this site
+     * measured to others where it has them (none in one process).
+     */
+    default dev.atoll.placement.LatencyModel latency(dev.atoll.placement.LatencyModel base) {
+        return base;
+    }
 }

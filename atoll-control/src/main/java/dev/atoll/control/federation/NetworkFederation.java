@@ -63,6 +63,11 @@ public final class NetworkFederation implements Federation {
     }
 
     @Override
+    public dev.atoll.placement.LatencyModel latency(dev.atoll.placement.LatencyModel base) {
+        return peers.latency(base);
+    }
+
+    @Override
     public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
         if (isLocal(targetSite)) return local.handleOffer(offer);
         return sites.call(targetSite, SiteCalls.OFFER, CallBodies.write(offer), OFFER_TIMEOUT)

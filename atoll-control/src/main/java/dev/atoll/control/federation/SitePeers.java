@@ -22,4 +22,9 @@ public interface SitePeers {
 
     /** Where the site's controllers take calls of the wire protocol; the leader is among them. */
     List<InetSocketAddress> wireAddresses(String site);
+
+    /** {@code base} with the round-trip times this site measured to others. */
+    default dev.atoll.placement.LatencyModel latency(dev.atoll.placement.LatencyModel base) {
+        return base;
+    }
 }

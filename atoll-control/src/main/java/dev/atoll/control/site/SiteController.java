@@ -840,7 +840,7 @@ public final class SiteController implements AutoCloseable {
                     replicasPerSite(p.id()),
                     p.replicasStillToPlace(),
                     excluded,
-                    LatencyModel.ESTIMATED,
+                    federation.latency(LatencyModel.ESTIMATED),
                     seed));
             if (decision instanceof SiteDecision.NoSite(var why)) {
                 return submit(new SiteCommand.RecordUnplaceable(p.id(), why.toString(), clock.instant()))
