@@ -166,6 +166,11 @@ public final class ApiServer implements AutoCloseable {
                 .toList();
     }
 
+    /** The registry behind {@code /metrics}, for meters of the process around the API. */
+    public io.micrometer.core.instrument.MeterRegistry metrics() {
+        return metrics.registry();
+    }
+
     /** How many event and log streams are open now. */
     public int openStreams() {
         return streams.open();

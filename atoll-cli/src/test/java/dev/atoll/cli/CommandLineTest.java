@@ -53,7 +53,9 @@ class CommandLineTest {
                         "events",
                         "validate",
                         "completion",
-                        "bench");
+                        "bench",
+                        "site",
+                        "agent");
     }
 
     @Test

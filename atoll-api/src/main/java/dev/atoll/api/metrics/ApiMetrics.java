@@ -91,6 +91,11 @@ public final class ApiMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** Where the process adds its own meters (a site's offers and heartbeats, for example). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** A before-hook: starts timing the request. */
     public void startTimer(Context ctx) {
         ctx.attribute(SAMPLE, Timer.start(registry));

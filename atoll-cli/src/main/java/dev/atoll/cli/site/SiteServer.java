@@ -152,10 +152,36 @@ public final class SiteServer implements AutoCloseable {
                     settings.api().getAddress().getHostAddress(),
                     settings.api().getPort());
             resources.add(api);
+            siteMeters(api.metrics(), agents);
         } catch (Exception | Error e) {
             close();
             throw e;
         }
+    }
+
+    private void siteMeters(io.micrometer.core.instrument.MeterRegistry registry, AgentGateway agents) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "atoll_offers", controller, c -> (double) c.offersAccepted())
+                .tag("outcome", "accepted")
+                .description("Offers this site made as a home, by answer")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "atoll_offers", controller, c -> (double) c.offersRejected())
+                .tag("outcome", "rejected")
+                .description("Offers this site made as a home, by answer")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "atoll_gossip_members",
+                        directory,
+                        d -> d.siteNames().size() - d.deadSites().size())
+                .description("Sites this site knows alive by gossip, itself included")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("atoll_wire_protocol_violations", wire, w -> w.protocolViolations())
+                .description("Wire connections closed because the peer broke the protocol")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("atoll_agents_joined", agents, AgentGateway::joinedCount)
+                .description("Node agents that joined this controller")
+                .register(registry);
     }
 
     public static SiteServer start(Settings settings) throws Exception {

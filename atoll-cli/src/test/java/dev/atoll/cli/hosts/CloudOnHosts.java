@@ -45,14 +45,22 @@ final class CloudOnHosts implements AutoCloseable {
     private final Map<String, Process> agents = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
 
-    private CloudOnHosts(String label, Path logs) {
+    private final String capacity;
+
+    private CloudOnHosts(String label, Path logs, String capacity) {
         this.network = TestNetwork.create(label);
         this.logs = logs;
+        this.capacity = capacity;
     }
 
     /** Starts every site and its agents, and waits until every site sees every node ready. */
     static CloudOnHosts start(String label, Path logs, List<SiteSpec> sites, int nodesPerSite) {
-        CloudOnHosts cloud = new CloudOnHosts(label, logs);
+        return start(label, logs, sites, nodesPerSite, "cpu=4,memory=4Gi");
+    }
+
+    /** @param capacity every node's {@code --capacity} */
+    static CloudOnHosts start(String label, Path logs, List<SiteSpec> sites, int nodesPerSite, String capacity) {
+        CloudOnHosts cloud = new CloudOnHosts(label, logs, capacity);
         try {
             for (SiteSpec site : sites) {
                 cloud.specs.put(site.name(), site);
@@ -144,7 +152,7 @@ final class CloudOnHosts implements AutoCloseable {
                                 "--name",
                                 node.substring(site.length() + 1),
                                 "--capacity",
-                                "cpu=4,memory=4Gi",
+                                capacity,
                                 "--data-dir",
                                 logs.resolve("data").resolve(node).toString(),
                                 "--http",
@@ -202,10 +210,15 @@ final class CloudOnHosts implements AutoCloseable {
      * runs, whatever any controller believes.
      */
     List<String> liveInstanceProcesses() {
+        return liveInstanceProcesses("http.server");
+    }
+
+    /** The same, for instances whose command line contains {@code command}. */
+    List<String> liveInstanceProcesses(String command) {
         Path data = logs.resolve("data").toAbsolutePath();
         List<String> found = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(p -> {
-            if (!p.info().commandLine().orElse("").contains("http.server")) return;
+            if (!p.info().commandLine().orElse("").contains(command)) return;
             try {
                 Path cwd = java.nio.file.Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd"));
                 if (cwd.startsWith(data)) found.add(data.relativize(cwd).toString());

@@ -84,6 +84,10 @@ public final class AgentGateway {
                         CallBodies.write(new AgentCalls.Joined(controller.site().name(), controllerName)));
     }
 
+    public int joinedCount() {
+        return agents.size();
+    }
+
     /** The agents that joined, by node name. */
     public Optional<RemoteNodeAgent> agent(String node) {
         return Optional.ofNullable(agents.get(node));

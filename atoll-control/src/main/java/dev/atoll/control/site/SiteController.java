@@ -83,6 +83,8 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
 
     private final NodeLiveness liveness = NodeLiveness.DEFAULT;
+    private final java.util.concurrent.atomic.AtomicLong offersAccepted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong offersRejected = new java.util.concurrent.atomic.AtomicLong();
 
     // Soft state of the buddy protocol, touched on the loop only; a new leader starts empty and so
     // sends every copy and claim again (both are idempotent).
@@ -854,17 +856,30 @@ public final class SiteController implements AutoCloseable {
                 .offer(target, new Offer(p.id(), p.generation(), p.service(), claim))
                 .thenComposeAsync(
                         reply -> switch (reply) {
-                            case OfferReply.Accepted a ->
-                                submit(new SiteCommand.RecordPlacement(
+                            case OfferReply.Accepted a -> {
+                                offersAccepted.incrementAndGet();
+                                yield submit(new SiteCommand.RecordPlacement(
                                                 p.id(), a.site(), p.generation(), p.templateVersion()))
                                         .thenCompose(applied -> releaseReplaced(p, a.site()));
+                            }
                             case OfferReply.Rejected r -> {
+                                offersRejected.incrementAndGet();
                                 excluded.add(r.site());
                                 log.debug("site {}: {} rejected {}: {}", site.name(), r.site(), p.id(), r.reason());
                                 yield place(p, excluded);
                             }
                         },
                         loop);
+    }
+
+    /** Offers this site made as a home that targets accepted, since start. */
+    public long offersAccepted() {
+        return offersAccepted.get();
+    }
+
+    /** Offers this site made as a home that targets rejected (no room, refused claim, no answer). */
+    public long offersRejected() {
+        return offersRejected.get();
     }
 
     private CompletableFuture<Void> releaseReplaced(HomeAction.Place p, String newSite) {
