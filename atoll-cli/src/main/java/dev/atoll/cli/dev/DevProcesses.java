@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * serves its API on {@code --port + i}.
  */
 public final class DevProcesses implements AutoCloseable {
-    private static final int WIRE_BASE = 7100;
+    /** Where `atoll dev --processes` puts the wire ports of its sites. */
+    public static final int WIRE_BASE = 7100;
 
     private final List<Process> processes = new ArrayList<>();
     private final List<URI> apis = new ArrayList<>();
@@ -38,9 +39,22 @@ public final class DevProcesses implements AutoCloseable {
     public static DevProcesses start(
             Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
             throws IOException, InterruptedException {
+        return start(topology, dataDir, host, port, WIRE_BASE, keepInstances, out);
+    }
+
+    /** @param wireBase site i takes wire calls on {@code wireBase + 10 i} and gossips on the next port */
+    public static DevProcesses start(
+            Topology topology,
+            Path dataDir,
+            String host,
+            int port,
+            int wireBase,
+            boolean keepInstances,
+            PrintWriter out)
+            throws IOException, InterruptedException {
         DevProcesses cloud = new DevProcesses();
         try {
-            cloud.launch(topology, dataDir, host, port, keepInstances, out);
+            cloud.launch(topology, dataDir, host, port, wireBase, keepInstances, out);
         } catch (IOException | InterruptedException | RuntimeException e) {
             cloud.close();
             throw e;
@@ -48,13 +62,20 @@ public final class DevProcesses implements AutoCloseable {
         return cloud;
     }
 
-    private void launch(Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
+    private void launch(
+            Topology topology,
+            Path dataDir,
+            String host,
+            int port,
+            int wireBase,
+            boolean keepInstances,
+            PrintWriter out)
             throws IOException, InterruptedException {
         String firstWire = null;
         int index = 0;
         for (var siteTopology : topology.sites()) {
             var site = siteTopology.site();
-            String wire = "127.0.0.1:" + (WIRE_BASE + 10 * index);
+            String wire = "127.0.0.1:" + (wireBase + 10 * index);
             URI api = URI.create("http://" + host + ":" + (port + index));
             List<String> args = new ArrayList<>(List.of(
                     "site",
