@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
             BenchCommand.Deploy.class,
             BenchCommand.Restart.class,
             BenchCommand.NodeFailure.class,
-            BenchCommand.SiteFailure.class
+            BenchCommand.SiteFailure.class,
+            BenchCommand.Processes.class,
+            BenchCommand.Gossip.class
         },
         footerHeading = "%nExample:%n",
         footer = {
@@ -154,6 +156,88 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(
                     "site failure (embedded cloud, death known at once): all replicas running elsewhere after median %d ms%n",
                     median.toMillis());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "processes",
+            description = "The distributed path on this machine: 3 sites x 2 nodes as OS processes on loopback;"
+                    + " concurrent deploys sent to all sites at once, a node crash and a site crash.",
+            footerHeading = "%nExample:%n",
+            footer = "  atoll bench processes --environments 30")
+    static final class Processes implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--environments",
+                description = "Environments sent at once, spread over the sites (default: ${DEFAULT-VALUE})",
+                defaultValue = "30")
+        int environments;
+
+        @Option(names = "--replicas", description = "Replicas each (default: ${DEFAULT-VALUE})", defaultValue = "2")
+        int replicas;
+
+        @Option(
+                names = "--port",
+                description = "First API port; the sites use the next two as well (default: ${DEFAULT-VALUE})",
+                defaultValue = "7170")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            if (environments < 1 || environments > 300)
+                throw new ParameterException(spec.commandLine(), "--environments: must be between 1 and 300");
+            if (replicas < 1 || replicas > 10)
+                throw new ParameterException(spec.commandLine(), "--replicas: must be between 1 and 10");
+            PrintWriter out = spec.commandLine().getOut();
+            ProcessesBenchmark.run(environments, replicas, 7300, port, out);
+            out.println("anchors: Kubernetes about 5 min to move pods off a failed node with default settings,"
+                    + " Nomad 20-30 s");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "gossip",
+            description = "N sites gossiping in this JVM: time for a new site to be known by all, and for a crash to"
+                    + " be declared dead by all.",
+            footerHeading = "%nExample:%n",
+            footer = {"  atoll bench gossip --sites 3", "  atoll bench gossip --sites 100"})
+    static final class Gossip implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--sites", description = "How many sites (default: ${DEFAULT-VALUE})", defaultValue = "3")
+        int sites;
+
+        @Option(
+                names = "--joins",
+                description = "How many joins to time (default: ${DEFAULT-VALUE})",
+                defaultValue = "5")
+        int joins;
+
+        @Override
+        public Integer call() {
+            if (sites < 2 || sites > 200)
+                throw new ParameterException(spec.commandLine(), "--sites: must be between 2 and 200, got " + sites);
+            if (joins < 1 || joins > 50)
+                throw new ParameterException(spec.commandLine(), "--joins: must be between 1 and 50");
+            PrintWriter out = spec.commandLine().getOut();
+            var result = dev.atoll.control.gossip.GossipBenchmark.run(
+                    sites,
+                    joins,
+                    dev.atoll.control.gossip.GossipBenchmark.networkFor(sites),
+                    sites <= dev.atoll.control.gossip.GossipBenchmark.LAN_TIMINGS_UP_TO
+                            ? dev.atoll.control.gossip.GossipTimings.LAN
+                            : dev.atoll.control.gossip.GossipBenchmark.ONE_MACHINE,
+                    java.time.Clock.systemUTC(),
+                    line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            out.print(result.describe());
             return 0;
         }
     }

@@ -32,6 +32,7 @@ public final class DevProcesses implements AutoCloseable {
     public static final int WIRE_BASE = 7100;
 
     private final List<Process> processes = new ArrayList<>();
+    private final java.util.Map<String, Process> byName = new java.util.LinkedHashMap<>();
     private final List<URI> apis = new ArrayList<>();
 
     private DevProcesses() {}
@@ -149,6 +150,7 @@ public final class DevProcesses implements AutoCloseable {
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         processes.add(process);
+        byName.put(name, process);
         Thread.ofVirtual().name("output-" + name).start(() -> {
             try (BufferedReader lines =
                     new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -188,6 +190,22 @@ public final class DevProcesses implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("site " + site + " did not answer on " + api + " within 60 s");
+    }
+
+    /**
+     * Crashes a site's controller ({@code "london"}) or a node's agent ({@code "london/n1"}) with
+     * SIGKILL, with every process it started: a machine lost at once.
+     */
+    public void kill(String name) {
+        Process process = byName.get(name);
+        if (process == null) throw new IllegalArgumentException("no process " + name + "; known: " + byName.keySet());
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops every process with SIGTERM (agents leave instances running), then kills what lingers. */
