@@ -238,6 +238,7 @@ public final class BenchCommand implements Callable<Integer> {
                         out.flush();
                     });
             out.print(result.describe());
+            out.flush();
             return 0;
         }
     }

@@ -143,6 +143,8 @@ public final class DevProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
+        // Netty still uses sun.misc.Unsafe; without this every process starts with four lines of warning.
+        if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-Xmx256m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
