@@ -133,7 +133,8 @@ final class CloudOnHosts implements AutoCloseable {
             args.add("--join");
             args.add(String.join(",", joinSites.stream().map(this::wire).toList()));
         }
-        controllers.put(site, host.start(jvm(args.toArray(String[]::new)), Map.of(), log(site)));
+        // Their logs stay beside the test's data when it fails (see @TempDir cleanup of the tests).
+        controllers.put(site, host.start(jvm(args.toArray(String[]::new)), Map.of("ATOLL_LOG", "debug"), log(site)));
     }
 
     void startAgent(String node) {

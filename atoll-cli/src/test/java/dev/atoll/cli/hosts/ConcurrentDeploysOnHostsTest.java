@@ -39,7 +39,7 @@ class ConcurrentDeploysOnHostsTest {
     /** 2 cpu per node and 250m per replica. */
     private static final int FITS_PER_NODE = 8;
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     private static String sleeper(String name) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @RequiresHosts
 class PartitionOnHostsTest {
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     private static List<InstanceView> instances(ApiClient api, String environment) {
@@ -50,12 +50,32 @@ class PartitionOnHostsTest {
                     .containsAll(atParis);
 
             cloud.heal("paris");
-            await("after healing, paris stops exactly its superseded replicas")
-                    .atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(300))
-                    .ignoreExceptions()
-                    .until(() -> cloud.liveInstanceProcesses().size() == 6
-                            && running(instances(cloud.api("paris"), "split")) == 6);
+            try {
+                await("after healing, paris stops exactly its superseded replicas")
+                        .atMost(Duration.ofSeconds(45))
+                        .pollInterval(Duration.ofMillis(300))
+                        .ignoreExceptions()
+                        .until(() -> cloud.liveInstanceProcesses().size() == 6
+                                && running(instances(cloud.api("paris"), "split")) == 6);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                for (String site : List.of("london", "paris")) {
+                    try {
+                        System.out.println("seen from " + site + ": sites "
+                                + cloud.api(site).sites().stream()
+                                        .map(s -> s.name() + "=" + s.health())
+                                        .toList());
+                        System.out.println("  instances "
+                                + instances(cloud.api(site), "split").stream()
+                                        .map(i -> i.id() + "@" + i.site() + "/" + i.node() + "#" + i.generation() + ":"
+                                                + i.state().wireName())
+                                        .toList());
+                    } catch (RuntimeException failure) {
+                        System.out.println("  " + site + " does not answer: " + failure);
+                    }
+                }
+                System.out.println("processes " + cloud.liveInstanceProcesses());
+                throw e;
+            }
             assertThat(cloud.liveInstanceProcesses()).noneMatch(p -> p.startsWith("paris-"));
             assertThat(instances(cloud.api("frankfurt"), "split"))
                     .extracting(InstanceView::id)

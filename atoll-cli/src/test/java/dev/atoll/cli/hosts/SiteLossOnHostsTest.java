@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Whole sites lost, each test on its own cloud of three sites of two nodes. */
 @RequiresHosts
 class SiteLossOnHostsTest {
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     private static List<InstanceView> instances(ApiClient api, String environment) {

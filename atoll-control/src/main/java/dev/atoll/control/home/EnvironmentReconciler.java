@@ -78,7 +78,9 @@ public final class EnvironmentReconciler {
                 if (p == null) {
                     Unplaceable u = unplaceable.get(id.key());
                     if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) missing.add(id);
-                } else if (observed.deadSites().contains(p.site()) || isLost(observed.at(p.site(), id.key()), p)) {
+                } else if (observed.deadSites().contains(p.site())
+                        || isLost(observed.at(p.site(), id.key()), p)
+                        || observed.vanished().contains(id.key())) {
                     Unplaceable u = unplaceable.get(id.key());
                     if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) lost.add(p);
                 } else if (p.templateVersion() < templateVersion) {
@@ -91,7 +93,8 @@ public final class EnvironmentReconciler {
             for (InstanceId id : missing) {
                 actions.add(new HomeAction.Place(id, 1, service, templateVersion, stillToPlace--, Optional.empty()));
             }
-            // A replica lost with its node is placed again at once, not gated like an update.
+            // A replica lost with its node (or its site, or vanished from a site that lives) is
+            // placed again at once, not gated like an update.
             for (ReplicaPlacement p : lost) {
                 actions.add(new HomeAction.Place(
                         p.id(),

@@ -11,12 +11,26 @@ import java.util.Set;
  * @param bySite per site, its replicas homed here by instance key; a site missing here has not
  *     answered yet
  */
-public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<String> deadSites) {
+public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<String> deadSites, Set<String> vanished) {
     public static final Observed NOTHING = new Observed(Map.of(), Set.of());
 
     public Observed {
         bySite = Map.copyOf(bySite);
         deadSites = Set.copyOf(deadSites);
+        vanished = Set.copyOf(vanished);
+    }
+
+    public Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<String> deadSites) {
+        this(bySite, deadSites, Set.of());
+    }
+
+    /**
+     * With {@code vanished}: instance keys whose placement's site is alive and answers, but has
+     * answered again and again that it does not run that replica (it was stopped there, or its
+     * record was lost): the home places it again, as if lost with a node.
+     */
+    public Observed withVanished(Set<String> keys) {
+        return new Observed(bySite, deadSites, keys);
     }
 
     /** Everything one site reports and no site dead. */
@@ -30,6 +44,6 @@ public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<Strin
     }
 
     public Observed withDead(String... sites) {
-        return new Observed(bySite, Set.of(sites));
+        return new Observed(bySite, Set.of(sites), vanished);
     }
 }

@@ -83,6 +83,11 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
 
     private final NodeLiveness liveness = NodeLiveness.DEFAULT;
+    /** Answers in a row without a placed replica (by placement), on the loop only. */
+    private final Map<String, Integer> absences = new HashMap<>();
+    /** About two seconds of answers: longer than any placement takes to show at its target. */
+    private static final int VANISHED_AFTER = 20;
+
     private final java.util.concurrent.atomic.AtomicLong offersAccepted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong offersRejected = new java.util.concurrent.atomic.AtomicLong();
 
@@ -670,7 +675,8 @@ public final class SiteController implements AutoCloseable {
             var now = clock.instant();
             List<HomeAction> actions = read(state -> {
                 List<HomeAction> all = new ArrayList<>();
-                var observed = new dev.atoll.control.home.Observed(Map.copyOf(observedBySite), federation.deadSites());
+                var observed = new dev.atoll.control.home.Observed(Map.copyOf(observedBySite), federation.deadSites())
+                        .withVanished(vanished());
                 for (HomedEnvironment env : state.environments().values()) {
                     all.addAll(EnvironmentReconciler.decide(
                             env,
@@ -732,6 +738,37 @@ public final class SiteController implements AutoCloseable {
         return result;
     }
 
+    /**
+     * After each answer of a target: which of the replicas this home placed there it does not run
+     * (no copy of that generation or newer). Counted per placement, so a placement recorded while
+     * the answer was on its way is not mistaken for a vanished one.
+     */
+    private void countAbsences(String target, Map<String, ReplicaStatus> answer) {
+        Map<String, SiteState.ReplicaPlacement> placed = read(state -> Map.copyOf(state.placements()));
+        Set<String> current = new HashSet<>();
+        for (SiteState.ReplicaPlacement p : placed.values()) {
+            if (!p.site().equals(target)) continue;
+            String placement = p.id().key() + "@" + p.site() + "#" + p.generation();
+            current.add(placement);
+            ReplicaStatus status = answer.get(p.id().key());
+            if (status != null && status.generation() >= p.generation()) {
+                absences.remove(placement);
+            } else {
+                absences.merge(placement, 1, Integer::sum);
+            }
+        }
+        absences.keySet().removeIf(k -> k.contains("@" + target + "#") && !current.contains(k));
+    }
+
+    /** Instance keys whose site answered {@link #VANISHED_AFTER} times in a row without them. */
+    private Set<String> vanished() {
+        Set<String> keys = new HashSet<>();
+        absences.forEach((placement, count) -> {
+            if (count >= VANISHED_AFTER) keys.add(placement.substring(0, placement.indexOf('@')));
+        });
+        return keys;
+    }
+
     private void refreshObserved() {
         Federation f = federation;
         var dead = f.deadSites();
@@ -742,7 +779,12 @@ public final class SiteController implements AutoCloseable {
                 continue;
             }
             f.replicasOf(target, site.name())
-                    .thenAccept(r -> observedBySite.put(target, Map.copyOf(r)))
+                    .thenAcceptAsync(
+                            r -> {
+                                observedBySite.put(target, Map.copyOf(r));
+                                countAbsences(target, r);
+                            },
+                            loop)
                     .exceptionally(e -> null);
         }
     }

@@ -136,6 +136,27 @@ class EnvironmentReconcilerTest {
     }
 
     @Test
+    void aReplicaThatVanishedFromALiveSiteIsPlacedAgainWithTheNextGeneration() {
+        // london answers, runs web.1, but no longer runs web.0 (stopped while the home was away).
+        var observed = Observed.at("london", running(1)).withVanished(Set.of(web(0).key()));
+
+        var actions = EnvironmentReconciler.decide(env(2, 1, 1), placed(1, 0, 1), Map.of(), observed, Set.of(), T0);
+
+        assertThat(actions)
+                .containsExactly(new HomeAction.Place(
+                        web(0), 2, aService("web", 2), 1, 1, Optional.of(new HomeAction.Placed("london", 1))));
+    }
+
+    @Test
+    void aReplicaNotYetReportedByItsLiveSiteIsWaitedFor() {
+        var observed = Observed.at("london", running(1));
+
+        var actions = EnvironmentReconciler.decide(env(2, 1, 1), placed(1, 0, 1), Map.of(), observed, Set.of(), T0);
+
+        assertThat(actions).isEmpty();
+    }
+
+    @Test
     void replicasOnADeadSiteArePlacedAgainElsewhereWithTheNextGeneration() {
         var observed = new Observed(Map.of(), Set.of("london"));
 
