@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * every {@link dev.atoll.model.agent.NodeAgentPort#HEARTBEAT_PERIOD}, sends reports as they
  * happen, and long-polls for assignments. While no controller answers, the agent keeps running
  * what it has (a site cut off keeps its instances) and the link keeps trying, moving on to the
- * next controller address of the site.
+ * next controller address of the site, also when a controller refuses as not its site's leader
+ * ({@link AgentCalls#NOT_LEADER}).
  */
 public final class ControllerLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerLink.class);
@@ -90,6 +91,7 @@ public final class ControllerLink implements AutoCloseable {
     /** Joins (again) and follows assignments; runs until closed. */
     private void followAssignments() {
         while (!closed) {
+            WireCaller used = caller;
             try {
                 if (!joined) {
                     var answer = call(
@@ -117,7 +119,7 @@ public final class ControllerLink implements AutoCloseable {
                     knownVersion.set(assignments.version());
                 }
             } catch (CallFailedException e) {
-                problem(e);
+                problem(e, used);
                 pause();
             } catch (RuntimeException e) {
                 LOG.warn("node {}: link to its controller failed", agent.node().name(), e);
@@ -128,7 +130,11 @@ public final class ControllerLink implements AutoCloseable {
 
     private void heartbeat() {
         if (closed || !joined) return;
-        callAsync(AgentCalls.HEARTBEAT, new AgentCalls.Heartbeat(agent.node().name()))
+        WireCaller used = caller;
+        callAsync(
+                        used,
+                        AgentCalls.HEARTBEAT,
+                        new AgentCalls.Heartbeat(agent.node().name()))
                 .thenAccept(body -> {
                     heartbeatsAnswered.incrementAndGet();
                     if (!read(body, AgentCalls.HeartbeatAnswer.class).known()) {
@@ -139,21 +145,23 @@ public final class ControllerLink implements AutoCloseable {
                     }
                 })
                 .exceptionally(e -> {
-                    problem(e);
+                    problem(e, used);
                     return null;
                 });
     }
 
     private void sendReport(InstanceReport report) {
         if (closed || !joined) return;
-        callAsync(AgentCalls.REPORT, new AgentCalls.Report(agent.node().name(), report))
+        WireCaller used = caller;
+        callAsync(used, AgentCalls.REPORT, new AgentCalls.Report(agent.node().name(), report))
                 .exceptionally(e -> {
-                    problem(e);
+                    problem(e, used);
                     return null;
                 });
     }
 
-    private void problem(Throwable error) {
+    /** @param used the caller the failed call went through: only its failure moves the link on */
+    private void problem(Throwable error, WireCaller used) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause()
                 : error;
@@ -163,20 +171,28 @@ public final class ControllerLink implements AutoCloseable {
                 && message.contains("has not joined")) {
             joined = false;
         }
-        if (cause instanceof CallFailedException failed
-                && (failed.reason() == CallFailedException.Reason.UNREACHABLE
-                        || failed.reason() == CallFailedException.Reason.TIMED_OUT)) {
+        boolean follower = cause instanceof CallFailedException failed
+                && failed.reason() == CallFailedException.Reason.REFUSED
+                && message.contains(AgentCalls.NOT_LEADER);
+        if (follower
+                || cause instanceof CallFailedException failed
+                        && (failed.reason() == CallFailedException.Reason.UNREACHABLE
+                                || failed.reason() == CallFailedException.Reason.TIMED_OUT)) {
             joined = false;
-            nextController();
+            nextController(used);
         }
-        if (!message.equals(lastProblem)) {
+        if (follower) {
+            // Expected with several controllers per site: only the leader takes agents.
+            LOG.debug("node {}: {}", agent.node().name(), message);
+        } else if (!message.equals(lastProblem)) {
             lastProblem = message;
             LOG.warn("node {}: {}", agent.node().name(), message);
         }
     }
 
-    private synchronized void nextController() {
-        if (controllers.size() == 1) return;
+    /** Moves on from {@code failed}, unless another failure already moved the link past it. */
+    private synchronized void nextController(WireCaller failed) {
+        if (controllers.size() == 1 || caller != failed) return;
         controllerIndex = (controllerIndex + 1) % controllers.size();
         WireCaller old = caller;
         caller = callerFor(controllerIndex);
@@ -201,8 +217,8 @@ public final class ControllerLink implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<byte[]> callAsync(String method, Object body) {
-        return caller.call(method, write(body), CALL_TIMEOUT);
+    private CompletableFuture<byte[]> callAsync(WireCaller via, String method, Object body) {
+        return via.call(method, write(body), CALL_TIMEOUT);
     }
 
     private void pause() {

@@ -22,11 +22,17 @@ import picocli.CommandLine.Spec;
         name = "site",
         description = "Run a site controller: a member of the site's Raft group that takes its agents' heartbeats,"
                 + " finds the other sites by gossip, places replicas by offers over the wire protocol and serves"
-                + " the REST API for the whole cloud. Ports: --listen PORT takes wire calls, PORT+1 gossip.",
+                + " the REST API for the whole cloud. Ports: --listen PORT takes wire calls, PORT+1 gossip,"
+                + " PORT+2 Raft between the site's controllers (with --peers). With --peers the site runs 3"
+                + " controllers: the one that leads the site's Raft group acts as the site; the others refuse"
+                + " wire calls as not the leader (agents and sites move on) and answer the API by asking it.",
         footerHeading = "%nExample:%n",
         footer = {
             "  atoll site --name london --lat 51.51 --lon -0.13 --country GB --jurisdiction UK \\",
-            "      --listen 198.18.0.1:7000 --api 198.18.0.1:7070 --join 198.18.1.1:7000 --data-dir /var/lib/atoll"
+            "      --listen 198.18.0.1:7000 --api 198.18.0.1:7070 --join 198.18.1.1:7000 --data-dir /var/lib/atoll",
+            "  # one of three controllers of a site (start the other two with their own --listen and --peers):",
+            "  atoll site --name london --lat 51.51 --lon -0.13 --country GB --listen 198.18.0.1:7000 \\",
+            "      --peers 198.18.0.2:7000,198.18.0.3:7000 --join 198.18.1.1:7000 --data-dir /var/lib/atoll"
         })
 public final class SiteCommand implements Callable<Integer> {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -77,9 +83,37 @@ public final class SiteCommand implements Callable<Integer> {
     @Option(
             names = "--peers",
             converter = HostPort.List.class,
-            description = "The --listen addresses of this site's other controllers (3 controllers per site);"
-                    + " not yet supported: a site runs one controller")
+            description = "The --listen addresses of this site's other controllers (e.g. 2 more for 3 per site),"
+                    + " the same on each; they form the site's Raft group on PORT+2")
     List<InetSocketAddress> peers = List.of();
+
+    /** The other controllers must be distinct from this one and from each other, with room for PORT+2. */
+    private void checkPeers() {
+        if (peers.isEmpty()) return;
+        if (listen.getPort() >= 65534) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--listen: give a port below 65534 with --peers (gossip uses PORT+1, Raft PORT+2)");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (InetSocketAddress peer : peers) {
+            String text = HostPort.text(peer);
+            if (text.equals(HostPort.text(listen))) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--peers: " + text + " is this controller's own --listen address; list only the other"
+                                + " controllers of the site");
+            }
+            if (!seen.add(text)) {
+                throw new ParameterException(spec.commandLine(), "--peers: " + text + " is given twice");
+            }
+            if (peer.getPort() == 0 || peer.getPort() >= 65534) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--peers: " + text + " needs a fixed port below 65534 (its Raft port is PORT+2)");
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -96,14 +130,11 @@ public final class SiteCommand implements Callable<Integer> {
         if (!country.matches("[A-Z]{2}")) {
             throw new ParameterException(spec.commandLine(), "--country: '" + country + "' is not two capital letters");
         }
-        if (!peers.isEmpty()) {
-            throw new ParameterException(
-                    spec.commandLine(), "--peers: several controllers per site over the network are not supported yet");
-        }
         if (listen.getPort() == 0 || listen.getPort() >= 65535) {
             throw new ParameterException(
                     spec.commandLine(), "--listen: give a fixed port below 65535 (gossip uses PORT+1)");
         }
+        checkPeers();
         var lock = DataDirs.lock(dataDir, "atoll-site.lock");
         if (lock.isEmpty()) {
             throw new ParameterException(
@@ -118,7 +149,12 @@ public final class SiteCommand implements Callable<Integer> {
         InetSocketAddress apiAddress = api != null ? api : new InetSocketAddress(listen.getAddress(), 7070);
         SiteServer server;
         try {
-            server = SiteServer.start(new SiteServer.Settings(site, listen, apiAddress, join, dataDir));
+            server = SiteServer.start(new SiteServer.Settings(site, listen, apiAddress, join, dataDir, peers), line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            });
         } catch (java.io.UncheckedIOException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -138,6 +174,14 @@ public final class SiteCommand implements Callable<Integer> {
                 HostPort.text(server.gossipAddress()),
                 server.apiUri(),
                 dataDir);
+        if (!peers.isEmpty()) {
+            out.printf(
+                    "controller %s of %d: Raft on %s with peers %s; it acts as the site while it leads%n",
+                    server.memberId(),
+                    peers.size() + 1,
+                    HostPort.text(SiteServer.raftAddress(listen)),
+                    peers.stream().map(HostPort::text).toList());
+        }
         out.printf(join.isEmpty() ? "first site of a new cloud%n" : "joining the cloud through %s%n", join);
         out.flush();
         stopped.await();

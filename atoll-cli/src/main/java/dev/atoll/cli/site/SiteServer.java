@@ -2,15 +2,18 @@ package dev.atoll.cli.site;
 
 import dev.atoll.api.ApiServer;
 import dev.atoll.cli.HostPort;
+import dev.atoll.control.cloud.CloudApi;
 import dev.atoll.control.cloud.EventLog;
 import dev.atoll.control.cloud.FederatedCloud;
 import dev.atoll.control.cloud.LocalSiteShare;
 import dev.atoll.control.cloud.RemoteSiteShare;
 import dev.atoll.control.cloud.ShareCallHandler;
 import dev.atoll.control.cloud.SiteShare;
+import dev.atoll.control.federation.CallBodies;
 import dev.atoll.control.federation.NetworkFederation;
 import dev.atoll.control.federation.SiteCallHandler;
 import dev.atoll.control.federation.SiteCaller;
+import dev.atoll.control.federation.SiteCalls;
 import dev.atoll.control.gossip.GossipTimings;
 import dev.atoll.control.gossip.ScalecubeMembership;
 import dev.atoll.control.gossip.SiteCard;
@@ -30,46 +33,96 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One site as its own process (`atoll site`): its Raft log on disk, its controller, the wire port
- * where agents and other sites call it, gossip with the other sites, and the REST API for the whole
- * cloud, answered by asking every reachable site for its share.
+ * One site controller as its own process (`atoll site`): its Raft log on disk, the wire port where
+ * agents and other sites call it, and the REST API for the whole cloud, answered by asking every
+ * reachable site for its share.
+ *
+ * <p>Alone (no peers) the controller is its site: a Raft group of one member in this process, and
+ * everything below runs from the start. With peers, the site's Raft group has one member per
+ * controller process (member ids {@link #memberId}, Raft on the --listen port + 2), and only the
+ * controller whose member leads acts as the site: it runs the {@link SiteController}, gossips the
+ * site's card (listing every controller's wire address) and answers wire calls, for as long as it
+ * leads (a {@link Lead}). Followers refuse every wire call with {@link SiteCalls#NOT_LEADER}, so
+ * agents and other sites move on to the next address, and serve the REST API by asking the leader
+ * (their own site as a {@link RemoteSiteShare} reached through the --peers addresses) and the sites
+ * the leader tells them of.
  */
 public final class SiteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiteServer.class);
     private static final String VERSION = "0.1.0";
+    private static final Duration LEADERSHIP_POLL = Duration.ofMillis(100);
+    private static final Duration KNOWN_SITES_REFRESH = Duration.ofSeconds(1);
 
-    /** What `atoll site` was told. */
+    /**
+     * What `atoll site` was told.
+     *
+     * @param peers the --listen addresses of the site's other controllers; empty for one controller
+     */
     public record Settings(
             SiteInfo site,
             InetSocketAddress listen,
             InetSocketAddress api,
             List<InetSocketAddress> join,
-            Path dataDir) {}
+            Path dataDir,
+            List<InetSocketAddress> peers) {
+        public Settings {
+            peers = List.copyOf(peers);
+        }
 
+        public Settings(
+                SiteInfo site,
+                InetSocketAddress listen,
+                InetSocketAddress api,
+                List<InetSocketAddress> join,
+                Path dataDir) {
+            this(site, listen, api, join, dataDir, List.of());
+        }
+    }
+
+    private final Settings settings;
+    private final SiteInfo site;
+    private final Clock clock = Clock.systemUTC();
+    private final String memberId;
+    private final String apiUrl;
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final SiteController controller;
-    private final SiteDirectory directory;
-    private final ScalecubeMembership membership;
+    private final ScheduledExecutorService scheduler;
+    private final EventLog events;
+    private final RaftGroup raft;
     private final WireServer wire;
     private final ApiServer api;
-    private final ScheduledExecutorService scheduler;
+    /** With peers only: how this controller answers while it follows. */
+    private final FollowerView follower;
 
-    private SiteServer(Settings settings) throws Exception {
-        SiteInfo site = settings.site();
-        Clock clock = Clock.systemUTC();
-        String memberId = site.name() + "-c1";
+    /** Where the controller says what it does (starts or stops acting as the site). */
+    private final Consumer<String> say;
+
+    /** The site as run by this controller while its Raft member leads; null while it follows. */
+    private volatile Lead lead;
+
+    private SiteServer(Settings settings, Consumer<String> say) throws Exception {
+        this.settings = settings;
+        this.say = say;
+        this.site = settings.site();
+        boolean alone = settings.peers().isEmpty();
+        this.memberId = alone ? site.name() + "-c1" : memberId(settings.listen());
+        this.apiUrl = "http://" + HostPort.text(settings.api());
         scheduler = Executors.newScheduledThreadPool(
                 1,
                 Thread.ofPlatform()
@@ -78,168 +131,535 @@ public final class SiteServer implements AutoCloseable {
                         .factory());
         resources.add(scheduler::shutdownNow);
         try {
-            RaftGroup raft = RaftGroup.open(
-                    site.name(),
-                    List.of(memberId),
-                    settings.dataDir().resolve("raft"),
-                    SiteStateMachine::new,
-                    RaftTimings.defaults());
-            resources.add(raft);
-            EventLog events = new EventLog(clock, 1000);
-            controller = new SiteController(
-                    site, raft, Map.of(), clock, events, site.name().hashCode());
-            resources.add(controller);
-
-            String wireText = HostPort.text(settings.listen());
-            String apiUrl = "http://" + HostPort.text(settings.api());
-            SiteCard first = SiteCard.of(controller.summary(), apiUrl, List.of(wireText), 0, VERSION);
-            membership = ScalecubeMembership.start(
-                    first,
-                    settings.listen().getAddress().getHostAddress(),
-                    settings.listen().getPort() + 1,
-                    settings.join().stream()
-                            .map(a -> a.getAddress().getHostAddress() + ":" + (a.getPort() + 1))
-                            .toList(),
-                    GossipTimings.LAN,
-                    clock,
-                    scheduler);
-            resources.add(membership);
-            directory = SiteDirectory.open(membership, clock, scheduler, SiteDirectory.Settings.DEFAULT);
-            resources.add(directory);
-
-            SiteCaller caller = new SiteCaller(directory, Hello.of(site.name(), memberId), WireSettings.defaults());
-            resources.add(caller);
-            var federation = new NetworkFederation(controller, directory, caller);
-            controller.start(federation, List.of()).get(60, TimeUnit.SECONDS);
-
-            LocalSiteShare localShare = new LocalSiteShare(controller, clock);
-            AgentGateway agents = new AgentGateway(controller, memberId);
-            SiteCallHandler siteCalls = new SiteCallHandler(controller);
-            ShareCallHandler shareCalls = new ShareCallHandler(localShare);
+            events = new EventLog(clock, 1000);
+            if (alone) {
+                raft = RaftGroup.open(
+                        site.name(),
+                        List.of(memberId),
+                        settings.dataDir().resolve("raft"),
+                        SiteStateMachine::new,
+                        RaftTimings.defaults());
+                resources.add(raft);
+                lead = new Lead(settings.join());
+                resources.add(() -> lead.close());
+                follower = null;
+            } else {
+                raft = RaftGroup.openMember(
+                        site.name(),
+                        memberId,
+                        raftMembers(settings.listen(), settings.peers()),
+                        settings.dataDir().resolve("raft"),
+                        SiteStateMachine::new,
+                        RaftTimings.defaults(),
+                        raftAddress(settings.listen()));
+                resources.add(raft);
+                follower = new FollowerView();
+                resources.add(follower);
+            }
             wire = new WireServer(
-                    settings.listen(),
-                    WireSettings.defaults(),
-                    hello -> Optional.empty(),
-                    Map.of(),
-                    (from, method, body) -> {
-                        if (AgentGateway.serves(method)) return agents.handle(method, body);
-                        if (SiteCallHandler.serves(method)) return siteCalls.handle(method, body);
-                        if (ShareCallHandler.serves(method)) return shareCalls.handle(method, body);
-                        return CompletableFuture.failedFuture(new CallFailedException(
-                                CallFailedException.Reason.UNKNOWN_METHOD, "no method " + method));
-                    });
+                    settings.listen(), WireSettings.defaults(), hello -> Optional.empty(), Map.of(), this::answer);
             wire.start();
             resources.add(wire);
-
-            scheduler.scheduleWithFixedDelay(() -> publishCard(apiUrl, wireText), 200, 200, TimeUnit.MILLISECONDS);
-
-            FederatedCloud cloud = new FederatedCloud(
-                    localShare,
-                    () -> {
-                        List<SiteShare> shares = new ArrayList<>();
-                        shares.add(localShare);
-                        var dead = directory.deadSites();
-                        for (String other : directory.siteNames()) {
-                            if (other.equals(site.name()) || dead.contains(other)) continue;
-                            shares.add(new RemoteSiteShare(other, caller));
-                        }
-                        return shares;
-                    },
-                    () -> unreachableSites(site.name()),
-                    events);
+            CloudApi cloud = alone ? lead.cloud : new ByRole();
             api = ApiServer.start(
                     cloud,
                     settings.api().getAddress().getHostAddress(),
                     settings.api().getPort());
             resources.add(api);
-            siteMeters(api.metrics(), agents);
+            siteMeters(api.metrics());
+            if (!alone) {
+                ScheduledExecutorService leadership = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                        .name("site-" + site.name() + "-leadership")
+                        .daemon()
+                        .factory());
+                // Registered before the lead, so closing stops the watch before the lead stops.
+                resources.add(() -> {
+                    leadership.shutdownNow();
+                    leadership.awaitTermination(10, TimeUnit.SECONDS);
+                    Lead last = lead;
+                    lead = null;
+                    if (last != null) last.close();
+                });
+                leadership.scheduleWithFixedDelay(
+                        this::followLeadership, 0, LEADERSHIP_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (Exception | Error e) {
             close();
             throw e;
         }
     }
 
-    private void siteMeters(io.micrometer.core.instrument.MeterRegistry registry, AgentGateway agents) {
+    public static SiteServer start(Settings settings) throws Exception {
+        return new SiteServer(settings, line -> {});
+    }
+
+    /** @param say told a line whenever this controller starts or stops acting as its site (with peers) */
+    public static SiteServer start(Settings settings, Consumer<String> say) throws Exception {
+        return new SiteServer(settings, say);
+    }
+
+    /** The Raft member id of the controller listening for wire calls on {@code listen}: HOST_PORT. */
+    public static String memberId(InetSocketAddress listen) {
+        return listen.getAddress().getHostAddress().replace(':', '.') + "_" + listen.getPort();
+    }
+
+    /** Where the controller listening for wire calls on {@code listen} takes Raft traffic: PORT + 2. */
+    public static InetSocketAddress raftAddress(InetSocketAddress listen) {
+        return new InetSocketAddress(listen.getAddress(), listen.getPort() + 2);
+    }
+
+    private static Map<String, InetSocketAddress> raftMembers(InetSocketAddress self, List<InetSocketAddress> peers) {
+        Map<String, InetSocketAddress> members = new LinkedHashMap<>();
+        members.put(memberId(self), raftAddress(self));
+        for (InetSocketAddress peer : peers) members.put(memberId(peer), raftAddress(peer));
+        return members;
+    }
+
+    /** Every controller's wire address, this one first. */
+    private List<String> controllerWireTexts() {
+        List<String> all = new ArrayList<>();
+        all.add(HostPort.text(settings.listen()));
+        settings.peers().forEach(p -> all.add(HostPort.text(p)));
+        return all;
+    }
+
+    // --- leadership ----------------------------------------------------------------------------
+
+    /** Starts acting as the site when the local member has become leader, stops when it no longer leads. */
+    private void followLeadership() {
+        try {
+            boolean leads = raft.leadsLocally();
+            Lead current = lead;
+            if (leads && current == null) {
+                long started = System.nanoTime();
+                List<InetSocketAddress> seeds = new ArrayList<>(settings.join());
+                seeds.addAll(follower.otherSitesWire());
+                lead = new Lead(seeds);
+                say.accept("controller " + memberId + " leads site " + site.name()
+                        + ": acts as the site (agents, offers, gossip), ready "
+                        + Duration.ofNanos(System.nanoTime() - started).toMillis()
+                        + " ms after it found itself leader");
+            } else if (!leads && current != null) {
+                lead = null;
+                current.close();
+                say.accept("controller " + memberId + " no longer leads site " + site.name()
+                        + raft.leaderId().map(id -> " (" + id + " does)").orElse("")
+                        + ": it follows and answers the API by asking the leader");
+            }
+        } catch (Exception e) {
+            LOG.warn("site {}: could not take over as leader; will retry: {}", site.name(), e.toString());
+        }
+    }
+
+    /** Everything the controller runs while it leads its site; closed when it stops leading. */
+    private final class Lead implements AutoCloseable {
+        private final List<AutoCloseable> parts = new ArrayList<>();
+        final SiteController controller;
+        final SiteDirectory directory;
+        final ScalecubeMembership membership;
+        final AgentGateway agents;
+        final SiteCallHandler siteCalls;
+        final ShareCallHandler shareCalls;
+        final FederatedCloud cloud;
+        private String lastCard = "";
+
+        Lead(List<InetSocketAddress> gossipSeeds) throws Exception {
+            try {
+                // A fresh controller for every term as leader: its soft state (when agents were last
+                // heard, offers under way, copies acknowledged) starts empty, as a new leader's must.
+                controller = new SiteController(
+                        site, raft, Map.of(), clock, events, site.name().hashCode());
+                parts.add(controller);
+                SiteCard first = SiteCard.of(controller.summary(), apiUrl, controllerWireTexts(), 0, VERSION);
+                membership = ScalecubeMembership.start(
+                        first,
+                        settings.listen().getAddress().getHostAddress(),
+                        settings.listen().getPort() + 1,
+                        new LinkedHashSet<>(gossipSeeds)
+                                .stream()
+                                        .map(a -> a.getAddress().getHostAddress() + ":" + (a.getPort() + 1))
+                                        .toList(),
+                        GossipTimings.LAN,
+                        clock,
+                        scheduler);
+                parts.add(membership);
+                directory = SiteDirectory.open(membership, clock, scheduler, SiteDirectory.Settings.DEFAULT);
+                parts.add(directory);
+
+                SiteCaller caller = new SiteCaller(directory, Hello.of(site.name(), memberId), WireSettings.defaults());
+                parts.add(caller);
+                var federation = new NetworkFederation(controller, directory, caller);
+                controller.start(federation, List.of()).get(60, TimeUnit.SECONDS);
+
+                LocalSiteShare localShare = new LocalSiteShare(controller, clock);
+                agents = new AgentGateway(controller, memberId);
+                siteCalls = new SiteCallHandler(controller);
+                shareCalls = new ShareCallHandler(localShare);
+
+                ScheduledFuture<?> publishing =
+                        scheduler.scheduleWithFixedDelay(this::publishCard, 200, 200, TimeUnit.MILLISECONDS);
+                parts.add(() -> publishing.cancel(false));
+
+                cloud = new FederatedCloud(
+                        localShare,
+                        () -> {
+                            List<SiteShare> shares = new ArrayList<>();
+                            shares.add(localShare);
+                            var dead = directory.deadSites();
+                            for (String other : directory.siteNames()) {
+                                if (other.equals(site.name()) || dead.contains(other)) continue;
+                                shares.add(new RemoteSiteShare(other, caller));
+                            }
+                            return shares;
+                        },
+                        this::unreachableSites,
+                        events);
+            } catch (Exception | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        CompletableFuture<byte[]> answer(String method, byte[] body) {
+            if (AgentGateway.serves(method)) return agents.handle(method, body);
+            if (SiteCallHandler.serves(method)) return siteCalls.handle(method, body);
+            if (ShareCallHandler.serves(method)) return shareCalls.handle(method, body);
+            if (KnownSites.METHOD.equals(method)) return CompletableFuture.completedFuture(knownSites());
+            return unknownMethod(method);
+        }
+
+        private void publishCard() {
+            try {
+                var summary = controller.summary();
+                int instances = controller.read(state -> state.instances().size());
+                SiteCard card = SiteCard.of(summary, apiUrl, controllerWireTexts(), instances, VERSION);
+                String key = card.toString();
+                if (!key.equals(lastCard)) {
+                    directory.publish(card);
+                    lastCard = key;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("site {}: cannot publish its card", site.name(), e);
+            }
+        }
+
+        private List<SiteView> unreachableSites() {
+            List<SiteView> views = new ArrayList<>();
+            var dead = directory.deadSites();
+            for (String other : directory.siteNames()) {
+                if (other.equals(site.name()) || !dead.contains(other)) continue;
+                directory
+                        .siteInfo(other)
+                        .ifPresent(info -> views.add(new SiteView(
+                                info.name(),
+                                info.country(),
+                                info.jurisdiction(),
+                                info.location().lat(),
+                                info.location().lon(),
+                                info.tags(),
+                                "unreachable",
+                                "",
+                                List.of(),
+                                0,
+                                0,
+                                dev.atoll.model.Resources.ZERO,
+                                dev.atoll.model.Resources.ZERO)));
+            }
+            return views;
+        }
+
+        private byte[] knownSites() {
+            List<KnownSites.Reachable> reachable = new ArrayList<>();
+            var dead = directory.deadSites();
+            for (String other : directory.siteNames()) {
+                if (other.equals(site.name()) || dead.contains(other)) continue;
+                reachable.add(new KnownSites.Reachable(
+                        other,
+                        directory.wireAddresses(other).stream()
+                                .map(HostPort::text)
+                                .toList()));
+            }
+            return CallBodies.write(new KnownSites(reachable, unreachableSites()));
+        }
+
+        @Override
+        public void close() {
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                try {
+                    parts.get(i).close();
+                } catch (Exception e) {
+                    LOG.debug("closing {} failed: {}", parts.get(i), e.toString());
+                }
+            }
+            parts.clear();
+        }
+    }
+
+    // --- wire calls ----------------------------------------------------------------------------
+
+    private CompletableFuture<byte[]> answer(Hello from, String method, byte[] body) {
+        Lead current = lead;
+        if (current != null) return current.answer(method, body);
+        if (AgentGateway.serves(method)
+                || SiteCallHandler.serves(method)
+                || ShareCallHandler.serves(method)
+                || KnownSites.METHOD.equals(method)) {
+            return CompletableFuture.failedFuture(new CallFailedException(
+                    CallFailedException.Reason.REFUSED,
+                    "controller " + memberId + " of site " + site.name() + " is " + SiteCalls.NOT_LEADER
+                            + raft.leaderId()
+                                    .map(id -> " (the leader is " + id + ")")
+                                    .orElse(" (no leader now)")));
+        }
+        return unknownMethod(method);
+    }
+
+    private static CompletableFuture<byte[]> unknownMethod(String method) {
+        return CompletableFuture.failedFuture(
+                new CallFailedException(CallFailedException.Reason.UNKNOWN_METHOD, "no method " + method));
+    }
+
+    /**
+     * What a site's leader tells its followers of the other sites ({@link #METHOD}, empty request),
+     * so that a follower's API lists the whole cloud without being a gossip member itself.
+     */
+    record KnownSites(List<Reachable> reachable, List<SiteView> unreachable) {
+        static final String METHOD = "controller.known-sites";
+
+        KnownSites {
+            reachable = reachable == null ? List.of() : List.copyOf(reachable);
+            unreachable = unreachable == null ? List.of() : List.copyOf(unreachable);
+        }
+
+        record Reachable(String site, List<String> wire) {}
+    }
+
+    // --- following -----------------------------------------------------------------------------
+
+    /**
+     * How a follower answers the REST API: its own site is a remote share reached through the
+     * --peers addresses (so it lands at the leader), other sites are those the leader last reported.
+     */
+    private final class FollowerView implements dev.atoll.control.federation.SitePeers, AutoCloseable {
+        private volatile KnownSites known = new KnownSites(List.of(), List.of());
+        private final SiteCaller caller;
+        private final RemoteSiteShare own;
+        final FederatedCloud cloud;
+        private final ScheduledFuture<?> refresh;
+
+        FollowerView() {
+            caller = new SiteCaller(this, Hello.of(site.name(), memberId), WireSettings.defaults());
+            own = new RemoteSiteShare(site.name(), caller);
+            cloud = new FederatedCloud(
+                    own,
+                    () -> {
+                        List<SiteShare> shares = new ArrayList<>();
+                        shares.add(own);
+                        for (var other : known.reachable()) shares.add(new RemoteSiteShare(other.site(), caller));
+                        return shares;
+                    },
+                    () -> known.unreachable(),
+                    events);
+            long every = KNOWN_SITES_REFRESH.toMillis();
+            refresh = scheduler.scheduleWithFixedDelay(this::refresh, 0, every, TimeUnit.MILLISECONDS);
+        }
+
+        private void refresh() {
+            if (lead != null) return;
+            caller.call(site.name(), KnownSites.METHOD, new byte[0], FederatedCloud.READ_TIMEOUT)
+                    .thenAccept(body -> known = CallBodies.answer(body, KnownSites.class))
+                    .exceptionally(e -> null);
+        }
+
+        /** The wire addresses of the other sites the leader last reported, to find them by gossip. */
+        List<InetSocketAddress> otherSitesWire() {
+            List<InetSocketAddress> all = new ArrayList<>();
+            for (var other : known.reachable()) {
+                for (String text : other.wire()) {
+                    try {
+                        all.add(HostPort.parse(text));
+                    } catch (RuntimeException e) {
+                        LOG.debug("site {}: unusable address {} of {}", site.name(), text, other.site());
+                    }
+                }
+            }
+            return all;
+        }
+
+        @Override
+        public java.util.Set<String> deadSites() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public List<String> siteNames() {
+            List<String> names = new ArrayList<>();
+            names.add(site.name());
+            known.reachable().forEach(r -> names.add(r.site()));
+            return names;
+        }
+
+        @Override
+        public List<dev.atoll.placement.SiteSummary> summaries() {
+            return List.of();
+        }
+
+        @Override
+        public List<InetSocketAddress> wireAddresses(String name) {
+            if (name.equals(site.name())) return settings.peers();
+            for (var other : known.reachable()) {
+                if (other.site().equals(name)) {
+                    return other.wire().stream().map(HostPort::parse).toList();
+                }
+            }
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+            refresh.cancel(false);
+            caller.close();
+        }
+    }
+
+    /** The REST API of a controller with peers: the site's while it leads, the follower's view otherwise. */
+    private final class ByRole implements CloudApi {
+        private CloudApi now() {
+            Lead current = lead;
+            return current != null ? current.cloud : follower.cloud;
+        }
+
+        @Override
+        public List<SiteView> sites() {
+            return now().sites();
+        }
+
+        @Override
+        public List<dev.atoll.model.view.NodeView> nodes() {
+            return now().nodes();
+        }
+
+        @Override
+        public List<dev.atoll.model.view.EnvironmentView> environments(String tenant) {
+            return now().environments(tenant);
+        }
+
+        @Override
+        public Optional<dev.atoll.model.view.EnvironmentView> environment(String tenant, String name) {
+            return now().environment(tenant, name);
+        }
+
+        @Override
+        public dev.atoll.model.view.DeployOutcome create(dev.atoll.model.spec.EnvironmentSpec spec) {
+            return now().create(spec);
+        }
+
+        @Override
+        public dev.atoll.model.view.DeployOutcome update(dev.atoll.model.spec.EnvironmentSpec spec) {
+            return now().update(spec);
+        }
+
+        @Override
+        public dev.atoll.model.view.DeployOutcome apply(dev.atoll.model.spec.EnvironmentSpec spec) {
+            return now().apply(spec);
+        }
+
+        @Override
+        public dev.atoll.model.view.DeployOutcome scale(
+                String tenant, String environment, String service, int replicas) {
+            return now().scale(tenant, environment, service, replicas);
+        }
+
+        @Override
+        public dev.atoll.model.view.DeployOutcome delete(String tenant, String environment) {
+            return now().delete(tenant, environment);
+        }
+
+        @Override
+        public List<dev.atoll.model.instance.InstanceView> instances(String tenant, String environment, String site) {
+            return now().instances(tenant, environment, site);
+        }
+
+        @Override
+        public Optional<java.io.InputStream> openLog(String tenant, String instanceId, long fromOffset)
+                throws java.io.IOException {
+            return now().openLog(tenant, instanceId, fromOffset);
+        }
+
+        @Override
+        public List<dev.atoll.model.view.CloudEvent> recentEvents(int max) {
+            return now().recentEvents(max);
+        }
+
+        @Override
+        public AutoCloseable subscribe(java.util.function.Consumer<dev.atoll.model.view.CloudEvent> listener) {
+            return now().subscribe(listener);
+        }
+    }
+
+    // --- metrics -------------------------------------------------------------------------------
+
+    private void siteMeters(io.micrometer.core.instrument.MeterRegistry registry) {
         io.micrometer.core.instrument.FunctionCounter.builder(
-                        "atoll_offers", controller, c -> (double) c.offersAccepted())
+                        "atoll_offers", this, s -> s.fromLead(l -> l.controller.offersAccepted()))
                 .tag("outcome", "accepted")
                 .description("Offers this site made as a home, by answer")
                 .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(
-                        "atoll_offers", controller, c -> (double) c.offersRejected())
+                        "atoll_offers", this, s -> s.fromLead(l -> l.controller.offersRejected()))
                 .tag("outcome", "rejected")
                 .description("Offers this site made as a home, by answer")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder(
                         "atoll_gossip_members",
-                        directory,
-                        d -> d.siteNames().size() - d.deadSites().size())
-                .description("Sites this site knows alive by gossip, itself included")
+                        this,
+                        s -> s.fromLead(l -> l.directory.siteNames().size()
+                                - l.directory.deadSites().size()))
+                .description("Sites this site knows alive by gossip, itself included (0 on a follower)")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder("atoll_wire_protocol_violations", wire, w -> w.protocolViolations())
                 .description("Wire connections closed because the peer broke the protocol")
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("atoll_agents_joined", agents, AgentGateway::joinedCount)
+        io.micrometer.core.instrument.Gauge.builder(
+                        "atoll_agents_joined", this, s -> s.fromLead(l -> l.agents.joinedCount()))
                 .description("Node agents that joined this controller")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("atoll_site_leader", this, s -> s.lead != null ? 1 : 0)
+                .description("1 while this controller leads its site (acts as the site), 0 while it follows")
                 .register(registry);
     }
 
-    public static SiteServer start(Settings settings) throws Exception {
-        return new SiteServer(settings);
+    private double fromLead(java.util.function.ToDoubleFunction<Lead> value) {
+        Lead current = lead;
+        return current == null ? 0 : value.applyAsDouble(current);
     }
 
-    private String lastCard = "";
-
-    private void publishCard(String apiUrl, String wireText) {
-        try {
-            var summary = controller.summary();
-            int instances = controller.read(state -> state.instances().size());
-            SiteCard card = SiteCard.of(summary, apiUrl, List.of(wireText), instances, VERSION);
-            String key = card.toString();
-            if (!key.equals(lastCard)) {
-                directory.publish(card);
-                lastCard = key;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("site {}: cannot publish its card", controller.site().name(), e);
-        }
-    }
-
-    private List<SiteView> unreachableSites(String self) {
-        List<SiteView> views = new ArrayList<>();
-        var dead = directory.deadSites();
-        for (String other : directory.siteNames()) {
-            if (other.equals(self) || !dead.contains(other)) continue;
-            directory
-                    .siteInfo(other)
-                    .ifPresent(info -> views.add(new SiteView(
-                            info.name(),
-                            info.country(),
-                            info.jurisdiction(),
-                            info.location().lat(),
-                            info.location().lon(),
-                            info.tags(),
-                            "unreachable",
-                            "",
-                            List.of(),
-                            0,
-                            0,
-                            dev.atoll.model.Resources.ZERO,
-                            dev.atoll.model.Resources.ZERO)));
-        }
-        return views;
-    }
+    // --- addresses -----------------------------------------------------------------------------
 
     public InetSocketAddress wireAddress() {
         return wire.address();
     }
 
     public InetSocketAddress gossipAddress() {
-        return HostPort.parse(membership.address());
+        Lead current = lead;
+        return current != null
+                ? HostPort.parse(current.membership.address())
+                : new InetSocketAddress(
+                        settings.listen().getAddress(), settings.listen().getPort() + 1);
     }
 
     public URI apiUri() {
         return api.uri();
+    }
+
+    /** This controller's Raft member id. */
+    public String memberId() {
+        return memberId;
+    }
+
+    /** Whether this controller acts as its site now (always, without peers). */
+    public boolean leads() {
+        return lead != null;
     }
 
     @Override

@@ -117,11 +117,22 @@ class ProcessCommandsTest {
     }
 
     @Test
-    void severalControllersPerSiteAreRefusedForNowWithTheReason() {
-        var result = site("--peers", "127.0.0.1:7910,127.0.0.1:7920");
+    void peersThatListThisControllersOwnListenAddressAreRefused() {
+        var result = site("--peers", "127.0.0.1:7910,127.0.0.1:7900");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("--peers").contains("not supported yet");
+        assertThat(result.err())
+                .contains("--peers: 127.0.0.1:7900 is this controller's own --listen address")
+                .doesNotContain("Exception");
+        assertThat(Files.exists(dir.resolve("site"))).as("nothing was created").isFalse();
+    }
+
+    @Test
+    void peersGivenTwiceAreRefused() {
+        var result = site("--peers", "127.0.0.1:7910,127.0.0.1:7910");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--peers: 127.0.0.1:7910 is given twice");
         assertThat(Files.exists(dir.resolve("site"))).as("nothing was created").isFalse();
     }
 

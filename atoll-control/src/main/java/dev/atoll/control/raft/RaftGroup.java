@@ -413,6 +413,15 @@ public final class RaftGroup implements AutoCloseable {
         return local.isPresent() ? local : remoteLeaderId();
     }
 
+    /**
+     * Whether a member in this process believes it leads now; cheap (no waiting, no barrier), for a
+     * shell that must act only where it leads. Its machine may still lag the log for a moment after
+     * an election: {@link #leaderMachine()} waits for that.
+     */
+    public boolean leadsLocally() {
+        return !closed && leader().isPresent();
+    }
+
     /** With {@link #openMember}: the leader in another process that the local member follows. */
     private Optional<String> remoteLeaderId() {
         if (forwarding == null) {

@@ -23,6 +23,13 @@ public final class AgentCalls {
 
     public static final long ASSIGNMENTS_WAIT_MILLIS = 10_000;
 
+    /**
+     * In the message of a REFUSED answer: this controller follows another controller of its site
+     * (several controllers per site, one leads), so the agent moves on to the next address. The same
+     * text as {@code dev.atoll.control.federation.SiteCalls.NOT_LEADER}.
+     */
+    public static final String NOT_LEADER = "not the leader of its site";
+
     private AgentCalls() {}
 
     /** @param logUrl where the agent serves instance logs over HTTP, e.g. {@code http://198.18.0.5:7301} */

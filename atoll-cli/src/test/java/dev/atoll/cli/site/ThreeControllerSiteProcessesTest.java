@@ -1,0 +1,349 @@
+package dev.atoll.cli.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.atoll.cli.client.ApiClient;
+import dev.atoll.control.federation.SiteCalls;
+import dev.atoll.model.agent.AgentCalls;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.testhosts.JavaCommand;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `atoll site --peers`: one site run by three controller processes on loopback, with two agent
+ * processes that know all three, and another site (one controller, no nodes) it gossips with; the
+ * site keeps working when its leader's process is killed.
+ */
+class ThreeControllerSiteProcessesTest {
+    /** A command no other test runs, so counting its processes counts this test's replicas. */
+    private static final String MARK = "613";
+
+    private static final String SLEEPERS = """
+            apiVersion: atoll/v1
+            kind: Environment
+            metadata: {name: sleepers}
+            spec:
+              services:
+                job:
+                  command: [sleep, "%s"]
+                  resources: {cpu: 100m, memory: 16Mi}
+                  replicas: 3
+            """.formatted(MARK);
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final StringWriter output = new StringWriter();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    @Test
+    void aSiteOfThreeControllerProcessesKeepsItsReplicasRunningOnceAndTakesChangesAfterItsLeaderIsKilled()
+            throws Exception {
+        int base = freeRange();
+        List<String> wires = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 10), "127.0.0.1:" + (base + 20));
+        String parisWire = "127.0.0.1:" + (base + 36);
+        URI parisApi = URI.create("http://127.0.0.1:" + (base + 35));
+        spawn(
+                "paris",
+                List.of(
+                        "site",
+                        "--name",
+                        "paris",
+                        "--lat",
+                        "48.86",
+                        "--lon",
+                        "2.35",
+                        "--country",
+                        "FR",
+                        "--listen",
+                        parisWire,
+                        "--api",
+                        "127.0.0.1:" + (base + 35),
+                        "--data-dir",
+                        dir.resolve("paris").toString()));
+        await("paris answers")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(parisApi.resolve("/healthz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
+        List<URI> apis = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int api = base + 30 + i;
+            apis.add(URI.create("http://127.0.0.1:" + api));
+            List<String> peers = new ArrayList<>(wires);
+            peers.remove(i);
+            spawn(
+                    "c" + i,
+                    List.of(
+                            "site",
+                            "--name",
+                            "london",
+                            "--lat",
+                            "51.51",
+                            "--lon",
+                            "-0.13",
+                            "--country",
+                            "GB",
+                            "--listen",
+                            wires.get(i),
+                            "--api",
+                            "127.0.0.1:" + api,
+                            "--peers",
+                            String.join(",", peers),
+                            "--join",
+                            parisWire,
+                            "--data-dir",
+                            dir.resolve("c" + i).toString()));
+        }
+        for (String node : List.of("n1", "n2")) {
+            spawn(
+                    node,
+                    List.of(
+                            "agent",
+                            "--site",
+                            "london",
+                            "--controller",
+                            String.join(",", wires),
+                            "--name",
+                            node,
+                            "--capacity",
+                            "cpu=2,memory=2Gi",
+                            "--data-dir",
+                            dir.resolve(node).toString(),
+                            "--http",
+                            "127.0.0.1:0",
+                            "--stop-instances-on-exit"));
+        }
+
+        int leader = awaitOneLeader(apis, List.of(0, 1, 2));
+        int follower = (leader + 1) % 3;
+        ApiClient viaFollower = new ApiClient(apis.get(follower), "default");
+        awaitNodesReady(viaFollower);
+
+        await("a follower lists the other site, as its leader knows it")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(
+                        () -> viaFollower.sites().stream().map(v -> v.name()).toList(),
+                        s -> s.containsAll(List.of("london", "paris")));
+
+        viaFollower.create(SLEEPERS, "application/yaml");
+
+        awaitRunning(viaFollower, 3);
+        assertThat(viaFollower.environment("sleepers").orElseThrow().homeSite()).isEqualTo("london");
+        assertThat(liveReplicas()).hasSize(3);
+
+        long killedAt = System.nanoTime();
+        processes.get("c" + leader).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        List<Integer> survivors = new ArrayList<>(List.of(0, 1, 2));
+        survivors.remove(Integer.valueOf(leader));
+
+        int newLeader = awaitOneLeader(apis, survivors);
+        long tookOverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+        ApiClient viaSurvivor = new ApiClient(apis.get(survivors.get(0)), "default");
+        awaitNodesReady(viaSurvivor);
+        long nodesReadyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+        System.out.printf(
+                "leader c%d killed: c%d acts as the site after %d ms, both nodes ready after %d ms%n",
+                leader, newLeader, tookOverMillis, nodesReadyMillis);
+
+        awaitRunning(viaSurvivor, 3);
+        assertThat(liveReplicas())
+                .as("each replica runs once: none was started again")
+                .hasSize(3);
+        assertThat(viaSurvivor.instances(Optional.of("sleepers"), Optional.empty()))
+                .extracting(i -> i.generation())
+                .as("no replica was placed again")
+                .containsOnly(1L);
+
+        ApiClient viaParis = new ApiClient(parisApi, "default");
+        await("the other site sees the site's replicas through its new leader")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> running(viaParis) == 3
+                        && viaParis.sites().stream()
+                                .anyMatch(v ->
+                                        v.name().equals("london") && !v.health().equals("unreachable")));
+
+        ApiClient viaOther = new ApiClient(apis.get(survivors.get(1)), "default");
+        viaOther.scale("sleepers", "job", 5);
+
+        awaitRunning(viaSurvivor, 5);
+        await("5 replica processes")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> liveReplicas().size() == 5);
+        assertThat(output.toString())
+                .contains("[c" + newLeader + "] controller 127.0.0.1_")
+                .contains("leads site london");
+    }
+
+    private static long running(ApiClient api) {
+        return api.instances(Optional.of("sleepers"), Optional.empty()).stream()
+                .filter(i -> i.state() == InstanceState.RUNNING)
+                .count();
+    }
+
+    @Test
+    void theAgentsAndTheSitesRefusalOfAFollowerIsTheSameText() {
+        assertThat(AgentCalls.NOT_LEADER).isEqualTo(SiteCalls.NOT_LEADER);
+    }
+
+    /** Waits until exactly one of {@code candidates} says it acts as the site, and returns it. */
+    private int awaitOneLeader(List<URI> apis, List<Integer> candidates) {
+        int[] found = new int[1];
+        await("one controller acts as the site")
+                .atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    List<Integer> leaders = new ArrayList<>();
+                    for (int i : candidates) {
+                        if (leads(apis.get(i))) leaders.add(i);
+                    }
+                    if (leaders.size() != 1) return false;
+                    found[0] = leaders.getFirst();
+                    return true;
+                });
+        return found[0];
+    }
+
+    private boolean leads(URI api) {
+        try {
+            var response = http.send(
+                    HttpRequest.newBuilder(api.resolve("/metrics"))
+                            .timeout(Duration.ofSeconds(1))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.body().lines().anyMatch(l -> l.startsWith("atoll_site_leader ") && l.endsWith(" 1.0"));
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void awaitNodesReady(ApiClient api) {
+        await("both nodes ready")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> api.nodes(Optional.empty()).stream()
+                                .filter(n -> n.state().equals("ready"))
+                                .count()
+                        == 2);
+    }
+
+    private static void awaitRunning(ApiClient api, int replicas) {
+        await(replicas + " replicas running")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> api.instances(Optional.of("sleepers"), Optional.empty()).stream()
+                                .filter(i -> i.state() == InstanceState.RUNNING)
+                                .count()
+                        == replicas);
+    }
+
+    /** The replica processes running now, by their working directory under this test's agents. */
+    private List<String> liveReplicas() {
+        Path data = dir.toAbsolutePath();
+        List<String> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            if (!p.info().commandLine().orElse("").endsWith("sleep " + MARK)) return;
+            try {
+                Path cwd = Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd"));
+                if (cwd.startsWith(data)) found.add(data.relativize(cwd).toString());
+            } catch (IOException | UnsupportedOperationException e) {
+                // Gone meanwhile.
+            }
+        });
+        return found;
+    }
+
+    private void spawn(String name, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(JavaCommand.of(dev.atoll.cli.Main.class, args.toArray(String[]::new)));
+        command.add(1, "-Xmx200m");
+        command.add(1, "--enable-native-access=ALL-UNNAMED");
+        // Netty still uses sun.misc.Unsafe; without this every process starts with four lines of warning.
+        if (Runtime.version().feature() >= 23) command.add(1, "--sun-misc-unsafe-memory-access=allow");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        processes.put(name, process);
+        Thread.ofVirtual().name("output-" + name).start(() -> {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    synchronized (output) {
+                        new PrintWriter(output)
+                                .append("[" + name + "] " + line + "\n")
+                                .flush();
+                    }
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        });
+    }
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        processes.values().forEach(Process::destroy);
+        for (Process p : processes.values()) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        // Agents stop their instances on exit; anything left is this test's and must not linger.
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").endsWith("sleep " + MARK))
+                .forEach(ProcessHandle::destroyForcibly);
+        // Surefire keeps this in the test's report: what each process said, for a failure's cause.
+        System.out.println(output);
+    }
+
+    /** A base port whose next 40 ports are free now (controllers need fixed ports: wire, gossip, Raft, API). */
+    private static int freeRange() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            if (allFree(base, 40)) return base;
+        }
+        throw new IllegalStateException("no free range of 40 ports");
+    }
+
+    private static boolean allFree(int base, int count) {
+        for (int p = base; p < base + count; p++) {
+            try (ServerSocket s = new ServerSocket(p)) {
+                s.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
