@@ -8,11 +8,9 @@ import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.topology.Topologies;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,29 +31,9 @@ class DevProcessesTest {
     @TempDir
     Path dir;
 
-    /** A base port whose next 40 ports are free now (the sites need fixed ports: wire, gossip, API). */
-    private static int freeRange() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-            if (allFree(base, 40)) return base;
-        }
-        throw new IllegalStateException("no free range of 40 ports");
-    }
-
-    private static boolean allFree(int base, int count) {
-        for (int p = base; p < base + count; p++) {
-            try (ServerSocket s = new ServerSocket(p)) {
-                s.setReuseAddress(true);
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     @Test
     void aDeploySentToOneSiteProcessRunsAndIsListedByAnother() throws Exception {
-        int base = freeRange();
+        int base = dev.atoll.cli.testing.FreePorts.range(40);
         StringWriter output = new StringWriter();
         var topology = Topologies.generated(2, 1);
         try (DevProcesses cloud =

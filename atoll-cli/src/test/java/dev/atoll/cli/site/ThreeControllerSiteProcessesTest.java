@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +63,7 @@ class ThreeControllerSiteProcessesTest {
     @Test
     void aSiteOfThreeControllerProcessesKeepsItsReplicasRunningOnceAndTakesChangesAfterItsLeaderIsKilled()
             throws Exception {
-        int base = freeRange();
+        int base = dev.atoll.cli.testing.FreePorts.range(40);
         List<String> wires = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 10), "127.0.0.1:" + (base + 20));
         String parisWire = "127.0.0.1:" + (base + 36);
         URI parisApi = URI.create("http://127.0.0.1:" + (base + 35));
@@ -325,25 +323,5 @@ class ThreeControllerSiteProcessesTest {
                 .forEach(ProcessHandle::destroyForcibly);
         // Surefire keeps this in the test's report: what each process said, for a failure's cause.
         System.out.println(output);
-    }
-
-    /** A base port whose next 40 ports are free now (controllers need fixed ports: wire, gossip, Raft, API). */
-    private static int freeRange() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-            if (allFree(base, 40)) return base;
-        }
-        throw new IllegalStateException("no free range of 40 ports");
-    }
-
-    private static boolean allFree(int base, int count) {
-        for (int p = base; p < base + count; p++) {
-            try (ServerSocket s = new ServerSocket(p)) {
-                s.setReuseAddress(true);
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,0 +1,30 @@
+package dev.atoll.cli.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Ports for processes that need fixed, neighbouring ports (a site: wire, gossip, Raft, API). */
+public final class FreePorts {
+    private FreePorts() {}
+
+    /** A base port whose next {@code count} ports are free now. */
+    public static int range(int count) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            if (allFree(base, count)) return base;
+        }
+        throw new IllegalStateException("no free range of " + count + " ports");
+    }
+
+    private static boolean allFree(int base, int count) {
+        for (int p = base; p < base + count; p++) {
+            try (ServerSocket s = new ServerSocket(p)) {
+                s.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
