@@ -397,9 +397,7 @@ public final class WireServer implements AutoCloseable {
                     reply(Calls.encodeResponse(request.id(), Calls.STATUS_OK, body == null ? new byte[0] : body));
                     return;
                 }
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause()
-                        : error;
+                Throwable cause = Failures.unwrap(error);
                 if (cause instanceof CallFailedException failed) {
                     int status = failed.reason() == CallFailedException.Reason.UNKNOWN_METHOD
                             ? Calls.STATUS_UNKNOWN_METHOD

@@ -6,6 +6,7 @@ import dev.atoll.model.agent.AgentCalls;
 import dev.atoll.model.agent.InstanceReport;
 import dev.atoll.model.json.AtollJson;
 import dev.atoll.wire.CallFailedException;
+import dev.atoll.wire.Failures;
 import dev.atoll.wire.Hello;
 import dev.atoll.wire.WireCaller;
 import dev.atoll.wire.WireSettings;
@@ -162,9 +163,7 @@ public final class ControllerLink implements AutoCloseable {
 
     /** @param used the caller the failed call went through: only its failure moves the link on */
     private void problem(Throwable error, WireCaller used) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause()
-                : error;
+        Throwable cause = Failures.unwrap(error);
         String message = String.valueOf(cause.getMessage());
         if (cause instanceof CallFailedException failed
                 && failed.reason() == CallFailedException.Reason.REFUSED
@@ -205,8 +204,7 @@ public final class ControllerLink implements AutoCloseable {
                     caller.call(method, write(body), timeout).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             return read(answer, answerType);
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause =
-                    e.getCause() instanceof java.util.concurrent.CompletionException c ? c.getCause() : e.getCause();
+            Throwable cause = Failures.unwrap(e.getCause());
             if (cause instanceof CallFailedException failed) throw failed;
             throw new IllegalStateException(cause);
         } catch (java.util.concurrent.TimeoutException e) {

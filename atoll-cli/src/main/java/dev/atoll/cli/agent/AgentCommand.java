@@ -9,6 +9,7 @@ import dev.atoll.model.Quantities;
 import dev.atoll.model.Resources;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.topology.NodeInfo;
+import dev.atoll.wire.Failures;
 import dev.atoll.wire.WireSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -133,7 +134,9 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             agent.close();
             throw new ParameterException(
-                    spec.commandLine(), "--http " + bindHost + ":" + bindPort + ": cannot listen: " + rootMessage(e));
+                    spec.commandLine(),
+                    "--http " + bindHost + ":" + bindPort + ": cannot listen: "
+                            + Failures.rootCause(e).getMessage());
         }
         String logUrl = "http://" + HostPort.text(new InetSocketAddress(advertised, server.port()));
         link[0] = ControllerLink.start(agent, controllers, logUrl, WireSettings.defaults());
@@ -237,11 +240,5 @@ public final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--capacity: give both cpu and memory, above zero");
         }
         return new Resources(cpu, memory);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) cause = cause.getCause();
-        return String.valueOf(cause.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.placement.SiteSummary;
+import dev.atoll.wire.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,9 @@ public final class NetworkFederation implements Federation {
                 .thenApply(body ->
                         CallBodies.answer(body, SiteCalls.OfferAnswer.class).reply())
                 .exceptionally(e -> new OfferReply.Rejected(
-                        targetSite, "no answer from site " + targetSite + ": " + rootMessage(e)));
+                        targetSite,
+                        "no answer from site " + targetSite + ": "
+                                + String.valueOf(Failures.rootCause(e).getMessage())));
     }
 
     @Override
@@ -138,11 +141,5 @@ public final class NetworkFederation implements Federation {
                         CallBodies.write(new SiteCalls.ReplicasOf(homeSite)),
                         QUERY_TIMEOUT)
                 .thenApply(body -> CallBodies.answer(body, REPLICAS));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause != cause.getCause()) cause = cause.getCause();
-        return String.valueOf(cause.getMessage());
     }
 }

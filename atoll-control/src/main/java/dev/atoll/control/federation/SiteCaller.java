@@ -1,6 +1,7 @@
 package dev.atoll.control.federation;
 
 import dev.atoll.wire.CallFailedException;
+import dev.atoll.wire.Failures;
 import dev.atoll.wire.Hello;
 import dev.atoll.wire.WireCaller;
 import dev.atoll.wire.WireSettings;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,8 +46,7 @@ public final class SiteCaller implements AutoCloseable {
         return caller.call(method, body, timeout)
                 .handle((answer, error) -> {
                     if (error == null) return CompletableFuture.completedFuture(answer);
-                    Throwable cause =
-                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    Throwable cause = Failures.unwrap(error);
                     boolean tryNext = index + 1 < addresses.size()
                             && cause instanceof CallFailedException failed
                             && (failed.reason() == CallFailedException.Reason.UNREACHABLE

@@ -1,5 +1,7 @@
 package dev.atoll.control.raft;
 
+import static dev.atoll.wire.Failures.unwrap;
+
 import dev.atoll.wire.FrameType;
 import dev.atoll.wire.Hello;
 import dev.atoll.wire.MalformedFrameException;
@@ -16,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -238,14 +239,6 @@ final class CommandForwarding {
 
     private static RaftEndpoint endpointOrNull(String id) {
         return id.isEmpty() ? null : new MemberEndpoint(id);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private interface Writer {

@@ -1,5 +1,7 @@
 package dev.atoll.control.raft;
 
+import static dev.atoll.wire.Failures.unwrap;
+
 import dev.atoll.wire.FrameType;
 import dev.atoll.wire.WireSettings;
 import io.microraft.Ordered;
@@ -27,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -680,14 +681,6 @@ public final class RaftGroup implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + what, e);
         }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private static void validateMemberIds(List<String> memberIds) {

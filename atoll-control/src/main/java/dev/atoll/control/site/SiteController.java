@@ -473,10 +473,10 @@ public final class SiteController implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) e = e.getCause();
-        return e instanceof java.util.concurrent.TimeoutException
+        Throwable cause = dev.atoll.wire.Failures.rootCause(e);
+        return cause instanceof java.util.concurrent.TimeoutException
                 ? "no answer in " + COPY_TIMEOUT.toSeconds() + " s"
-                : String.valueOf(e.getMessage());
+                : String.valueOf(cause.getMessage());
     }
 
     /** Sends one copy; on the loop, records it as acknowledged or learns this home was superseded. */
