@@ -744,10 +744,11 @@ public final class SiteController implements AutoCloseable {
      * the answer was on its way is not mistaken for a vanished one.
      */
     private void countAbsences(String target, Map<String, ReplicaStatus> answer) {
-        Map<String, SiteState.ReplicaPlacement> placed = read(state -> Map.copyOf(state.placements()));
+        List<SiteState.ReplicaPlacement> placedThere = read(state -> state.placements().values().stream()
+                .filter(p -> p.site().equals(target))
+                .toList());
         Set<String> current = new HashSet<>();
-        for (SiteState.ReplicaPlacement p : placed.values()) {
-            if (!p.site().equals(target)) continue;
+        for (SiteState.ReplicaPlacement p : placedThere) {
             String placement = p.id().key() + "@" + p.site() + "#" + p.generation();
             current.add(placement);
             ReplicaStatus status = answer.get(p.id().key());
