@@ -37,9 +37,11 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void checkRuns(CommandSpec spec, int runs, int max) {
-        if (runs < 1 || runs > max) {
-            throw new ParameterException(spec.commandLine(), "--runs: must be between 1 and " + max + ", got " + runs);
+    /** A usage error naming the option unless {@code min <= value <= max}. */
+    static void checkRange(CommandSpec spec, String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ParameterException(
+                    spec.commandLine(), option + ": must be between " + min + " and " + max + ", got " + value);
         }
     }
 
@@ -58,7 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            checkRuns(spec, runs, 100);
+            checkRange(spec, "--runs", runs, 1, 100);
             PrintWriter out = spec.commandLine().getOut();
             List<Duration> times = DeployBenchmark.run(runs, out);
             Duration median = Stats.median(times);
@@ -89,8 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (count < 1 || count > 500)
-                throw new ParameterException(spec.commandLine(), "--count: must be between 1 and 500");
+            checkRange(spec, "--count", count, 1, 500);
             PrintWriter out = spec.commandLine().getOut();
             var dir = java.nio.file.Files.createTempDirectory("atoll-bench-restart");
             var figures = dev.atoll.agent.RestartLatency.measure(count, dir);
@@ -117,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            checkRuns(spec, runs, 50);
+            checkRange(spec, "--runs", runs, 1, 50);
             PrintWriter out = spec.commandLine().getOut();
             var results = NodeFailureBenchmark.run(runs, out);
             Duration detected = Stats.median(
@@ -150,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            checkRuns(spec, runs, 50);
+            checkRange(spec, "--runs", runs, 1, 50);
             PrintWriter out = spec.commandLine().getOut();
             Duration median = Stats.median(SiteFailureBenchmark.run(runs, out));
             out.printf(
@@ -187,10 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (environments < 1 || environments > 300)
-                throw new ParameterException(spec.commandLine(), "--environments: must be between 1 and 300");
-            if (replicas < 1 || replicas > 10)
-                throw new ParameterException(spec.commandLine(), "--replicas: must be between 1 and 10");
+            checkRange(spec, "--environments", environments, 1, 300);
+            checkRange(spec, "--replicas", replicas, 1, 10);
             PrintWriter out = spec.commandLine().getOut();
             ProcessesBenchmark.run(environments, replicas, 7300, port, out);
             out.println("anchors: Kubernetes about 5 min to move pods off a failed node with default settings,"
@@ -220,10 +219,8 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (sites < 2 || sites > 200)
-                throw new ParameterException(spec.commandLine(), "--sites: must be between 2 and 200, got " + sites);
-            if (joins < 1 || joins > 50)
-                throw new ParameterException(spec.commandLine(), "--joins: must be between 1 and 50");
+            checkRange(spec, "--sites", sites, 2, 200);
+            checkRange(spec, "--joins", joins, 1, 50);
             PrintWriter out = spec.commandLine().getOut();
             var result = dev.atoll.control.gossip.GossipBenchmark.run(
                     sites,
