@@ -230,6 +230,11 @@ final class CloudOnHosts implements AutoCloseable {
         return found;
     }
 
+    /** The instances of one environment, as the site behind {@code api} lists them. */
+    static List<InstanceView> instances(ApiClient api, String environment) {
+        return api.instances(Optional.of(environment), Optional.empty());
+    }
+
     static long running(List<InstanceView> instances) {
         return instances.stream()
                 .filter(i -> i.state() == InstanceState.RUNNING)

@@ -1,17 +1,15 @@
 package dev.atoll.cli.hosts;
 
+import static dev.atoll.cli.hosts.CloudOnHosts.instances;
 import static dev.atoll.cli.hosts.CloudOnHosts.running;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.atoll.cli.client.ApiClient;
 import dev.atoll.model.instance.InstanceState;
-import dev.atoll.model.instance.InstanceView;
 import dev.atoll.testhosts.RequiresHosts;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,10 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SiteLossOnHostsTest {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
-
-    private static List<InstanceView> instances(ApiClient api, String environment) {
-        return api.instances(Optional.of(environment), Optional.empty());
-    }
 
     @Test
     void whenASiteIsKilledItsInstancesRunOnOtherSitesWithinTenSecondsInsideTheirJurisdictions() {

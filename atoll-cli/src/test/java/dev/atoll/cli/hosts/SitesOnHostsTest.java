@@ -1,5 +1,6 @@
 package dev.atoll.cli.hosts;
 
+import static dev.atoll.cli.hosts.CloudOnHosts.instances;
 import static dev.atoll.cli.hosts.CloudOnHosts.running;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,10 +47,6 @@ class SitesOnHostsTest {
     @AfterAll
     void stopCloud() {
         if (cloud != null) cloud.close();
-    }
-
-    private static List<InstanceView> instances(ApiClient api, String environment) {
-        return api.instances(Optional.of(environment), Optional.empty());
     }
 
     @Test

@@ -13,6 +13,13 @@ class ProcessCommandsTest {
     @TempDir
     Path dir;
 
+    private static Cli.Result runWith(String[] base, String[] extra) {
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return Cli.run(all);
+    }
+
     private Cli.Result site(String... extra) {
         String[] base = {
             "site",
@@ -29,10 +36,7 @@ class ProcessCommandsTest {
             "--data-dir",
             dir.resolve("site").toString()
         };
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        return Cli.run(all);
+        return runWith(base, extra);
     }
 
     private Cli.Result agent(String... extra) {
@@ -47,10 +51,7 @@ class ProcessCommandsTest {
             "--data-dir",
             dir.resolve("agent").toString()
         };
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        return Cli.run(all);
+        return runWith(base, extra);
     }
 
     @Test
