@@ -186,6 +186,16 @@ class ApiServerTest {
         }
 
         @Test
+        void aCreateTheCloudCannotMakeSafeIsA503NamingWhy() {
+            start();
+            cloud.unavailable("environment shop is committed at site london but not acknowledged: no other site"
+                    + " is reachable to keep a copy of it");
+            var response = http.post("/v1/environments", "application/yaml", SpecTexts.yaml("shop", 2));
+            assertProblem(response, 503);
+            assertThat(json(response).path("detail").asText()).contains("not acknowledged");
+        }
+
+        @Test
         void aTenantOnTheRequestMovesADefaultTenantSpecIntoIt() {
             start();
             var response = http.post("/v1/environments?tenant=acme", "application/yaml", SpecTexts.yaml("shop", 1));

@@ -168,9 +168,17 @@ final class FakeCloud implements CloudApi {
         return Optional.ofNullable(environments.get(key(tenant, name)));
     }
 
+    private volatile String unavailable;
+
+    /** From now on, changes are committed but cannot be made safe: the cloud says why. */
+    void unavailable(String why) {
+        this.unavailable = why;
+    }
+
     @Override
     public DeployOutcome create(EnvironmentSpec spec) {
         changes.add("create " + spec.tenant() + "/" + spec.name());
+        if (unavailable != null) return new DeployOutcome.Unavailable(unavailable);
         var rejected = rejectUnofferedDrivers(spec);
         if (rejected.isPresent()) return rejected.get();
         if (environments.containsKey(key(spec.tenant(), spec.name()))) {
