@@ -2,6 +2,7 @@ package dev.atoll.agent;
 
 import dev.atoll.agent.driver.Driver;
 import dev.atoll.agent.health.HealthProbes;
+import dev.atoll.image.ImageSupply;
 import dev.atoll.model.agent.InstanceReport;
 import dev.atoll.model.spec.DriverKind;
 import dev.atoll.model.topology.NodeInfo;
@@ -28,6 +29,7 @@ record AgentContext(
         Clock clock,
         AgentSettings settings,
         Map<DriverKind, Driver> drivers,
+        ImageSupply images,
         ScheduledExecutorService loop,
         ExecutorService blocking,
         InstanceStore store,

@@ -46,9 +46,12 @@ final class InstanceStore {
             Optional<Instant> startedAt,
             int restarts,
             Optional<InstanceState> ended,
-            String message) {
+            String message,
+            Optional<String> handle) {
         Saved {
             ports = Map.copyOf(ports);
+            // state.json written before drivers had handles has none.
+            handle = handle == null ? Optional.empty() : handle;
         }
     }
 

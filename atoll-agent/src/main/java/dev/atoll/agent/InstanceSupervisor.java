@@ -7,6 +7,8 @@ import dev.atoll.agent.driver.LaunchSpec;
 import dev.atoll.agent.driver.Workload;
 import dev.atoll.agent.restart.CrashHistory;
 import dev.atoll.agent.restart.RestartRules;
+import dev.atoll.image.ImageUnavailableException;
+import dev.atoll.image.PreparedImage;
 import dev.atoll.model.agent.InstanceAssignment;
 import dev.atoll.model.agent.InstanceReport;
 import dev.atoll.model.instance.InstanceId;
@@ -38,6 +40,8 @@ final class InstanceSupervisor {
     private enum Phase {
         /** Nothing started yet. */
         PENDING,
+        /** Its image is being fetched and unpacked; nothing runs yet. */
+        PREPARING,
         /** A process runs (starting, running, unhealthy, or crash-looping but up). */
         RUNNING,
         /** The process exited; a restart is scheduled. */
@@ -107,8 +111,8 @@ final class InstanceSupervisor {
             case BACKING_OFF, ENDED -> {
                 if (assignment.generation() > current.generation()) start();
             }
-            case STOPPING, REMOVED -> {
-                // once stopped, the supervisor starts whatever is desired then
+            case STOPPING, REMOVED, PREPARING -> {
+                // once stopped (or prepared), the supervisor starts whatever is desired then
             }
         }
     }
@@ -118,7 +122,7 @@ final class InstanceSupervisor {
         switch (phase) {
             case RUNNING -> beginStop();
             case PENDING, BACKING_OFF, ENDED -> remove();
-            case STOPPING, REMOVED -> {}
+            case STOPPING, REMOVED, PREPARING -> {}
         }
     }
 
@@ -196,11 +200,51 @@ final class InstanceSupervisor {
             return;
         }
         environment = InstanceEnvironment.of(ctx.agentEnvironment(), ctx.node(), next, ports);
+        Optional<String> image = next.service().image();
+        if (image.isEmpty()) {
+            launch(next, driver, Optional.empty());
+            return;
+        }
+        phase = Phase.PREPARING;
+        message = "preparing image " + image.get();
+        publish();
+        ctx.async("preparing image " + image.get() + " for " + id, () -> prepare(image.get()), prepared -> {
+            if (phase != Phase.PREPARING) return;
+            if (desired == null) {
+                remove();
+            } else if (desired.generation() != next.generation()) {
+                start();
+            } else if (prepared == null || prepared.image() == null) {
+                end(InstanceState.FAILED, prepared == null ? "cannot prepare image " + image.get() : prepared.error());
+            } else {
+                launch(next, driver, Optional.of(prepared.image()));
+            }
+        });
+    }
+
+    private record Prepared(PreparedImage image, String error) {}
+
+    private Prepared prepare(String image) {
+        try {
+            return new Prepared(ctx.images().prepare(image), "");
+        } catch (ImageUnavailableException e) {
+            return new Prepared(null, e.getMessage());
+        }
+    }
+
+    private void launch(InstanceAssignment next, Driver driver, Optional<PreparedImage> image) {
+        var service = next.service();
         var spec = new LaunchSpec(
-                next.service().command(),
+                id.display(),
+                service.command(),
                 environment,
                 ctx.store().directory(id),
-                ctx.store().log(id));
+                ctx.store().log(id),
+                image,
+                service.resources(),
+                ports,
+                service.readOnly(),
+                service.mounts());
         try {
             workload = driver.start(spec);
         } catch (LaunchException e) {
@@ -401,7 +445,7 @@ final class InstanceSupervisor {
 
     InstanceState state() {
         return switch (phase) {
-            case PENDING -> InstanceState.PENDING;
+            case PENDING, PREPARING -> InstanceState.PENDING;
             case RUNNING ->
                 crashLooping
                         ? InstanceState.CRASH_LOOPING
@@ -444,7 +488,10 @@ final class InstanceSupervisor {
                 Optional.ofNullable(startedAt),
                 restarts,
                 phase == Phase.ENDED ? Optional.of(endState) : Optional.empty(),
-                message);
+                message,
+                workload == null || workload.ref().handle().isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(workload.ref().handle()));
         try {
             ctx.store().save(saved);
         } catch (UncheckedIOException e) {

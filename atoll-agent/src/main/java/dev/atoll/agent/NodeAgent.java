@@ -5,6 +5,7 @@ import dev.atoll.agent.driver.ProcessDriver;
 import dev.atoll.agent.driver.Workload;
 import dev.atoll.agent.driver.WorkloadRef;
 import dev.atoll.agent.health.HealthProbes;
+import dev.atoll.image.ImageSupply;
 import dev.atoll.model.agent.InstanceAssignment;
 import dev.atoll.model.agent.InstanceReport;
 import dev.atoll.model.agent.NodeAgentPort;
@@ -73,6 +74,16 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
 
     public NodeAgent(
             NodeInfo node, Path workDir, Map<DriverKind, Driver> drivers, Clock clock, AgentSettings settings) {
+        this(node, workDir, drivers, ImageSupply.NONE, clock, settings);
+    }
+
+    public NodeAgent(
+            NodeInfo node,
+            Path workDir,
+            Map<DriverKind, Driver> drivers,
+            ImageSupply images,
+            Clock clock,
+            AgentSettings settings) {
         this.node = node;
         this.store = new InstanceStore(workDir);
         this.drivers = drivers.isEmpty() ? Map.of() : new EnumMap<>(drivers);
@@ -94,6 +105,7 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
                 clock,
                 settings,
                 this.drivers,
+                images,
                 loop,
                 blocking,
                 store,
@@ -212,6 +224,7 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
         var wanted = new LinkedHashMap<InstanceId, InstanceAssignment>();
         for (var a : desired) wanted.merge(a.id(), a, (x, y) -> x.generation() >= y.generation() ? x : y);
         if (recovered != null) {
+            reclaimLeftovers(recovered.values());
             resumeRecovered(wanted);
             recovered = null;
         }
@@ -244,9 +257,29 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
 
     private Optional<Workload> liveProcess(InstanceStore.Saved saved) {
         Driver driver = drivers.get(saved.driver());
-        if (driver == null || saved.pid().isEmpty() || saved.processStart().isEmpty()) return Optional.empty();
-        return driver.adopt(
-                new WorkloadRef(saved.pid().get(), saved.processStart().get()));
+        return savedRef(saved).flatMap(ref -> driver == null ? Optional.empty() : driver.adopt(ref));
+    }
+
+    private static Optional<WorkloadRef> savedRef(InstanceStore.Saved saved) {
+        if (saved.pid().isEmpty() || saved.processStart().isEmpty()) return Optional.empty();
+        return Optional.of(new WorkloadRef(
+                saved.pid().get(), saved.processStart().get(), saved.handle().orElse("")));
+    }
+
+    /**
+     * Lets every driver remove what a crashed agent left behind that no saved instance names. Runs
+     * once, before anything new starts, so nothing started by this agent can be taken for a leftover.
+     */
+    private void reclaimLeftovers(Collection<InstanceStore.Saved> saved) {
+        List<WorkloadRef> keep =
+                saved.stream().flatMap(s -> savedRef(s).stream()).toList();
+        for (var driver : drivers.values()) {
+            try {
+                driver.reclaim(keep);
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: cleaning up after an earlier agent failed", node.id(), e);
+            }
+        }
     }
 
     private CompletableFuture<Void> killOrphan(InstanceStore.Saved saved) {
@@ -259,10 +292,10 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
                 saved.pid().orElse(null));
         return CompletableFuture.runAsync(
                 () -> {
-                    live.ifPresent(w -> {
-                        w.exit().cancel(false);
-                        driver.stop(w.ref(), settings.stopGrace());
-                    });
+                    live.ifPresent(w -> w.exit().cancel(false));
+                    // Stopped even when its process is gone: a driver also removes what the workload
+                    // left on the node (a container, its mounts).
+                    if (driver != null) savedRef(saved).ifPresent(ref -> driver.stop(ref, settings.stopGrace()));
                     store.delete(saved.id());
                     saved.ports().values().forEach(HostPorts::release);
                 },

@@ -27,4 +27,11 @@ public interface Driver {
      * once it is gone. Does nothing if it is already gone.
      */
     void stop(WorkloadRef ref, Duration grace);
+
+    /**
+     * Removes whatever this driver left on the node that belongs to none of {@code keep}: containers,
+     * mounts, cgroups, VM directories of an agent that crashed between starting a workload and saving
+     * its state. Called once when an agent starts, after it has adopted what it still wants.
+     */
+    default void reclaim(java.util.Collection<WorkloadRef> keep) {}
 }

@@ -136,6 +136,15 @@ public final class FieldReader {
         return Optional.of(node.textValue());
     }
 
+    public Optional<Boolean> bool() {
+        if (!present()) return Optional.empty();
+        if (!node.isBoolean()) {
+            error("expected true or false, got " + describe(node));
+            return Optional.empty();
+        }
+        return Optional.of(node.booleanValue());
+    }
+
     /** A string, number or boolean as the text it stands for (environment variable values). */
     public Optional<String> scalarText() {
         if (!present()) return Optional.empty();

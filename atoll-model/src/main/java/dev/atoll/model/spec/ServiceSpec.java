@@ -5,7 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A workload template inside an environment. {@code health} may be absent (then running = healthy). */
+/**
+ * A workload template inside an environment. {@code health} may be absent (then running = healthy).
+ * {@code image} names what an {@code oci} or {@code microvm} service runs ({@code name:tag},
+ * {@code name:tag@sha256:...} or {@code sha256:...}); for those drivers {@code command}, when given,
+ * replaces the image's own. {@code readOnly} and {@code mounts} apply to containers and micro-VMs.
+ */
 public record ServiceSpec(
         String name,
         DriverKind driver,
@@ -16,15 +21,68 @@ public record ServiceSpec(
         Optional<HealthCheck> health,
         int replicas,
         RestartPolicy restart,
-        PlacementIntent placement) {
+        PlacementIntent placement,
+        Optional<String> image,
+        boolean readOnly,
+        List<Mount> mounts) {
     public ServiceSpec {
         command = List.copyOf(command);
         env = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
         ports = List.copyOf(ports);
+        // Specs stored before images existed have neither field.
+        image = image == null ? Optional.empty() : image;
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+    }
+
+    /** A {@code process} service, or any service without an image. */
+    public ServiceSpec(
+            String name,
+            DriverKind driver,
+            List<String> command,
+            Map<String, String> env,
+            Resources resources,
+            List<String> ports,
+            Optional<HealthCheck> health,
+            int replicas,
+            RestartPolicy restart,
+            PlacementIntent placement) {
+        this(
+                name,
+                driver,
+                command,
+                env,
+                resources,
+                ports,
+                health,
+                replicas,
+                restart,
+                placement,
+                Optional.empty(),
+                false,
+                List.of());
     }
 
     public ServiceSpec withReplicas(int n) {
-        return new ServiceSpec(name, driver, command, env, resources, ports, health, n, restart, placement);
+        return new ServiceSpec(
+                name, driver, command, env, resources, ports, health, n, restart, placement, image, readOnly, mounts);
+    }
+
+    /** The same service running {@code pinned}, an image reference resolved to its digest. */
+    public ServiceSpec withImage(String pinned) {
+        return new ServiceSpec(
+                name,
+                driver,
+                command,
+                env,
+                resources,
+                ports,
+                health,
+                replicas,
+                restart,
+                placement,
+                Optional.of(pinned),
+                readOnly,
+                mounts);
     }
 
     /**

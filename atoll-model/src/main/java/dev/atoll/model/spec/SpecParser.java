@@ -4,6 +4,7 @@ import static dev.atoll.model.spec.FieldReader.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atoll.model.Resources;
+import dev.atoll.model.image.ImageRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,12 +43,26 @@ public final class SpecParser {
     static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA_FIELDS = List.of("name", "tenant");
     static final List<String> SPEC_FIELDS = List.of("services");
-    static final List<String> SERVICE_FIELDS =
-            List.of("driver", "command", "env", "resources", "ports", "health", "replicas", "restart", "placement");
+    static final List<String> SERVICE_FIELDS = List.of(
+            "driver",
+            "image",
+            "command",
+            "env",
+            "resources",
+            "ports",
+            "health",
+            "replicas",
+            "restart",
+            "placement",
+            "readOnly",
+            "mounts");
+    static final List<String> MOUNT_FIELDS = List.of("path", "type");
+    static final int MAX_MOUNTS = 32;
     static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory");
     static final List<String> HEALTH_FIELDS = List.of("http", "tcp", "command", "interval", "timeout", "threshold");
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern MOUNT_PATH = Pattern.compile("/[\\x21-\\x7e]+");
     private static final Pattern HTTP_PATH = Pattern.compile("/[\\x21-\\x7e]*");
 
     private SpecParser() {}
@@ -136,9 +151,18 @@ public final class SpecParser {
         var driver = readDriver(service.field("driver"));
         List<String> command = List.of();
         var commandField = service.field("command");
-        if (driver == DriverKind.PROCESS
-                && commandField.required("the program and its arguments, e.g. [python3, -m, http.server]")) {
-            command = readCommand(commandField);
+        var imageField = service.field("image");
+        Optional<String> image = Optional.empty();
+        if (driver == DriverKind.PROCESS) {
+            if (commandField.required("the program and its arguments, e.g. [python3, -m, http.server]")) {
+                command = readCommand(commandField);
+            }
+            if (imageField.present()) imageField.error("only oci and microvm services run an image");
+        } else {
+            if (imageField.required("the image to run, e.g. busybox:1.36 (see atoll get images)")) {
+                image = readImage(imageField);
+            }
+            if (commandField.present()) command = readCommand(commandField);
         }
         var env = readEnv(service.field("env"));
         var resources = readResources(service.field("resources"));
@@ -152,7 +176,15 @@ public final class SpecParser {
                 .flatMap(RestartPolicy::fromWireName)
                 .orElse(RestartPolicy.ALWAYS);
         var placement = PlacementReader.read(service.field("placement"));
-        return new ServiceSpec(name, driver, command, env, resources, ports, health, replicas, restart, placement);
+        boolean readOnly = service.field("readOnly").bool().orElse(false);
+        var mounts = readMounts(service.field("mounts"));
+        if (driver == DriverKind.PROCESS) {
+            if (readOnly) service.field("readOnly").error("only oci and microvm services have a root filesystem");
+            if (!mounts.isEmpty()) service.field("mounts").error("only oci and microvm services have mounts");
+        }
+        return new ServiceSpec(
+                name, driver, command, env, resources, ports, health, replicas, restart, placement, image, readOnly,
+                mounts);
     }
 
     private static DriverKind readDriver(FieldReader field) {
@@ -160,14 +192,48 @@ public final class SpecParser {
         if (text.isEmpty()) return DriverKind.PROCESS;
         var kind = DriverKind.fromWireName(text.get());
         if (kind.isEmpty()) {
-            field.error(quote(text.get()) + " is not a driver; supported: process");
-            return DriverKind.PROCESS;
-        }
-        if (kind.get() != DriverKind.PROCESS) {
-            field.error("driver " + kind.get().wireName() + " is not supported yet; supported: process");
+            field.error(quote(text.get()) + " is not a driver; supported: process, oci, microvm");
             return DriverKind.PROCESS;
         }
         return kind.get();
+    }
+
+    private static Optional<String> readImage(FieldReader field) {
+        return field.string().flatMap(text -> switch (ImageRef.parse(text)) {
+            case ImageRef.Result.Valid v -> Optional.of(v.ref().toString());
+            case ImageRef.Result.Invalid i -> {
+                field.error(i.reason());
+                yield Optional.empty();
+            }
+        });
+    }
+
+    private static List<Mount> readMounts(FieldReader field) {
+        var mounts = new ArrayList<Mount>();
+        var paths = new java.util.HashSet<String>();
+        for (var item : field.list("mounts, e.g. {path: /data, type: scratch}", MAX_MOUNTS)
+                .orElse(List.of())) {
+            if (item.object(MOUNT_FIELDS).isEmpty()) {
+                if (!item.present()) item.error("expected an object with path, type, got null");
+                continue;
+            }
+            var pathField = item.field("path");
+            pathField.required("an absolute path inside the container, e.g. /data");
+            var path = pathField.string(p -> MOUNT_PATH.matcher(p).matches() && !p.contains("/..") && p.length() <= 1024
+                    ? Optional.empty()
+                    : Optional.of(quote(p) + " is not an absolute path below /: no '..', spaces or control"
+                            + " characters, at most 1024 characters"));
+            var typeField = item.field("type");
+            var kind = typeField
+                    .oneOf(List.of("tmpfs", "scratch"))
+                    .flatMap(Mount.Kind::fromWireName)
+                    .orElse(Mount.Kind.SCRATCH);
+            if (path.isPresent()) {
+                if (!paths.add(path.get())) pathField.error(quote(path.get()) + " is mounted twice");
+                else mounts.add(new Mount(path.get(), kind));
+            }
+        }
+        return mounts;
     }
 
     static List<String> readCommand(FieldReader field) {

@@ -114,7 +114,10 @@ public final class SpecWriter {
     private static ObjectNode service(ServiceSpec service) {
         var node = NODES.objectNode();
         node.put("driver", service.driver().wireName());
-        node.set("command", strings(service.command()));
+        service.image().ifPresent(image -> node.put("image", image));
+        // An image's service without a command runs the image's own.
+        if (service.driver() == DriverKind.PROCESS || !service.command().isEmpty())
+            node.set("command", strings(service.command()));
         if (!service.env().isEmpty()) {
             var env = node.putObject("env");
             service.env().forEach(env::put);
@@ -126,6 +129,12 @@ public final class SpecWriter {
         node.put("restart", service.restart().wireName());
         var placement = placement(service.placement());
         if (!placement.isEmpty()) node.set("placement", placement);
+        if (service.readOnly()) node.put("readOnly", true);
+        if (!service.mounts().isEmpty()) {
+            var mounts = node.putArray("mounts");
+            for (var m : service.mounts())
+                mounts.addObject().put("path", m.path()).put("type", m.kind().wireName());
+        }
         return node;
     }
 
