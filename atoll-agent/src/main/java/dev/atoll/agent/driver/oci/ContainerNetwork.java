@@ -1,0 +1,171 @@
+package dev.atoll.agent.driver.oci;
+
+import dev.atoll.agent.driver.LaunchException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A network namespace per container, joined to the host by a veth pair with point-to-point addresses
+ * from 100.127.0.0/16, one /30 block each. Blocks are leased host-wide by creating a file exclusively
+ * under a directory every agent on the host shares, so several agents never hand out the same block;
+ * the block number also names the namespace and the host's veth, so those are unique host-wide too.
+ * A lease file says which driver (its state directory) and container hold it.
+ */
+final class ContainerNetwork {
+    static final Path HOST_LEASES = Path.of("/run/atoll/oci-leases");
+    static final int BLOCKS = 1 << 14; // 100.127.0.0/16 in /30 blocks
+    static final String NETNS_PREFIX = "atoll-oci-";
+
+    private final Path leaseDir;
+    private final String owner;
+    private final String ip;
+    private int nextHint;
+
+    ContainerNetwork(Path leaseDir, String owner, Path ip) {
+        this.leaseDir = leaseDir;
+        this.owner = owner;
+        this.ip = ip.toString();
+    }
+
+    /** Where one container is attached; everything here is derived from the block. */
+    record Attachment(int block) {
+        String netns() {
+            return NETNS_PREFIX + block;
+        }
+
+        Path netnsPath() {
+            return Path.of("/run/netns", netns());
+        }
+
+        String hostVeth() {
+            return "atoll" + block + "h";
+        }
+
+        String peerVeth() {
+            return "atoll" + block + "c";
+        }
+
+        String hostAddress() {
+            return address(1);
+        }
+
+        String containerAddress() {
+            return address(2);
+        }
+
+        private String address(int offset) {
+            int n = block * 4 + offset;
+            return "100.127." + (n >> 8) + "." + (n & 0xff);
+        }
+    }
+
+    /** A lease this driver holds. */
+    record Lease(Attachment attachment, String containerId) {}
+
+    /** Leases a block and sets up the namespace and veth pair; on failure nothing is left behind. */
+    Attachment attach(String containerId) throws LaunchException {
+        Attachment a = lease(containerId);
+        // A namespace of this number left by an agent that crashed before releasing it is stale: the
+        // lease is ours now.
+        removeLinks(a);
+        String host = "netns add " + a.netns() + "\n"
+                + "link add " + a.hostVeth() + " type veth peer name " + a.peerVeth() + " netns " + a.netns() + "\n"
+                + "addr add " + a.hostAddress() + "/30 dev " + a.hostVeth() + "\n"
+                + "link set " + a.hostVeth() + " up\n";
+        String inside = "link set " + a.peerVeth() + " name eth0\n"
+                + "addr add " + a.containerAddress() + "/30 dev eth0\n"
+                + "link set eth0 up\n"
+                + "link set lo up\n"
+                + "route add default via " + a.hostAddress() + "\n";
+        var first = HostCommands.run(List.of(ip, "-batch", "-"), host);
+        var second = first.ok() ? HostCommands.run(List.of(ip, "-n", a.netns(), "-batch", "-"), inside) : first;
+        if (!second.ok()) {
+            detach(a, containerId);
+            throw new LaunchException("cannot set up the container's network: " + second.output());
+        }
+        return a;
+    }
+
+    /** Removes the namespace and veth pair and releases the lease if it is still this container's. */
+    void detach(Attachment a, String containerId) {
+        removeLinks(a);
+        Path file = leaseDir.resolve(Integer.toString(a.block()));
+        if (holder(file).filter(containerId::equals).isPresent()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // Left for reclaim; a held block only shrinks the pool.
+            }
+        }
+    }
+
+    private void removeLinks(Attachment a) {
+        if (Files.exists(a.netnsPath())) HostCommands.run(List.of(ip, "netns", "delete", a.netns()));
+        // Deleting the namespace takes the pair with it; this covers a pair whose namespace is gone.
+        if (Files.exists(Path.of("/sys/class/net", a.hostVeth()))) {
+            HostCommands.run(List.of(ip, "link", "delete", a.hostVeth()));
+        }
+    }
+
+    /** Every lease this driver (same owner) holds. */
+    List<Lease> leases() {
+        var out = new ArrayList<Lease>();
+        try (var files = Files.list(leaseDir)) {
+            for (Path file : files.toList()) {
+                int block;
+                try {
+                    block = Integer.parseInt(file.getFileName().toString());
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                holder(file).ifPresent(id -> out.add(new Lease(new Attachment(block), id)));
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private synchronized Attachment lease(String containerId) throws LaunchException {
+        try {
+            Files.createDirectories(leaseDir);
+        } catch (IOException e) {
+            throw new LaunchException("cannot create the address lease directory " + leaseDir + ": " + e, e);
+        }
+        byte[] content = (owner + "\n" + containerId + "\n").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < BLOCKS; i++) {
+            int block = (nextHint + i) % BLOCKS;
+            Path file = leaseDir.resolve(Integer.toString(block));
+            try {
+                Files.write(file, content, java.nio.file.StandardOpenOption.CREATE_NEW);
+                nextHint = (block + 1) % BLOCKS;
+                return new Attachment(block);
+            } catch (FileAlreadyExistsException e) {
+                // held by another container, maybe another agent's
+            } catch (IOException e) {
+                throw new LaunchException("cannot lease a container address in " + leaseDir + ": " + e, e);
+            }
+        }
+        throw new LaunchException("no container address left: all " + BLOCKS + " blocks of 100.127.0.0/16 are leased");
+    }
+
+    /** The container holding a lease file, when this driver is its owner. */
+    private Optional<String> holder(Path file) {
+        try {
+            var lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.size() >= 2 && lines.get(0).equals(owner)) return Optional.of(lines.get(1));
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.atoll.agent.driver.oci;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the host's tools (runc, ip, mount) and collects what they say. Bounded in time. */
+final class HostCommands {
+    private static final long TIMEOUT_SECONDS = 30;
+    /** Debian puts runc and ip in /usr/sbin, which an agent started from a plain shell may lack on PATH. */
+    private static final List<String> SYSTEM_DIRS =
+            List.of("/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin");
+
+    private HostCommands() {}
+
+    record Result(int exitCode, String output) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    /** {@code name} on PATH, else in the usual system directories. */
+    static Optional<Path> find(String name) {
+        var dirs = new ArrayList<String>();
+        String path = System.getenv("PATH");
+        if (path != null) dirs.addAll(List.of(path.split(":")));
+        dirs.addAll(SYSTEM_DIRS);
+        for (String dir : dirs) {
+            if (dir.isEmpty()) continue;
+            Path file = Path.of(dir, name);
+            if (Files.isRegularFile(file) && Files.isExecutable(file)) return Optional.of(file);
+        }
+        return Optional.empty();
+    }
+
+    static Result run(List<String> argv) {
+        return run(argv, null);
+    }
+
+    /**
+     * Runs argv with {@code input} on stdin (or nothing), output and errors together. The output is
+     * read to its end before waiting, so a chatty tool cannot block on a full pipe.
+     */
+    static Result run(List<String> argv, String input) {
+        try {
+            var builder = new ProcessBuilder(argv).redirectErrorStream(true);
+            if (input == null)
+                builder.redirectInput(
+                        ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            Process p = builder.start();
+            if (input != null) {
+                try (var stdin = p.getOutputStream()) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            String output;
+            try (var stdout = p.getInputStream()) {
+                output = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, String.join(" ", argv) + " did not finish in " + TIMEOUT_SECONDS + " s");
+            }
+            return new Result(p.exitValue(), output.strip());
+        } catch (IOException e) {
+            return new Result(-1, "cannot run " + argv.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted while running " + argv.get(0));
+        }
+    }
+}
