@@ -223,7 +223,10 @@ public final class OciDriver implements Driver {
                 ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).orElse(Instant.EPOCH);
         var token = new Object();
         live.put(id, token);
-        openForwarders(id, record.ports(), address);
+        List<String> unforwarded = openForwarders(id, record.ports(), address);
+        if (!unforwarded.isEmpty()) {
+            throw new LaunchException(unforwarded.getFirst());
+        }
         CompletableFuture<ExitStatus> exit = runcProcess
                 .onExit()
                 .thenApplyAsync(
@@ -276,10 +279,9 @@ public final class OciDriver implements Driver {
             if (init.isEmpty()) return Optional.empty();
             var token = new Object();
             live.put(id, token);
-            openForwarders(
-                    id,
-                    record.get().ports(),
-                    new ContainerNetwork.Attachment(record.get().block()).containerAddress());
+            String address = new ContainerNetwork.Attachment(record.get().block()).containerAddress();
+            openForwarders(id, record.get().ports(), address)
+                    .forEach(problem -> LOG.warn("adopting container {}: {}", id, problem));
             return Optional.of(new ContainerWorkload(ref, watchAdopted(id, token, init.get())));
         }
     }
@@ -395,16 +397,22 @@ public final class OciDriver implements Driver {
         }
     }
 
-    private void openForwarders(String id, Map<String, Integer> ports, String address) {
+    /**
+     * Opens a forwarder per port; those that cannot be opened are named in the result (a start fails
+     * on them, an adoption logs them and carries on, since the container already runs).
+     */
+    private List<String> openForwarders(String id, Map<String, Integer> ports, String address) {
         var opened = new ArrayList<PortForwarder>();
+        var failed = new ArrayList<String>();
         for (var port : new TreeSet<>(ports.values())) {
             try {
                 opened.add(PortForwarder.open(port, address));
             } catch (IOException e) {
-                LOG.warn("cannot forward 127.0.0.1:{} to container {}: {}", port, id, e.toString());
+                failed.add("cannot listen on 127.0.0.1:" + port + " to forward it to the container: " + e.getMessage());
             }
         }
         forwarders.put(id, opened);
+        return failed;
     }
 
     private void closeForwarders(String id) {

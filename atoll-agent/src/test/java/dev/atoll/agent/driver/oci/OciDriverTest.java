@@ -291,6 +291,21 @@ class OciDriverTest {
         assertThat(stateDir.resolve("containers/missing.json")).doesNotExist();
     }
 
+    @Test
+    void aHostPortThatCannotBeListenedOnFailsTheLaunchAndReleasesEverything() throws Exception {
+        try (var taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var spec = withPorts(spec("taken", List.of("sleep", "60")), taken.getLocalPort());
+
+            assertThatThrownBy(() -> driver.start(spec))
+                    .isInstanceOf(LaunchException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+        assertThat(stateDir.resolve("runc/taken")).doesNotExist();
+        assertThat(stateDir.resolve("containers/taken.json")).doesNotExist();
+        assertThat(new ContainerNetwork(ContainerNetwork.HOST_LEASES, stateDir.toString(), Path.of("ip")).leases())
+                .isEmpty();
+    }
+
     // fixtures
 
     private LaunchSpec spec(String name, List<String> command) {
