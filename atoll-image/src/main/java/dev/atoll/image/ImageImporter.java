@@ -355,7 +355,6 @@ public final class ImageImporter {
                     }
                 }
             } catch (IOException e) {
-                if (e.getCause() instanceof ImageImportException cause) throw cause;
                 throw new ImageImportException(
                         staged.source + " is not a readable tar archive (" + e.getMessage()
                                 + (entries > 0 ? ", after " + entries + " entries" : "") + ")",

@@ -45,9 +45,18 @@ public final class LayerUnpacker {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final int MAX_LINK_HOPS = 40;
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    private static final boolean ROOT = runningAsRoot();
 
     private LayerUnpacker() {}
+
+    /** Only root may give files away; /proc/self belongs to the effective user. */
+    private static boolean runningAsRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
 
     public static void unpack(List<Path> layerBlobs, List<String> diffIds, Path rootfs) throws ImageImportException {
         if (layerBlobs.size() != diffIds.size()) {

@@ -89,6 +89,20 @@ class NodeImageCacheTest {
     }
 
     @Test
+    void anImageThatCannotBeUnpackedLeavesNoRootfsBehind() throws Exception {
+        var image = TestImage.of(Tars.tar().file("ok", "1").file("../../evil", "x"));
+        var record = site.importArchive(image.write(image.ociLayout("evil:1"), dir.resolve("i.tar")), Optional.empty());
+        var cache = new NodeImageCache(dir.resolve("node"), () -> sitePeers);
+
+        assertThatThrownBy(() -> cache.prepare(record.manifestDigest()))
+                .isInstanceOf(ImageUnavailableException.class)
+                .hasMessageContaining("image " + record.manifestDigest() + " cannot be unpacked")
+                .hasMessageContaining("entry '../../evil' escapes the root filesystem");
+        assertThat(dir.resolve("node/rootfs")).isEmptyDirectory();
+        assertThat(cache.unpacks()).isZero();
+    }
+
+    @Test
     void anUnpinnedReferenceIsRefusedWithTheReason() {
         var cache = new NodeImageCache(dir.resolve("node"), () -> sitePeers);
 
