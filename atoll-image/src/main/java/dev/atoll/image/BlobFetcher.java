@@ -106,10 +106,8 @@ public final class BlobFetcher {
             }
         }
         if (list == null) {
-            String names = peers.stream().map(BlobPeer::name).collect(Collectors.joining(", "));
-            throw new ImageUnavailableException("blob " + digest + " is held by none of: "
-                    + (names.isEmpty() ? "(no peers)" : names)
-                    + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
+            throw new BlobNotHeldException(
+                    digest, peers.stream().map(BlobPeer::name).toList(), String.join("; ", problems));
         }
         try {
             Path partial = partialDir.resolve(Digests.hex(digest));

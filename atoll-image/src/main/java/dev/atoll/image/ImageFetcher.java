@@ -25,15 +25,31 @@ public final class ImageFetcher {
         }
         var known = catalog.get(manifestDigest);
         if (known.isPresent() && known.get().layerDigests().stream().allMatch(blobs::has)) return known.get();
-        fetcher.fetch(manifestDigest, peers);
+        try {
+            fetcher.fetch(manifestDigest, peers);
+        } catch (BlobNotHeldException e) {
+            throw new ImageUnavailableException(
+                    "image " + manifestDigest + e.getMessage().substring(("blob " + manifestDigest).length()), e);
+        }
         try {
             OciImage.Manifest manifest = OciImage.manifest(
                     OciImage.blob(blobs, manifestDigest, "manifest " + manifestDigest), "manifest " + manifestDigest);
-            fetcher.fetch(manifest.config().digest(), peers);
-            for (OciImage.Descriptor layer : manifest.layers()) fetcher.fetch(layer.digest(), peers);
+            fetchPart(manifestDigest, manifest.config().digest(), "its config", peers);
+            for (int i = 0; i < manifest.layers().size(); i++) {
+                fetchPart(manifestDigest, manifest.layers().get(i).digest(), "layer " + (i + 1), peers);
+            }
             return catalog.record(manifestDigest, List.of());
         } catch (ImageImportException e) {
             throw new ImageUnavailableException("image " + manifestDigest + " is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private void fetchPart(String manifestDigest, String digest, String part, List<BlobPeer> peers)
+            throws ImageUnavailableException {
+        try {
+            fetcher.fetch(digest, peers);
+        } catch (ImageUnavailableException e) {
+            throw new ImageUnavailableException("image " + manifestDigest + ", " + part + ": " + e.getMessage(), e);
         }
     }
 }

@@ -231,6 +231,27 @@ class ImageImporterTest {
     }
 
     @Test
+    void aTruncatedArchiveIsRejectedAsUnreadable() throws IOException {
+        var image = TestImage.of(Tars.tar().file("big", "x".repeat(50_000)));
+        byte[] whole = image.ociLayout("t:1").bytes();
+        Path file = Files.write(dir.resolve("cut.tar"), java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        assertThatThrownBy(() -> importer.importArchive(file, Optional.empty()))
+                .isInstanceOf(ImageImportException.class)
+                .hasMessageContaining("cut.tar is not a readable tar archive");
+        assertThat(catalog.list()).isEmpty();
+    }
+
+    @Test
+    void aGzippedOciArchiveIsImported() throws Exception {
+        var image = TestImage.small();
+        Path file =
+                Files.write(dir.resolve("oci.tar.gz"), image.ociLayout("gz:1").gzip());
+
+        assertThat(importer.importArchive(file, Optional.empty()).names()).containsExactly("gz:1");
+    }
+
+    @Test
     void aTarThatIsNoImageSaysWhatItLacks() {
         Path file = TestImage.small().write(Tars.tar().file("readme", "hi"), dir.resolve("plain.tar"));
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,21 @@ class NodeImageCacheTest {
     }
 
     @Test
+    @Tag("host")
+    void asRootUnpackedFilesKeepTheirOwners() throws Exception {
+        assumeTrue(((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0, "needs root to chown");
+        var image = TestImage.of(Tars.tar().owned("owned", "x", 1234, 5678));
+        var record =
+                site.importArchive(image.write(image.ociLayout("owned:1"), dir.resolve("o.tar")), Optional.empty());
+        var cache = new NodeImageCache(dir.resolve("node"), () -> sitePeers);
+
+        Path file = cache.prepare(record.manifestDigest()).rootfs().resolve("owned");
+
+        assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(1234);
+        assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(5678);
+    }
+
+    @Test
     void anImageThatCannotBeUnpackedLeavesNoRootfsBehind() throws Exception {
         var image = TestImage.of(Tars.tar().file("ok", "1").file("../../evil", "x"));
         var record = site.importArchive(image.write(image.ociLayout("evil:1"), dir.resolve("i.tar")), Optional.empty());
@@ -118,7 +134,7 @@ class NodeImageCacheTest {
 
         assertThatThrownBy(() -> cache.prepare(unknown))
                 .isInstanceOf(ImageUnavailableException.class)
-                .hasMessage("blob " + unknown + " is held by none of: site");
+                .hasMessage("image " + unknown + " is held by none of: site");
         assertThat(dir.resolve("node/rootfs")).isEmptyDirectory();
     }
 

@@ -51,6 +51,13 @@ final class Tars {
         return this;
     }
 
+    Tars owned(String path, String content, int uid, int gid) {
+        file(path, content);
+        entries.getLast().setUserId(uid);
+        entries.getLast().setGroupId(gid);
+        return this;
+    }
+
     Tars symlink(String path, String target) {
         var e = new TarArchiveEntry(path, TarArchiveEntry.LF_SYMLINK);
         e.setLinkName(target);
