@@ -161,10 +161,18 @@ public final class BlobStore {
         }
     }
 
+    /**
+     * Temp files of writes cut short by a crash. Only old ones: another store object on the same
+     * directory may be writing right now.
+     */
     private void clearLeftovers() throws IOException {
+        var stale = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
         try (var files = Files.list(tmp)) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(p)) Files.deleteIfExists(p);
+                if (Files.isRegularFile(p)
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(stale)) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
