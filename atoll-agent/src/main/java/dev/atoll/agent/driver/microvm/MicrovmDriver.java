@@ -456,7 +456,8 @@ public final class MicrovmDriver implements Driver {
      * what TCG's TSC counts) skips both.
      */
     static String kernelCommandLine(Accelerator accelerator) {
-        String base = "console=ttyS0 quiet panic=-1";
+        // pci=off: microvm has no PCI bus, and the kernel would say so in every instance log.
+        String base = "console=ttyS0 quiet panic=-1 pci=off";
         if (accelerator == Accelerator.KVM) return base;
         return base + " no_timer_check tsc_early_khz=" + hostTscKhz();
     }
@@ -573,6 +574,8 @@ public final class MicrovmDriver implements Driver {
     }
 
     private CompletableFuture<ExitStatus> watch(ProcessHandle h, Path vmDir) {
+        // Read now: whoever sees the VM end first removes its directory.
+        Optional<Properties> launch = launchFacts(vmDir);
         var exit = new CompletableFuture<ExitStatus>();
         Thread.ofVirtual().name("atoll-microvm-" + h.pid()).start(() -> {
             while (!exit.isDone() && running(h)) {
@@ -583,18 +586,29 @@ public final class MicrovmDriver implements Driver {
                 }
             }
             if (exit.isDone()) return; // the agent stopped watching
-            ExitStatus status = ExitStatus.unknown();
-            try (var in = Files.newInputStream(vmDir.resolve("launch.properties"))) {
-                var launch = new Properties();
-                launch.load(in);
-                status = guestExit(Path.of(launch.getProperty("log")), Long.parseLong(launch.getProperty("logOffset")));
-            } catch (IOException | RuntimeException e) {
-                // stopped meanwhile (its directory is gone): the code is unknown
-            }
+            ExitStatus status = launch.map(MicrovmDriver::guestExit).orElseGet(ExitStatus::unknown);
             deleteQuietly(vmDir);
             exit.complete(status);
         });
         return exit;
+    }
+
+    private static ExitStatus guestExit(Properties launch) {
+        try {
+            return guestExit(Path.of(launch.getProperty("log")), Long.parseLong(launch.getProperty("logOffset")));
+        } catch (RuntimeException e) {
+            return ExitStatus.unknown();
+        }
+    }
+
+    private static Optional<Properties> launchFacts(Path vmDir) {
+        try (var in = Files.newInputStream(vmDir.resolve("launch.properties"))) {
+            var launch = new Properties();
+            launch.load(in);
+            return Optional.of(launch);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Alive and not a zombie (the JDK counts a zombie as alive). */

@@ -142,7 +142,7 @@ class MicrovmDriverTest {
         var exit = vm.exit().get(BOOT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(exit.code()).hasValue(3);
-        assertThat(log("echo")).contains("hello-from-vm").contains("atoll: booting micro-VM");
+        assertThat(log("echo")).contains("hello-from-vm\n").contains("atoll: booting micro-VM");
         assertThat(Path.of(vm.ref().handle())).doesNotExist();
     }
 
@@ -169,11 +169,12 @@ class MicrovmDriverTest {
         driver.stop(vm.ref(), grace);
         Duration took = Duration.between(before, Instant.now());
 
+        assertThat(took).isLessThan(grace.plusSeconds(10));
+        assertThat(vm.exit().get(10, TimeUnit.SECONDS).code()).isEmpty();
+        // Reaped by now (exit completed), so a zombie cannot pass for a live QEMU.
         assertThat(ProcessHandle.of(vm.ref().pid()).filter(ProcessHandle::isAlive))
                 .isEmpty();
         assertThat(Path.of(vm.ref().handle())).doesNotExist();
-        assertThat(took).isLessThan(grace.plusSeconds(10));
-        assertThat(vm.exit().get(10, TimeUnit.SECONDS).code()).isEmpty();
         assertThat(dir.resolve("sleeper.log")).exists();
         driver.stop(vm.ref(), grace); // again: nothing to do
     }
@@ -193,6 +194,19 @@ class MicrovmDriverTest {
         assertThat(stale).isEmpty();
         restarted.stop(ref, Duration.ZERO);
         assertThat(adopted.get().exit().get(10, TimeUnit.SECONDS).code()).isEmpty();
+    }
+
+    @Test
+    void anAdoptedVmThatEndsReportsItsCommandsExitCodeFromTheLog() throws Exception {
+        Workload vm = start(spec("short", List.of("sh", "-c", "echo started; sleep 3; exit 4"), Map.of()));
+        await().atMost(BOOT).until(() -> log("short").contains("started"));
+
+        Workload adopted = new MicrovmDriver(dir.resolve("state"), accelerator, Optional.of(kernel))
+                .adopt(vm.ref())
+                .orElseThrow();
+
+        assertThat(adopted.exit().get(BOOT.toSeconds(), TimeUnit.SECONDS).code())
+                .hasValue(4);
     }
 
     @Test
