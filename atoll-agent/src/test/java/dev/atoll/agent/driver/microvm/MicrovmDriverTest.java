@@ -225,6 +225,55 @@ class MicrovmDriverTest {
     }
 
     @Test
+    void tmpfsMountsAreWritableAndAReadOnlyRootIsNot() throws Exception {
+        var spec = new LaunchSpec(
+                "ro",
+                List.of("sh", "-c", "echo kept > /cache/tmp/f && cat /cache/tmp/f; echo x > /f || echo root-refused"),
+                Map.of(),
+                dir.resolve("ro"),
+                dir.resolve("ro.log"),
+                Optional.of(busybox),
+                Resources.ZERO,
+                Map.of(),
+                true,
+                List.of(new Mount("/cache/tmp", Mount.Kind.TMPFS)));
+
+        Workload vm = start(spec);
+
+        assertThat(vm.exit().get(BOOT.toSeconds(), TimeUnit.SECONDS).code()).hasValue(0);
+        assertThat(log("ro")).contains("kept\n").contains("root-refused");
+    }
+
+    @Test
+    void portsAreNotedInTheLogAsUnreachableRatherThanRefused() throws Exception {
+        var spec = new LaunchSpec(
+                "ports",
+                List.of("true"),
+                Map.of(),
+                dir.resolve("ports"),
+                dir.resolve("ports.log"),
+                Optional.of(busybox),
+                Resources.ZERO,
+                Map.of("http", 18080),
+                false,
+                List.of());
+
+        Workload vm = start(spec);
+
+        assertThat(vm.exit().get(BOOT.toSeconds(), TimeUnit.SECONDS).code()).hasValue(0);
+        assertThat(log("ports")).contains("no network yet; ports http are not reachable");
+    }
+
+    @Test
+    void withoutAKernelInTheImageOrOnTheNodeTheLaunchSaysSo() {
+        var spec = spec("nokernel", List.of("true"), Map.of());
+
+        assertThatThrownBy(() -> new MicrovmDriver(dir.resolve("state"), Accelerator.TCG, Optional.empty()).start(spec))
+                .isInstanceOf(LaunchException.class)
+                .hasMessageContaining("no kernel to boot");
+    }
+
+    @Test
     void anImageWithoutAShellIsRefusedWithTheReason() throws IOException {
         Path rootfs = Files.createDirectories(dir.resolve("empty-rootfs"));
         var image = new PreparedImage("sha256:" + "e".repeat(64), rootfs, ImageConfig.EMPTY);
