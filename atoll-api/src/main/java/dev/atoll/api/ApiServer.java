@@ -3,6 +3,7 @@ package dev.atoll.api;
 import dev.atoll.api.environment.EnvironmentJson;
 import dev.atoll.api.environment.EnvironmentRoutes;
 import dev.atoll.api.events.EventRoutes;
+import dev.atoll.api.image.ImageRoutes;
 import dev.atoll.api.logs.LogRoutes;
 import dev.atoll.api.metrics.ApiMetrics;
 import dev.atoll.api.openapi.OpenApiDocument;
@@ -86,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
                     new EnvironmentRoutes(cloud, options.specReader(), new EnvironmentJson(options.specWriter()));
             var events = new EventRoutes(cloud, streams, options.keepAlive(), options.followMax());
             var logs = new LogRoutes(cloud, streams, options.logPoll(), options.followMax());
+            var images = new ImageRoutes(cloud);
             byte[] openApi = OpenApiDocument.bytes();
             var r = config.routes;
             r.before(metrics::startTimer);
@@ -119,6 +121,8 @@ public final class ApiServer implements AutoCloseable {
                             Requests.queryFilter(ctx, "site"))));
             r.get("/v1/instances/{id}/logs", logs::handle);
             r.get("/v1/events", events::handle);
+            r.get("/v1/images", images::list);
+            r.post("/v1/images", images::importArchive);
             r.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         }
     }

@@ -241,7 +241,8 @@ class ApiServerTest {
                     "application/yaml",
                     SpecTexts.yaml("shop", 1).replace("driver: process", "driver: oci"));
             assertProblem(response, 400);
-            assertThat(errorPaths(response)).containsExactly("spec.services.web.driver");
+            // An oci service must name its image.
+            assertThat(errorPaths(response)).containsExactly("spec.services.web.image");
             assertThat(DriverKind.OCI.wireName()).isEqualTo("oci");
         }
 

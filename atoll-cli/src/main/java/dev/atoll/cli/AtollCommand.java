@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             DeleteCommand.class,
             EventsCommand.class,
             ValidateCommand.class,
+            dev.atoll.cli.image.ImageCommand.class,
             CompletionCommand.class,
             dev.atoll.cli.bench.BenchCommand.class,
             dev.atoll.cli.agent.AgentCommand.class,

@@ -34,4 +34,20 @@ public final class DataDirs {
         }
         return Optional.of(lock);
     }
+
+    /** Removes a directory tree made for a run (benchmarks); what cannot be removed is left. */
+    public static void deleteQuietly(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) return;
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    // a file still in use: left for the OS's temp clean-up
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the tree went away meanwhile
+        }
+    }
 }

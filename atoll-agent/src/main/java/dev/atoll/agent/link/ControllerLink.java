@@ -198,6 +198,29 @@ public final class ControllerLink implements AutoCloseable {
         old.close();
     }
 
+    /**
+     * One call to the controller this link talks to now, for callers with their own bodies (image
+     * transfer). Any failure is an IOException naming the method.
+     */
+    public byte[] callRaw(String method, byte[] body, Duration timeout) throws IOException {
+        WireCaller used = caller;
+        try {
+            return used.call(method, body, timeout).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = Failures.unwrap(e.getCause());
+            if (cause instanceof CallFailedException failed
+                    && failed.reason() == CallFailedException.Reason.UNREACHABLE) {
+                nextController(used);
+            }
+            throw new IOException(method + " failed: " + cause.getMessage(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException(method + " got no answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(method + " was interrupted", e);
+        }
+    }
+
     private <T> T call(String method, Object body, Class<T> answerType, Duration timeout) {
         try {
             byte[] answer =

@@ -1,13 +1,18 @@
 package dev.atoll.cli.agent;
 
+import dev.atoll.agent.AgentSettings;
 import dev.atoll.agent.NodeAgent;
+import dev.atoll.agent.driver.NodeDrivers;
 import dev.atoll.agent.link.ControllerLink;
 import dev.atoll.api.node.NodeHttpServer;
 import dev.atoll.cli.DataDirs;
 import dev.atoll.cli.HostPort;
+import dev.atoll.image.NodeImageCache;
+import dev.atoll.image.remote.RemoteBlobPeer;
 import dev.atoll.model.Quantities;
 import dev.atoll.model.Resources;
 import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.spec.DriverKind;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.wire.Failures;
 import dev.atoll.wire.WireSettings;
@@ -18,11 +23,15 @@ import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +52,9 @@ import picocli.CommandLine.Spec;
             "      --capacity cpu=4,memory=8Gi --tags ssd --drivers process --data-dir /var/lib/atoll/n1"
         })
 public final class AgentCommand implements Callable<Integer> {
+    /** An agent's image call may wait while its site fetches the image from another site. */
+    private static final Duration IMAGE_CALL_TIMEOUT = Duration.ofMinutes(5);
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     @Spec
@@ -76,9 +88,16 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(
             names = "--drivers",
             split = ",",
-            description = "Drivers this node runs (default: ${DEFAULT-VALUE}; only process exists so far)",
-            defaultValue = "process")
+            description = "Drivers this node runs: process, oci, microvm, or auto for every one that works here"
+                    + " (default: ${DEFAULT-VALUE}). A driver named here that does not work is an error.",
+            defaultValue = "auto")
     List<String> drivers;
+
+    @Option(
+            names = "--microvm-kernel",
+            paramLabel = "FILE",
+            description = "Guest kernel for micro-VMs whose image has none (default: the newest /boot/vmlinuz-*)")
+    Path microvmKernel;
 
     @Option(names = "--data-dir", required = true, description = "Where this node keeps its instances' state and logs")
     Path dataDir;
@@ -104,12 +123,9 @@ public final class AgentCommand implements Callable<Integer> {
         Resources resources = parseCapacity(capacity);
         if (slots < 1 || slots > 100_000)
             throw new ParameterException(spec.commandLine(), "--slots: must be between 1 and 100000, got " + slots);
-        for (String driver : drivers) {
-            if (!driver.equals("process")) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "--drivers: '" + driver + "' is not available yet; this build runs: process");
-            }
+        Set<DriverKind> wanted = wantedDrivers();
+        if (microvmKernel != null && !Files.isRegularFile(microvmKernel)) {
+            throw new ParameterException(spec.commandLine(), "--microvm-kernel: " + microvmKernel + " is not a file");
         }
         Set<String> tagSet = new LinkedHashSet<>(tags);
         var lock = DataDirs.lock(dataDir, "atoll-agent.lock");
@@ -117,8 +133,26 @@ public final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--data-dir " + dataDir + ": in use by another atoll agent; stop it first");
         }
-        NodeInfo node = new NodeInfo(site, name, resources, slots, Set.copyOf(drivers), tagSet);
-        NodeAgent agent = NodeAgent.withProcessDriver(node, dataDir);
+        var found = NodeDrivers.detect(wanted, dataDir.resolve("drivers"), Optional.ofNullable(microvmKernel));
+        if (!wanted.isEmpty() && !found.missing().isEmpty()) {
+            var why = new StringBuilder();
+            found.missing().forEach((kind, reason) -> why.append(why.isEmpty() ? "" : "; ")
+                    .append(kind.wireName())
+                    .append(": ")
+                    .append(reason));
+            throw new ParameterException(spec.commandLine(), "--drivers: not usable on this machine: " + why);
+        }
+        found.missing()
+                .forEach(
+                        (kind, reason) -> out.printf("driver %s is not available here: %s%n", kind.wireName(), reason));
+        NodeInfo node = new NodeInfo(site, name, resources, slots, found.names(), tagSet, found.details());
+        ControllerLink[] link = new ControllerLink[1];
+        var images = new NodeImageCache(
+                dataDir.resolve("images"),
+                () -> List.of(new RemoteBlobPeer(
+                        "site " + site, (method, body) -> link[0].callRaw(method, body, IMAGE_CALL_TIMEOUT), true)));
+        NodeAgent agent =
+                new NodeAgent(node, dataDir, found.drivers(), images, Clock.systemUTC(), AgentSettings.DEFAULTS);
 
         InetAddress advertised = http != null && !http.getAddress().isAnyLocalAddress()
                 ? http.getAddress()
@@ -127,7 +161,6 @@ public final class AgentCommand implements Callable<Integer> {
         int bindPort = http != null ? http.getPort() : 0;
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ControllerLink[] link = new ControllerLink[1];
         NodeHttpServer server;
         try {
             server = NodeHttpServer.start(bindHost, bindPort, () -> health(agent, link[0]), registry::scrape, agent);
@@ -157,11 +190,38 @@ public final class AgentCommand implements Callable<Integer> {
         }));
         out.printf(
                 "atoll agent %s: capacity %s, %d slots, drivers %s, tags %s, state in %s%n",
-                node.id(), resources, slots, drivers, tagSet, dataDir);
+                node.id(), resources, slots, describe(found), tagSet, dataDir);
         out.printf("joining controller %s; health, metrics and logs on %s%n", controllers, logUrl);
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Empty for auto: every driver that works here. */
+    private Set<DriverKind> wantedDrivers() {
+        if (drivers.size() == 1 && drivers.getFirst().equals("auto")) return Set.of();
+        var kinds = new LinkedHashSet<DriverKind>();
+        for (String driver : drivers) {
+            var kind = DriverKind.fromWireName(driver);
+            if (kind.isEmpty()) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--drivers: '" + driver + "' is not a driver; give process, oci, microvm or auto");
+            }
+            kinds.add(kind.get());
+        }
+        return kinds;
+    }
+
+    private static String describe(NodeDrivers.Found found) {
+        return found.drivers().keySet().stream()
+                .map(kind -> kind.wireName()
+                        + java.util.Optional.ofNullable(found.details().get(kind.wireName()))
+                                .map(d -> " (" + d + ")")
+                                .orElse(""))
+                .sorted()
+                .toList()
+                .toString();
     }
 
     private static Map<String, Object> health(NodeAgent agent, ControllerLink link) {

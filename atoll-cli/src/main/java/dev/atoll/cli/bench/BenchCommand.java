@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.NodeFailure.class,
             BenchCommand.SiteFailure.class,
             BenchCommand.Processes.class,
-            BenchCommand.Gossip.class
+            BenchCommand.Gossip.class,
+            BenchCommand.Density.class
         },
         footerHeading = "%nExample:%n",
         footer = {
@@ -42,6 +43,74 @@ public final class BenchCommand implements Callable<Integer> {
         if (value < min || value > max) {
             throw new ParameterException(
                     spec.commandLine(), option + ": must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    @Command(
+            name = "density",
+            description = "Starts instances one after another on this machine with one driver and reports start latency"
+                    + " of the 1st, 100th and 1000th, and memory per instance. Stops before available memory drops"
+                    + " under 2 GiB; removes everything it started.",
+            footerHeading = "%nExample:%n",
+            footer = "  atoll bench density --driver oci --count 1000")
+    static final class Density implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--driver",
+                description = "process, oci or microvm (default: ${DEFAULT-VALUE})",
+                defaultValue = "process")
+        String driver;
+
+        @Option(
+                names = "--count",
+                description = "How many instances at most (default: ${DEFAULT-VALUE})",
+                defaultValue = "100")
+        int count;
+
+        @Override
+        public Integer call() throws Exception {
+            checkRange(spec, "--count", count, 1, 10_000);
+            var kind = dev.atoll.model.spec.DriverKind.fromWireName(driver)
+                    .orElseThrow(() -> new ParameterException(
+                            spec.commandLine(),
+                            "--driver: '" + driver + "' is not a driver; give process, oci or microvm"));
+            PrintWriter out = spec.commandLine().getOut();
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("atoll-density-");
+            try {
+                var r = DensityBenchmark.run(kind, count, work, out);
+                var starts = r.starts();
+                java.util.function.IntFunction<String> at =
+                        n -> starts.size() >= n ? starts.get(n - 1).toMillis() + " ms" : "-";
+                out.printf(
+                        "%s: %d instances started%s; start latency 1st %s, 100th %s, 1000th %s; last/first %.2f"
+                                + " (goal <= 1.5 for process and oci; anchors: LightVM ~4 ms at the 1000th VM, LXC 3.5 s"
+                                + " at the 10000th)%n",
+                        kind.wireName(),
+                        starts.size(),
+                        r.stoppedAtFloor() ? " (stopped at the memory floor)" : "",
+                        at.apply(1),
+                        at.apply(100),
+                        at.apply(1000),
+                        starts.isEmpty()
+                                ? 0.0
+                                : (double) starts.getLast().toNanos()
+                                        / Math.max(1, starts.getFirst().toNanos()));
+                long per = r.bytesPerInstance();
+                out.printf(
+                        "memory: %d MiB available before, %d MiB after; %.1f MiB per instance; about %s instances until"
+                                + " memory is exhausted%n",
+                        r.availableBefore() >> 20,
+                        r.availableAfter() >> 20,
+                        per / 1048576.0,
+                        per == 0
+                                ? "unbounded (no measurable memory per instance)"
+                                : String.valueOf(r.availableBefore() / per));
+            } finally {
+                dev.atoll.cli.DataDirs.deleteQuietly(work);
+            }
+            return 0;
         }
     }
 

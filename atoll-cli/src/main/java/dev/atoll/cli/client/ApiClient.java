@@ -8,6 +8,7 @@ import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.json.AtollJson;
 import dev.atoll.model.spec.FieldError;
 import dev.atoll.model.view.CloudEvent;
+import dev.atoll.model.view.ImageView;
 import dev.atoll.model.view.NodeView;
 import dev.atoll.model.view.SiteView;
 import java.io.BufferedReader;
@@ -56,6 +57,9 @@ public final class ApiClient {
     private final ObjectMapper json = AtollJson.json();
 
     /** {@code server} is the API's base address, e.g. http://127.0.0.1:7070. */
+    /** An image upload may be large and its import unpacks and hashes every layer. */
+    private static final java.time.Duration UPLOAD_TIMEOUT = java.time.Duration.ofMinutes(10);
+
     public ApiClient(URI server, String tenant) {
         this.server = withoutTrailingSlash(server);
         this.tenant = tenant;
@@ -144,6 +148,33 @@ public final class ApiClient {
         JsonNode answer = bodyOf(
                 send(request("/v1/environments/" + segment(name), Map.of()).DELETE()));
         return answer.path("outcome").asText("deleted");
+    }
+
+    // ---- images ----
+
+    public JsonNode imagesJson() {
+        return getJson("/v1/images", Map.of());
+    }
+
+    public List<ImageView> images() {
+        return List.of(convert(imagesJson(), ImageView[].class));
+    }
+
+    /** Uploads an image archive to the site this client talks to; the API answers with the image. */
+    public ImageView importImage(java.nio.file.Path archive, Optional<String> name) {
+        var query = new LinkedHashMap<String, String>();
+        name.ifPresent(n -> query.put("name", n));
+        HttpRequest.BodyPublisher body;
+        try {
+            body = HttpRequest.BodyPublishers.ofFile(archive);
+        } catch (java.io.FileNotFoundException e) {
+            throw broken("cannot read " + archive + ": no such file");
+        }
+        var request = request("/v1/images", query)
+                .timeout(UPLOAD_TIMEOUT)
+                .header("Content-Type", "application/x-tar")
+                .POST(body);
+        return convert(bodyOf(send(request)), ImageView.class);
     }
 
     // ---- instances and logs ----

@@ -1,23 +1,36 @@
 package dev.atoll.cli.dev;
 
+import dev.atoll.agent.AgentSettings;
 import dev.atoll.agent.NodeAgent;
+import dev.atoll.agent.driver.NodeDrivers;
 import dev.atoll.api.ApiServer;
 import dev.atoll.control.cloud.EventLog;
 import dev.atoll.control.cloud.FederatedCloud;
 import dev.atoll.control.federation.LocalFederation;
+import dev.atoll.control.image.ImageCallHandler;
+import dev.atoll.control.image.SiteImages;
 import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.raft.RaftTimings;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.control.site.SiteStateMachine;
+import dev.atoll.image.NodeImageCache;
+import dev.atoll.image.remote.Caller;
+import dev.atoll.image.remote.RemoteBlobPeer;
 import dev.atoll.model.agent.NodeAgentPort;
+import dev.atoll.model.spec.DriverKind;
 import dev.atoll.model.topology.NodeInfo;
+import dev.atoll.model.topology.Topologies;
 import dev.atoll.model.topology.Topology;
+import dev.atoll.wire.Failures;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -35,11 +48,20 @@ public final class DevCloud implements AutoCloseable {
     private final FederatedCloud cloud;
     private final LocalFederation federation;
     private final ApiServer api;
+    private final Map<String, SiteImages> siteImages = new LinkedHashMap<>();
+    private final Map<String, ImageCallHandler> imageCalls = new LinkedHashMap<>();
 
     private DevCloud(Topology topology, Path dataDir, int controllersPerSite, String host, int port) throws Exception {
         Clock clock = Clock.systemUTC();
         EventLog events = new EventLog(clock, 1000);
         federation = new LocalFederation();
+        for (var siteTopology : topology.sites()) {
+            String name = siteTopology.site().name();
+            SiteImages images = new SiteImages(
+                    name, dataDir.resolve("sites").resolve(name).resolve("images"), () -> otherSites(name));
+            siteImages.put(name, images);
+            imageCalls.put(name, new ImageCallHandler(images));
+        }
         Map<SiteController, List<NodeInfo>> nodesOf = new LinkedHashMap<>();
         long seed = 1;
         for (var siteTopology : topology.sites()) {
@@ -52,25 +74,72 @@ public final class DevCloud implements AutoCloseable {
                     site.name(), members, siteDir.resolve("raft"), SiteStateMachine::new, RaftTimings.defaults());
             groups.add(raft);
             Map<String, NodeAgentPort> siteAgents = new LinkedHashMap<>();
-            for (NodeInfo node : siteTopology.nodes()) {
-                NodeAgent agent = NodeAgent.withProcessDriver(
-                        node, siteDir.resolve("nodes").resolve(node.name()));
+            List<NodeInfo> nodes = new ArrayList<>();
+            for (NodeInfo listed : siteTopology.nodes()) {
+                Path nodeDir = siteDir.resolve("nodes").resolve(listed.name());
+                // A node the topology leaves at the default runs whatever works on this machine.
+                var found = NodeDrivers.detect(
+                        listed.drivers().equals(Topologies.DEFAULT_NODE_DRIVERS)
+                                ? Set.of()
+                                : listed.drivers().stream()
+                                        .map(d -> DriverKind.fromWireName(d).orElseThrow())
+                                        .collect(java.util.stream.Collectors.toSet()),
+                        nodeDir.resolve("drivers"),
+                        Optional.empty());
+                NodeInfo node = new NodeInfo(
+                        listed.site(),
+                        listed.name(),
+                        listed.capacity(),
+                        listed.instanceSlots(),
+                        found.names(),
+                        listed.tags(),
+                        found.details());
+                String siteName = site.name();
+                var images = new NodeImageCache(
+                        nodeDir.resolve("images"),
+                        () -> List.of(new RemoteBlobPeer("site " + siteName, callerOf(siteName), true)));
+                NodeAgent agent = new NodeAgent(node, nodeDir, found.drivers(), images, clock, AgentSettings.DEFAULTS);
                 agents.add(agent);
                 siteAgents.put(node.name(), agent);
+                nodes.add(node);
             }
             SiteController controller = new SiteController(site, raft, siteAgents, clock, events, seed++);
             controllers.add(controller);
             federation.join(controller);
-            nodesOf.put(controller, siteTopology.nodes());
+            nodesOf.put(controller, nodes);
         }
         List<CompletableFuture<Void>> started = new ArrayList<>();
         // Each site sees the federation from where it stands: a cut-off site reaches nobody, as on a real network.
         nodesOf.forEach((controller, nodes) -> started.add(
                 controller.start(federation.seenFrom(controller.site().name()), nodes)));
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        cloud = FederatedCloud.inProcess(
-                controllers, controllers.getFirst().site().name(), events, clock, federation::deadSites);
+        String entry = controllers.getFirst().site().name();
+        cloud = FederatedCloud.inProcess(controllers, entry, events, clock, federation::deadSites)
+                .withImages(siteImages.get(entry));
         api = ApiServer.start(cloud, host, port);
+    }
+
+    /** The other sites a site reaches now, for its images: in-process calls to their handlers. */
+    private List<SiteImages.OtherSite> otherSites(String self) {
+        Set<String> dead = federation.deadSites();
+        return siteImages.keySet().stream()
+                .filter(other -> !other.equals(self) && !dead.contains(other) && !dead.contains(self))
+                .map(other -> new SiteImages.OtherSite(other, callerOf(other)))
+                .toList();
+    }
+
+    private Caller callerOf(String site) {
+        return (method, body) -> {
+            try {
+                return imageCalls.get(site).handle(method, body).get(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IOException(
+                        "site " + site + ": " + Failures.rootCause(e).getMessage(), e);
+            }
+        };
     }
 
     public static DevCloud start(Topology topology, Path dataDir, int controllersPerSite, String host, int port)

@@ -2,6 +2,7 @@ package dev.atoll.cli.dev;
 
 import dev.atoll.model.Quantities;
 import dev.atoll.model.topology.NodeInfo;
+import dev.atoll.model.topology.Topologies;
 import dev.atoll.model.topology.Topology;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -116,7 +117,10 @@ public final class DevProcesses implements AutoCloseable {
                         "--slots",
                         String.valueOf(node.instanceSlots()),
                         "--drivers",
-                        String.join(",", node.drivers()),
+                        // A node the topology leaves at the default runs whatever works here.
+                        node.drivers().equals(Topologies.DEFAULT_NODE_DRIVERS)
+                                ? "auto"
+                                : String.join(",", node.drivers()),
                         "--data-dir",
                         dataDir.resolve("sites")
                                 .resolve(site.name())

@@ -13,6 +13,7 @@ import dev.atoll.cli.client.ApiFailure;
 import dev.atoll.cli.client.RemoteEnvironment;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.json.AtollJson;
+import dev.atoll.model.view.ImageView;
 import dev.atoll.model.view.NodeView;
 import dev.atoll.model.view.SiteView;
 import java.util.List;
@@ -78,6 +79,7 @@ public final class GetCommand implements Callable<Integer> {
                     case NODES -> client.nodesJson(at);
                     case ENVIRONMENTS -> onlyNamed(client.environmentsJson(), "name", env);
                     case INSTANCES -> client.instancesJson(env, at);
+                    case IMAGES -> client.imagesJson();
                 };
         switch (output) {
             case JSON -> out.print(Text.prettyJson(json));
@@ -116,6 +118,7 @@ public final class GetCommand implements Callable<Integer> {
                         List.of(mapper.convertValue(json, InstanceView[].class)),
                         wide,
                         atoll.session().clock().instant());
+            case IMAGES -> Tables.images(List.of(mapper.convertValue(json, ImageView[].class)), wide);
         };
     }
 

@@ -11,7 +11,8 @@ public enum ResourceKind {
     SITES("sites", "site"),
     NODES("nodes", "node"),
     ENVIRONMENTS("environments", "environment", "env", "envs"),
-    INSTANCES("instances", "instance", "inst");
+    INSTANCES("instances", "instance", "inst"),
+    IMAGES("images", "image", "img");
 
     private final List<String> names;
 
@@ -35,7 +36,7 @@ public enum ResourceKind {
         public ResourceKind convert(String value) {
             return byName(value)
                     .orElseThrow(() -> new CommandLine.TypeConversionException(
-                            "unknown kind '" + value + "': expected sites, nodes, environments or instances"));
+                            "unknown kind '" + value + "': expected sites, nodes, environments, instances or images"));
         }
     }
 

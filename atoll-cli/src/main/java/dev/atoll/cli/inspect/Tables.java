@@ -3,9 +3,11 @@ package dev.atoll.cli.inspect;
 import dev.atoll.cli.Table;
 import dev.atoll.cli.Text;
 import dev.atoll.cli.client.RemoteEnvironment;
+import dev.atoll.model.Quantities;
 import dev.atoll.model.Resources;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.view.CloudEvent;
+import dev.atoll.model.view.ImageView;
 import dev.atoll.model.view.NodeView;
 import dev.atoll.model.view.SiteView;
 import java.time.Duration;
@@ -58,7 +60,7 @@ public final class Tables {
 
     public static Table nodes(List<NodeView> nodes, boolean wide) {
         var table = wide
-                ? Table.of("SITE", "NAME", "STATE", "CPU", "MEMORY", "INSTANCES", "DRIVERS", "TAGS")
+                ? Table.of("SITE", "NAME", "STATE", "CPU", "MEMORY", "INSTANCES", "DRIVERS", "TAGS", "DRIVER DETAILS")
                 : Table.of("SITE", "NAME", "STATE", "CPU", "MEMORY", "INSTANCES", "DRIVERS");
         for (NodeView n : nodes) {
             var cells = new Object[] {
@@ -70,9 +72,41 @@ public final class Tables {
                 n.instanceSlots() > 0 ? n.instances() + "/" + n.instanceSlots() : n.instances(),
                 String.join(",", sorted(n.drivers()))
             };
-            table.row(wide ? append(cells, tags(n.tags())) : cells);
+            table.row(wide ? append(cells, tags(n.tags()), driverDetails(n)) : cells);
         }
         return table;
+    }
+
+    public static Table images(List<ImageView> images, boolean wide) {
+        var table = wide
+                ? Table.of("NAME", "DIGEST", "SIZE", "SITES", "IMPORTED")
+                : Table.of("NAME", "DIGEST", "SIZE", "SITES");
+        for (ImageView image : images) {
+            String digest = wide ? image.digest() : shortDigest(image.digest());
+            var cells = new Object[] {
+                image.names().isEmpty() ? "<none>" : String.join(",", image.names()),
+                digest,
+                Quantities.formatMemory(image.size()),
+                String.join(",", image.sites())
+            };
+            table.row(wide ? append(cells, image.imported().toString()) : cells);
+        }
+        return table;
+    }
+
+    /** {@code sha256:} and the first 12 hex digits, as container tools show image ids. */
+    static String shortDigest(String digest) {
+        int colon = digest.indexOf(':');
+        String hex = digest.substring(colon + 1);
+        return digest.substring(0, colon + 1) + hex.substring(0, Math.min(12, hex.length()));
+    }
+
+    /** {@code microvm=tcg oci=runc 1.1.5}: how each driver runs on the node, where that matters. */
+    private static String driverDetails(NodeView n) {
+        if (n.driverDetails().isEmpty()) return "-";
+        var parts = new java.util.ArrayList<String>();
+        new java.util.TreeMap<>(n.driverDetails()).forEach((driver, detail) -> parts.add(driver + "=" + detail));
+        return String.join(" ", parts);
     }
 
     public static Table environments(List<RemoteEnvironment> environments, boolean wide) {

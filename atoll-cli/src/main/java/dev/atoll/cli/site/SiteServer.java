@@ -18,6 +18,8 @@ import dev.atoll.control.gossip.GossipTimings;
 import dev.atoll.control.gossip.ScalecubeMembership;
 import dev.atoll.control.gossip.SiteCard;
 import dev.atoll.control.gossip.SiteDirectory;
+import dev.atoll.control.image.ImageCallHandler;
+import dev.atoll.control.image.SiteImages;
 import dev.atoll.control.node.AgentGateway;
 import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.raft.RaftTimings;
@@ -26,6 +28,7 @@ import dev.atoll.control.site.SiteStateMachine;
 import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.model.view.SiteView;
 import dev.atoll.wire.CallFailedException;
+import dev.atoll.wire.Failures;
 import dev.atoll.wire.Hello;
 import dev.atoll.wire.WireServer;
 import dev.atoll.wire.WireSettings;
@@ -69,6 +72,8 @@ public final class SiteServer implements AutoCloseable {
     private static final String VERSION = "0.1.0";
     private static final Duration LEADERSHIP_POLL = Duration.ofMillis(100);
     private static final Duration KNOWN_SITES_REFRESH = Duration.ofSeconds(1);
+    /** A chunk of an image between sites: large, and a WAN link may be slow. */
+    private static final Duration IMAGE_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * What `atoll site` was told.
@@ -260,6 +265,7 @@ public final class SiteServer implements AutoCloseable {
         final AgentGateway agents;
         final SiteCallHandler siteCalls;
         final ShareCallHandler shareCalls;
+        final ImageCallHandler imageCalls;
         final FederatedCloud cloud;
         private String lastCard = "";
 
@@ -314,14 +320,44 @@ public final class SiteServer implements AutoCloseable {
                         },
                         this::unreachableSites,
                         events);
+                SiteImages images = new SiteImages(
+                        site.name(), settings.dataDir().resolve("images"), () -> otherSitesNearestFirst(caller));
+                imageCalls = new ImageCallHandler(images);
+                cloud.withImages(images);
             } catch (Exception | Error e) {
                 close();
                 throw e;
             }
         }
 
+        /** The sites reachable now, nearest (by measured RTT) first, for fetching images. */
+        private List<SiteImages.OtherSite> otherSitesNearestFirst(SiteCaller caller) {
+            var dead = directory.deadSites();
+            Map<String, Duration> rtt = directory.rtt();
+            return directory.siteNames().stream()
+                    .filter(other -> !other.equals(site.name()) && !dead.contains(other))
+                    .sorted(java.util.Comparator.comparing(
+                            (String other) -> rtt.getOrDefault(other, Duration.ofDays(1))))
+                    .map(other -> new SiteImages.OtherSite(other, (method, body) -> {
+                        try {
+                            return caller.call(other, method, body, IMAGE_CALL_TIMEOUT)
+                                    .get(IMAGE_CALL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.IOException("interrupted", e);
+                        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                            throw new java.io.IOException(
+                                    "site " + other + ": "
+                                            + Failures.rootCause(e).getMessage(),
+                                    e);
+                        }
+                    }))
+                    .toList();
+        }
+
         CompletableFuture<byte[]> answer(String method, byte[] body) {
             if (AgentGateway.serves(method)) return agents.handle(method, body);
+            if (ImageCallHandler.serves(method)) return imageCalls.handle(method, body);
             if (SiteCallHandler.serves(method)) return siteCalls.handle(method, body);
             if (ShareCallHandler.serves(method)) return shareCalls.handle(method, body);
             if (KnownSites.METHOD.equals(method)) return CompletableFuture.completedFuture(knownSites());
@@ -401,6 +437,7 @@ public final class SiteServer implements AutoCloseable {
         Lead current = lead;
         if (current != null) return current.answer(method, body);
         if (AgentGateway.serves(method)
+                || ImageCallHandler.serves(method)
                 || SiteCallHandler.serves(method)
                 || ShareCallHandler.serves(method)
                 || KnownSites.METHOD.equals(method)) {

@@ -46,11 +46,13 @@ final class CloudOnHosts implements AutoCloseable {
     private final Map<String, Integer> starts = new LinkedHashMap<>();
 
     private final String capacity;
+    private final String drivers;
 
-    private CloudOnHosts(String label, Path logs, String capacity) {
+    private CloudOnHosts(String label, Path logs, String capacity, String drivers) {
         this.network = TestNetwork.create(label);
         this.logs = logs;
         this.capacity = capacity;
+        this.drivers = drivers;
     }
 
     /** Starts every site and its agents, and waits until every site sees every node ready. */
@@ -60,7 +62,14 @@ final class CloudOnHosts implements AutoCloseable {
 
     /** @param capacity every node's {@code --capacity} */
     static CloudOnHosts start(String label, Path logs, List<SiteSpec> sites, int nodesPerSite, String capacity) {
-        CloudOnHosts cloud = new CloudOnHosts(label, logs, capacity);
+        // Only process: probing for the other drivers would slow every agent's start for nothing.
+        return start(label, logs, sites, nodesPerSite, capacity, "process");
+    }
+
+    /** @param drivers every agent's {@code --drivers} */
+    static CloudOnHosts start(
+            String label, Path logs, List<SiteSpec> sites, int nodesPerSite, String capacity, String drivers) {
+        CloudOnHosts cloud = new CloudOnHosts(label, logs, capacity, drivers);
         try {
             for (SiteSpec site : sites) {
                 cloud.specs.put(site.name(), site);
@@ -154,6 +163,8 @@ final class CloudOnHosts implements AutoCloseable {
                                 node.substring(site.length() + 1),
                                 "--capacity",
                                 capacity,
+                                "--drivers",
+                                drivers,
                                 "--data-dir",
                                 logs.resolve("data").resolve(node).toString(),
                                 "--http",

@@ -155,10 +155,10 @@ class ProcessCommandsTest {
     }
 
     @Test
-    void anAgentDriverThatDoesNotExistYetIsRefused() {
-        var result = agent("--drivers", "process,oci");
+    void anAgentDriverThatDoesNotExistIsRefused() {
+        var result = agent("--drivers", "process,docker");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("--drivers: 'oci' is not available yet");
+        assertThat(result.err()).contains("--drivers: 'docker' is not a driver; give process, oci, microvm or auto");
     }
 }

@@ -5,10 +5,13 @@ import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.view.CloudEvent;
 import dev.atoll.model.view.DeployOutcome;
 import dev.atoll.model.view.EnvironmentView;
+import dev.atoll.model.view.ImageView;
+import dev.atoll.model.view.ImportOutcome;
 import dev.atoll.model.view.NodeView;
 import dev.atoll.model.view.SiteView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -53,4 +56,14 @@ public interface CloudApi {
 
     /** Calls the listener for every new event until the returned handle is closed. */
     AutoCloseable subscribe(Consumer<CloudEvent> listener);
+
+    /** Images held by this site and the other reachable ones, with the sites holding each. */
+    default List<ImageView> images() {
+        return List.of();
+    }
+
+    /** Imports an OCI layout or docker-save archive at this site, named {@code name} when given. */
+    default ImportOutcome importImage(Path archive, Optional<String> name) {
+        return new ImportOutcome.NoStore("this site keeps no images");
+    }
 }

@@ -1,17 +1,25 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.image.SiteImages;
 import dev.atoll.control.site.SiteController;
+import dev.atoll.image.ImageImportException;
+import dev.atoll.image.ImageRecord;
 import dev.atoll.model.Resources;
+import dev.atoll.model.image.ImageRef;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.FieldError;
+import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.view.CloudEvent;
 import dev.atoll.model.view.DeployOutcome;
 import dev.atoll.model.view.EnvironmentView;
+import dev.atoll.model.view.ImageView;
+import dev.atoll.model.view.ImportOutcome;
 import dev.atoll.model.view.NodeView;
 import dev.atoll.model.view.SiteView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +60,8 @@ public final class FederatedCloud implements CloudApi {
     private final Duration writeTimeout;
     /** What each site last said of itself, to show it while it does not answer. */
     private final Map<String, SiteView> lastSeen = new ConcurrentHashMap<>();
+    /** The entry site's images, when it keeps any. */
+    private volatile SiteImages images;
 
     /**
      * @param entry this site: new environments are homed here, and it is always asked
@@ -115,6 +125,67 @@ public final class FederatedCloud implements CloudApi {
                 },
                 events);
     }
+
+    /**
+     * Lets this cloud list and import images at its entry site, and pin the images services name
+     * to their digests when they are deployed. Without it, services with images cannot be deployed.
+     */
+    public FederatedCloud withImages(SiteImages images) {
+        this.images = images;
+        return this;
+    }
+
+    @Override
+    public List<ImageView> images() {
+        SiteImages store = images;
+        return store == null ? List.of() : store.everywhere();
+    }
+
+    @Override
+    public ImportOutcome importImage(Path archive, Optional<String> name) {
+        SiteImages store = images;
+        if (store == null) return new ImportOutcome.NoStore("site " + entry.site() + " keeps no images");
+        try {
+            ImageRecord record = store.importArchive(archive, name);
+            return new ImportOutcome.Imported(new ImageView(
+                    record.names(), record.manifestDigest(), record.size(), record.imported(), List.of(entry.site())));
+        } catch (ImageImportException e) {
+            return new ImportOutcome.Invalid(e.getMessage());
+        }
+    }
+
+    /**
+     * The spec with every image pinned to the digest it names now, so that every replica, wherever
+     * placed and however late, runs the same bytes; or the errors naming images no site knows.
+     */
+    private Pinned pinImages(EnvironmentSpec spec) {
+        var errors = new ArrayList<FieldError>();
+        var services = new LinkedHashMap<String, ServiceSpec>();
+        for (var service : spec.services().values()) {
+            if (service.image().isEmpty()) {
+                services.put(service.name(), service);
+                continue;
+            }
+            String field = "spec.services." + service.name() + ".image";
+            ImageRef ref = ImageRef.of(service.image().get());
+            SiteImages store = images;
+            Optional<String> pinned = store == null ? Optional.empty() : store.pin(ref);
+            if (pinned.isEmpty()) {
+                errors.add(new FieldError(
+                        field,
+                        store == null
+                                ? "site " + entry.site() + " keeps no images, so it cannot run " + ref
+                                : "image " + ref + " is held by no reachable site; import it with atoll image"
+                                        + " import, see atoll get images"));
+                services.put(service.name(), service);
+            } else {
+                services.put(service.name(), service.withImage(pinned.get()));
+            }
+        }
+        return new Pinned(new EnvironmentSpec(spec.name(), spec.tenant(), services), errors);
+    }
+
+    private record Pinned(EnvironmentSpec spec, List<FieldError> errors) {}
 
     // --- reading the shares ------------------------------------------------------------------
 
@@ -322,7 +393,9 @@ public final class FederatedCloud implements CloudApi {
             return new DeployOutcome.Conflict(
                     "environment " + spec.name() + " already exists; use PUT (or atoll deploy) to update it");
         }
-        return put(entry, spec);
+        Pinned pinned = pinImages(spec);
+        if (!pinned.errors().isEmpty()) return new DeployOutcome.Rejected(pinned.errors());
+        return put(entry, pinned.spec());
     }
 
     @Override
@@ -330,7 +403,9 @@ public final class FederatedCloud implements CloudApi {
         Gathered gathered = gather();
         var home = gathered.homeOf(spec.tenant(), spec.name());
         if (home.isEmpty()) return notFound(spec.name());
-        return update(home.get(), spec);
+        Pinned pinned = pinImages(spec);
+        if (!pinned.errors().isEmpty()) return new DeployOutcome.Rejected(pinned.errors());
+        return update(home.get(), pinned.spec());
     }
 
     private DeployOutcome update(Answer home, EnvironmentSpec spec) {

@@ -190,7 +190,8 @@ public final class LocalSiteShare implements SiteShare {
                         n.instanceSlots(),
                         state.instancesOn(n.name()),
                         n.drivers(),
-                        n.tags()))
+                        n.tags(),
+                        n.driverDetails()))
                 .toList();
     }
 

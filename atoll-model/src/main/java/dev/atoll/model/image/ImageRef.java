@@ -30,14 +30,14 @@ public record ImageRef(Optional<String> name, Optional<String> tag, Optional<Str
         if (at >= 0) {
             digest = Optional.of(rest.substring(at + 1));
             rest = rest.substring(0, at);
-            if (rest.isEmpty()) return new Result.Invalid("'" + text + "' has no name before '@'");
+            if (rest.isEmpty()) return new Result.Invalid("\"" + text + "\" has no name before '@'");
         } else if (rest.startsWith("sha256:")) {
             digest = Optional.of(rest);
             rest = "";
         }
         if (digest.isPresent() && !DIGEST.matcher(digest.get()).matches()) {
             return new Result.Invalid(
-                    "'" + digest.get() + "' is not a digest: expected sha256: and 64 lowercase hex digits");
+                    "\"" + digest.get() + "\" is not a digest: expected sha256: and 64 lowercase hex digits");
         }
         if (rest.isEmpty()) return new Result.Valid(new ImageRef(Optional.empty(), Optional.empty(), digest));
         Optional<String> tag = Optional.empty();
@@ -46,12 +46,12 @@ public record ImageRef(Optional<String> name, Optional<String> tag, Optional<Str
             tag = Optional.of(rest.substring(colon + 1));
             rest = rest.substring(0, colon);
             if (!TAG.matcher(tag.get()).matches()) {
-                return new Result.Invalid("'" + tag.get()
-                        + "' is not a tag: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 128");
+                return new Result.Invalid("\"" + tag.get()
+                        + "\" is not a tag: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 128");
             }
         }
         if (rest.length() > MAX_NAME || !NAME.matcher(rest).matches()) {
-            return new Result.Invalid("'" + rest + "' is not an image name: lowercase letters, digits and"
+            return new Result.Invalid("\"" + rest + "\" is not an image name: lowercase letters, digits and"
                     + " separators ('.', '_', '-', '/'), at most " + MAX_NAME + " characters");
         }
         return new Result.Valid(new ImageRef(Optional.of(rest), tag, digest));

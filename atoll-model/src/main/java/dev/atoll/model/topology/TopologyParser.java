@@ -172,12 +172,9 @@ public final class TopologyParser {
         var drivers = driversField
                 .distinctStrings(
                         8,
-                        d -> d.equals("process")
+                        d -> dev.atoll.model.spec.DriverKind.fromWireName(d).isPresent()
                                 ? Optional.empty()
-                                : dev.atoll.model.spec.DriverKind.fromWireName(d)
-                                                .isPresent()
-                                        ? Optional.of("driver " + d + " is not supported yet; supported: process")
-                                        : Optional.of(quote(d) + " is not a driver; supported: process"))
+                                : Optional.of(quote(d) + " is not a driver; supported: process, oci, microvm"))
                 .map(Set::copyOf)
                 .orElse(Topologies.DEFAULT_NODE_DRIVERS);
         if (driversField.present()

@@ -164,9 +164,11 @@ class SpecParserTest {
             resources: {cpu: 0}                | spec.services.web.resources.cpu    | must be more than 0
             resources: {cpu: [1]}              | spec.services.web.resources.cpu    | expected a cpu quantity such as 500m, 0.5, 2, got a list
             resources: {gpu: 1}                | spec.services.web.resources.gpu    | unknown field; expected one of: cpu, memory
-            driver: oci                        | spec.services.web.driver           | driver oci is not supported yet; supported: process
-            driver: microvm                    | spec.services.web.driver           | driver microvm is not supported yet; supported: process
-            driver: docker                     | spec.services.web.driver           | "docker" is not a driver; supported: process
+            driver: oci                        | spec.services.web.image            | required; the image to run, e.g. busybox:1.36 (see atoll get images)
+            driver: microvm                    | spec.services.web.image            | required; the image to run, e.g. busybox:1.36 (see atoll get images)
+            driver: docker                     | spec.services.web.driver           | "docker" is not a driver; supported: process, oci, microvm
+            readOnly: true                     | spec.services.web.readOnly         | only oci and microvm services have a root filesystem
+            mounts: [{path: /data}]            | spec.services.web.mounts           | only oci and microvm services have mounts
             replicas: 1001                     | spec.services.web.replicas         | must be between 0 and 1000, got 1001
             replicas: -1                       | spec.services.web.replicas         | must be between 0 and 1000, got -1
             replicas: 99999999999999999999999  | spec.services.web.replicas         | must be between 0 and 1000, got 99999999999999999999999
@@ -202,7 +204,8 @@ class SpecParserTest {
             placement: {strategy: random}      | spec.services.web.placement.strategy | "random" is not one of: spread, pack
             placement: {requireTags: [" ssd"]} | spec.services.web.placement.requireTags[0] | " ssd" is not a tag: use at most 63 letters, digits and . _ : / = -, starting with a letter or digit
             placement: {near: paris}           | spec.services.web.placement.near   | unknown field; expected one of: jurisdictions, countries, sites, avoidSites, requireTags, preferTags, nearUsers, spread, antiAffinity, strategy
-            image: nginx                       | spec.services.web.image            | unknown field; expected one of: driver, command, env, resources, ports, health, replicas, restart, placement
+            image: nginx                       | spec.services.web.image            | only oci and microvm services run an image
+            sidecar: nginx                     | spec.services.web.sidecar          | unknown field; expected one of: driver, image, command, env, resources, ports, health, replicas, restart, placement, readOnly, mounts
             """)
     void givenOneMistakeWhenParsedThenTheErrorNamesItsPathAndReason(String yaml, String path, String reason) {
         assertThat(errors(withWeb(yaml))).containsExactly(new FieldError(path, reason));
@@ -282,6 +285,53 @@ class SpecParserTest {
                         new FieldError("spec", "required; give spec.services"));
     }
 
+    private static final String CONTAINER = """
+            apiVersion: atoll/v1
+            kind: Environment
+            metadata: {name: box}
+            spec:
+              services:
+                web:
+                  driver: oci
+                  image: IMAGE
+            """;
+
+    @Test
+    void givenAnOciServiceWithAnImageAndNoCommandThenItIsValidAndRunsTheImagesOwnCommand() {
+        var spec = valid(CONTAINER.replace("IMAGE", "busybox:1.36") + "      readOnly: true\n"
+                + "      mounts: [{path: /tmp, type: tmpfs}, {path: /data}]\n");
+
+        var web = spec.services().get("web");
+        assertThat(web.driver()).isEqualTo(DriverKind.OCI);
+        assertThat(web.image()).contains("busybox:1.36");
+        assertThat(web.command()).isEmpty();
+        assertThat(web.readOnly()).isTrue();
+        assertThat(web.mounts())
+                .containsExactly(new Mount("/tmp", Mount.Kind.TMPFS), new Mount("/data", Mount.Kind.SCRATCH));
+        assertThat(valid(SpecWriter.toYaml(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void givenAnImageWithoutATagThenItMeansLatest() {
+        assertThat(valid(CONTAINER.replace("IMAGE", "busybox"))
+                        .services()
+                        .get("web")
+                        .image())
+                .contains("busybox:latest");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            BusyBox              | "BusyBox" is not an image name: lowercase letters, digits and separators ('.', '_', '-', '/'), at most 255 characters
+            busybox:-x           | "-x" is not a tag: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 128
+            busybox@sha256:abc   | "sha256:abc" is not a digest: expected sha256: and 64 lowercase hex digits
+            @sha256:abc          | "@sha256:abc" has no name before '@'
+            """)
+    void givenABadImageReferenceThenTheErrorNamesTheImageField(String image, String reason) {
+        assertThat(errors(CONTAINER.replace("IMAGE", "'" + image + "'")))
+                .containsExactly(new FieldError("spec.services.web.image", reason));
+    }
+
     @Test
     void givenAServiceThatIsNotAnObjectThenThatIsTheOnlyErrorAboutIt() {
         var text = HELLO.replace("    web:\n", "    web: python3 -m http.server\n    old:\n");
@@ -289,8 +339,8 @@ class SpecParserTest {
         assertThat(errors(text))
                 .containsExactly(new FieldError(
                         "spec.services.web",
-                        "expected an object with driver, command, env, resources, ports, health, replicas, restart,"
-                                + " placement, got a string"));
+                        "expected an object with driver, image, command, env, resources, ports, health, replicas,"
+                                + " restart, placement, readOnly, mounts, got a string"));
     }
 
     @Test

@@ -98,7 +98,7 @@ class TopologyParserTest {
             [{name: N1}]                        | sites[0].nodes[0].name    | "N1" is not a valid name: use at most 63 lower case letters, digits and '-', starting and ending with a letter or digit
             [{cpu: 2}]                          | sites[0].nodes[0].name    | required; e.g. n1
             [{name: n1, gpu: 1}]                | sites[0].nodes[0].gpu     | unknown field; expected one of: name, cpu, memory, slots, tags, drivers
-            [{name: n1, drivers: [oci]}]        | sites[0].nodes[0].drivers[0] | driver oci is not supported yet; supported: process
+            [{name: n1, drivers: [docker]}]     | sites[0].nodes[0].drivers[0] | "docker" is not a driver; supported: process, oci, microvm
             [{name: n1, drivers: []}]           | sites[0].nodes[0].drivers | must have at least one driver, e.g. [process]
             []                                  | sites[0].nodes            | must have at least one node
             {count: 0}                          | sites[0].nodes.count      | must be between 1 and 10000, got 0
