@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One machine of a {@link TestNetwork}: a network namespace with {@code eth0} on the network's bridge. Processes run
- * inside it with {@code ip netns exec}, so they see only {@code lo} and {@code eth0}; they share the test JVM's file
- * system and user. Made by {@link TestNetwork#addHost}.
+ * inside it with {@code nsenter --net}, so they see only {@code lo} and {@code eth0}; they share the test JVM's file
+ * system, mounts and user. ({@code ip netns exec} would also give them a fresh /sys without the cgroup file systems,
+ * which containers started on the host need.) Made by {@link TestNetwork#addHost}.
  */
 public final class Host {
     static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofSeconds(10);
@@ -154,7 +155,7 @@ public final class Host {
             throw new IllegalArgumentException("empty command for host " + name);
         }
         List<String> full = new ArrayList<>(command.size() + 4);
-        full.addAll(List.of("ip", "netns", "exec", namespace));
+        full.addAll(List.of("nsenter", "--net=/var/run/netns/" + namespace, "--"));
         full.addAll(command);
         return full;
     }

@@ -29,8 +29,16 @@ public final class TestImages {
      * command is {@code cmd}. Returns the manifest's digest.
      */
     public static String busyboxLayout(Path archive, String name, List<String> cmd) throws IOException {
+        return busyboxLayout(archive, name, cmd, 0);
+    }
+
+    /** The same with {@code ballast} bytes of random data in /ballast, for an image worth transferring. */
+    public static String busyboxLayout(Path archive, String name, List<String> cmd, int ballast) throws IOException {
         byte[] busybox = Files.readAllBytes(BUSYBOX);
+        byte[] random = new byte[ballast];
+        new java.util.Random(ballast).nextBytes(random);
         return layout(archive, name, cmd, tar -> {
+            if (ballast > 0) tar.file("ballast", 0644, random);
             tar.directory("bin", 0755);
             tar.file("bin/busybox", 0755, busybox);
             for (String applet : APPLETS) tar.symlink("bin/" + applet, "busybox");

@@ -78,7 +78,7 @@ public final class ImageCommand implements Callable<Integer> {
                             "imported %s %s (%s) at %s%n",
                             imported.names().isEmpty() ? "<unnamed>" : String.join(",", imported.names()),
                             imported.digest(),
-                            dev.atoll.model.Quantities.formatMemory(imported.size()),
+                            dev.atoll.cli.Text.memory(imported.size()),
                             String.join(",", imported.sites()));
             session.out().flush();
             return ExitCodes.OK;

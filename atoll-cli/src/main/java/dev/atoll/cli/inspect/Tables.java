@@ -3,7 +3,6 @@ package dev.atoll.cli.inspect;
 import dev.atoll.cli.Table;
 import dev.atoll.cli.Text;
 import dev.atoll.cli.client.RemoteEnvironment;
-import dev.atoll.model.Quantities;
 import dev.atoll.model.Resources;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.view.CloudEvent;
@@ -86,7 +85,7 @@ public final class Tables {
             var cells = new Object[] {
                 image.names().isEmpty() ? "<none>" : String.join(",", image.names()),
                 digest,
-                Quantities.formatMemory(image.size()),
+                Text.memory(image.size()),
                 String.join(",", image.sites())
             };
             table.row(wide ? append(cells, image.imported().toString()) : cells);

@@ -2,6 +2,7 @@ package dev.atoll.cli.hosts;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.atoll.agent.driver.oci.OciDriver;
 import dev.atoll.cli.Main;
 import dev.atoll.cli.client.ApiClient;
 import dev.atoll.model.instance.InstanceState;
@@ -169,7 +170,7 @@ final class CloudOnHosts implements AutoCloseable {
                                 logs.resolve("data").resolve(node).toString(),
                                 "--http",
                                 host.address().getHostAddress() + ":" + (AGENT_HTTP_PORT + n)),
-                        Map.of(),
+                        Map.of("ATOLL_LOG", "debug"),
                         log(node)));
     }
 
@@ -255,5 +256,12 @@ final class CloudOnHosts implements AutoCloseable {
     @Override
     public void close() {
         network.close();
+        // The agents died with their hosts; what their containers left on this machine (runc state,
+        // root filesystem mounts, network namespaces, address leases) is reclaimed with the driver's
+        // own clean-up, as a restarted agent would.
+        for (String node : nodes) {
+            Path oci = logs.resolve("data").resolve(node).resolve("drivers").resolve("oci");
+            if (java.nio.file.Files.isDirectory(oci)) new OciDriver(oci).reclaim(List.of());
+        }
     }
 }
