@@ -55,7 +55,8 @@ class CommandLineTest {
                         "completion",
                         "bench",
                         "site",
-                        "agent");
+                        "agent",
+                        "image");
     }
 
     @Test
@@ -72,7 +73,8 @@ class CommandLineTest {
         var result = Cli.run("get", "pods");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("unknown kind 'pods': expected sites, nodes, environments or instances");
+        assertThat(result.err())
+                .contains("unknown kind 'pods': expected sites, nodes, environments, instances or images");
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.atoll.agent.driver;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,32 +73,17 @@ public final class ProcessDriver implements Driver {
         tree.forEach(ProcessHandle::destroy); // SIGTERM
         if (!awaitGone(tree, grace)) {
             List<ProcessHandle> remaining = new ArrayList<>();
-            for (ProcessHandle h : tree) if (running(h)) remaining.addAll(withDescendants(h));
+            for (ProcessHandle h : tree) if (LiveProcesses.running(h)) remaining.addAll(withDescendants(h));
             remaining.forEach(ProcessHandle::destroyForcibly); // SIGKILL
             awaitGone(remaining, Duration.ofSeconds(5));
         }
     }
 
     private static Optional<ProcessHandle> live(WorkloadRef ref) {
-        return ProcessHandle.of(ref.pid()).filter(ProcessDriver::running).filter(h -> h.info()
+        return ProcessHandle.of(ref.pid()).filter(LiveProcesses::running).filter(h -> h.info()
                 .startInstant()
                 .filter(ref.processStart()::equals)
                 .isPresent());
-    }
-
-    /**
-     * Alive and not a zombie. The JDK counts a zombie as alive; an orphan's zombie lingers until
-     * init reaps it, which some container inits do only about once a second.
-     */
-    static boolean running(ProcessHandle h) {
-        if (!h.isAlive()) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
-            int afterName = stat.lastIndexOf(')');
-            return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return h.isAlive(); // no /proc (not Linux) or it just went away
-        }
     }
 
     private static List<ProcessHandle> withDescendants(ProcessHandle root) {
@@ -111,7 +95,7 @@ public final class ProcessDriver implements Driver {
         // Polled rather than onExit(): for processes that are not our children (descendants, adopted
         // ones) the JDK's onExit parks a platform thread that polls with a growing sleep.
         for (ProcessHandle h : handles) {
-            while (running(h)) {
+            while (LiveProcesses.running(h)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 try {
@@ -134,7 +118,7 @@ public final class ProcessDriver implements Driver {
         var exit = new CompletableFuture<ExitStatus>();
         Thread.ofVirtual().name("atoll-adopted-" + handle.pid()).start(() -> {
             // Ends early when the agent stops watching (it cancels the future on close).
-            while (!exit.isDone() && running(handle)) {
+            while (!exit.isDone() && LiveProcesses.running(handle)) {
                 try {
                     Thread.sleep(adoptedPollInterval);
                 } catch (InterruptedException e) {

@@ -29,8 +29,8 @@ import picocli.CommandLine.ParentCommand;
         name = "get",
         mixinStandardHelpOptions = true,
         description = {
-            "List sites, nodes, environments or instances as a table, or as the API's JSON or YAML.",
-            "KIND may be singular or plural: site, node, env, environment, instance, inst."
+            "List sites, nodes, environments, instances or images as a table, or as the API's JSON or YAML.",
+            "KIND may be singular or plural: site, node, env, environment, instance, inst, image, img."
         },
         footerHeading = "%nExample:%n",
         footer = {

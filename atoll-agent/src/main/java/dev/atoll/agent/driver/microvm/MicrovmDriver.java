@@ -5,6 +5,7 @@ import dev.atoll.agent.driver.Driver;
 import dev.atoll.agent.driver.ExitStatus;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
+import dev.atoll.agent.driver.LiveProcesses;
 import dev.atoll.agent.driver.Workload;
 import dev.atoll.agent.driver.WorkloadRef;
 import dev.atoll.image.PreparedImage;
@@ -509,7 +510,7 @@ public final class MicrovmDriver implements Driver {
             boolean asked = socket != null && Qmp.execute(socket, "system_powerdown", QMP_TIMEOUT);
             if (!asked || !awaitGone(h, grace)) {
                 if (socket != null && Qmp.execute(socket, "quit", QMP_TIMEOUT)) awaitGone(h, QUIT_WAIT);
-                if (running(h)) {
+                if (LiveProcesses.running(h)) {
                     h.destroyForcibly();
                     awaitGone(h, KILL_WAIT);
                 }
@@ -565,7 +566,7 @@ public final class MicrovmDriver implements Driver {
     private Optional<ProcessHandle> live(WorkloadRef ref) {
         Optional<Path> dir = vmDirOf(ref);
         return ProcessHandle.of(ref.pid())
-                .filter(MicrovmDriver::running)
+                .filter(LiveProcesses::running)
                 .filter(h -> h.info()
                         .startInstant()
                         .filter(ref.processStart()::equals)
@@ -578,7 +579,7 @@ public final class MicrovmDriver implements Driver {
         Optional<Properties> launch = launchFacts(vmDir);
         var exit = new CompletableFuture<ExitStatus>();
         Thread.ofVirtual().name("atoll-microvm-" + h.pid()).start(() -> {
-            while (!exit.isDone() && running(h)) {
+            while (!exit.isDone() && LiveProcesses.running(h)) {
                 try {
                     Thread.sleep(POLL);
                 } catch (InterruptedException e) {
@@ -611,21 +612,9 @@ public final class MicrovmDriver implements Driver {
         }
     }
 
-    /** Alive and not a zombie (the JDK counts a zombie as alive). */
-    static boolean running(ProcessHandle h) {
-        if (!h.isAlive()) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
-            int afterName = stat.lastIndexOf(')');
-            return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return h.isAlive();
-        }
-    }
-
     private static boolean awaitGone(ProcessHandle h, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (running(h)) {
+        while (LiveProcesses.running(h)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return false;
             try {

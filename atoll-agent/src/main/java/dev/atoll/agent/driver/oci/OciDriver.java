@@ -6,6 +6,7 @@ import dev.atoll.agent.driver.Driver;
 import dev.atoll.agent.driver.ExitStatus;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
+import dev.atoll.agent.driver.LiveProcesses;
 import dev.atoll.agent.driver.Workload;
 import dev.atoll.agent.driver.WorkloadRef;
 import dev.atoll.image.PreparedImage;
@@ -293,7 +294,7 @@ public final class OciDriver implements Driver {
     private CompletableFuture<ExitStatus> watchAdopted(String id, Object token, ProcessHandle init) {
         var exit = new CompletableFuture<ExitStatus>();
         Thread.ofVirtual().name("atoll-oci-adopted-" + id).start(() -> {
-            while (!exit.isDone() && running(init)) sleep(ADOPTED_POLL);
+            while (!exit.isDone() && LiveProcesses.running(init)) sleep(ADOPTED_POLL);
             if (exit.isDone()) return;
             endOf(id, token);
             exit.complete(ExitStatus.unknown());
@@ -391,7 +392,7 @@ public final class OciDriver implements Driver {
         try {
             JsonNode json = JSON.readTree(state.output());
             if (!"running".equals(json.path("status").asText())) return Optional.empty();
-            return ProcessHandle.of(json.path("pid").asLong()).filter(OciDriver::running);
+            return ProcessHandle.of(json.path("pid").asLong()).filter(LiveProcesses::running);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -594,23 +595,11 @@ public final class OciDriver implements Driver {
 
     private static boolean awaitGone(ProcessHandle h, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (running(h)) {
+        while (LiveProcesses.running(h)) {
             if (System.nanoTime() > deadline) return false;
             sleep(STOP_POLL);
         }
         return true;
-    }
-
-    /** Alive and not a zombie (a container's init is a zombie until runc reaps it). */
-    private static boolean running(ProcessHandle h) {
-        if (!h.isAlive()) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
-            int afterName = stat.lastIndexOf(')');
-            return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return h.isAlive();
-        }
     }
 
     private static boolean isRoot() {
