@@ -245,20 +245,48 @@ final class InstanceSupervisor {
                 ports,
                 service.readOnly(),
                 service.mounts());
+        // Off the loop: a container or a VM can take a while to start, and the loop must keep
+        // heartbeating meanwhile or the site declares the whole node down.
+        phase = Phase.PREPARING;
+        ctx.async("starting " + id, () -> startWith(driver, spec), launched -> onLaunched(next, launched));
+    }
+
+    /** A started workload, or why it could not be started. */
+    private record Launched(Workload workload, String error) {}
+
+    private Launched startWith(Driver driver, LaunchSpec spec) {
         try {
-            workload = driver.start(spec);
+            return new Launched(driver.start(spec), "");
         } catch (LaunchException e) {
-            end(InstanceState.FAILED, e.getMessage());
-            return;
+            return new Launched(null, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("starting {} failed", id, e);
-            end(InstanceState.FAILED, "cannot start: " + e);
+            return new Launched(null, "cannot start: " + e);
+        }
+    }
+
+    private void onLaunched(InstanceAssignment next, Launched launched) {
+        boolean stillWanted = phase == Phase.PREPARING && desired != null && desired.generation() == next.generation();
+        if (launched == null || launched.workload() == null) {
+            if (stillWanted) {
+                end(InstanceState.FAILED, launched == null ? "cannot start" : launched.error());
+            } else if (desired == null) {
+                remove();
+            } else {
+                start();
+            }
             return;
         }
+        workload = launched.workload();
         startedAt = ctx.clock().instant();
         phase = Phase.RUNNING;
         persist();
         watch(workload);
+        if (!stillWanted) {
+            // Unwanted, or replaced by a newer generation, while it started: stopped like any other.
+            beginStop();
+            return;
+        }
         scheduleStable(workload);
         scheduleChecks(workload);
         publish();

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.atoll.agent.driver.Driver;
+import dev.atoll.agent.driver.LaunchException;
+import dev.atoll.agent.driver.LaunchSpec;
 import dev.atoll.agent.driver.ProcessDriver;
+import dev.atoll.agent.driver.Workload;
+import dev.atoll.agent.driver.WorkloadRef;
 import dev.atoll.agent.restart.RestartRules;
 import dev.atoll.model.Resources;
 import dev.atoll.model.agent.InstanceAssignment;
@@ -168,6 +173,86 @@ class NodeAgentTest {
     }
 
     // ---- starting --------------------------------------------------------------------------
+
+    /** The process driver, made to take {@code delay} to start, as a container or a VM may. */
+    private static Driver slowToStart(Duration delay) {
+        var real = new ProcessDriver();
+        return new Driver() {
+            @Override
+            public Workload start(LaunchSpec spec) throws LaunchException {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return real.start(spec);
+            }
+
+            @Override
+            public Optional<Workload> adopt(WorkloadRef ref) {
+                return real.adopt(ref);
+            }
+
+            @Override
+            public void stop(WorkloadRef ref, Duration grace) {
+                real.stop(ref, grace);
+            }
+        };
+    }
+
+    @Test
+    void whileADriverTakesSecondsToStartAnInstanceTheNodeKeepsHeartbeating() {
+        var reports = new ReportLog();
+        var agent = new NodeAgent(
+                NODE,
+                workDir,
+                Map.of(DriverKind.PROCESS, slowToStart(Duration.ofSeconds(2))),
+                Clock.systemUTC(),
+                SETTINGS);
+        open.add(agent);
+        agent.onReport(reports);
+        var beats = new java.util.concurrent.CopyOnWriteArrayList<Long>();
+        agent.onHeartbeat(() -> beats.add(System.nanoTime()));
+        var id = anInstance("web", 0);
+
+        long assigned = System.nanoTime();
+        agent.assign(List.of(assignment(id, 1, SLEEPER)));
+        await().atMost(PATIENCE).until(() -> reports.has(id, in(InstanceState.RUNNING)));
+        long running = System.nanoTime();
+
+        // Heartbeats are every 500 ms; a site declares a node down after 1.5 s without one.
+        var times = new ArrayList<Long>(List.of(assigned));
+        beats.stream().filter(t -> t > assigned && t < running).forEach(times::add);
+        times.add(running);
+        long longestGapMs = 0;
+        for (int i = 1; i < times.size(); i++) {
+            longestGapMs = Math.max(longestGapMs, (times.get(i) - times.get(i - 1)) / 1_000_000);
+        }
+        assertThat(running - assigned).isGreaterThan(Duration.ofSeconds(2).toNanos());
+        assertThat(longestGapMs).isLessThan(1200);
+    }
+
+    @Test
+    void anInstanceNoLongerWantedWhileItStartsIsStoppedOnceStarted() {
+        var reports = new ReportLog();
+        var agent = new NodeAgent(
+                NODE,
+                workDir,
+                Map.of(DriverKind.PROCESS, slowToStart(Duration.ofSeconds(1))),
+                Clock.systemUTC(),
+                SETTINGS);
+        open.add(agent);
+        agent.onReport(reports);
+        var id = anInstance("web", 0);
+
+        agent.assign(List.of(assignment(id, 1, SLEEPER)));
+        agent.assign(List.of());
+
+        await().atMost(PATIENCE).until(() -> reports.has(id, in(InstanceState.STOPPED)));
+        await().atMost(PATIENCE).until(() -> agent.reports().isEmpty());
+        assertThat(reports.has(id, r -> r.pid().isPresent() && alive(r.pid().get())))
+                .isFalse();
+    }
 
     @Test
     void startsTheProcessWithItsPortAndAtollVariablesAndCapturesItsOutput() throws IOException {
