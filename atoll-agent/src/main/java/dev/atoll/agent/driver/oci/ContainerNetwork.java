@@ -26,6 +26,7 @@ final class ContainerNetwork {
     private final Path leaseDir;
     private final String owner;
     private final String ip;
+    private final Optional<Path> nsenter = HostCommands.find("nsenter");
     private int nextHint;
 
     ContainerNetwork(Path leaseDir, String owner, Path ip) {
@@ -85,12 +86,29 @@ final class ContainerNetwork {
                 + "link set lo up\n"
                 + "route add default via " + a.hostAddress() + "\n";
         var first = HostCommands.run(List.of(ip, "-batch", "-"), host);
-        var second = first.ok() ? HostCommands.run(List.of(ip, "-n", a.netns(), "-batch", "-"), inside) : first;
+        var second = first.ok() ? HostCommands.run(inNamespace(a, List.of(ip, "-batch", "-")), inside) : first;
         if (!second.ok()) {
             detach(a, containerId);
             throw new LaunchException("cannot set up the container's network: " + second.output());
         }
         return a;
+    }
+
+    /**
+     * argv run inside the container's network namespace. nsenter joins only that namespace; {@code ip -n}
+     * would also make a new mount namespace (to remount /sys), whose cost grows with the host's mounts.
+     */
+    private List<String> inNamespace(Attachment a, List<String> argv) {
+        var out = new ArrayList<String>();
+        if (nsenter.isPresent()) {
+            out.addAll(List.of(nsenter.get().toString(), "--net=" + a.netnsPath()));
+            out.addAll(argv);
+        } else {
+            out.add(argv.getFirst());
+            out.addAll(List.of("-n", a.netns()));
+            out.addAll(argv.subList(1, argv.size()));
+        }
+        return out;
     }
 
     /** Removes the namespace and veth pair and releases the lease if it is still this container's. */

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The {@code oci} driver: each instance is a runc container of a prepared image.
  *
  * <p>Per container: a bundle at {@code <instance dir>/bundle} whose rootfs is an overlay (the image's
- * shared rootfs below, the bundle's {@code upper} above, so the image is never written); a
+ * shared rootfs below, the bundle's {@code upper} above, so the image is never written), mounted by
+ * runc inside the container's mount namespace so the host's mount table stays small; a
  * {@code config.json} with the image's argv, environment, working directory and user, cgroup limits
  * for cpu and memory from the service's resources, and the service's tmpfs and scratch mounts
  * (scratch lives at {@code <instance dir>/scratch/<path>} and survives restarts); its own network
@@ -73,7 +74,6 @@ public final class OciDriver implements Driver {
     private final Path runcRoot;
     private final Path records;
     private final String runc;
-    private final String mountTool;
     private final String umountTool;
     private final String cgroupParent;
     private final ContainerNetwork network;
@@ -94,7 +94,6 @@ public final class OciDriver implements Driver {
         this.runcRoot = state.resolve("runc");
         this.records = state.resolve("containers");
         this.runc = tool("runc");
-        this.mountTool = tool("mount");
         this.umountTool = tool("umount");
         // Containers of two agents on one host may share an instance name: their cgroups must not.
         this.cgroupParent = "atoll/" + shortHash(state.toString()) + "-";
@@ -155,7 +154,7 @@ public final class OciDriver implements Driver {
                 var attachment = network.attach(id);
                 record = record.withBlock(attachment.block());
                 save(record);
-                mountOverlay(lower, bundle);
+                mounts.addFirst(RuntimeSpec.overlayRoot(lower, bundle.resolve("upper"), bundle.resolve("work")));
                 mounts.add(RuntimeSpec.bind("/etc/resolv.conf", write(bundle, "resolv.conf", resolvConf()), true));
                 mounts.add(RuntimeSpec.bind(
                         "/etc/hosts", write(bundle, "hosts", hosts(attachment.containerAddress(), id)), true));
@@ -367,6 +366,7 @@ public final class OciDriver implements Driver {
         if (record.isEmpty()) return;
         Path bundle = record.get().bundlePath();
         Path rootfs = bundle.resolve("rootfs");
+        // runc mounts the overlay inside the container; a host mount here is left by an older agent.
         if (isMountPoint(rootfs)) {
             var result = HostCommands.run(List.of(umountTool, rootfs.toString()));
             if (!result.ok()) HostCommands.run(List.of(umountTool, "-l", rootfs.toString()));
@@ -466,35 +466,18 @@ public final class OciDriver implements Driver {
         return (base.isEmpty() ? "c" : base) + "-" + shortHash(name);
     }
 
-    private void mountOverlay(String lower, Path bundle) throws LaunchException {
-        String options =
-                "lowerdir=" + lower + ",upperdir=" + bundle.resolve("upper") + ",workdir=" + bundle.resolve("work");
-        var result = HostCommands.run(List.of(
-                mountTool,
-                "-t",
-                "overlay",
-                "overlay",
-                "-o",
-                options,
-                bundle.resolve("rootfs").toString()));
-        if (!result.ok()) throw new LaunchException("cannot mount the container's root filesystem: " + result.output());
-    }
-
+    /**
+     * Whether {@code dir} is a mount point, by its device differing from its parent's: reading
+     * /proc/self/mountinfo instead would cost in proportion to the host's mounts.
+     */
     private static boolean isMountPoint(Path dir) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
-            String target = dir.toString();
-            return lines.map(l -> l.split(" ")).filter(f -> f.length > 4).anyMatch(f -> unescape(f[4])
-                    .equals(target));
+        try {
+            Object device = Files.getAttribute(dir, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Object parent = Files.getAttribute(dir.getParent(), "unix:dev");
+            return !device.equals(parent);
         } catch (IOException | RuntimeException e) {
             return false;
         }
-    }
-
-    private static String unescape(String field) {
-        return field.replace("\\040", " ")
-                .replace("\\011", "\t")
-                .replace("\\012", "\n")
-                .replace("\\134", "\\");
     }
 
     /** The host's resolvers, minus loopback ones, which mean nothing inside the container's own network. */

@@ -171,8 +171,10 @@ final class RuntimeSpec {
         root.put("hostname", in.hostname());
 
         ArrayNode mounts = root.putArray("mounts");
+        // The root overlay goes first so the standard and service mounts land on top of it.
+        for (MountEntry m : in.extraMounts()) if (m.destination().equals("/")) mount(mounts, m);
         for (MountEntry m : standardMounts()) mount(mounts, m);
-        for (MountEntry m : in.extraMounts()) mount(mounts, m);
+        for (MountEntry m : in.extraMounts()) if (!m.destination().equals("/")) mount(mounts, m);
 
         ObjectNode linux = root.putObject("linux");
         ObjectNode resources = linux.putObject("resources");
@@ -218,6 +220,16 @@ final class RuntimeSpec {
                 new MountEntry("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")),
                 new MountEntry(
                         "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro")));
+    }
+
+    /**
+     * The container's root as an overlay of the image's rootfs below {@code upper}, mounted by runc in
+     * the container's own mount namespace over the (empty) bundle rootfs: the host's mount table does
+     * not grow with the containers, so creating each next mount namespace costs the same.
+     */
+    static MountEntry overlayRoot(String lower, Path upper, Path work) {
+        return new MountEntry(
+                "/", "overlay", "overlay", List.of("lowerdir=" + lower, "upperdir=" + upper, "workdir=" + work));
     }
 
     static MountEntry tmpfs(String destination) {

@@ -211,6 +211,20 @@ class OciDriverTest {
     }
 
     @Test
+    void aRunningContainerAddsNoMountToTheHost() throws Exception {
+        var spec = spec("unmounted", List.of("sh", "-c", "echo > /written; sleep 60"));
+
+        var workload = start(spec);
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(spec.directory().resolve("bundle/upper/written"))
+                        .exists());
+        assertThat(workload.exit()).isNotDone();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo")))
+                .doesNotContain(spec.directory().toString());
+    }
+
+    @Test
     void stopLeavesNoContainerMountNamespaceOrLease() throws Exception {
         var spec = withPorts(spec("stopped", List.of("sleep", "60")), freePort());
         var workload = start(spec);

@@ -116,6 +116,30 @@ class RuntimeSpecTest {
     }
 
     @Test
+    void theRootOverlayIsMountedBeforeEverythingThatLandsOnIt() {
+        var config = RuntimeSpec.build(new RuntimeSpec.Inputs(
+                "web-0",
+                List.of("/bin/entry"),
+                Map.of(),
+                "/",
+                ContainerUser.ROOT,
+                false,
+                100,
+                64L << 20,
+                "atoll/abcd-web-0",
+                "/run/netns/atoll-oci-3",
+                List.of(
+                        RuntimeSpec.tmpfs("/cache"),
+                        RuntimeSpec.overlayRoot("/images/a/rootfs", Path.of("/b/upper"), Path.of("/b/work")))));
+
+        assertThat(config.at("/mounts/0/destination").asText()).isEqualTo("/");
+        assertThat(config.at("/mounts/0/type").asText()).isEqualTo("overlay");
+        assertThat(config.at("/mounts/0/options").toString())
+                .contains("lowerdir=/images/a/rootfs", "upperdir=/b/upper", "workdir=/b/work");
+        assertThat(config.at("/mounts").findValuesAsText("destination")).endsWith("/cache");
+    }
+
+    @Test
     void containerIdsKeepRuncsAlphabetAndNeverMerge() {
         assertThat(OciDriver.containerId("web-0.shop.acme")).isEqualTo("web-0.shop.acme");
         assertThat(OciDriver.containerId("acme/shop/web#0"))
