@@ -86,13 +86,22 @@ public final class BenchCommand implements Callable<Integer> {
                 java.util.function.IntFunction<Duration> around =
                         n -> Stats.median(starts.subList(Math.max(0, n - 10), n));
                 java.util.function.IntFunction<String> at = n -> starts.size() >= n
-                        ? String.format(java.util.Locale.ROOT, "%.1f ms", around.apply(n).toNanos() / 1e6)
+                        ? String.format(
+                                java.util.Locale.ROOT,
+                                "%.1f ms",
+                                around.apply(n).toNanos() / 1e6)
                         : "-";
                 String first = starts.isEmpty()
                         ? "-"
-                        : String.format(java.util.Locale.ROOT, "%.1f ms", starts.getFirst().toNanos() / 1e6);
-                double earlyMedian = starts.isEmpty() ? 0 : around.apply(Math.min(10, starts.size())).toNanos();
-                double lateMedian = starts.isEmpty() ? 0 : around.apply(starts.size()).toNanos();
+                        : String.format(
+                                java.util.Locale.ROOT,
+                                "%.1f ms",
+                                starts.getFirst().toNanos() / 1e6);
+                double earlyMedian = starts.isEmpty()
+                        ? 0
+                        : around.apply(Math.min(10, starts.size())).toNanos();
+                double lateMedian =
+                        starts.isEmpty() ? 0 : around.apply(starts.size()).toNanos();
                 out.printf(
                         "%s: %d instances started%s; start latency of the 1st %s, around the 10th %s, 100th %s, 1000th"
                                 + " %s (median of the 10 starts up to it); last/first %.2f (last 10 / first 10, the 1st"
