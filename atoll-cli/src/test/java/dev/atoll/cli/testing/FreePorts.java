@@ -8,10 +8,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FreePorts {
     private FreePorts() {}
 
-    /** A base port whose next {@code count} ports are free now. */
+    /**
+     * A base port whose next {@code count} ports are free now. Below Linux's ephemeral range (from
+     * 32768), so the outgoing connections of the processes already started cannot take a port meant
+     * for one started later.
+     */
     public static int range(int count) {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            int base = ThreadLocalRandom.current().nextInt(12_000, 32_768 - count);
             if (allFree(base, count)) return base;
         }
         throw new IllegalStateException("no free range of " + count + " ports");
