@@ -53,6 +53,10 @@ class ImagesOnHostsTest {
         assumeThat(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")))
                 .as("needs qemu-system-x86_64 (installed by scripts/install-test-deps)")
                 .isTrue();
+        assumeThat(dev.atoll.agent.driver.microvm.MicrovmDriver.findDefaultKernel())
+                .as("needs a guest kernel under /boot (Debian's linux-image-cloud-amd64, installed by"
+                        + " scripts/install-test-deps)")
+                .isPresent();
         cloud = CloudOnHosts.start(
                 "ImagesOnHostsTest", dir, CloudOnHosts.EUROPE, 1, "cpu=4,memory=4Gi", "process,oci,microvm");
         Path archive = dir.resolve("busybox.tar");
