@@ -190,13 +190,41 @@ public final class SiteImages {
         try {
             List<BlobPeer> peers = otherPeers();
             fetcher.fetch(digest, peers);
-            if (isManifest(digest)) images.fetch(digest, peers);
+            if (isManifest(digest)) {
+                images.fetch(digest, peers);
+                learnNames(digest);
+            }
             mine.complete(null);
         } catch (ImageUnavailableException | RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;
         } finally {
             fetching.remove(digest, mine);
+        }
+    }
+
+    /**
+     * Takes the names other sites give an image this site just fetched, so that a deploy naming it
+     * still resolves here once the site that imported it is gone.
+     */
+    private void learnNames(String manifestDigest) {
+        var names = new java.util.LinkedHashSet<String>();
+        for (OtherSite other : others.get()) {
+            try {
+                var listed =
+                        ImageCalls.read(other.caller().call(ImageCalls.LIST, new byte[0]), ImageCalls.Listed.class);
+                listed.images().stream()
+                        .filter(h -> h.digest().equals(manifestDigest))
+                        .forEach(h -> names.addAll(h.names()));
+            } catch (IOException e) {
+                LOG.debug("site {}: {} did not list its images: {}", site, other.name(), e.toString());
+            }
+        }
+        if (names.isEmpty()) return;
+        try {
+            catalog.record(manifestDigest, List.copyOf(names));
+        } catch (ImageImportException e) {
+            LOG.warn("site {}: cannot name image {}: {}", site, manifestDigest, e.getMessage());
         }
     }
 

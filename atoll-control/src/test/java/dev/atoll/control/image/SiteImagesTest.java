@@ -63,8 +63,10 @@ class SiteImagesTest {
     private Caller caller(String from, String to) {
         return (method, body) -> {
             calls.add(from + "->" + to + " " + method);
+            var handler = handlers.get(to);
+            if (handler == null) throw new IOException("site " + to + " is unreachable");
             try {
-                return handlers.get(to).handle(method, body).get();
+                return handler.handle(method, body).get();
             } catch (InterruptedException e) {
                 throw new IOException(e);
             } catch (ExecutionException e) {
@@ -99,6 +101,19 @@ class SiteImagesTest {
             assertThat(v.sites()).containsExactlyInAnyOrder("london", "paris");
             assertThat(v.names()).containsExactly("app:1");
         });
+    }
+
+    @Test
+    void givenAnImageFetchedFromTheSiteThatImportedItWhenThatSiteIsGoneThenItsNameStillResolvesWhereItWasFetched()
+            throws Exception {
+        sites.get("london").importArchive(archive, Optional.empty());
+        sites.get("paris").chunks(manifest, true);
+
+        handlers.remove("london"); // london is gone: calls to it fail
+
+        assertThat(sites.get("paris").list()).singleElement().satisfies(r -> assertThat(r.names())
+                .containsExactly("app:1"));
+        assertThat(sites.get("frankfurt").pin(ImageRef.of("app:1"))).contains("app:1@" + manifest);
     }
 
     @Test
