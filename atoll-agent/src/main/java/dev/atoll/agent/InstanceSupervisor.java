@@ -40,7 +40,7 @@ final class InstanceSupervisor {
     private enum Phase {
         /** Nothing started yet. */
         PENDING,
-        /** Its image is being fetched and unpacked; nothing runs yet. */
+        /** Its image is being fetched and unpacked, or its driver is starting it; nothing runs yet. */
         PREPARING,
         /** A process runs (starting, running, unhealthy, or crash-looping but up). */
         RUNNING,

@@ -100,6 +100,9 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
                 TimeUnit.MILLISECONDS);
         this.recovered = store.loadAll();
         recovered.values().forEach(s -> s.ports().values().forEach(HostPorts::hold));
+        // Before the loop runs anything: nothing started by this agent can be taken for a leftover, and
+        // slow clean-up (many containers) does not hold up the loop's heartbeats.
+        reclaimLeftovers(recovered.values());
         this.ctx = new AgentContext(
                 node,
                 clock,
@@ -224,7 +227,6 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
         var wanted = new LinkedHashMap<InstanceId, InstanceAssignment>();
         for (var a : desired) wanted.merge(a.id(), a, (x, y) -> x.generation() >= y.generation() ? x : y);
         if (recovered != null) {
-            reclaimLeftovers(recovered.values());
             resumeRecovered(wanted);
             recovered = null;
         }
@@ -266,10 +268,7 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
                 saved.pid().get(), saved.processStart().get(), saved.handle().orElse("")));
     }
 
-    /**
-     * Lets every driver remove what a crashed agent left behind that no saved instance names. Runs
-     * once, before anything new starts, so nothing started by this agent can be taken for a leftover.
-     */
+    /** Lets every driver remove what a crashed agent left behind that no saved instance names. */
     private void reclaimLeftovers(Collection<InstanceStore.Saved> saved) {
         List<WorkloadRef> keep =
                 saved.stream().flatMap(s -> savedRef(s).stream()).toList();

@@ -76,7 +76,7 @@ public final class NodeDrivers {
 
     private static Optional<Path> probeMarker(Path kernel) {
         try {
-            var qemu = findOnPath("qemu-system-x86_64");
+            var qemu = Executables.find("qemu-system-x86_64");
             if (qemu.isEmpty()) return Optional.empty();
             String key = kernel.toAbsolutePath() + ":" + java.nio.file.Files.size(kernel) + ":"
                     + java.nio.file.Files.getLastModifiedTime(kernel).toMillis() + ":" + qemu.get() + ":"
@@ -86,15 +86,6 @@ public final class NodeDrivers {
         } catch (java.io.IOException e) {
             return Optional.empty();
         }
-    }
-
-    private static Optional<Path> findOnPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir, program);
-            if (java.nio.file.Files.isExecutable(candidate)) return Optional.of(candidate);
-        }
-        return Optional.empty();
     }
 
     /**

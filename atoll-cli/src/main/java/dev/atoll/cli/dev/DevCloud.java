@@ -21,8 +21,6 @@ import dev.atoll.model.spec.DriverKind;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.Topologies;
 import dev.atoll.model.topology.Topology;
-import dev.atoll.wire.Failures;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,6 +46,9 @@ public final class DevCloud implements AutoCloseable {
     private final FederatedCloud cloud;
     private final LocalFederation federation;
     private final ApiServer api;
+    /** In-process image calls wait like wire ones: an image fetched from another site can be large. */
+    private static final java.time.Duration IMAGE_CALL_TIMEOUT = java.time.Duration.ofMinutes(5);
+
     private final Map<String, SiteImages> siteImages = new LinkedHashMap<>();
     private final Map<String, ImageCallHandler> imageCalls = new LinkedHashMap<>();
 
@@ -129,17 +130,10 @@ public final class DevCloud implements AutoCloseable {
     }
 
     private Caller callerOf(String site) {
-        return (method, body) -> {
-            try {
-                return imageCalls.get(site).handle(method, body).get(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IOException(
-                        "site " + site + ": " + Failures.rootCause(e).getMessage(), e);
-            }
-        };
+        return SiteImages.OtherSite.calling(site, IMAGE_CALL_TIMEOUT, (method, body) -> imageCalls
+                        .get(site)
+                        .handle(method, body))
+                .caller();
     }
 
     public static DevCloud start(Topology topology, Path dataDir, int controllersPerSite, String host, int port)

@@ -28,7 +28,6 @@ import dev.atoll.control.site.SiteStateMachine;
 import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.model.view.SiteView;
 import dev.atoll.wire.CallFailedException;
-import dev.atoll.wire.Failures;
 import dev.atoll.wire.Hello;
 import dev.atoll.wire.WireServer;
 import dev.atoll.wire.WireSettings;
@@ -338,20 +337,10 @@ public final class SiteServer implements AutoCloseable {
                     .filter(other -> !other.equals(site.name()) && !dead.contains(other))
                     .sorted(java.util.Comparator.comparing(
                             (String other) -> rtt.getOrDefault(other, Duration.ofDays(1))))
-                    .map(other -> new SiteImages.OtherSite(other, (method, body) -> {
-                        try {
-                            return caller.call(other, method, body, IMAGE_CALL_TIMEOUT)
-                                    .get(IMAGE_CALL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new java.io.IOException("interrupted", e);
-                        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                            throw new java.io.IOException(
-                                    "site " + other + ": "
-                                            + Failures.rootCause(e).getMessage(),
-                                    e);
-                        }
-                    }))
+                    .map(other -> SiteImages.OtherSite.calling(
+                            other,
+                            IMAGE_CALL_TIMEOUT,
+                            (method, body) -> caller.call(other, method, body, IMAGE_CALL_TIMEOUT)))
                     .toList();
         }
 

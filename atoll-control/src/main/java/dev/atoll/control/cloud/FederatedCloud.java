@@ -161,6 +161,7 @@ public final class FederatedCloud implements CloudApi {
     private Pinned pinImages(EnvironmentSpec spec) {
         var errors = new ArrayList<FieldError>();
         var services = new LinkedHashMap<String, ServiceSpec>();
+        SiteImages store = images;
         for (var service : spec.services().values()) {
             if (service.image().isEmpty()) {
                 services.put(service.name(), service);
@@ -168,7 +169,6 @@ public final class FederatedCloud implements CloudApi {
             }
             String field = "spec.services." + service.name() + ".image";
             ImageRef ref = ImageRef.of(service.image().get());
-            SiteImages store = images;
             Optional<String> pinned = store == null ? Optional.empty() : store.pin(ref);
             if (pinned.isEmpty()) {
                 errors.add(new FieldError(

@@ -17,17 +17,22 @@ import dev.atoll.image.remote.ImageCalls;
 import dev.atoll.image.remote.RemoteBlobPeer;
 import dev.atoll.model.image.ImageRef;
 import dev.atoll.model.view.ImageView;
+import dev.atoll.wire.Failures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +47,26 @@ public final class SiteImages {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Another site this one can ask, nearest first. */
-    public record OtherSite(String name, Caller caller) {}
+    public record OtherSite(String name, Caller caller) {
+        /**
+         * A site reached by {@code call} (a wire call, or an in-process handler), waiting at most
+         * {@code timeout} for each answer; any failure is an IOException naming the site.
+         */
+        public static OtherSite calling(
+                String name, Duration timeout, BiFunction<String, byte[], CompletableFuture<byte[]>> call) {
+            return new OtherSite(name, (method, body) -> {
+                try {
+                    return call.apply(method, body).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while calling site " + name, e);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IOException(
+                            "site " + name + ": " + Failures.rootCause(e).getMessage(), e);
+                }
+            });
+        }
+    }
 
     private final String site;
     private final BlobStore blobs;
@@ -109,16 +133,19 @@ public final class SiteImages {
                                 .distinct()
                                 .toList()));
         held().images().forEach(h -> add.accept(site, h));
-        for (OtherSite other : others.get()) {
-            try {
-                var listed =
-                        ImageCalls.read(other.caller().call(ImageCalls.LIST, new byte[0]), ImageCalls.Listed.class);
-                listed.images().forEach(h -> add.accept(other.name(), h));
-            } catch (IOException e) {
-                LOG.debug("site {}: {} did not list its images: {}", site, other.name(), e.toString());
-            }
-        }
+        for (OtherSite other : others.get()) heldAt(other).forEach(h -> add.accept(other.name(), h));
         return List.copyOf(byDigest.values());
+    }
+
+    /** What {@code other} says it holds; nothing when it does not answer. */
+    private List<ImageCalls.Held> heldAt(OtherSite other) {
+        try {
+            return ImageCalls.read(other.caller().call(ImageCalls.LIST, new byte[0]), ImageCalls.Listed.class)
+                    .images();
+        } catch (IOException e) {
+            LOG.debug("site {}: {} did not list its images: {}", site, other.name(), e.toString());
+            return List.of();
+        }
     }
 
     /** What this site alone says {@code ref} is. */
@@ -210,15 +237,9 @@ public final class SiteImages {
     private void learnNames(String manifestDigest) {
         var names = new java.util.LinkedHashSet<String>();
         for (OtherSite other : others.get()) {
-            try {
-                var listed =
-                        ImageCalls.read(other.caller().call(ImageCalls.LIST, new byte[0]), ImageCalls.Listed.class);
-                listed.images().stream()
-                        .filter(h -> h.digest().equals(manifestDigest))
-                        .forEach(h -> names.addAll(h.names()));
-            } catch (IOException e) {
-                LOG.debug("site {}: {} did not list its images: {}", site, other.name(), e.toString());
-            }
+            heldAt(other).stream()
+                    .filter(h -> h.digest().equals(manifestDigest))
+                    .forEach(h -> names.addAll(h.names()));
         }
         if (names.isEmpty()) return;
         try {

@@ -1,9 +1,7 @@
 package dev.atoll.image.remote;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.atoll.image.ChunkList;
+import dev.atoll.model.json.AtollJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -48,23 +46,18 @@ public final class ImageCalls {
     /** At most this much per read: a chunk, never a whole layer in one frame. */
     public static final int MAX_READ = 4 << 20;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .build();
-
     private ImageCalls() {}
 
     public static byte[] write(Object body) {
         try {
-            return JSON.writeValueAsBytes(body);
+            return AtollJson.internal().writeValueAsBytes(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static <T> T read(byte[] body, Class<T> type) throws IOException {
-        T value = JSON.readValue(body, type);
+        T value = AtollJson.internal().readValue(body, type);
         if (value == null) throw new IOException("an empty " + type.getSimpleName());
         return value;
     }

@@ -2,6 +2,7 @@ package dev.atoll.agent.driver.microvm;
 
 import dev.atoll.agent.driver.CommandLine;
 import dev.atoll.agent.driver.Driver;
+import dev.atoll.agent.driver.Executables;
 import dev.atoll.agent.driver.ExitStatus;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
@@ -190,13 +191,7 @@ public final class MicrovmDriver implements Driver {
     }
 
     static Optional<Path> findQemu() {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
-        for (String dir : (path + ":/usr/bin:/usr/local/bin").split(":")) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, QEMU);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
-        }
-        return Optional.empty();
+        return Executables.find(QEMU);
     }
 
     static Optional<Path> newestKernel(Path bootDir) {

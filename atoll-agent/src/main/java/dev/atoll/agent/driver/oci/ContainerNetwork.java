@@ -1,5 +1,6 @@
 package dev.atoll.agent.driver.oci;
 
+import dev.atoll.agent.driver.Executables;
 import dev.atoll.agent.driver.LaunchException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ final class ContainerNetwork {
     private final Path leaseDir;
     private final String owner;
     private final String ip;
-    private final Optional<Path> nsenter = HostCommands.find("nsenter");
+    private final Optional<Path> nsenter = Executables.find("nsenter");
     private int nextHint;
 
     ContainerNetwork(Path leaseDir, String owner, Path ip) {

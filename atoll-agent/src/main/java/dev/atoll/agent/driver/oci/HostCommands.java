@@ -2,19 +2,13 @@ package dev.atoll.agent.driver.oci;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the host's tools (runc, ip, mount) and collects what they say. Bounded in time. */
 final class HostCommands {
     private static final long TIMEOUT_SECONDS = 30;
-    /** Debian puts runc and ip in /usr/sbin, which an agent started from a plain shell may lack on PATH. */
-    private static final List<String> SYSTEM_DIRS =
-            List.of("/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
     private HostCommands() {}
 
@@ -22,20 +16,6 @@ final class HostCommands {
         boolean ok() {
             return exitCode == 0;
         }
-    }
-
-    /** {@code name} on PATH, else in the usual system directories. */
-    static Optional<Path> find(String name) {
-        var dirs = new ArrayList<String>();
-        String path = System.getenv("PATH");
-        if (path != null) dirs.addAll(List.of(path.split(":")));
-        dirs.addAll(SYSTEM_DIRS);
-        for (String dir : dirs) {
-            if (dir.isEmpty()) continue;
-            Path file = Path.of(dir, name);
-            if (Files.isRegularFile(file) && Files.isExecutable(file)) return Optional.of(file);
-        }
-        return Optional.empty();
     }
 
     static Result run(List<String> argv) {

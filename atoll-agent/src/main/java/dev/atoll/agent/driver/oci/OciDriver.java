@@ -3,6 +3,7 @@ package dev.atoll.agent.driver.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atoll.agent.driver.Driver;
+import dev.atoll.agent.driver.Executables;
 import dev.atoll.agent.driver.ExitStatus;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
@@ -103,7 +104,7 @@ public final class OciDriver implements Driver {
 
     /** Whether this node can run containers: runc installed and working, root, cgroups mounted. */
     public static DriverProbe probe() {
-        Optional<Path> runc = HostCommands.find("runc");
+        Optional<Path> runc = Executables.find("runc");
         if (runc.isEmpty()) return new DriverProbe(false, "runc is not installed (not on PATH nor in /usr/sbin)");
         var version = HostCommands.run(List.of(runc.get().toString(), "--version"));
         if (!version.ok()) return new DriverProbe(false, runc.get() + " --version failed: " + version.output());
@@ -112,7 +113,7 @@ public final class OciDriver implements Driver {
                 && !Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
             return new DriverProbe(false, "no cgroup filesystem is mounted at /sys/fs/cgroup");
         }
-        if (HostCommands.find("ip").isEmpty()) return new DriverProbe(false, "ip (iproute2) is not installed");
+        if (Executables.find("ip").isEmpty()) return new DriverProbe(false, "ip (iproute2) is not installed");
         try {
             if (!Files.readString(Path.of("/proc/filesystems")).contains("overlay")) {
                 return new DriverProbe(false, "the kernel has no overlay filesystem");
@@ -597,7 +598,7 @@ public final class OciDriver implements Driver {
     }
 
     private static String tool(String name) {
-        return HostCommands.find(name).map(Path::toString).orElse(name);
+        return Executables.find(name).map(Path::toString).orElse(name);
     }
 
     private static String shortHash(String text) {
