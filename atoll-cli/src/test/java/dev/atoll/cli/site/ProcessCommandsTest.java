@@ -161,4 +161,12 @@ class ProcessCommandsTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--drivers: 'docker' is not a driver; give process, oci, microvm or auto");
     }
+
+    @Test
+    void anAgentMicrovmKernelThatIsNotAFileIsRefused() {
+        var result = agent("--microvm-kernel", dir.resolve("no-such-kernel").toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--microvm-kernel: ").contains("is not a file");
+    }
 }
