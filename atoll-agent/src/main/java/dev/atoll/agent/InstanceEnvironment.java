@@ -39,6 +39,16 @@ final class InstanceEnvironment {
         env.put("ATOLL_NODE", node.name());
         env.put("ATOLL_GENERATION", Long.toString(assignment.generation()));
         ports.forEach((name, port) -> env.put(portVariable(name), Integer.toString(port)));
+        // The replica's own name and addresses, for programs that announce themselves to peers.
+        if (!assignment.networks().isEmpty()) {
+            env.put("ATOLL_ADDRESS", assignment.networks().getFirst().address());
+            env.put(
+                    "ATOLL_DNS_NAME",
+                    id.index() + "." + id.service() + "." + id.environment() + "." + id.tenant() + ".atoll");
+        }
+        for (var network : assignment.networks()) {
+            env.put("ATOLL_ADDRESS_" + network.network().toUpperCase(Locale.ROOT).replace('-', '_'), network.address());
+        }
         return env;
     }
 

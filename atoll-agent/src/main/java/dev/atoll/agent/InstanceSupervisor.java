@@ -244,7 +244,9 @@ final class InstanceSupervisor {
                 service.resources(),
                 ports,
                 service.readOnly(),
-                service.mounts());
+                service.mounts(),
+                next.id().tenant(),
+                next.networks());
         // Off the loop: a container or a VM can take a while to start, and the loop must keep
         // heartbeating meanwhile or the site declares the whole node down.
         phase = Phase.PREPARING;

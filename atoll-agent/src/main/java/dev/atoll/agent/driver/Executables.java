@@ -27,4 +27,16 @@ public final class Executables {
         }
         return Optional.empty();
     }
+
+    /** Whether this process runs with user id 0 (the effective one, as /proc/self/status says). */
+    public static boolean isRoot() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+"))
+                    .anyMatch(f -> f.length > 2 && f[2].equals("0"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 }

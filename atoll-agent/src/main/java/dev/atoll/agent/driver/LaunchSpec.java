@@ -2,6 +2,7 @@ package dev.atoll.agent.driver;
 
 import dev.atoll.image.PreparedImage;
 import dev.atoll.model.Resources;
+import dev.atoll.model.agent.NetworkAttachment;
 import dev.atoll.model.spec.Mount;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * {@code logFile}. {@code ports} maps each named port to the host port allocated for it on
  * 127.0.0.1; a driver that isolates the network must forward that host port to the same port number
  * inside. {@code image}, {@code resources}, {@code readOnly} and {@code mounts} are for drivers that
- * run images.
+ * run images. {@code networks} are the tenant networks the instance joins ({@code tenant}'s): a
+ * driver that cannot put the instance on them fails the start.
  */
 public record LaunchSpec(
         String name,
@@ -28,12 +30,31 @@ public record LaunchSpec(
         Resources resources,
         Map<String, Integer> ports,
         boolean readOnly,
-        List<Mount> mounts) {
+        List<Mount> mounts,
+        String tenant,
+        List<NetworkAttachment> networks) {
     public LaunchSpec {
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         ports = Map.copyOf(ports);
         mounts = List.copyOf(mounts);
+        networks = List.copyOf(networks);
+    }
+
+    /** An instance on no tenant network. */
+    public LaunchSpec(
+            String name,
+            List<String> command,
+            Map<String, String> environment,
+            Path directory,
+            Path logFile,
+            Optional<PreparedImage> image,
+            Resources resources,
+            Map<String, Integer> ports,
+            boolean readOnly,
+            List<Mount> mounts) {
+        this(name, command, environment, directory, logFile, image, resources, ports, readOnly, mounts, "default",
+                List.of());
     }
 
     /** A plain process: no image, no limits, no isolation. */

@@ -4,6 +4,8 @@ import dev.atoll.agent.driver.microvm.Accelerator;
 import dev.atoll.agent.driver.microvm.MicrovmDriver;
 import dev.atoll.agent.driver.microvm.MicrovmProbe;
 import dev.atoll.agent.driver.oci.OciDriver;
+import dev.atoll.agent.network.InstanceNamespaces;
+import dev.atoll.agent.network.InstanceNetworks;
 import dev.atoll.model.spec.DriverKind;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,15 +95,32 @@ public final class NodeDrivers {
      * {@code kernel} overrides the microvm driver's default guest kernel.
      */
     public static Found detect(Set<DriverKind> wanted, Path stateDir, Optional<Path> kernel) {
+        return detect(wanted, stateDir, kernel, Optional.empty());
+    }
+
+    /**
+     * As above, with the node's tenant networks when it has them: processes and containers on tenant
+     * networks can then be started, and their ports are published on the node's addresses.
+     */
+    public static Found detect(
+            Set<DriverKind> wanted, Path stateDir, Optional<Path> kernel, Optional<InstanceNetworks> networks) {
+        InstanceNetworks tenantNetworks =
+                networks.orElse(InstanceNetworks.none("tenant networking is off on this node"));
         Set<DriverKind> asked = wanted.isEmpty() ? Set.of(DriverKind.values()) : wanted;
         var drivers = new EnumMap<DriverKind, Driver>(DriverKind.class);
         var details = new LinkedHashMap<String, String>();
         var missing = new EnumMap<DriverKind, String>(DriverKind.class);
-        if (asked.contains(DriverKind.PROCESS)) drivers.put(DriverKind.PROCESS, new ProcessDriver());
+        if (asked.contains(DriverKind.PROCESS)) {
+            drivers.put(
+                    DriverKind.PROCESS,
+                    new ProcessDriver(
+                            Duration.ofMillis(100),
+                            networks.map(n -> new InstanceNamespaces(stateDir.resolve("process"), n))));
+        }
         if (asked.contains(DriverKind.OCI)) {
             var probe = OciDriver.probe();
             if (probe.usable()) {
-                drivers.put(DriverKind.OCI, new OciDriver(stateDir.resolve("oci")));
+                drivers.put(DriverKind.OCI, new OciDriver(stateDir.resolve("oci"), tenantNetworks));
                 details.put(DriverKind.OCI.wireName(), probe.detail());
             } else {
                 missing.put(DriverKind.OCI, probe.detail());

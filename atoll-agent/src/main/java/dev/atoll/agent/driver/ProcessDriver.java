@@ -1,5 +1,6 @@
 package dev.atoll.agent.driver;
 
+import dev.atoll.agent.network.InstanceNamespaces;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,9 @@ import java.util.stream.Stream;
  * The {@code process} driver: plain OS processes. Output goes straight from the process into the
  * instance's log file (appended, stdout and stderr together), never through a pipe to the agent, so
  * a process keeps running and logging while the agent restarts.
+ *
+ * <p>A process on tenant networks runs in a network namespace of its own ({@link InstanceNamespaces});
+ * its {@link WorkloadRef#handle()} then names the instance whose namespace it holds.
  */
 public final class ProcessDriver implements Driver {
     private static final Duration STOP_POLL = Duration.ofMillis(20);
@@ -22,17 +26,44 @@ public final class ProcessDriver implements Driver {
     /** How often an adopted process is checked; the JDK's own wait for non-children backs off to 5 s. */
     private final Duration adoptedPollInterval;
 
+    private final Optional<InstanceNamespaces> namespaces;
+
     public ProcessDriver() {
         this(Duration.ofMillis(100));
     }
 
     public ProcessDriver(Duration adoptedPollInterval) {
+        this(adoptedPollInterval, Optional.empty());
+    }
+
+    /** With {@code namespaces}, processes on tenant networks can be started; without, their start fails. */
+    public ProcessDriver(Duration adoptedPollInterval, Optional<InstanceNamespaces> namespaces) {
         this.adoptedPollInterval = adoptedPollInterval;
+        this.namespaces = namespaces;
     }
 
     @Override
     public Workload start(LaunchSpec spec) throws LaunchException {
         List<String> argv = CommandLine.prepare(spec.command(), spec.environment());
+        Optional<InstanceNamespaces.Isolation> isolation = Optional.empty();
+        if (!spec.networks().isEmpty()) {
+            if (namespaces.isEmpty()) {
+                throw new LaunchException("this node cannot put processes on tenant networks (it runs without"
+                        + " root or without iproute2)");
+            }
+            isolation = Optional.of(namespaces.get().isolate(spec));
+            argv = namespaces.get().inside(isolation.get(), argv);
+        }
+        try {
+            return launch(spec, argv, isolation);
+        } catch (LaunchException | RuntimeException e) {
+            isolation.ifPresent(i -> namespaces.get().release(i.instance()));
+            throw e;
+        }
+    }
+
+    private Workload launch(LaunchSpec spec, List<String> argv, Optional<InstanceNamespaces.Isolation> isolation)
+            throws LaunchException {
         try {
             Files.createDirectories(spec.directory());
             Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
@@ -56,16 +87,33 @@ public final class ProcessDriver implements Driver {
         // /proc knows the start time as soon as the process exists; EPOCH only if it died already.
         Instant started = handle.info().startInstant().orElse(Instant.EPOCH);
         CompletableFuture<ExitStatus> exit = process.onExit().thenApply(p -> ExitStatus.of(p.exitValue()));
-        return new ProcessWorkload(new WorkloadRef(handle.pid(), started), exit);
+        String name = isolation.map(InstanceNamespaces.Isolation::instance).orElse("");
+        return new ProcessWorkload(new WorkloadRef(handle.pid(), started, name), exit);
     }
 
     @Override
     public Optional<Workload> adopt(WorkloadRef ref) {
-        return live(ref).map(handle -> new ProcessWorkload(ref, watchAdopted(handle)));
+        var adopted = live(ref).map(handle -> (Workload) new ProcessWorkload(ref, watchAdopted(handle)));
+        if (adopted.isPresent() && !ref.handle().isEmpty()) namespaces.ifPresent(n -> n.readopt(ref.handle()));
+        return adopted;
     }
 
     @Override
     public void stop(WorkloadRef ref, Duration grace) {
+        try {
+            stopProcesses(ref, grace);
+        } finally {
+            if (!ref.handle().isEmpty()) namespaces.ifPresent(n -> n.release(ref.handle()));
+        }
+    }
+
+    @Override
+    public void reclaim(java.util.Collection<WorkloadRef> keep) {
+        namespaces.ifPresent(n -> n.reclaim(
+                keep.stream().map(WorkloadRef::handle).filter(h -> !h.isEmpty()).toList()));
+    }
+
+    private void stopProcesses(WorkloadRef ref, Duration grace) {
         Optional<ProcessHandle> root = live(ref);
         if (root.isEmpty()) return;
         // Taken before the signal: once the root dies its children are re-parented and out of reach.

@@ -109,7 +109,7 @@ public final class EnvironmentRoutes {
         String tenant = Requests.tenant(ctx);
         if (spec.tenant().equals(tenant)) return spec;
         if (spec.tenant().equals(EnvironmentSpec.DEFAULT_TENANT)) {
-            return new EnvironmentSpec(spec.name(), tenant, spec.services());
+            return new EnvironmentSpec(spec.name(), tenant, spec.services(), spec.networks());
         }
         throw new ProblemException(Problem.badField(
                 "metadata.tenant", "is \"" + spec.tenant() + "\" but the request is for tenant \"" + tenant + "\""));

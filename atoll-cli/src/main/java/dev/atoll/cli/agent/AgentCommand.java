@@ -4,6 +4,9 @@ import dev.atoll.agent.AgentSettings;
 import dev.atoll.agent.NodeAgent;
 import dev.atoll.agent.driver.NodeDrivers;
 import dev.atoll.agent.link.ControllerLink;
+import dev.atoll.agent.network.InstanceNetworks;
+import dev.atoll.agent.network.NodeNetworking;
+import dev.atoll.agent.network.TenantNetworks;
 import dev.atoll.api.node.NodeHttpServer;
 import dev.atoll.cli.DataDirs;
 import dev.atoll.cli.HostPort;
@@ -110,6 +113,19 @@ public final class AgentCommand implements Callable<Integer> {
     InetSocketAddress http;
 
     @Option(
+            names = "--networks",
+            description = "Tenant networks on this node: auto (when it runs as root with iproute2), on (insist),"
+                    + " off (default: ${DEFAULT-VALUE})",
+            defaultValue = "auto")
+    String networks;
+
+    @Option(
+            names = "--dns-port",
+            description = "Port of the node's DNS server for instances on tenant networks (default: ${DEFAULT-VALUE})",
+            defaultValue = "53")
+    int dnsPort;
+
+    @Option(
             names = "--stop-instances-on-exit",
             description = "Stop this node's instances when the agent stops (default: leave them running; the next"
                     + " start re-adopts them)")
@@ -133,7 +149,30 @@ public final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--data-dir " + dataDir + ": in use by another atoll agent; stop it first");
         }
-        var found = NodeDrivers.detect(wanted, dataDir.resolve("drivers"), Optional.ofNullable(microvmKernel));
+        if (!List.of("auto", "on", "off").contains(networks)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--networks: must be auto, on or off, got '" + networks + "'");
+        }
+        if (dnsPort < 0 || dnsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--dns-port: must be between 0 and 65535, got " + dnsPort);
+        }
+        InetAddress advertised = http != null && !http.getAddress().isAnyLocalAddress()
+                ? http.getAddress()
+                : addressTowards(controllers.getFirst());
+        ControllerLink[] link = new ControllerLink[1];
+        Optional<String> noNetworks = NodeNetworking.missing();
+        if (networks.equals("on") && noNetworks.isPresent()) {
+            throw new ParameterException(spec.commandLine(), "--networks on: not possible here: " + noNetworks.get());
+        }
+        Optional<TenantNetworks> tenantNetworks = !networks.equals("off") && noNetworks.isEmpty()
+                ? Optional.of(NodeNetworking.create(
+                        name, advertised, NodeNetworking.through(() -> link[0], name), dnsPort))
+                : Optional.empty();
+        var found = NodeDrivers.detect(
+                wanted,
+                dataDir.resolve("drivers"),
+                Optional.ofNullable(microvmKernel),
+                tenantNetworks.map(n -> (InstanceNetworks) n));
         if (!wanted.isEmpty() && !found.missing().isEmpty()) {
             var why = new StringBuilder();
             found.missing().forEach((kind, reason) -> why.append(why.isEmpty() ? "" : "; ")
@@ -145,18 +184,25 @@ public final class AgentCommand implements Callable<Integer> {
         found.missing()
                 .forEach(
                         (kind, reason) -> out.printf("driver %s is not available here: %s%n", kind.wireName(), reason));
-        NodeInfo node = new NodeInfo(site, name, resources, slots, found.names(), tagSet, found.details());
-        ControllerLink[] link = new ControllerLink[1];
+        var details = new LinkedHashMap<>(found.details());
+        details.put("network", tenantNetworks.isPresent() ? "vxlan" : "none");
+        NodeInfo node = new NodeInfo(site, name, resources, slots, found.names(), tagSet, details)
+                .at(advertised.getHostAddress());
         var images = new NodeImageCache(
                 dataDir.resolve("images"),
                 () -> List.of(new RemoteBlobPeer(
                         "site " + site, (method, body) -> link[0].callRaw(method, body, IMAGE_CALL_TIMEOUT), true)));
         NodeAgent agent =
                 new NodeAgent(node, dataDir, found.drivers(), images, Clock.systemUTC(), AgentSettings.DEFAULTS);
-
-        InetAddress advertised = http != null && !http.getAddress().isAnyLocalAddress()
-                ? http.getAddress()
-                : addressTowards(controllers.getFirst());
+        if (tenantNetworks.isPresent()) {
+            try {
+                tenantNetworks.get().start();
+            } catch (java.io.IOException e) {
+                agent.close();
+                throw new ParameterException(
+                        spec.commandLine(), "--dns-port " + dnsPort + ": cannot listen: " + e.getMessage());
+            }
+        }
         String bindHost = http != null ? http.getAddress().getHostAddress() : advertised.getHostAddress();
         int bindPort = http != null ? http.getPort() : 0;
 
@@ -185,6 +231,7 @@ public final class AgentCommand implements Callable<Integer> {
             link[0].close();
             if (stopInstancesOnExit) agent.stopAll();
             server.close();
+            tenantNetworks.ifPresent(TenantNetworks::close);
             agent.close();
             stopped.countDown();
         }));

@@ -182,7 +182,7 @@ public final class FederatedCloud implements CloudApi {
                 services.put(service.name(), service.withImage(pinned.get()));
             }
         }
-        return new Pinned(new EnvironmentSpec(spec.name(), spec.tenant(), services), errors);
+        return new Pinned(new EnvironmentSpec(spec.name(), spec.tenant(), services, spec.networks()), errors);
     }
 
     private record Pinned(EnvironmentSpec spec, List<FieldError> errors) {}

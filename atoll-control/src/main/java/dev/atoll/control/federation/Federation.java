@@ -68,6 +68,12 @@ public interface Federation {
     CompletableFuture<HomeClaim> claimHome(String targetSite, String tenant, String environment, HomeClaim claim);
 
     /**
+     * The replicas {@code targetSite} runs that are on a tenant network or publish a port: what
+     * every site needs for names, tunnels and ingress.
+     */
+    CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite);
+
+    /**
      * How placement judges latency from here: {@code base}, with round-trip times this site
      * measured to others where it has them (none in one process).
      */

@@ -105,6 +105,11 @@ public final class LocalFederation implements Federation {
         return observer.claimHome(targetSite, tenant, environment, claim);
     }
 
+    @Override
+    public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
+        return observer.networkMembers(targetSite);
+    }
+
     /** The federation seen from one site ({@code self}), or from outside every partition (null). */
     private final class View implements Federation {
         private final String self;
@@ -192,6 +197,11 @@ public final class LocalFederation implements Federation {
         public CompletableFuture<HomeClaim> claimHome(
                 String targetSite, String tenant, String environment, HomeClaim claim) {
             return call(targetSite, () -> site(targetSite).handleClaimHome(tenant, environment, claim));
+        }
+
+        @Override
+        public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
+            return call(targetSite, () -> CompletableFuture.completedFuture(site(targetSite).networkMembers()));
         }
     }
 }

@@ -24,6 +24,8 @@ public final class NetworkFederation implements Federation {
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
     private static final TypeReference<Map<String, ReplicaStatus>> REPLICAS = new TypeReference<>() {};
     private static final TypeReference<Map<String, HomeClaim>> CLAIMS = new TypeReference<>() {};
+    private static final TypeReference<List<dev.atoll.model.network.NetworkMember>> MEMBERS =
+            new TypeReference<>() {};
 
     private final SiteController local;
     private final SitePeers peers;
@@ -141,5 +143,16 @@ public final class NetworkFederation implements Federation {
                         CallBodies.write(new SiteCalls.ReplicasOf(homeSite)),
                         QUERY_TIMEOUT)
                 .thenApply(body -> CallBodies.answer(body, REPLICAS));
+    }
+
+    @Override
+    public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
+        if (isLocal(targetSite)) return CompletableFuture.completedFuture(local.networkMembers());
+        return sites.call(
+                        targetSite,
+                        SiteCalls.NETWORK_MEMBERS,
+                        CallBodies.write(new SiteCalls.NetworkMembers()),
+                        QUERY_TIMEOUT)
+                .thenApply(body -> CallBodies.answer(body, MEMBERS));
     }
 }

@@ -7,4 +7,18 @@ import dev.atoll.model.spec.ServiceSpec;
  * A home site asks a target site to run one replica. {@code home} fences the offer: a target that
  * knows a stronger claim on the environment (a buddy adopted it) refuses it.
  */
-public record Offer(InstanceId id, long generation, ServiceSpec service, HomeClaim home) {}
+public record Offer(
+        InstanceId id,
+        long generation,
+        ServiceSpec service,
+        HomeClaim home,
+        java.util.List<dev.atoll.model.agent.NetworkAttachment> networks) {
+    public Offer {
+        networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+    }
+
+    /** A replica on no tenant network. */
+    public Offer(InstanceId id, long generation, ServiceSpec service, HomeClaim home) {
+        this(id, generation, service, home, java.util.List.of());
+    }
+}

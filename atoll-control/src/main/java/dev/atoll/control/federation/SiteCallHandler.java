@@ -53,6 +53,10 @@ public final class SiteCallHandler {
                 var query = CallBodies.request(body, SiteCalls.ReplicasOf.class);
                 yield CompletableFuture.supplyAsync(() -> CallBodies.write(controller.replicasOf(query.homeSite())));
             }
+            case SiteCalls.NETWORK_MEMBERS -> {
+                CallBodies.request(body, SiteCalls.NetworkMembers.class);
+                yield CompletableFuture.supplyAsync(() -> CallBodies.write(controller.networkMembers()));
+            }
             default ->
                 CompletableFuture.failedFuture(
                         new CallFailedException(CallFailedException.Reason.UNKNOWN_METHOD, "no method " + method));

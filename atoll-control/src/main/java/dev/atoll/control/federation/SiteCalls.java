@@ -15,6 +15,9 @@ public final class SiteCalls {
     /** {@link ReplicasOf} → map of instance key to {@link ReplicaStatus}. */
     public static final String REPLICAS_OF = "site.replicas-of";
 
+    /** {@link NetworkMembers} → list of {@code NetworkMember}: the replicas a site runs on networks or publishing ports. */
+    public static final String NETWORK_MEMBERS = "site.network-members";
+
     /** {@link EnvironmentCopy} → {@link HomeClaim}: a home's copy, committed at its buddy. */
     public static final String STORE_COPY = "site.store-copy";
     /** {@link CopiesHeld} → map of environment key to {@link HomeClaim}. */
@@ -51,4 +54,6 @@ public final class SiteCalls {
     public record ClaimHome(String tenant, String environment, HomeClaim claim) {}
 
     public record ReplicasOf(String homeSite) {}
+
+    public record NetworkMembers() {}
 }

@@ -58,6 +58,11 @@ public final class AgentGateway {
                                 wanted.knownVersion(), Duration.ofMillis(AgentCalls.ASSIGNMENTS_WAIT_MILLIS))
                         .thenApply(CallBodies::write);
             }
+            case AgentCalls.NETWORK -> {
+                var wanted = CallBodies.request(body, AgentCalls.NetworkWanted.class);
+                if (!agents.containsKey(wanted.node())) yield unknownNode(wanted.node());
+                yield answer(controller.networkViewFor(wanted.node()));
+            }
             default ->
                 CompletableFuture.failedFuture(
                         new CallFailedException(CallFailedException.Reason.UNKNOWN_METHOD, "no method " + method));

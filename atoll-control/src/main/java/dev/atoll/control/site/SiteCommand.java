@@ -33,7 +33,22 @@ public sealed interface SiteCommand {
     record ForgetEnvironment(String tenant, String name) implements SiteCommand {}
 
     /** A target site accepted replica {@code id} at {@code generation}, for the given template. */
-    record RecordPlacement(InstanceId id, String site, long generation, long templateVersion) implements SiteCommand {}
+    record RecordPlacement(
+            InstanceId id,
+            String site,
+            long generation,
+            long templateVersion,
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks)
+            implements SiteCommand {
+        public RecordPlacement {
+            // Logged before networks existed: none.
+            networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+
+        public RecordPlacement(InstanceId id, String site, long generation, long templateVersion) {
+            this(id, site, generation, templateVersion, java.util.List.of());
+        }
+    }
 
     /** No site could take the replica; the reason is what users see. */
     record RecordUnplaceable(InstanceId id, String reason, Instant at) implements SiteCommand {}
@@ -56,8 +71,25 @@ public sealed interface SiteCommand {
             String homeSite,
             String node,
             Instant at,
-            HomeClaim claim)
+            HomeClaim claim,
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks)
             implements SiteCommand {
+        public ReserveInstance {
+            // Logged before networks existed: none.
+            networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+
+        public ReserveInstance(
+                InstanceId id,
+                long generation,
+                ServiceSpec service,
+                String homeSite,
+                String node,
+                Instant at,
+                HomeClaim claim) {
+            this(id, generation, service, homeSite, node, at, claim, java.util.List.of());
+        }
+
         public ReserveInstance(
                 InstanceId id, long generation, ServiceSpec service, String homeSite, String node, Instant at) {
             this(id, generation, service, homeSite, node, at, null);

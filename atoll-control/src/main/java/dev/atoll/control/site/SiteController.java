@@ -18,7 +18,15 @@ import dev.atoll.control.site.SiteState.PlacedInstance;
 import dev.atoll.model.agent.InstanceAssignment;
 import dev.atoll.model.agent.InstanceReport;
 import dev.atoll.model.agent.NodeAgentPort;
+import dev.atoll.control.network.NetworkDirectory;
+import dev.atoll.model.agent.AgentCalls;
+import dev.atoll.model.agent.NetworkAttachment;
 import dev.atoll.model.instance.InstanceId;
+import dev.atoll.net.ipam.AddressAllocator;
+import dev.atoll.net.ipam.NetworkAddressing;
+import dev.atoll.net.ipam.NetworkPlan;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.network.NetworkMember;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.SiteInfo;
@@ -59,6 +67,14 @@ import org.slf4j.LoggerFactory;
 public final class SiteController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SiteController.class);
     private static final long RECONCILE_PERIOD_MS = 100;
+    /** Names must follow a moved replica within 2 s; a third of a second leaves room for a slow site. */
+    private static final int DIRECTORY_EVERY_TICKS = 3;
+
+    private final NetworkDirectory directory = new NetworkDirectory();
+    /** Addresses chosen for placements not yet recorded, as tenant/network/address; loop thread only. */
+    private final Set<String> addressesInFlight = new HashSet<>();
+    private NetworkAddressing addressing = NetworkAddressing.defaults();
+    private long ticks;
     /** How long a home waits for a buddy to store a copy before trying the next one. */
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
     /** How many buddies a change tries, one after the other, before it is reported unacknowledged. */
@@ -120,6 +136,17 @@ public final class SiteController implements AutoCloseable {
 
     public SiteInfo site() {
         return site;
+    }
+
+    /** Where this site carves tenant networks from (before {@link #start}). */
+    public SiteController withNetworkAddressing(NetworkAddressing addressing) {
+        this.addressing = addressing;
+        return this;
+    }
+
+    /** Every network member of the cloud, as this site last heard it. */
+    public NetworkDirectory networkDirectory() {
+        return directory;
     }
 
     public RaftGroup raft() {
@@ -219,7 +246,8 @@ public final class SiteController implements AutoCloseable {
                             offer.home().homeSite(),
                             node,
                             clock.instant(),
-                            offer.home()))
+                            offer.home(),
+                            offer.networks()))
                     .handleAsync(
                             (applied, error) -> {
                                 pending.remove(reservation);
@@ -305,6 +333,64 @@ public final class SiteController implements AutoCloseable {
         });
     }
 
+    /** The replicas this site runs that are on a tenant network or publish a port. */
+    public List<NetworkMember> networkMembers() {
+        return read(state -> {
+            List<NetworkMember> members = new ArrayList<>();
+            for (PlacedInstance i : state.instances().values()) {
+                if (i.networks().isEmpty() && i.service().expose().isEmpty()) continue;
+                NodeInfo node = state.nodes().get(i.node());
+                members.add(new NetworkMember(
+                        i.id(),
+                        i.generation(),
+                        site.name(),
+                        i.node(),
+                        node == null ? "" : node.address(),
+                        state.downNodes().contains(i.node()) ? InstanceState.FAILED : i.state(),
+                        i.networks(),
+                        i.ports(),
+                        i.service().expose()));
+            }
+            return members;
+        });
+    }
+
+    /**
+     * What a node needs for its DNS server and tunnels: every member of the tenants it runs replicas
+     * of, and how far this site is from the others (same-site replicas are named first, then the
+     * nearest).
+     */
+    public AgentCalls.NetworkView networkViewFor(String node) {
+        Set<String> tenants = read(state -> {
+            Set<String> found = new HashSet<>();
+            for (PlacedInstance i : state.instances().values()) {
+                if (i.node().equals(node) && !i.networks().isEmpty()) found.add(i.id().tenant());
+            }
+            return found;
+        });
+        return new AgentCalls.NetworkView(site.name(), directory.membersOf(tenants), rttMicrosToOtherSites());
+    }
+
+    /** Measured round trips where gossip has them, else estimated from the sites' coordinates. */
+    public Map<String, Long> rttMicrosToOtherSites() {
+        Map<String, Long> rtt = new HashMap<>();
+        if (federation == null) return rtt;
+        var latency = federation.latency(LatencyModel.ESTIMATED);
+        Map<String, Double> measured = latency.measuredBetweenSites().stream()
+                .filter(r -> r.origin().name().equals(site.name()))
+                .findFirst()
+                .map(LatencyModel.SiteRtts::rttMsToSites)
+                .orElse(Map.of());
+        for (var summary : federation.summaries()) {
+            String other = summary.site().name();
+            if (other.equals(site.name())) continue;
+            double ms = measured.getOrDefault(
+                    other, LatencyModel.estimateRttMs(site.location(), summary.site().location()));
+            rtt.put(other, Math.round(ms * 1000));
+        }
+        return rtt;
+    }
+
     /**
      * What this site, as a home, last heard from every reachable site about the replicas it homes
      * there: by site, then by instance key. Refreshed on every reconcile tick.
@@ -370,7 +456,7 @@ public final class SiteController implements AutoCloseable {
             state.nodes().keySet().forEach(n -> byNode.put(n, new ArrayList<>()));
             for (PlacedInstance i : state.instances().values()) {
                 byNode.computeIfAbsent(i.node(), n -> new ArrayList<>())
-                        .add(new InstanceAssignment(i.id(), i.generation(), i.service()));
+                        .add(new InstanceAssignment(i.id(), i.generation(), i.service(), i.networks()));
             }
             return byNode;
         });
@@ -672,6 +758,7 @@ public final class SiteController implements AutoCloseable {
             spreadClaims(dead);
             syncCopies(dead);
             refreshObserved();
+            if (++ticks % DIRECTORY_EVERY_TICKS == 0) directory.refresh(federation, dead);
             var now = clock.instant();
             List<HomeAction> actions = read(state -> {
                 List<HomeAction> all = new ArrayList<>();
@@ -861,18 +948,69 @@ public final class SiteController implements AutoCloseable {
     }
 
     private CompletableFuture<Void> placeTracked(HomeAction.Place p) {
+        List<String> reserved = new ArrayList<>();
         return CompletableFuture.<Void>completedFuture(null)
-                .thenCompose(v -> place(p, new HashSet<>()))
+                .thenCompose(v -> {
+                    var addresses = allocateAddresses(p, reserved);
+                    if (addresses instanceof AddressesFound(var attachments)) {
+                        return place(p, new HashSet<>(), attachments);
+                    }
+                    String why = ((AddressesExhausted) addresses).reason();
+                    return submit(new SiteCommand.RecordUnplaceable(p.id(), why, clock.instant()))
+                            .thenApply(a -> (Void) null);
+                })
                 .whenCompleteAsync(
                         (v, e) -> {
                             if (e != null) log.warn("site {}: placing {} failed", site.name(), p.id(), e);
                             busy.remove(p.id().key());
+                            addressesInFlight.removeAll(reserved);
                         },
                         loop);
     }
 
+    private sealed interface Addresses permits AddressesFound, AddressesExhausted {}
+
+    private record AddressesFound(List<NetworkAttachment> attachments) implements Addresses {}
+
+    private record AddressesExhausted(String reason) implements Addresses {}
+
+    /**
+     * An address on each of the replica's networks, fresh for this generation (the one it replaces
+     * may still run until the new one is up). Taken are the addresses of every replica this site
+     * homes, of every member the directory knows anywhere, and of placements still in flight; the
+     * search starts at a point derived from the replica's identity, so two homes placing at the
+     * same moment rarely try the same address.
+     */
+    private Addresses allocateAddresses(HomeAction.Place p, List<String> reserved) {
+        List<NetworkAttachment> attachments = new ArrayList<>();
+        String tenant = p.id().tenant();
+        for (String network : p.service().networks()) {
+            NetworkPlan plan = addressing.plan(tenant, network);
+            Set<String> used = new HashSet<>(directory.addressesInUse(tenant, network));
+            read(state -> {
+                for (var placement : state.placements().values()) {
+                    if (!placement.id().tenant().equals(tenant)) continue;
+                    for (var a : placement.networks()) if (a.network().equals(network)) used.add(a.address());
+                }
+                return null;
+            });
+            String inFlightPrefix = tenant + "/" + network + "/";
+            for (String key : addressesInFlight) {
+                if (key.startsWith(inFlightPrefix)) used.add(key.substring(inFlightPrefix.length()));
+            }
+            var address = AddressAllocator.allocate(plan.subnet(), used, p.id().key() + "#" + p.generation());
+            if (address.isEmpty()) {
+                return new AddressesExhausted("network " + network + " has no free address left in " + plan.subnet());
+            }
+            addressesInFlight.add(inFlightPrefix + address.get());
+            reserved.add(inFlightPrefix + address.get());
+            attachments.add(new NetworkAttachment(network, plan.vni(), plan.subnet().toString(), address.get()));
+        }
+        return new AddressesFound(attachments);
+    }
+
     /** Offers the replica to the best site, then the next, until one accepts or none is left. */
-    private CompletableFuture<Void> place(HomeAction.Place p, Set<String> excluded) {
+    private CompletableFuture<Void> place(HomeAction.Place p, Set<String> excluded, List<NetworkAttachment> networks) {
         String target;
         if (p.replacing().isPresent()
                 && !excluded.contains(p.replacing().get().site())
@@ -896,20 +1034,20 @@ public final class SiteController implements AutoCloseable {
         HomeClaim claim = claimOf(p.id());
         if (claim == null) return CompletableFuture.completedFuture(null); // forgotten meanwhile
         return federation
-                .offer(target, new Offer(p.id(), p.generation(), p.service(), claim))
+                .offer(target, new Offer(p.id(), p.generation(), p.service(), claim, networks))
                 .thenComposeAsync(
                         reply -> switch (reply) {
                             case OfferReply.Accepted a -> {
                                 offersAccepted.incrementAndGet();
                                 yield submit(new SiteCommand.RecordPlacement(
-                                                p.id(), a.site(), p.generation(), p.templateVersion()))
+                                                p.id(), a.site(), p.generation(), p.templateVersion(), networks))
                                         .thenCompose(applied -> releaseReplaced(p, a.site()));
                             }
                             case OfferReply.Rejected r -> {
                                 offersRejected.incrementAndGet();
                                 excluded.add(r.site());
                                 log.debug("site {}: {} rejected {}: {}", site.name(), r.site(), p.id(), r.reason());
-                                yield place(p, excluded);
+                                yield place(p, excluded, networks);
                             }
                         },
                         loop);

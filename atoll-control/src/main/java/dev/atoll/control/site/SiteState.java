@@ -3,6 +3,7 @@ package dev.atoll.control.site;
 import dev.atoll.control.federation.EnvironmentCopy;
 import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.model.Resources;
+import dev.atoll.model.agent.NetworkAttachment;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.spec.EnvironmentSpec;
@@ -124,14 +125,17 @@ public record SiteState(
             Optional<Long> pid,
             Optional<Instant> startedAt,
             int restarts,
-            String message) {
+            String message,
+            java.util.List<NetworkAttachment> networks) {
         public PlacedInstance {
             ports = Map.copyOf(ports);
+            // Snapshots written before networks existed have none.
+            networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
         }
 
         PlacedInstance observed(
                 InstanceState s, Map<String, Integer> p, Optional<Long> pi, Optional<Instant> st, int r, String m) {
-            return new PlacedInstance(id, generation, service, node, homeSite, placedAt, s, p, pi, st, r, m);
+            return new PlacedInstance(id, generation, service, node, homeSite, placedAt, s, p, pi, st, r, m, networks);
         }
     }
 
@@ -176,8 +180,18 @@ public record SiteState(
         }
     }
 
-    /** Where the home put one replica. */
-    public record ReplicaPlacement(InstanceId id, String site, long generation, long templateVersion) {}
+    /** Where the home put one replica, and the addresses it gave it on its networks. */
+    public record ReplicaPlacement(
+            InstanceId id, String site, long generation, long templateVersion, java.util.List<NetworkAttachment> networks) {
+        public ReplicaPlacement {
+            // Snapshots written before networks existed have none.
+            networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+
+        public ReplicaPlacement(InstanceId id, String site, long generation, long templateVersion) {
+            this(id, site, generation, templateVersion, java.util.List.of());
+        }
+    }
 
     /** A replica the home could not place, and why. */
     public record Unplaceable(InstanceId id, String reason, Instant since) {}

@@ -204,7 +204,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
 
     private Object recordPlacement(RecordPlacement c) {
         state.placements()
-                .put(c.id().key(), new ReplicaPlacement(c.id(), c.site(), c.generation(), c.templateVersion()));
+                .put(c.id().key(), new ReplicaPlacement(c.id(), c.site(), c.generation(), c.templateVersion(), c.networks()));
         state.unplaceable().remove(c.id().key());
         return null;
     }
@@ -261,7 +261,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                                 Optional.empty(),
                                 Optional.empty(),
                                 0,
-                                "waiting for node " + c.node()));
+                                "waiting for node " + c.node(),
+                                c.networks()));
         events.add(new SiteEvent(
                 "instance-placed",
                 c.id().environment(),

@@ -284,6 +284,11 @@ class BuddySitesTest {
         }
 
         @Override
+        public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
+            return delegate.networkMembers(targetSite);
+        }
+
+        @Override
         public List<SiteSummary> summaries() {
             return delegate.summaries();
         }

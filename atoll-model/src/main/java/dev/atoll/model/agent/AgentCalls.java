@@ -24,6 +24,12 @@ public final class AgentCalls {
     public static final long ASSIGNMENTS_WAIT_MILLIS = 10_000;
 
     /**
+     * {@link NetworkWanted} → {@link NetworkView}: the network members of the tenants whose replicas
+     * the node runs (for its DNS server and its tunnels), asked every few hundred milliseconds.
+     */
+    public static final String NETWORK = "agent.network";
+
+    /**
      * In the message of a REFUSED answer: this controller follows another controller of its site
      * (several controllers per site, one leads), so the agent moves on to the next address. The same
      * text as {@code dev.atoll.control.federation.SiteCalls.NOT_LEADER}.
@@ -45,6 +51,22 @@ public final class AgentCalls {
     public record Report(String node, InstanceReport report) {}
 
     public record AssignmentsWanted(String node, long knownVersion) {}
+
+    public record NetworkWanted(String node) {}
+
+    /**
+     * @param site the node's own site (same-site replicas are named first)
+     * @param rttMicros measured round trip from the node's site to each other site
+     */
+    public record NetworkView(
+            String site,
+            java.util.List<dev.atoll.model.network.NetworkMember> members,
+            java.util.Map<String, Long> rttMicros) {
+        public NetworkView {
+            members = java.util.List.copyOf(members);
+            rttMicros = java.util.Map.copyOf(rttMicros);
+        }
+    }
 
     public record Assignments(long version, List<InstanceAssignment> desired) {
         public Assignments {

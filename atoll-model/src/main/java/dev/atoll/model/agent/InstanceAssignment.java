@@ -7,4 +7,15 @@ import dev.atoll.model.spec.ServiceSpec;
  * "Run this replica": what a site leader tells a node agent. A higher {@code generation} for the
  * same id supersedes a lower one (the agent stops the old copy and starts the new).
  */
-public record InstanceAssignment(InstanceId id, long generation, ServiceSpec service) {}
+public record InstanceAssignment(
+        InstanceId id, long generation, ServiceSpec service, java.util.List<NetworkAttachment> networks) {
+    public InstanceAssignment {
+        // Controllers older than networks send none.
+        networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+    }
+
+    /** A replica on no tenant network. */
+    public InstanceAssignment(InstanceId id, long generation, ServiceSpec service) {
+        this(id, generation, service, java.util.List.of());
+    }
+}

@@ -10,6 +10,8 @@ import java.util.Optional;
  * {@code image} names what an {@code oci} or {@code microvm} service runs ({@code name:tag},
  * {@code name:tag@sha256:...} or {@code sha256:...}); for those drivers {@code command}, when given,
  * replaces the image's own. {@code readOnly} and {@code mounts} apply to containers and micro-VMs.
+ * {@code networks} are the environment's tenant networks the replicas join (each gets an address on
+ * each); {@code expose} publishes named ports at the ingress of every site where the service runs.
  */
 public record ServiceSpec(
         String name,
@@ -24,7 +26,9 @@ public record ServiceSpec(
         PlacementIntent placement,
         Optional<String> image,
         boolean readOnly,
-        List<Mount> mounts) {
+        List<Mount> mounts,
+        List<String> networks,
+        List<Expose> expose) {
     public ServiceSpec {
         command = List.copyOf(command);
         env = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
@@ -32,6 +36,29 @@ public record ServiceSpec(
         // Specs stored before images existed have neither field.
         image = image == null ? Optional.empty() : image;
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        // Specs stored before networks existed have neither.
+        networks = networks == null ? List.of() : List.copyOf(networks);
+        expose = expose == null ? List.of() : List.copyOf(expose);
+    }
+
+    /** A service on no network, publishing nothing. */
+    public ServiceSpec(
+            String name,
+            DriverKind driver,
+            List<String> command,
+            Map<String, String> env,
+            Resources resources,
+            List<String> ports,
+            Optional<HealthCheck> health,
+            int replicas,
+            RestartPolicy restart,
+            PlacementIntent placement,
+            Optional<String> image,
+            boolean readOnly,
+            List<Mount> mounts) {
+        this(
+                name, driver, command, env, resources, ports, health, replicas, restart, placement, image, readOnly,
+                mounts, List.of(), List.of());
     }
 
     /** A {@code process} service, or any service without an image. */
@@ -64,7 +91,8 @@ public record ServiceSpec(
 
     public ServiceSpec withReplicas(int n) {
         return new ServiceSpec(
-                name, driver, command, env, resources, ports, health, n, restart, placement, image, readOnly, mounts);
+                name, driver, command, env, resources, ports, health, n, restart, placement, image, readOnly, mounts,
+                networks, expose);
     }
 
     /** The same service running {@code pinned}, an image reference resolved to its digest. */
@@ -82,7 +110,9 @@ public record ServiceSpec(
                 placement,
                 Optional.of(pinned),
                 readOnly,
-                mounts);
+                mounts,
+                networks,
+                expose);
     }
 
     /**

@@ -42,7 +42,10 @@ public final class SpecParser {
 
     static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA_FIELDS = List.of("name", "tenant");
-    static final List<String> SPEC_FIELDS = List.of("services");
+    static final List<String> SPEC_FIELDS = List.of("networks", "services");
+    static final int MAX_NETWORKS = 16;
+    static final int MAX_EXPOSE = 32;
+    static final List<String> EXPOSE_FIELDS = List.of("port", "public");
     static final List<String> SERVICE_FIELDS = List.of(
             "driver",
             "image",
@@ -55,7 +58,9 @@ public final class SpecParser {
             "restart",
             "placement",
             "readOnly",
-            "mounts");
+            "mounts",
+            "networks",
+            "expose");
     static final List<String> MOUNT_FIELDS = List.of("path", "type");
     static final int MAX_MOUNTS = 32;
     static final List<String> RESOURCE_FIELDS = List.of("cpu", "memory");
@@ -110,8 +115,14 @@ public final class SpecParser {
             tenant = metadata.field("tenant").string(FieldReader::checkDnsLabel).orElse(tenant);
         }
         var services = new LinkedHashMap<String, ServiceSpec>();
+        List<String> networks = List.of();
         var spec = root.field("spec");
         if (spec.required("give spec.services") && spec.object(SPEC_FIELDS).isPresent()) {
+            networks = spec.field("networks")
+                    .distinctStrings(MAX_NETWORKS, FieldReader::checkDnsLabel)
+                    .orElse(List.of());
+            List<String> declared = networks;
+            var published = new java.util.HashMap<Integer, String>();
             var servicesField = spec.field("services");
             if (servicesField.required("a map from service name to service, e.g. web: {command: [...]}")) {
                 var entries = servicesField.map("services", MAX_SERVICES);
@@ -122,15 +133,16 @@ public final class SpecParser {
                     if (FieldReader.checkDnsLabel(serviceName).isPresent()) {
                         service.error(FieldReader.checkDnsLabel(serviceName).get());
                     }
-                    services.put(serviceName, readService(serviceName, service));
+                    services.put(serviceName, readService(serviceName, service, declared, published));
                 });
             }
         }
         if (!errors.isEmpty()) return new SpecResult.Invalid(errors);
-        return new SpecResult.Valid(new EnvironmentSpec(name, tenant, services));
+        return new SpecResult.Valid(new EnvironmentSpec(name, tenant, services, networks));
     }
 
-    private static ServiceSpec readService(String name, FieldReader service) {
+    private static ServiceSpec readService(
+            String name, FieldReader service, List<String> declaredNetworks, Map<Integer, String> published) {
         if (!service.present()) {
             service.error("expected an object with " + String.join(", ", SERVICE_FIELDS) + ", got null");
         }
@@ -182,9 +194,20 @@ public final class SpecParser {
             if (readOnly) service.field("readOnly").error("only oci and microvm services have a root filesystem");
             if (!mounts.isEmpty()) service.field("mounts").error("only oci and microvm services have mounts");
         }
+        var networksField = service.field("networks");
+        var networks = networksField
+                .distinctStrings(MAX_NETWORKS, network -> declaredNetworks.contains(network)
+                        ? Optional.empty()
+                        : Optional.of(quote(network) + " is not a network of this environment; add it to"
+                                + " spec.networks"))
+                .orElse(List.of());
+        if (!networks.isEmpty() && driver == DriverKind.MICROVM) {
+            networksField.error("micro-VMs cannot join tenant networks yet; use driver oci or process");
+        }
+        var expose = readExpose(name, service.field("expose"), ports, published);
         return new ServiceSpec(
                 name, driver, command, env, resources, ports, health, replicas, restart, placement, image, readOnly,
-                mounts);
+                mounts, networks, expose);
     }
 
     private static DriverKind readDriver(FieldReader field) {
@@ -206,6 +229,36 @@ public final class SpecParser {
                 yield Optional.empty();
             }
         });
+    }
+
+    private static List<Expose> readExpose(
+            String service, FieldReader field, List<String> ports, Map<Integer, String> published) {
+        var expose = new ArrayList<Expose>();
+        for (var item : field.list("published ports, e.g. {port: http, public: 8080}", MAX_EXPOSE)
+                .orElse(List.of())) {
+            if (item.object(EXPOSE_FIELDS).isEmpty()) {
+                if (!item.present()) item.error("expected an object with port, public, got null");
+                continue;
+            }
+            var portField = item.field("port");
+            portField.required("one of the service's ports, e.g. http");
+            var port = portField.string(p -> ports.contains(p)
+                    ? Optional.empty()
+                    : Optional.of(quote(p) + " is not one of the service's ports"
+                            + (ports.isEmpty() ? "; add it to ports" : " (" + String.join(", ", ports) + ")")));
+            var publicField = item.field("public");
+            publicField.required("the port to publish at each site's ingress, e.g. 8080");
+            var publicPort = publicField.integer(1, 65535);
+            if (publicPort.isPresent()) {
+                String holder = published.putIfAbsent(publicPort.get(), service);
+                if (holder != null) {
+                    publicField.error("public port " + publicPort.get() + " is already published by service "
+                            + quote(holder));
+                }
+            }
+            if (port.isPresent() && publicPort.isPresent()) expose.add(new Expose(port.get(), publicPort.get()));
+        }
+        return expose;
     }
 
     private static List<Mount> readMounts(FieldReader field) {

@@ -98,7 +98,9 @@ public final class SpecWriter {
         var metadata = root.putObject("metadata");
         metadata.put("name", spec.name());
         metadata.put("tenant", spec.tenant());
-        var services = root.putObject("spec").putObject("services");
+        var specNode = root.putObject("spec");
+        if (!spec.networks().isEmpty()) specNode.set("networks", strings(spec.networks()));
+        var services = specNode.putObject("services");
         spec.services().forEach((name, service) -> services.set(name, service(service)));
         return root;
     }
@@ -134,6 +136,12 @@ public final class SpecWriter {
             var mounts = node.putArray("mounts");
             for (var m : service.mounts())
                 mounts.addObject().put("path", m.path()).put("type", m.kind().wireName());
+        }
+        if (!service.networks().isEmpty()) node.set("networks", strings(service.networks()));
+        if (!service.expose().isEmpty()) {
+            var expose = node.putArray("expose");
+            for (var e : service.expose())
+                expose.addObject().put("port", e.port()).put("public", e.publicPort());
         }
         return node;
     }

@@ -7,7 +7,8 @@ import java.util.Set;
  * A machine in a site running an agent: its capacity, the drivers it supports and its tags.
  * {@code name} is unique within the site; {@link #id()} is unique in the cloud. {@code driverDetails}
  * says how a driver runs here where that matters to people (microvm: "kvm" or "tcg"; oci: the runc
- * version).
+ * version). {@code address} is the node's address on the underlay, where tunnels of tenant networks
+ * and ingress connections reach it (empty when unknown: nodes of `atoll dev` in one process).
  */
 public record NodeInfo(
         String site,
@@ -16,8 +17,10 @@ public record NodeInfo(
         int instanceSlots,
         Set<String> drivers,
         Set<String> tags,
-        java.util.Map<String, String> driverDetails) {
+        java.util.Map<String, String> driverDetails,
+        String address) {
     public NodeInfo {
+        address = address == null ? "" : address;
         drivers = Set.copyOf(drivers);
         tags = Set.copyOf(tags);
         // Agents older than driver details send none.
@@ -27,6 +30,22 @@ public record NodeInfo(
     public NodeInfo(
             String site, String name, Resources capacity, int instanceSlots, Set<String> drivers, Set<String> tags) {
         this(site, name, capacity, instanceSlots, drivers, tags, java.util.Map.of());
+    }
+
+    public NodeInfo(
+            String site,
+            String name,
+            Resources capacity,
+            int instanceSlots,
+            Set<String> drivers,
+            Set<String> tags,
+            java.util.Map<String, String> driverDetails) {
+        this(site, name, capacity, instanceSlots, drivers, tags, driverDetails, "");
+    }
+
+    /** The same node, reachable at {@code underlayAddress}. */
+    public NodeInfo at(String underlayAddress) {
+        return new NodeInfo(site, name, capacity, instanceSlots, drivers, tags, driverDetails, underlayAddress);
     }
 
     public String id() {

@@ -205,7 +205,7 @@ class SpecParserTest {
             placement: {requireTags: [" ssd"]} | spec.services.web.placement.requireTags[0] | " ssd" is not a tag: use at most 63 letters, digits and . _ : / = -, starting with a letter or digit
             placement: {near: paris}           | spec.services.web.placement.near   | unknown field; expected one of: jurisdictions, countries, sites, avoidSites, requireTags, preferTags, nearUsers, spread, antiAffinity, strategy
             image: nginx                       | spec.services.web.image            | only oci and microvm services run an image
-            sidecar: nginx                     | spec.services.web.sidecar          | unknown field; expected one of: driver, image, command, env, resources, ports, health, replicas, restart, placement, readOnly, mounts
+            sidecar: nginx                     | spec.services.web.sidecar          | unknown field; expected one of: driver, image, command, env, resources, ports, health, replicas, restart, placement, readOnly, mounts, networks, expose
             """)
     void givenOneMistakeWhenParsedThenTheErrorNamesItsPathAndReason(String yaml, String path, String reason) {
         assertThat(errors(withWeb(yaml))).containsExactly(new FieldError(path, reason));
@@ -340,7 +340,7 @@ class SpecParserTest {
                 .containsExactly(new FieldError(
                         "spec.services.web",
                         "expected an object with driver, image, command, env, resources, ports, health, replicas,"
-                                + " restart, placement, readOnly, mounts, got a string"));
+                                + " restart, placement, readOnly, mounts, networks, expose, got a string"));
     }
 
     @Test

@@ -14,15 +14,28 @@ import java.util.Optional;
  * its address block ({@code -1} before one is leased) and the ports to forward. Written before any of
  * these exist, so a crash half-way leaves enough behind for stop or reclaim to undo it.
  */
-record ContainerRecord(String id, String bundle, int block, Map<String, Integer> ports) {
+record ContainerRecord(
+        String id,
+        String bundle,
+        int block,
+        Map<String, Integer> ports,
+        String tenant,
+        java.util.List<dev.atoll.model.agent.NetworkAttachment> networks) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     ContainerRecord {
         ports = Map.copyOf(ports);
+        // Records written before tenant networks have neither.
+        tenant = tenant == null ? "default" : tenant;
+        networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+    }
+
+    ContainerRecord(String id, String bundle, int block, Map<String, Integer> ports) {
+        this(id, bundle, block, ports, "default", java.util.List.of());
     }
 
     ContainerRecord withBlock(int newBlock) {
-        return new ContainerRecord(id, bundle, newBlock, ports);
+        return new ContainerRecord(id, bundle, newBlock, ports, tenant, networks);
     }
 
     Path bundlePath() {

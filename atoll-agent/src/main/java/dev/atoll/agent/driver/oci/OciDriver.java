@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atoll.agent.driver.Driver;
 import dev.atoll.agent.driver.Executables;
+import dev.atoll.agent.driver.HostCommands;
+import dev.atoll.agent.network.InstanceLinks;
+import dev.atoll.agent.network.InstanceNetworks;
+import dev.atoll.agent.network.PortForwarder;
 import dev.atoll.agent.driver.ExitStatus;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
@@ -47,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * {@code config.json} with the image's argv, environment, working directory and user, cgroup limits
  * for cpu and memory from the service's resources, and the service's tmpfs and scratch mounts
  * (scratch lives at {@code <instance dir>/scratch/<path>} and survives restarts); its own network
- * namespace joined to the host by a veth pair (see {@link ContainerNetwork}), with each allocated host
+ * namespace joined to the host by a veth pair (see {@link InstanceLinks}), with each allocated host
  * port forwarded from 127.0.0.1 to the same port at the container's address.
  *
  * <p>{@code runc run} is the agent's child in the foreground, with the container's output appended
@@ -77,20 +81,30 @@ public final class OciDriver implements Driver {
     private final String runc;
     private final String umountTool;
     private final String cgroupParent;
-    private final ContainerNetwork network;
+    private final InstanceLinks network;
     private final Map<String, String> agentHost;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** The incarnation of each container this driver watches; a late exit of an older one must not tear down a newer one. */
     private final Map<String, Object> live = new ConcurrentHashMap<>();
 
     private final Map<String, List<PortForwarder>> forwarders = new ConcurrentHashMap<>();
+    private final InstanceNetworks tenantNetworks;
 
     /** One per agent: runc's state lives in {@code <stateDir>/runc}, container records beside it. */
     public OciDriver(Path stateDir) {
-        this(stateDir, ContainerNetwork.HOST_LEASES, System.getenv());
+        this(stateDir, InstanceNetworks.none("no networking was given to this driver"));
+    }
+
+    public OciDriver(Path stateDir, InstanceNetworks tenantNetworks) {
+        this(stateDir, InstanceLinks.HOST_LEASES, System.getenv(), tenantNetworks);
     }
 
     OciDriver(Path stateDir, Path leaseDir, Map<String, String> agentHost) {
+        this(stateDir, leaseDir, agentHost, InstanceNetworks.none("no networking was given to this driver"));
+    }
+
+    OciDriver(Path stateDir, Path leaseDir, Map<String, String> agentHost, InstanceNetworks tenantNetworks) {
+        this.tenantNetworks = tenantNetworks;
         Path state = stateDir.toAbsolutePath().normalize();
         this.runcRoot = state.resolve("runc");
         this.records = state.resolve("containers");
@@ -98,7 +112,7 @@ public final class OciDriver implements Driver {
         this.umountTool = tool("umount");
         // Containers of two agents on one host may share an instance name: their cgroups must not.
         this.cgroupParent = "atoll/" + shortHash(state.toString()) + "-";
-        this.network = new ContainerNetwork(leaseDir, state.toString(), Path.of(tool("ip")));
+        this.network = new InstanceLinks(leaseDir, state.toString(), Path.of(tool("ip")));
         this.agentHost = Map.copyOf(agentHost);
     }
 
@@ -108,7 +122,7 @@ public final class OciDriver implements Driver {
         if (runc.isEmpty()) return new DriverProbe(false, "runc is not installed (not on PATH nor in /usr/sbin)");
         var version = HostCommands.run(List.of(runc.get().toString(), "--version"));
         if (!version.ok()) return new DriverProbe(false, runc.get() + " --version failed: " + version.output());
-        if (!isRoot()) return new DriverProbe(false, "the agent does not run as root, which runc needs");
+        if (!Executables.isRoot()) return new DriverProbe(false, "the agent does not run as root, which runc needs");
         if (!Files.isDirectory(Path.of("/sys/fs/cgroup/memory"))
                 && !Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
             return new DriverProbe(false, "no cgroup filesystem is mounted at /sys/fs/cgroup");
@@ -142,7 +156,8 @@ public final class OciDriver implements Driver {
                 throw new LaunchException("the image's rootfs path cannot be used by overlayfs: " + lower);
             }
             Path bundle = spec.directory().toAbsolutePath().resolve("bundle");
-            var record = new ContainerRecord(id, bundle.toString(), -1, spec.ports());
+            var record =
+                    new ContainerRecord(id, bundle.toString(), -1, spec.ports(), spec.tenant(), spec.networks());
             try {
                 Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
                 for (String dir : List.of("upper", "work", "rootfs")) Files.createDirectories(bundle.resolve(dir));
@@ -152,13 +167,21 @@ public final class OciDriver implements Driver {
             }
             try {
                 List<RuntimeSpec.MountEntry> mounts = serviceMounts(spec, user);
-                var attachment = network.attach(id);
+                boolean onNetworks = !spec.networks().isEmpty();
+                // On tenant networks a container reaches only them and the node's DNS server.
+                var attachment = network.attach(id, !onNetworks);
                 record = record.withBlock(attachment.block());
                 save(record);
+                tenantNetworks.join(spec.tenant(), attachment, spec.networks());
+                String resolv = onNetworks
+                        ? tenantNetworks.resolvConf(
+                                spec.tenant(), spec.environment().getOrDefault("ATOLL_ENVIRONMENT", "default"), attachment)
+                        : resolvConf();
+                String ownAddress =
+                        onNetworks ? spec.networks().getFirst().address() : attachment.containerAddress();
                 mounts.addFirst(RuntimeSpec.overlayRoot(lower, bundle.resolve("upper"), bundle.resolve("work")));
-                mounts.add(RuntimeSpec.bind("/etc/resolv.conf", write(bundle, "resolv.conf", resolvConf()), true));
-                mounts.add(RuntimeSpec.bind(
-                        "/etc/hosts", write(bundle, "hosts", hosts(attachment.containerAddress(), id)), true));
+                mounts.add(RuntimeSpec.bind("/etc/resolv.conf", write(bundle, "resolv.conf", resolv), true));
+                mounts.add(RuntimeSpec.bind("/etc/hosts", write(bundle, "hosts", hosts(ownAddress, id)), true));
                 var config = RuntimeSpec.build(new RuntimeSpec.Inputs(
                         id,
                         args,
@@ -280,8 +303,13 @@ public final class OciDriver implements Driver {
             if (init.isEmpty()) return Optional.empty();
             var token = new Object();
             live.put(id, token);
-            String address = new ContainerNetwork.Attachment(record.get().block()).containerAddress();
-            openForwarders(id, record.get().ports(), address)
+            var link = new InstanceLinks.Attachment(record.get().block());
+            try {
+                tenantNetworks.join(record.get().tenant(), link, record.get().networks());
+            } catch (LaunchException e) {
+                LOG.warn("adopting container {}: {}", id, e.getMessage());
+            }
+            openForwarders(id, record.get().ports(), link.containerAddress())
                     .forEach(problem -> LOG.warn("adopting container {}: {}", id, problem));
             return Optional.of(new ContainerWorkload(ref, watchAdopted(id, token, init.get())));
         }
@@ -373,7 +401,8 @@ public final class OciDriver implements Driver {
             if (!result.ok()) HostCommands.run(List.of(umountTool, "-l", rootfs.toString()));
         }
         if (record.get().block() >= 0) {
-            network.detach(new ContainerNetwork.Attachment(record.get().block()), id);
+            tenantNetworks.leave(new InstanceLinks.Attachment(record.get().block()));
+            network.detach(new InstanceLinks.Attachment(record.get().block()), id);
         }
         try {
             deleteTree(bundle.resolve("upper"));
@@ -407,10 +436,13 @@ public final class OciDriver implements Driver {
         var opened = new ArrayList<PortForwarder>();
         var failed = new ArrayList<String>();
         for (var port : new TreeSet<>(ports.values())) {
-            try {
-                opened.add(PortForwarder.open(port, address));
-            } catch (IOException e) {
-                failed.add("cannot listen on 127.0.0.1:" + port + " to forward it to the container: " + e.getMessage());
+            for (var on : tenantNetworks.publishOn()) {
+                try {
+                    opened.add(PortForwarder.open(on, port, address));
+                } catch (IOException e) {
+                    failed.add("cannot listen on " + on.getHostAddress() + ":" + port
+                            + " to forward it to the container: " + e.getMessage());
+                }
             }
         }
         forwarders.put(id, opened);
@@ -584,17 +616,6 @@ public final class OciDriver implements Driver {
             sleep(STOP_POLL);
         }
         return true;
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+"))
-                    .anyMatch(f -> f.length > 2 && f[2].equals("0"));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String tool(String name) {

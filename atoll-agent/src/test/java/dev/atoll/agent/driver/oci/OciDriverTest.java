@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.atoll.agent.network.InstanceLinks;
 import dev.atoll.agent.driver.ExitStatus;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
@@ -231,7 +232,7 @@ class OciDriverTest {
         var record = ContainerRecord.load(
                         stateDir.resolve("containers"), workload.ref().handle())
                 .orElseThrow();
-        var network = new ContainerNetwork.Attachment(record.block());
+        var network = new InstanceLinks.Attachment(record.block());
         assertThat(network.netnsPath()).exists();
 
         driver.stop(workload.ref(), GRACE);
@@ -316,7 +317,7 @@ class OciDriverTest {
         }
         assertThat(stateDir.resolve("runc/taken")).doesNotExist();
         assertThat(stateDir.resolve("containers/taken.json")).doesNotExist();
-        assertThat(new ContainerNetwork(ContainerNetwork.HOST_LEASES, stateDir.toString(), Path.of("ip")).leases())
+        assertThat(new InstanceLinks(InstanceLinks.HOST_LEASES, stateDir.toString(), Path.of("ip")).leases())
                 .isEmpty();
     }
 
@@ -416,7 +417,7 @@ class OciDriverTest {
     }
 
     private static String leaseHolder(int block) throws IOException {
-        Path lease = ContainerNetwork.HOST_LEASES.resolve(Integer.toString(block));
+        Path lease = InstanceLinks.HOST_LEASES.resolve(Integer.toString(block));
         return Files.exists(lease) ? Files.readAllLines(lease).get(0) : "";
     }
 

@@ -1,4 +1,4 @@
-package dev.atoll.agent.driver.oci;
+package dev.atoll.agent.network;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Forwards one host port on 127.0.0.1 to the same port at a container's address: a virtual thread
- * accepts, two more copy each connection's bytes. Closing it closes the listener and every connection.
+ * Forwards one host port on one of the node's addresses to the same port at an instance's address
+ * inside its own network namespace: a virtual thread accepts, two more copy each connection's
+ * bytes. Closing it closes the listener and every connection.
  */
-final class PortForwarder implements AutoCloseable {
+public final class PortForwarder implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final int BUFFER_BYTES = 16 * 1024;
 
@@ -27,11 +28,11 @@ final class PortForwarder implements AutoCloseable {
         this.target = target;
     }
 
-    static PortForwarder open(int hostPort, String containerAddress) throws IOException {
+    public static PortForwarder open(InetAddress bind, int hostPort, String containerAddress) throws IOException {
         var listener = new ServerSocket();
         try {
             listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), hostPort), 128);
+            listener.bind(new InetSocketAddress(bind, hostPort), 128);
         } catch (IOException e) {
             listener.close();
             throw e;

@@ -1,4 +1,4 @@
-package dev.atoll.agent.driver.oci;
+package dev.atoll.agent.driver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,18 +7,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the host's tools (runc, ip, mount) and collects what they say. Bounded in time. */
-final class HostCommands {
+public final class HostCommands {
     private static final long TIMEOUT_SECONDS = 30;
 
     private HostCommands() {}
 
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
 
-    static Result run(List<String> argv) {
+    public static Result run(List<String> argv) {
         return run(argv, null);
     }
 
@@ -26,7 +26,7 @@ final class HostCommands {
      * Runs argv with {@code input} on stdin (or nothing), output and errors together. The output is
      * read to its end before waiting, so a chatty tool cannot block on a full pipe.
      */
-    static Result run(List<String> argv, String input) {
+    public static Result run(List<String> argv, String input) {
         try {
             var builder = new ProcessBuilder(argv).redirectErrorStream(true);
             if (input == null)

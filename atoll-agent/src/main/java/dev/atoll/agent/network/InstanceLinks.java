@@ -1,6 +1,7 @@
-package dev.atoll.agent.driver.oci;
+package dev.atoll.agent.network;
 
 import dev.atoll.agent.driver.Executables;
+import dev.atoll.agent.driver.HostCommands;
 import dev.atoll.agent.driver.LaunchException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +14,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A network namespace per container, joined to the host by a veth pair with point-to-point addresses
+ * A network namespace per instance (container, or process on a tenant network), joined to the host by a veth pair with point-to-point addresses
  * from 100.127.0.0/16, one /30 block each. Blocks are leased host-wide by creating a file exclusively
  * under a directory every agent on the host shares, so several agents never hand out the same block;
  * the block number also names the namespace and the host's veth, so those are unique host-wide too.
  * A lease file says which driver (its state directory) and container hold it.
  */
-final class ContainerNetwork {
-    static final Path HOST_LEASES = Path.of("/run/atoll/oci-leases");
+public final class InstanceLinks {
+    public static final Path HOST_LEASES = Path.of("/run/atoll/oci-leases");
     static final int BLOCKS = 1 << 14; // 100.127.0.0/16 in /30 blocks
     static final String NETNS_PREFIX = "atoll-oci-";
 
@@ -30,35 +31,35 @@ final class ContainerNetwork {
     private final Optional<Path> nsenter = Executables.find("nsenter");
     private int nextHint;
 
-    ContainerNetwork(Path leaseDir, String owner, Path ip) {
+    public InstanceLinks(Path leaseDir, String owner, Path ip) {
         this.leaseDir = leaseDir;
         this.owner = owner;
         this.ip = ip.toString();
     }
 
     /** Where one container is attached; everything here is derived from the block. */
-    record Attachment(int block) {
-        String netns() {
+    public record Attachment(int block) {
+        public String netns() {
             return NETNS_PREFIX + block;
         }
 
-        Path netnsPath() {
+        public Path netnsPath() {
             return Path.of("/run/netns", netns());
         }
 
-        String hostVeth() {
+        public String hostVeth() {
             return "atoll" + block + "h";
         }
 
-        String peerVeth() {
+        public String peerVeth() {
             return "atoll" + block + "c";
         }
 
-        String hostAddress() {
+        public String hostAddress() {
             return address(1);
         }
 
-        String containerAddress() {
+        public String containerAddress() {
             return address(2);
         }
 
@@ -69,10 +70,19 @@ final class ContainerNetwork {
     }
 
     /** A lease this driver holds. */
-    record Lease(Attachment attachment, String containerId) {}
+    public record Lease(Attachment attachment, String containerId) {}
 
     /** Leases a block and sets up the namespace and veth pair; on failure nothing is left behind. */
-    Attachment attach(String containerId) throws LaunchException {
+    public Attachment attach(String containerId) throws LaunchException {
+        return attach(containerId, true);
+    }
+
+    /**
+     * As {@link #attach(String)}; without {@code defaultRoute} the instance reaches nothing through
+     * its link but the host's end of it (where the node's DNS server answers), so an instance on a
+     * tenant network cannot reach the node's own addresses, where other tenants' ports are published.
+     */
+    public Attachment attach(String containerId, boolean defaultRoute) throws LaunchException {
         Attachment a = lease(containerId);
         // A namespace of this number left by an agent that crashed before releasing it is stale: the
         // lease is ours now.
@@ -85,7 +95,7 @@ final class ContainerNetwork {
                 + "addr add " + a.containerAddress() + "/30 dev eth0\n"
                 + "link set eth0 up\n"
                 + "link set lo up\n"
-                + "route add default via " + a.hostAddress() + "\n";
+                + (defaultRoute ? "route add default via " + a.hostAddress() + "\n" : "");
         var first = HostCommands.run(List.of(ip, "-batch", "-"), host);
         var second = first.ok() ? HostCommands.run(inNamespace(a, List.of(ip, "-batch", "-")), inside) : first;
         if (!second.ok()) {
@@ -113,7 +123,7 @@ final class ContainerNetwork {
     }
 
     /** Removes the namespace and veth pair and releases the lease if it is still this container's. */
-    void detach(Attachment a, String containerId) {
+    public void detach(Attachment a, String containerId) {
         removeLinks(a);
         Path file = leaseDir.resolve(Integer.toString(a.block()));
         if (holder(file).filter(containerId::equals).isPresent()) {
@@ -134,7 +144,7 @@ final class ContainerNetwork {
     }
 
     /** Every lease this driver (same owner) holds. */
-    List<Lease> leases() {
+    public List<Lease> leases() {
         var out = new ArrayList<Lease>();
         try (var files = Files.list(leaseDir)) {
             for (Path file : files.toList()) {
