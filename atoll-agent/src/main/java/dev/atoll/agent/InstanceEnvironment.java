@@ -47,7 +47,10 @@ final class InstanceEnvironment {
                     id.index() + "." + id.service() + "." + id.environment() + "." + id.tenant() + ".atoll");
         }
         for (var network : assignment.networks()) {
-            env.put("ATOLL_ADDRESS_" + network.network().toUpperCase(Locale.ROOT).replace('-', '_'), network.address());
+            env.put(
+                    "ATOLL_ADDRESS_"
+                            + network.network().toUpperCase(Locale.ROOT).replace('-', '_'),
+                    network.address());
         }
         return env;
     }

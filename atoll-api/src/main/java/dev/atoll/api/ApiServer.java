@@ -121,6 +121,18 @@ public final class ApiServer implements AutoCloseable {
                             Requests.queryFilter(ctx, "site"))));
             r.get("/v1/instances/{id}/logs", logs::handle);
             r.get("/v1/events", events::handle);
+            r.get("/v1/networks", ctx -> ctx.json(cloud.networks(Requests.tenant(ctx))));
+            r.get("/v1/networks/{name}", ctx -> {
+                String tenant = Requests.tenant(ctx);
+                String name = ctx.pathParam("name");
+                ctx.json(cloud.networks(tenant).stream()
+                        .filter(n -> n.name().equals(name))
+                        .findFirst()
+                        .orElseThrow(() -> new ProblemException(Problem.of(
+                                404,
+                                "tenant " + tenant + " has no network " + name
+                                        + " with members now; see GET /v1/networks"))));
+            });
             r.get("/v1/images", images::list);
             r.post("/v1/images", images::importArchive);
             r.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

@@ -53,7 +53,18 @@ public record LaunchSpec(
             Map<String, Integer> ports,
             boolean readOnly,
             List<Mount> mounts) {
-        this(name, command, environment, directory, logFile, image, resources, ports, readOnly, mounts, "default",
+        this(
+                name,
+                command,
+                environment,
+                directory,
+                logFile,
+                image,
+                resources,
+                ports,
+                readOnly,
+                mounts,
+                "default",
                 List.of());
     }
 

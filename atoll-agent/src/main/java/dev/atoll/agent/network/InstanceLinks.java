@@ -136,7 +136,20 @@ public final class InstanceLinks {
     }
 
     private void removeLinks(Attachment a) {
-        if (Files.exists(a.netnsPath())) HostCommands.run(List.of(ip, "netns", "delete", a.netns()));
+        if (Files.exists(a.netnsPath())) {
+            // Whatever still runs in it was left by a crash: it would keep the namespace alive, unnamed
+            // and out of reach, with its addresses.
+            var pids = HostCommands.run(List.of(ip, "netns", "pids", a.netns()));
+            if (pids.ok()) {
+                pids.output()
+                        .lines()
+                        .map(String::strip)
+                        .filter(l -> l.matches("\\d+"))
+                        .forEach(
+                                pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
+            }
+            HostCommands.run(List.of(ip, "netns", "delete", a.netns()));
+        }
         // Deleting the namespace takes the pair with it; this covers a pair whose namespace is gone.
         if (Files.exists(Path.of("/sys/class/net", a.hostVeth()))) {
             HostCommands.run(List.of(ip, "link", "delete", a.hostVeth()));

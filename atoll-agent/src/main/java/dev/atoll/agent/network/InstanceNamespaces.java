@@ -51,7 +51,8 @@ public final class InstanceNamespaces {
     public InstanceNamespaces(Path stateDir, InstanceNetworks networks) {
         this.records = stateDir.resolve("namespaces");
         this.ip = Executables.find("ip").map(Path::toString).orElse("ip");
-        this.links = new InstanceLinks(InstanceLinks.HOST_LEASES, stateDir.toAbsolutePath().toString(), Path.of(ip));
+        this.links = new InstanceLinks(
+                InstanceLinks.HOST_LEASES, stateDir.toAbsolutePath().toString(), Path.of(ip));
         this.networks = networks;
     }
 
@@ -81,7 +82,8 @@ public final class InstanceNamespaces {
 
     /** The command run inside the instance's namespace. */
     public List<String> inside(Isolation isolation, List<String> argv) {
-        var out = new ArrayList<String>(List.of(ip, "netns", "exec", isolation.link().netns()));
+        var out = new ArrayList<String>(
+                List.of(ip, "netns", "exec", isolation.link().netns()));
         out.addAll(argv);
         return out;
     }
@@ -91,7 +93,10 @@ public final class InstanceNamespaces {
         Optional<Isolation> isolation = load(instance);
         if (isolation.isEmpty() || !Files.exists(isolation.get().link().netnsPath())) return Optional.empty();
         try {
-            networks.join(isolation.get().tenant(), isolation.get().link(), isolation.get().networks());
+            networks.join(
+                    isolation.get().tenant(),
+                    isolation.get().link(),
+                    isolation.get().networks());
         } catch (LaunchException e) {
             // It keeps its namespace and runs on; its tunnels come back with the next sync.
         }
@@ -140,8 +145,8 @@ public final class InstanceNamespaces {
                 try {
                     opened.add(PortForwarder.open(on, port, isolation.link().containerAddress()));
                 } catch (IOException e) {
-                    failed.add("cannot listen on " + on.getHostAddress() + ":" + port + " to forward it to the instance: "
-                            + e.getMessage());
+                    failed.add("cannot listen on " + on.getHostAddress() + ":" + port
+                            + " to forward it to the instance: " + e.getMessage());
                 }
             }
         }

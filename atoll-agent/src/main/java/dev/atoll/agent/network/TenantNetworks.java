@@ -67,15 +67,23 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
         this.dnsPort = dnsPort;
     }
 
+    /** Starts the DNS server; fails when its port is taken (another agent on this host has it). */
+    public TenantNetworks openDns() throws IOException {
+        if (dns == null) {
+            dns = DnsServer.start(
+                    new InetSocketAddress(InetAddress.getByName("0.0.0.0"), dnsPort),
+                    client -> Optional.ofNullable(tenantByClient.get(client.getHostAddress())),
+                    () -> names);
+        }
+        return this;
+    }
+
     /**
-     * Starts the DNS server and the sync loop. Called once the agent has adopted what it still runs,
-     * so that segments of adopted instances are not taken for leftovers.
+     * Removes the segments no instance here is on, then follows the site. Called once the agent has
+     * adopted what it still runs, so that segments of adopted instances are not taken for leftovers.
      */
-    public void start() throws IOException {
-        dns = DnsServer.start(
-                new InetSocketAddress(InetAddress.getByName("0.0.0.0"), dnsPort),
-                client -> Optional.ofNullable(tenantByClient.get(client.getHostAddress())),
-                () -> names);
+    public void start() {
+        removeUnwantedSegments();
         syncing = Thread.ofVirtual().name("atoll-networks-" + nodeName).start(this::syncLoop);
     }
 
@@ -91,24 +99,28 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     }
 
     @Override
-    public void join(String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks)
+    public synchronized void join(String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks)
             throws LaunchException {
         if (networks.isEmpty()) return;
+        // Wanted before it is made, or a sync in between would take the new segment for a leftover.
+        joined.put(link.netns(), List.copyOf(networks));
         try {
             for (int i = 0; i < networks.size(); i++) {
                 NetworkAttachment n = networks.get(i);
-                plumbing.ensureSegment(n.vni(), peersOf(n.vni()));
+                Set<String> peers = peersOf(n.vni());
+                plumbing.ensureSegment(n.vni(), peers);
+                peersBySegment.put(n.vni(), peers);
                 plumbing.attach(new Attachment(link.netns(), n.vni(), "eth" + (i + 1), n.address(), n.prefixLength()));
             }
         } catch (RuntimeException e) {
+            joined.remove(link.netns());
             throw new LaunchException("cannot attach the instance to its networks: " + e.getMessage(), e);
         }
-        joined.put(link.netns(), List.copyOf(networks));
         tenantByClient.put(link.containerAddress(), tenant);
     }
 
     @Override
-    public void leave(InstanceLinks.Attachment link) {
+    public synchronized void leave(InstanceLinks.Attachment link) {
         joined.remove(link.netns());
         tenantByClient.remove(link.containerAddress());
     }
@@ -136,11 +148,12 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     }
 
     /** One round: new names, tunnels to exactly the nodes that share each segment, and no segment nobody here uses. */
-    void sync(AgentCalls.NetworkView view) {
+    synchronized void sync(AgentCalls.NetworkView view) {
         members = view.members();
-        names = NameTable.of(endpoints(view.members()), view.site(), site -> view.site().equals(site)
-                ? 0
-                : view.rttMicros().getOrDefault(site, Long.MAX_VALUE));
+        names = NameTable.of(
+                endpoints(view.members()),
+                view.site(),
+                site -> view.site().equals(site) ? 0 : view.rttMicros().getOrDefault(site, Long.MAX_VALUE));
         Set<Integer> wanted = wantedSegments();
         for (int vni : wanted) {
             Set<String> peers = peersOf(vni);
@@ -149,12 +162,16 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
                 peersBySegment.put(vni, peers);
             }
         }
+        // Listing the node's devices costs a process; only a segment this node stopped using can go.
+        if (!wanted.containsAll(peersBySegment.keySet())) removeUnwantedSegments();
+    }
+
+    private synchronized void removeUnwantedSegments() {
+        Set<Integer> wanted = wantedSegments();
         for (int vni : plumbing.segments()) {
-            if (!wanted.contains(vni)) {
-                plumbing.removeSegment(vni);
-                peersBySegment.remove(vni);
-            }
+            if (!wanted.contains(vni)) plumbing.removeSegment(vni);
         }
+        peersBySegment.keySet().retainAll(wanted);
     }
 
     /** Underlay addresses of the other nodes with a member on the segment. */

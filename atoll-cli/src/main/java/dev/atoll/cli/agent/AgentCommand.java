@@ -164,15 +164,26 @@ public final class AgentCommand implements Callable<Integer> {
         if (networks.equals("on") && noNetworks.isPresent()) {
             throw new ParameterException(spec.commandLine(), "--networks on: not possible here: " + noNetworks.get());
         }
-        Optional<TenantNetworks> tenantNetworks = !networks.equals("off") && noNetworks.isEmpty()
-                ? Optional.of(NodeNetworking.create(
-                        name, advertised, NodeNetworking.through(() -> link[0], name), dnsPort))
-                : Optional.empty();
+        Optional<TenantNetworks> tenantNetworks = Optional.empty();
+        if (!networks.equals("off") && noNetworks.isEmpty()) {
+            var created = NodeNetworking.create(name, advertised, NodeNetworking.through(() -> link[0], name), dnsPort);
+            try {
+                tenantNetworks = Optional.of(created.openDns());
+            } catch (java.io.IOException e) {
+                // Several agents on one host: the first one answers DNS there and has the networks.
+                if (networks.equals("on")) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--dns-port " + dnsPort + ": cannot listen: " + e.getMessage());
+                }
+                noNetworks = Optional.of("cannot listen on DNS port " + dnsPort + " (" + e.getMessage() + ")");
+            }
+        }
+        if (tenantNetworks.isEmpty() && !networks.equals("off")) {
+            out.printf("tenant networks are off on this node: %s%n", noNetworks.orElse("not wanted"));
+        }
         var found = NodeDrivers.detect(
-                wanted,
-                dataDir.resolve("drivers"),
-                Optional.ofNullable(microvmKernel),
-                tenantNetworks.map(n -> (InstanceNetworks) n));
+                wanted, dataDir.resolve("drivers"), Optional.ofNullable(microvmKernel), tenantNetworks.map(n ->
+                        (InstanceNetworks) n));
         if (!wanted.isEmpty() && !found.missing().isEmpty()) {
             var why = new StringBuilder();
             found.missing().forEach((kind, reason) -> why.append(why.isEmpty() ? "" : "; ")
@@ -194,15 +205,8 @@ public final class AgentCommand implements Callable<Integer> {
                         "site " + site, (method, body) -> link[0].callRaw(method, body, IMAGE_CALL_TIMEOUT), true)));
         NodeAgent agent =
                 new NodeAgent(node, dataDir, found.drivers(), images, Clock.systemUTC(), AgentSettings.DEFAULTS);
-        if (tenantNetworks.isPresent()) {
-            try {
-                tenantNetworks.get().start();
-            } catch (java.io.IOException e) {
-                agent.close();
-                throw new ParameterException(
-                        spec.commandLine(), "--dns-port " + dnsPort + ": cannot listen: " + e.getMessage());
-            }
-        }
+        Optional<TenantNetworks> started = tenantNetworks;
+        started.ifPresent(TenantNetworks::start);
         String bindHost = http != null ? http.getAddress().getHostAddress() : advertised.getHostAddress();
         int bindPort = http != null ? http.getPort() : 0;
 
@@ -231,7 +235,7 @@ public final class AgentCommand implements Callable<Integer> {
             link[0].close();
             if (stopInstancesOnExit) agent.stopAll();
             server.close();
-            tenantNetworks.ifPresent(TenantNetworks::close);
+            started.ifPresent(TenantNetworks::close);
             agent.close();
             stopped.countDown();
         }));

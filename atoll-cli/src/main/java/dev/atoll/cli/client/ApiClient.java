@@ -150,6 +150,18 @@ public final class ApiClient {
         return answer.path("outcome").asText("deleted");
     }
 
+    // ---- networks ----
+
+    public JsonNode networksJson() {
+        return getJson("/v1/networks", Map.of());
+    }
+
+    public Optional<dev.atoll.model.view.NetworkView> network(String name) {
+        var response = send(request("/v1/networks/" + segment(name), Map.of()).GET());
+        if (response.statusCode() == 404) return Optional.empty();
+        return Optional.of(convert(bodyOf(response), dev.atoll.model.view.NetworkView.class));
+    }
+
     // ---- images ----
 
     public JsonNode imagesJson() {

@@ -9,6 +9,7 @@ import dev.atoll.control.cloud.FederatedCloud;
 import dev.atoll.control.federation.LocalFederation;
 import dev.atoll.control.image.ImageCallHandler;
 import dev.atoll.control.image.SiteImages;
+import dev.atoll.control.network.Ingress;
 import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.raft.RaftTimings;
 import dev.atoll.control.site.SiteController;
@@ -41,6 +42,10 @@ import java.util.stream.IntStream;
 public final class DevCloud implements AutoCloseable {
     private final List<RaftGroup> groups = new ArrayList<>();
     private final List<SiteController> controllers = new ArrayList<>();
+    private final List<Ingress> ingresses = new ArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService ingressSyncs =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("atoll-dev-ingress").daemon().factory());
     private final List<NodeAgent> agents = new ArrayList<>();
     private final java.util.Set<NodeAgent> crashed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final FederatedCloud cloud;
@@ -117,6 +122,17 @@ public final class DevCloud implements AutoCloseable {
         String entry = controllers.getFirst().site().name();
         cloud = FederatedCloud.inProcess(controllers, entry, events, clock, federation::deadSites)
                 .withImages(siteImages.get(entry));
+        // Every site publishes on a loopback address of its own, so that one public port can be
+        // published at each: the first site at 127.0.0.1, the second at 127.0.0.2, and so on.
+        int loopback = 1;
+        for (SiteController controller : controllers) {
+            ingresses.add(new Ingress(
+                            controller.site().name(),
+                            java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) loopback++}),
+                            controller.networkDirectory()::members,
+                            controller::rttMicrosToOtherSites)
+                    .start(ingressSyncs));
+        }
         api = ApiServer.start(cloud, host, port);
     }
 
@@ -194,6 +210,8 @@ public final class DevCloud implements AutoCloseable {
         } catch (Exception e) {
             // closing anyway
         }
+        ingresses.forEach(Ingress::close);
+        ingressSyncs.shutdownNow();
         controllers.forEach(SiteController::close);
         agents.forEach(NodeAgent::close);
         groups.forEach(RaftGroup::close);

@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
         name = "get",
         mixinStandardHelpOptions = true,
         description = {
-            "List sites, nodes, environments, instances or images as a table, or as the API's JSON or YAML.",
+            "List sites, nodes, environments, instances, images or networks as a table, or as the API's JSON or"
+                    + " YAML.",
             "KIND may be singular or plural: site, node, env, environment, instance, inst, image, img."
         },
         footerHeading = "%nExample:%n",
@@ -80,6 +81,7 @@ public final class GetCommand implements Callable<Integer> {
                     case ENVIRONMENTS -> onlyNamed(client.environmentsJson(), "name", env);
                     case INSTANCES -> client.instancesJson(env, at);
                     case IMAGES -> client.imagesJson();
+                    case NETWORKS -> client.networksJson();
                 };
         switch (output) {
             case JSON -> out.print(Text.prettyJson(json));
@@ -119,6 +121,8 @@ public final class GetCommand implements Callable<Integer> {
                         wide,
                         atoll.session().clock().instant());
             case IMAGES -> Tables.images(List.of(mapper.convertValue(json, ImageView[].class)), wide);
+            case NETWORKS ->
+                Tables.networks(List.of(mapper.convertValue(json, dev.atoll.model.view.NetworkView[].class)), wide);
         };
     }
 

@@ -12,7 +12,8 @@ public enum ResourceKind {
     NODES("nodes", "node"),
     ENVIRONMENTS("environments", "environment", "env", "envs"),
     INSTANCES("instances", "instance", "inst"),
-    IMAGES("images", "image", "img");
+    IMAGES("images", "image", "img"),
+    NETWORKS("networks", "network", "net");
 
     private final List<String> names;
 
@@ -35,8 +36,8 @@ public enum ResourceKind {
         @Override
         public ResourceKind convert(String value) {
             return byName(value)
-                    .orElseThrow(() -> new CommandLine.TypeConversionException(
-                            "unknown kind '" + value + "': expected sites, nodes, environments, instances or images"));
+                    .orElseThrow(() -> new CommandLine.TypeConversionException("unknown kind '" + value
+                            + "': expected sites, nodes, environments, instances, images or networks"));
         }
     }
 
@@ -48,6 +49,24 @@ public enum ResourceKind {
                     .filter(k -> k == ENVIRONMENTS)
                     .orElseThrow(() -> new CommandLine.TypeConversionException(
                             "unknown kind '" + value + "': expected environment"));
+        }
+    }
+
+    /** For `describe KIND`: environments and networks. */
+    public static final class Describable implements CommandLine.ITypeConverter<ResourceKind> {
+        @Override
+        public ResourceKind convert(String value) {
+            return byName(value)
+                    .filter(k -> k == ENVIRONMENTS || k == NETWORKS)
+                    .orElseThrow(() -> new CommandLine.TypeConversionException(
+                            "unknown kind '" + value + "': expected environment or network"));
+        }
+    }
+
+    public static final class DescribableNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("environment", "network").iterator();
         }
     }
 

@@ -93,6 +93,26 @@ public final class Tables {
         return table;
     }
 
+    public static Table networks(List<dev.atoll.model.view.NetworkView> networks, boolean wide) {
+        var table = wide
+                ? Table.of("NAME", "SUBNET", "SITES", "MEMBERS", "VNI", "TENANT")
+                : Table.of("NAME", "SUBNET", "SITES", "MEMBERS");
+        for (var n : networks) {
+            var cells = new Object[] {
+                n.name(), n.subnet(), String.join(",", n.sites()), n.members().size()
+            };
+            table.row(wide ? append(cells, n.vni(), n.tenant()) : cells);
+        }
+        return table;
+    }
+
+    /** The members of one network, for `describe network`. */
+    public static Table networkMembers(dev.atoll.model.view.NetworkView network) {
+        var table = Table.of("INSTANCE", "ADDRESS", "SITE", "NODE", "STATE");
+        for (var m : network.members()) table.row(m.instance(), m.address(), m.site(), m.node(), m.state());
+        return table;
+    }
+
     /** {@code sha256:} and the first 12 hex digits, as container tools show image ids. */
     static String shortDigest(String digest) {
         int colon = digest.indexOf(':');
@@ -128,7 +148,8 @@ public final class Tables {
 
     public static Table instances(List<InstanceView> instances, boolean wide, Instant now) {
         var table = wide
-                ? Table.of("ID", "SITE", "NODE", "STATE", "GEN", "PORTS", "AGE", "PID", "RESTARTS", "MESSAGE")
+                ? Table.of(
+                        "ID", "SITE", "NODE", "STATE", "GEN", "PORTS", "AGE", "PID", "RESTARTS", "ADDRESSES", "MESSAGE")
                 : Table.of("ID", "SITE", "NODE", "STATE", "GEN", "PORTS", "AGE");
         for (InstanceView i : instances) {
             var cells = new Object[] {
@@ -140,7 +161,7 @@ public final class Tables {
                 ports(i),
                 i.startedAt().map(t -> Text.age(Duration.between(t, now))).orElse(null)
             };
-            table.row(wide ? append(cells, i.pid().orElse(null), i.restarts(), i.message()) : cells);
+            table.row(wide ? append(cells, i.pid().orElse(null), i.restarts(), addresses(i), i.message()) : cells);
         }
         return table;
     }
@@ -164,6 +185,14 @@ public final class Tables {
                         subject == null ? "-" : subject,
                         e.message() == null ? "" : e.message())
                 .stripTrailing();
+    }
+
+    /** "backend=100.64.16.2", sorted by network. */
+    static String addresses(InstanceView instance) {
+        if (instance.addresses().isEmpty()) return "-";
+        var parts = new TreeMap<>(instance.addresses())
+                .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return String.join(",", parts);
     }
 
     /** "http=41234,admin=41235", sorted by name so output is stable. */

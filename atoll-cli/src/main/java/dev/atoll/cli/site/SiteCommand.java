@@ -77,6 +77,18 @@ public final class SiteCommand implements Callable<Integer> {
             description = "--listen addresses of sites already running, to find the cloud (none: the first site)")
     List<InetSocketAddress> join = List.of();
 
+    @Option(
+            names = "--ingress",
+            description = "Address where published ports (expose) are listened on (default: the --listen host)")
+    String ingress;
+
+    @Option(
+            names = "--network-pool",
+            description =
+                    "CIDR that tenant networks are carved from; give every site the same (default: ${DEFAULT-VALUE})",
+            defaultValue = "100.64.0.0/10")
+    String networkPool;
+
     @Option(names = "--data-dir", required = true, description = "Where the site's Raft log and snapshots live")
     Path dataDir;
 
@@ -135,6 +147,23 @@ public final class SiteCommand implements Callable<Integer> {
                     spec.commandLine(), "--listen: give a fixed port below 65535 (gossip uses PORT+1)");
         }
         checkPeers();
+        dev.atoll.net.ipam.Subnet pool;
+        try {
+            pool = dev.atoll.net.ipam.Subnet.parse(networkPool);
+            new dev.atoll.net.ipam.NetworkAddressing(pool, dev.atoll.net.ipam.NetworkAddressing.DEFAULT_SUBNET_PREFIX);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--network-pool: " + e.getMessage());
+        }
+        java.util.Optional<java.net.InetAddress> ingressAddress = java.util.Optional.empty();
+        if (ingress != null) {
+            try {
+                if (!ingress.matches("[0-9.]+|[0-9a-fA-F:]+")) throw new java.net.UnknownHostException(ingress);
+                ingressAddress = java.util.Optional.of(java.net.InetAddress.getByName(ingress));
+            } catch (java.net.UnknownHostException e) {
+                throw new ParameterException(
+                        spec.commandLine(), "--ingress: '" + ingress + "' is not an IP address of this machine");
+            }
+        }
         var lock = DataDirs.lock(dataDir, "atoll-site.lock");
         if (lock.isEmpty()) {
             throw new ParameterException(
@@ -149,7 +178,9 @@ public final class SiteCommand implements Callable<Integer> {
         InetSocketAddress apiAddress = api != null ? api : new InetSocketAddress(listen.getAddress(), 7070);
         SiteServer server;
         try {
-            server = SiteServer.start(new SiteServer.Settings(site, listen, apiAddress, join, dataDir, peers), line -> {
+            var settings =
+                    new SiteServer.Settings(site, listen, apiAddress, join, dataDir, peers, ingressAddress, pool);
+            server = SiteServer.start(settings, line -> {
                 synchronized (out) {
                     out.println(line);
                     out.flush();

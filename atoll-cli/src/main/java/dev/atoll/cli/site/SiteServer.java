@@ -78,6 +78,8 @@ public final class SiteServer implements AutoCloseable {
      * What `atoll site` was told.
      *
      * @param peers the --listen addresses of the site's other controllers; empty for one controller
+     * @param ingress where published ports are listened on (empty: the --listen host)
+     * @param networkPool where tenant networks are carved from
      */
     public record Settings(
             SiteInfo site,
@@ -85,9 +87,28 @@ public final class SiteServer implements AutoCloseable {
             InetSocketAddress api,
             List<InetSocketAddress> join,
             Path dataDir,
-            List<InetSocketAddress> peers) {
+            List<InetSocketAddress> peers,
+            Optional<java.net.InetAddress> ingress,
+            dev.atoll.net.ipam.Subnet networkPool) {
         public Settings {
             peers = List.copyOf(peers);
+            ingress = ingress == null ? Optional.empty() : ingress;
+            networkPool = networkPool == null ? dev.atoll.net.ipam.NetworkAddressing.DEFAULT_POOL : networkPool;
+        }
+
+        public Settings(
+                SiteInfo site,
+                InetSocketAddress listen,
+                InetSocketAddress api,
+                List<InetSocketAddress> join,
+                Path dataDir,
+                List<InetSocketAddress> peers) {
+            this(site, listen, api, join, dataDir, peers, Optional.empty(), null);
+        }
+
+        /** Published ports are listened on here. */
+        public java.net.InetAddress ingressAddress() {
+            return ingress.orElse(listen.getAddress());
         }
 
         public Settings(
@@ -274,6 +295,8 @@ public final class SiteServer implements AutoCloseable {
                 // heard, offers under way, copies acknowledged) starts empty, as a new leader's must.
                 controller = new SiteController(
                         site, raft, Map.of(), clock, events, site.name().hashCode());
+                controller.withNetworkAddressing(new dev.atoll.net.ipam.NetworkAddressing(
+                        settings.networkPool(), dev.atoll.net.ipam.NetworkAddressing.DEFAULT_SUBNET_PREFIX));
                 parts.add(controller);
                 SiteCard first = SiteCard.of(controller.summary(), apiUrl, controllerWireTexts(), 0, VERSION);
                 membership = ScalecubeMembership.start(
@@ -323,6 +346,13 @@ public final class SiteServer implements AutoCloseable {
                         site.name(), settings.dataDir().resolve("images"), () -> otherSitesNearestFirst(caller));
                 imageCalls = new ImageCallHandler(images);
                 cloud.withImages(images);
+                cloud.withNetworkMembers(controller.networkDirectory()::members);
+                parts.add(new dev.atoll.control.network.Ingress(
+                                site.name(),
+                                settings.ingressAddress(),
+                                controller.networkDirectory()::members,
+                                controller::rttMicrosToOtherSites)
+                        .start(scheduler));
             } catch (Exception | Error e) {
                 close();
                 throw e;

@@ -48,12 +48,39 @@ final class CloudOnHosts implements AutoCloseable {
 
     private final String capacity;
     private final String drivers;
+    /** Each node on a host of its own (else on its site's host), with these extra agent arguments. */
+    private final boolean nodeHosts;
+
+    private final List<String> agentArgs;
+    private final Map<String, Host> hostOfNode = new LinkedHashMap<>();
 
     private CloudOnHosts(String label, Path logs, String capacity, String drivers) {
+        this(label, logs, capacity, drivers, false, List.of());
+    }
+
+    private CloudOnHosts(
+            String label, Path logs, String capacity, String drivers, boolean nodeHosts, List<String> agentArgs) {
         this.network = TestNetwork.create(label);
         this.logs = logs;
         this.capacity = capacity;
         this.drivers = drivers;
+        this.nodeHosts = nodeHosts;
+        this.agentArgs = List.copyOf(agentArgs);
+    }
+
+    /**
+     * A cloud whose nodes each have a host (network namespace, underlay address) of their own, as
+     * machines of a site do, named {@code <site>-n<N>}; every agent gets {@code agentArgs} besides.
+     */
+    static CloudOnHosts startWithNodeHosts(
+            String label,
+            Path logs,
+            List<SiteSpec> sites,
+            int nodesPerSite,
+            String capacity,
+            String drivers,
+            List<String> agentArgs) {
+        return start(new CloudOnHosts(label, logs, capacity, drivers, true, agentArgs), sites, nodesPerSite);
     }
 
     /** Starts every site and its agents, and waits until every site sees every node ready. */
@@ -70,12 +97,20 @@ final class CloudOnHosts implements AutoCloseable {
     /** @param drivers every agent's {@code --drivers} */
     static CloudOnHosts start(
             String label, Path logs, List<SiteSpec> sites, int nodesPerSite, String capacity, String drivers) {
-        CloudOnHosts cloud = new CloudOnHosts(label, logs, capacity, drivers);
+        return start(new CloudOnHosts(label, logs, capacity, drivers), sites, nodesPerSite);
+    }
+
+    private static CloudOnHosts start(CloudOnHosts cloud, List<SiteSpec> sites, int nodesPerSite) {
         try {
             for (SiteSpec site : sites) {
                 cloud.specs.put(site.name(), site);
-                cloud.controllerHosts.put(site.name(), cloud.network.addHost(site.name()));
-                for (int n = 1; n <= nodesPerSite; n++) cloud.nodes.add(site.name() + "-n" + n);
+                Host siteHost = cloud.network.addHost(site.name());
+                cloud.controllerHosts.put(site.name(), siteHost);
+                for (int n = 1; n <= nodesPerSite; n++) {
+                    String node = site.name() + "-n" + n;
+                    cloud.nodes.add(node);
+                    cloud.hostOfNode.put(node, cloud.nodeHosts ? cloud.network.addHost(node) : siteHost);
+                }
             }
             String first = null;
             for (SiteSpec site : sites) {
@@ -149,29 +184,31 @@ final class CloudOnHosts implements AutoCloseable {
 
     void startAgent(String node) {
         String site = node.substring(0, node.lastIndexOf("-n"));
-        Host host = controllerHosts.get(site);
+        Host host = hostOfNode.get(node);
         int n = Integer.parseInt(node.substring(node.lastIndexOf("-n") + 2));
-        agents.put(
-                node,
-                host.start(
-                        jvm(
-                                "agent",
-                                "--site",
-                                site,
-                                "--controller",
-                                wire(site),
-                                "--name",
-                                node.substring(site.length() + 1),
-                                "--capacity",
-                                capacity,
-                                "--drivers",
-                                drivers,
-                                "--data-dir",
-                                logs.resolve("data").resolve(node).toString(),
-                                "--http",
-                                host.address().getHostAddress() + ":" + (AGENT_HTTP_PORT + n)),
-                        Map.of("ATOLL_LOG", "debug"),
-                        log(node)));
+        List<String> args = new ArrayList<>(List.of(
+                "agent",
+                "--site",
+                site,
+                "--controller",
+                wire(site),
+                "--name",
+                node.substring(site.length() + 1),
+                "--capacity",
+                capacity,
+                "--drivers",
+                drivers,
+                "--data-dir",
+                logs.resolve("data").resolve(node).toString(),
+                "--http",
+                host.address().getHostAddress() + ":" + (AGENT_HTTP_PORT + n)));
+        args.addAll(agentArgs);
+        agents.put(node, host.start(jvm(args.toArray(String[]::new)), Map.of("ATOLL_LOG", "debug"), log(node)));
+    }
+
+    /** The host a node's agent runs on. */
+    Host nodeHost(String node) {
+        return hostOfNode.get(node);
     }
 
     private Path log(String name) {
@@ -197,12 +234,12 @@ final class CloudOnHosts implements AutoCloseable {
     void killSite(String site) {
         controllerHosts.get(site).kill9(controllers.get(site));
         agents.forEach((node, process) -> {
-            if (node.startsWith(site + "-n")) controllerHosts.get(site).kill9(process);
+            if (node.startsWith(site + "-n")) hostOfNode.get(node).kill9(process);
         });
     }
 
     void killAgent(String node) {
-        controllerHosts.get(node.substring(0, node.lastIndexOf("-n"))).kill9(agents.get(node));
+        hostOfNode.get(node).kill9(agents.get(node));
     }
 
     void killController(String site) {
@@ -262,6 +299,12 @@ final class CloudOnHosts implements AutoCloseable {
         for (String node : nodes) {
             Path oci = logs.resolve("data").resolve(node).resolve("drivers").resolve("oci");
             if (java.nio.file.Files.isDirectory(oci)) new OciDriver(oci).reclaim(List.of());
+            Path process = logs.resolve("data").resolve(node).resolve("drivers").resolve("process");
+            if (java.nio.file.Files.isDirectory(process)) {
+                new dev.atoll.agent.network.InstanceNamespaces(
+                                process, dev.atoll.agent.network.InstanceNetworks.none("closing"))
+                        .reclaim(List.of());
+            }
         }
     }
 }

@@ -57,6 +57,11 @@ public interface CloudApi {
     /** Calls the listener for every new event until the returned handle is closed. */
     AutoCloseable subscribe(Consumer<CloudEvent> listener);
 
+    /** The tenant's networks that have members now, with their subnets, sites and members. */
+    default List<dev.atoll.model.view.NetworkView> networks(String tenant) {
+        return List.of();
+    }
+
     /** Images held by this site and the other reachable ones, with the sites holding each. */
     default List<ImageView> images() {
         return List.of();

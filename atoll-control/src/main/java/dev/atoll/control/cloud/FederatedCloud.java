@@ -60,6 +60,21 @@ public final class FederatedCloud implements CloudApi {
     private final Duration writeTimeout;
     /** What each site last said of itself, to show it while it does not answer. */
     private final Map<String, SiteView> lastSeen = new ConcurrentHashMap<>();
+    /** Every network member of the cloud, as the entry site last heard it; none until given. */
+    private volatile java.util.function.Supplier<List<dev.atoll.model.network.NetworkMember>> networkMembers = List::of;
+
+    /** Lets this cloud list tenant networks from what the entry site knows of every member. */
+    public FederatedCloud withNetworkMembers(
+            java.util.function.Supplier<List<dev.atoll.model.network.NetworkMember>> members) {
+        this.networkMembers = members;
+        return this;
+    }
+
+    @Override
+    public List<dev.atoll.model.view.NetworkView> networks(String tenant) {
+        return dev.atoll.control.network.NetworkViews.of(tenant, networkMembers.get());
+    }
+
     /** The entry site's images, when it keeps any. */
     private volatile SiteImages images;
 
@@ -108,22 +123,27 @@ public final class FederatedCloud implements CloudApi {
         LocalSiteShare entry = byName.get(entrySite);
         if (entry == null) throw new IllegalArgumentException("unknown entry site " + entrySite);
         return new FederatedCloud(
-                entry,
-                () -> {
-                    Set<String> dead = deadSites.get();
-                    return byName.values().stream()
-                            .filter(s -> !dead.contains(s.site()))
-                            .map(SiteShare.class::cast)
-                            .toList();
-                },
-                () -> {
-                    Set<String> dead = deadSites.get();
-                    return byName.values().stream()
-                            .filter(s -> dead.contains(s.site()))
-                            .map(LocalSiteShare::siteView)
-                            .toList();
-                },
-                events);
+                        entry,
+                        () -> {
+                            Set<String> dead = deadSites.get();
+                            return byName.values().stream()
+                                    .filter(s -> !dead.contains(s.site()))
+                                    .map(SiteShare.class::cast)
+                                    .toList();
+                        },
+                        () -> {
+                            Set<String> dead = deadSites.get();
+                            return byName.values().stream()
+                                    .filter(s -> dead.contains(s.site()))
+                                    .map(LocalSiteShare::siteView)
+                                    .toList();
+                        },
+                        events)
+                .withNetworkMembers(sites.stream()
+                        .filter(s -> s.site().name().equals(entrySite))
+                        .findFirst()
+                        .orElseThrow()
+                        .networkDirectory()::members);
     }
 
     /**

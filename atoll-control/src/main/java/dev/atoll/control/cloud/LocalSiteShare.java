@@ -238,7 +238,8 @@ public final class LocalSiteShare implements SiteShare {
                         i.pid(),
                         i.startedAt(),
                         i.restarts(),
-                        i.message()));
+                        i.message(),
+                        addresses(placement)));
             } else {
                 views.add(pendingView(
                         placement.id(),
@@ -264,6 +265,12 @@ public final class LocalSiteShare implements SiteShare {
             }
         }
         return views;
+    }
+
+    private static Map<String, String> addresses(SiteState.ReplicaPlacement placement) {
+        Map<String, String> addresses = new java.util.TreeMap<>();
+        for (var a : placement.networks()) addresses.put(a.network(), a.address());
+        return addresses;
     }
 
     private static InstanceView unplaceableView(InstanceId id, long generation, String message) {

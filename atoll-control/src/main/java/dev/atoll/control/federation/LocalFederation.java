@@ -201,7 +201,9 @@ public final class LocalFederation implements Federation {
 
         @Override
         public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
-            return call(targetSite, () -> CompletableFuture.completedFuture(site(targetSite).networkMembers()));
+            return call(
+                    targetSite,
+                    () -> CompletableFuture.completedFuture(site(targetSite).networkMembers()));
         }
     }
 }

@@ -24,8 +24,7 @@ public final class NetworkFederation implements Federation {
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
     private static final TypeReference<Map<String, ReplicaStatus>> REPLICAS = new TypeReference<>() {};
     private static final TypeReference<Map<String, HomeClaim>> CLAIMS = new TypeReference<>() {};
-    private static final TypeReference<List<dev.atoll.model.network.NetworkMember>> MEMBERS =
-            new TypeReference<>() {};
+    private static final TypeReference<List<dev.atoll.model.network.NetworkMember>> MEMBERS = new TypeReference<>() {};
 
     private final SiteController local;
     private final SitePeers peers;

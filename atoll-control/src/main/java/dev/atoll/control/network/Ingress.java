@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,35 +42,36 @@ public final class Ingress implements AutoCloseable {
     private final String site;
     private final InetAddress bind;
     private final Supplier<List<NetworkMember>> members;
-    private final ToLongFunction<String> rttMicros;
+    private final Supplier<Map<String, Long>> rttMicros;
     private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
     private final AtomicLong turn = new AtomicLong();
-    private volatile Thread syncing;
+    private volatile java.util.concurrent.ScheduledFuture<?> syncing;
     private volatile boolean closed;
 
     public Ingress(
-            String site, InetAddress bind, Supplier<List<NetworkMember>> members, ToLongFunction<String> rttMicros) {
+            String site,
+            InetAddress bind,
+            Supplier<List<NetworkMember>> members,
+            Supplier<Map<String, Long>> rttMicros) {
         this.site = site;
         this.bind = bind;
         this.members = members;
         this.rttMicros = rttMicros;
     }
 
-    public Ingress start() {
-        syncing = Thread.ofVirtual().name("atoll-ingress-" + site).start(() -> {
-            while (!closed) {
-                try {
-                    sync();
-                } catch (RuntimeException e) {
-                    log.warn("site {}: ingress sync failed", site, e);
-                }
-                try {
-                    Thread.sleep(SYNC_PERIOD);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+    /** Follows the members on {@code scheduler}, every {@link #SYNC_PERIOD}, until closed. */
+    public Ingress start(java.util.concurrent.ScheduledExecutorService scheduler) {
+        syncing = scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (!closed) sync();
+                    } catch (RuntimeException e) {
+                        log.warn("site {}: ingress sync failed", site, e);
+                    }
+                },
+                0,
+                SYNC_PERIOD.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -91,8 +91,13 @@ public final class Ingress implements AutoCloseable {
                 var route = new Route(m.id().tenant(), m.id().environment(), m.id().service(), e.port());
                 Route first = wanted.putIfAbsent(e.publicPort(), route);
                 if (first != null && !first.equals(route)) {
-                    log.warn("site {}: public port {} is published by {} and by {}; {} keeps it",
-                            site, e.publicPort(), first, route, first);
+                    log.warn(
+                            "site {}: public port {} is published by {} and by {}; {} keeps it",
+                            site,
+                            e.publicPort(),
+                            first,
+                            route,
+                            first);
                 }
             }
         }
@@ -106,8 +111,13 @@ public final class Ingress implements AutoCloseable {
             try {
                 listeners.put(entry.getKey(), new Listener(entry.getKey(), entry.getValue()));
             } catch (IOException e) {
-                log.warn("site {}: cannot listen on {}:{} for {}: {}",
-                        site, bind.getHostAddress(), entry.getKey(), entry.getValue(), e.getMessage());
+                log.warn(
+                        "site {}: cannot listen on {}:{} for {}: {}",
+                        site,
+                        bind.getHostAddress(),
+                        entry.getKey(),
+                        entry.getValue(),
+                        e.getMessage());
             }
         }
     }
@@ -121,7 +131,8 @@ public final class Ingress implements AutoCloseable {
         List<NetworkMember> remote = new ArrayList<>();
         for (NetworkMember m : members.get()) {
             if (!m.healthy() || !m.id().tenant().equals(route.tenant())) continue;
-            if (!m.id().environment().equals(route.environment()) || !m.id().service().equals(route.service())) continue;
+            if (!m.id().environment().equals(route.environment())
+                    || !m.id().service().equals(route.service())) continue;
             if (!m.ports().containsKey(route.port())) continue;
             (m.site().equals(site) ? local : remote).add(m);
         }
@@ -131,7 +142,8 @@ public final class Ingress implements AutoCloseable {
             rotated.addAll(local.subList(0, start));
             local = rotated;
         }
-        remote.sort(Comparator.comparingLong((NetworkMember m) -> rttMicros.applyAsLong(m.site()))
+        Map<String, Long> rtt = remote.isEmpty() ? Map.of() : rttMicros.get();
+        remote.sort(Comparator.comparingLong((NetworkMember m) -> rtt.getOrDefault(m.site(), Long.MAX_VALUE))
                 .thenComparing(m -> m.id().index()));
         List<InetSocketAddress> out = new ArrayList<>();
         for (NetworkMember m : local) out.add(addressOf(m, route.port()));
@@ -147,7 +159,7 @@ public final class Ingress implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (syncing != null) syncing.interrupt();
+        if (syncing != null) syncing.cancel(false);
         for (var port : Set.copyOf(listeners.keySet())) {
             var l = listeners.remove(port);
             if (l != null) l.close();

@@ -24,7 +24,9 @@ public final class NetworkDirectory {
 
     /** Asks every site (this one included) for its members; answers arrive asynchronously. */
     public void refresh(Federation federation, Set<String> deadSites) {
-        bySite.keySet().removeIf(site -> deadSites.contains(site) || !federation.siteNames().contains(site));
+        bySite.keySet()
+                .removeIf(site ->
+                        deadSites.contains(site) || !federation.siteNames().contains(site));
         for (String site : federation.siteNames()) {
             if (deadSites.contains(site)) continue;
             federation.networkMembers(site).whenComplete((members, error) -> {
@@ -45,7 +47,8 @@ public final class NetworkDirectory {
     public List<NetworkMember> members() {
         List<NetworkMember> all = new ArrayList<>();
         for (var members : bySite.values()) all.addAll(members);
-        all.sort(java.util.Comparator.comparing((NetworkMember m) -> m.id().key()).thenComparing(NetworkMember::site));
+        all.sort(java.util.Comparator.comparing((NetworkMember m) -> m.id().key())
+                .thenComparing(NetworkMember::site));
         return all;
     }
 

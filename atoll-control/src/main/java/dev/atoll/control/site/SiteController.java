@@ -11,25 +11,25 @@ import dev.atoll.control.home.Adoption;
 import dev.atoll.control.home.Buddies;
 import dev.atoll.control.home.EnvironmentReconciler;
 import dev.atoll.control.home.HomeAction;
+import dev.atoll.control.network.NetworkDirectory;
 import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.site.Applied.Reservation;
 import dev.atoll.control.site.SiteState.HomedEnvironment;
 import dev.atoll.control.site.SiteState.PlacedInstance;
+import dev.atoll.model.agent.AgentCalls;
 import dev.atoll.model.agent.InstanceAssignment;
 import dev.atoll.model.agent.InstanceReport;
-import dev.atoll.model.agent.NodeAgentPort;
-import dev.atoll.control.network.NetworkDirectory;
-import dev.atoll.model.agent.AgentCalls;
 import dev.atoll.model.agent.NetworkAttachment;
+import dev.atoll.model.agent.NodeAgentPort;
 import dev.atoll.model.instance.InstanceId;
-import dev.atoll.net.ipam.AddressAllocator;
-import dev.atoll.net.ipam.NetworkAddressing;
-import dev.atoll.net.ipam.NetworkPlan;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.network.NetworkMember;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.SiteInfo;
+import dev.atoll.net.ipam.AddressAllocator;
+import dev.atoll.net.ipam.NetworkAddressing;
+import dev.atoll.net.ipam.NetworkPlan;
 import dev.atoll.placement.LatencyModel;
 import dev.atoll.placement.NodeCapacity;
 import dev.atoll.placement.NodeDecision;
@@ -73,6 +73,7 @@ public final class SiteController implements AutoCloseable {
     private final NetworkDirectory directory = new NetworkDirectory();
     /** Addresses chosen for placements not yet recorded, as tenant/network/address; loop thread only. */
     private final Set<String> addressesInFlight = new HashSet<>();
+
     private NetworkAddressing addressing = NetworkAddressing.defaults();
     private long ticks;
     /** How long a home waits for a buddy to store a copy before trying the next one. */
@@ -385,7 +386,8 @@ public final class SiteController implements AutoCloseable {
             String other = summary.site().name();
             if (other.equals(site.name())) continue;
             double ms = measured.getOrDefault(
-                    other, LatencyModel.estimateRttMs(site.location(), summary.site().location()));
+                    other,
+                    LatencyModel.estimateRttMs(site.location(), summary.site().location()));
             rtt.put(other, Math.round(ms * 1000));
         }
         return rtt;
@@ -1004,7 +1006,8 @@ public final class SiteController implements AutoCloseable {
             }
             addressesInFlight.add(inFlightPrefix + address.get());
             reserved.add(inFlightPrefix + address.get());
-            attachments.add(new NetworkAttachment(network, plan.vni(), plan.subnet().toString(), address.get()));
+            attachments.add(
+                    new NetworkAttachment(network, plan.vni(), plan.subnet().toString(), address.get()));
         }
         return new AddressesFound(attachments);
     }

@@ -182,7 +182,11 @@ public record SiteState(
 
     /** Where the home put one replica, and the addresses it gave it on its networks. */
     public record ReplicaPlacement(
-            InstanceId id, String site, long generation, long templateVersion, java.util.List<NetworkAttachment> networks) {
+            InstanceId id,
+            String site,
+            long generation,
+            long templateVersion,
+            java.util.List<NetworkAttachment> networks) {
         public ReplicaPlacement {
             // Snapshots written before networks existed have none.
             networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);

@@ -204,7 +204,9 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
 
     private Object recordPlacement(RecordPlacement c) {
         state.placements()
-                .put(c.id().key(), new ReplicaPlacement(c.id(), c.site(), c.generation(), c.templateVersion(), c.networks()));
+                .put(
+                        c.id().key(),
+                        new ReplicaPlacement(c.id(), c.site(), c.generation(), c.templateVersion(), c.networks()));
         state.unplaceable().remove(c.id().key());
         return null;
     }

@@ -27,6 +27,8 @@ final class FakeAgent implements NodeAgentPort {
     final Map<String, Long> running = new ConcurrentHashMap<>();
     /** Every start, as "key@generation", in order. */
     final List<String> starts = new CopyOnWriteArrayList<>();
+    /** The last assignment of each replica it runs, by instance key. */
+    final Map<String, InstanceAssignment> assigned = new ConcurrentHashMap<>();
 
     private volatile Consumer<InstanceReport> reports = r -> {};
     private volatile Runnable heartbeat = () -> {};
@@ -42,6 +44,8 @@ final class FakeAgent implements NodeAgentPort {
         Map<String, Long> wanted = new java.util.HashMap<>();
         for (InstanceAssignment a : desired) wanted.put(a.id().key(), a.generation());
         running.keySet().retainAll(wanted.keySet());
+        assigned.keySet().retainAll(wanted.keySet());
+        for (InstanceAssignment a : desired) assigned.put(a.id().key(), a);
         for (InstanceAssignment a : desired) {
             if (Long.valueOf(a.generation()).equals(running.get(a.id().key()))) continue;
             running.put(a.id().key(), a.generation());
@@ -73,6 +77,7 @@ final class FakeAgent implements NodeAgentPort {
     synchronized void crash() {
         crashed = true;
         running.clear();
+        assigned.clear();
     }
 
     @Override

@@ -196,10 +196,12 @@ public final class SpecParser {
         }
         var networksField = service.field("networks");
         var networks = networksField
-                .distinctStrings(MAX_NETWORKS, network -> declaredNetworks.contains(network)
-                        ? Optional.empty()
-                        : Optional.of(quote(network) + " is not a network of this environment; add it to"
-                                + " spec.networks"))
+                .distinctStrings(
+                        MAX_NETWORKS,
+                        network -> declaredNetworks.contains(network)
+                                ? Optional.empty()
+                                : Optional.of(quote(network) + " is not a network of this environment; add it to"
+                                        + " spec.networks"))
                 .orElse(List.of());
         if (!networks.isEmpty() && driver == DriverKind.MICROVM) {
             networksField.error("micro-VMs cannot join tenant networks yet; use driver oci or process");
@@ -252,8 +254,8 @@ public final class SpecParser {
             if (publicPort.isPresent()) {
                 String holder = published.putIfAbsent(publicPort.get(), service);
                 if (holder != null) {
-                    publicField.error("public port " + publicPort.get() + " is already published by service "
-                            + quote(holder));
+                    publicField.error(
+                            "public port " + publicPort.get() + " is already published by service " + quote(holder));
                 }
             }
             if (port.isPresent() && publicPort.isPresent()) expose.add(new Expose(port.get(), publicPort.get()));

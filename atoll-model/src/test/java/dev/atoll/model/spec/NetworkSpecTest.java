@@ -73,17 +73,21 @@ class NetworkSpecTest {
 
     @Test
     void givenTwoServicesPublishingOnePublicPortThenTheSecondIsRefused() {
-        assertThat(errors(spec("[backend]", "[backend]", "[{port: http, public: 8080}]", "[{port: redis, public: 8080}]")))
+        assertThat(errors(spec(
+                        "[backend]", "[backend]", "[{port: http, public: 8080}]", "[{port: redis, public: 8080}]")))
                 .containsExactly(new FieldError(
-                        "spec.services.cache.expose[0].public", "public port 8080 is already published by service \"web\""));
+                        "spec.services.cache.expose[0].public",
+                        "public port 8080 is already published by service \"web\""));
     }
 
     @Test
     void givenABadNetworkNameOrPublicPortThenEachIsNamed() {
         var errors = errors(spec("[Back_End]", "[]", "[{port: http, public: 70000}]", "[]"));
 
-        assertThat(errors).extracting(FieldError::path)
-                .containsExactly("spec.networks[0]", "spec.services.web.expose[0].public", "spec.services.cache.networks[0]");
+        assertThat(errors)
+                .extracting(FieldError::path)
+                .containsExactly(
+                        "spec.networks[0]", "spec.services.web.expose[0].public", "spec.services.cache.networks[0]");
     }
 
     @Test

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atoll.agent.driver.Driver;
 import dev.atoll.agent.driver.Executables;
-import dev.atoll.agent.driver.HostCommands;
-import dev.atoll.agent.network.InstanceLinks;
-import dev.atoll.agent.network.InstanceNetworks;
-import dev.atoll.agent.network.PortForwarder;
 import dev.atoll.agent.driver.ExitStatus;
+import dev.atoll.agent.driver.HostCommands;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
 import dev.atoll.agent.driver.LiveProcesses;
 import dev.atoll.agent.driver.Workload;
 import dev.atoll.agent.driver.WorkloadRef;
+import dev.atoll.agent.network.InstanceLinks;
+import dev.atoll.agent.network.InstanceNetworks;
+import dev.atoll.agent.network.PortForwarder;
 import dev.atoll.image.PreparedImage;
 import dev.atoll.model.spec.Mount;
 import java.io.File;
@@ -156,8 +156,7 @@ public final class OciDriver implements Driver {
                 throw new LaunchException("the image's rootfs path cannot be used by overlayfs: " + lower);
             }
             Path bundle = spec.directory().toAbsolutePath().resolve("bundle");
-            var record =
-                    new ContainerRecord(id, bundle.toString(), -1, spec.ports(), spec.tenant(), spec.networks());
+            var record = new ContainerRecord(id, bundle.toString(), -1, spec.ports(), spec.tenant(), spec.networks());
             try {
                 Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
                 for (String dir : List.of("upper", "work", "rootfs")) Files.createDirectories(bundle.resolve(dir));
@@ -175,10 +174,11 @@ public final class OciDriver implements Driver {
                 tenantNetworks.join(spec.tenant(), attachment, spec.networks());
                 String resolv = onNetworks
                         ? tenantNetworks.resolvConf(
-                                spec.tenant(), spec.environment().getOrDefault("ATOLL_ENVIRONMENT", "default"), attachment)
+                                spec.tenant(),
+                                spec.environment().getOrDefault("ATOLL_ENVIRONMENT", "default"),
+                                attachment)
                         : resolvConf();
-                String ownAddress =
-                        onNetworks ? spec.networks().getFirst().address() : attachment.containerAddress();
+                String ownAddress = onNetworks ? spec.networks().getFirst().address() : attachment.containerAddress();
                 mounts.addFirst(RuntimeSpec.overlayRoot(lower, bundle.resolve("upper"), bundle.resolve("work")));
                 mounts.add(RuntimeSpec.bind("/etc/resolv.conf", write(bundle, "resolv.conf", resolv), true));
                 mounts.add(RuntimeSpec.bind("/etc/hosts", write(bundle, "hosts", hosts(ownAddress, id)), true));

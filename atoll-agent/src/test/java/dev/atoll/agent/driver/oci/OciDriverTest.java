@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.atoll.agent.network.InstanceLinks;
 import dev.atoll.agent.driver.ExitStatus;
 import dev.atoll.agent.driver.LaunchException;
 import dev.atoll.agent.driver.LaunchSpec;
 import dev.atoll.agent.driver.Workload;
 import dev.atoll.agent.driver.WorkloadRef;
+import dev.atoll.agent.network.InstanceLinks;
 import dev.atoll.image.ImageConfig;
 import dev.atoll.image.PreparedImage;
 import dev.atoll.model.Resources;
