@@ -74,7 +74,7 @@ class CommandLineTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err())
-                .contains("unknown kind 'pods': expected sites, nodes, environments, instances or images");
+                .contains("unknown kind 'pods': expected sites, nodes, environments, instances, images or networks");
     }
 
     @Test

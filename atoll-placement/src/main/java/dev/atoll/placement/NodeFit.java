@@ -14,6 +14,7 @@ final class NodeFit {
     enum Reject {
         NOT_READY,
         NO_DRIVER,
+        NO_NETWORKS,
         NO_SLOTS,
         SHORT_OF_CPU,
         SHORT_OF_MEMORY,
@@ -27,10 +28,12 @@ final class NodeFit {
     final long cpu;
     final long memory;
     final String[] requiredTags;
+    final boolean needsTenantNetworks;
 
     NodeFit(ServiceSpec service) {
         this.service = service;
         this.driver = service.driver().wireName();
+        this.needsTenantNetworks = !service.networks().isEmpty();
         this.cpu = service.resources().cpuMillis();
         this.memory = service.resources().memoryBytes();
         this.requiredTags = sorted(service.placement().requireTags());
@@ -66,6 +69,7 @@ final class NodeFit {
     Reject check(
             boolean ready,
             Set<String> drivers,
+            boolean tenantNetworks,
             int freeSlots,
             long freeCpu,
             long freeMemory,
@@ -73,6 +77,7 @@ final class NodeFit {
             String[] tagsNeededFromNodes) {
         if (!ready) return Reject.NOT_READY;
         if (!drivers.contains(driver)) return Reject.NO_DRIVER;
+        if (needsTenantNetworks && !tenantNetworks) return Reject.NO_NETWORKS;
         if (freeSlots < 1) return Reject.NO_SLOTS;
         if (freeCpu < cpu) return Reject.SHORT_OF_CPU;
         if (freeMemory < memory) return Reject.SHORT_OF_MEMORY;
@@ -85,6 +90,7 @@ final class NodeFit {
         switch (reason) {
             case NOT_READY -> tally.reject("not ready", count);
             case NO_DRIVER -> tally.reject("without driver " + driver, count);
+            case NO_NETWORKS -> tally.reject("without tenant networks", count);
             case NO_SLOTS -> tally.reject("out of instance slots", count);
             case SHORT_OF_CPU -> tally.shortOf(Explanation.Shortage.CPU, cpu, mostFreeCpu, count);
             case SHORT_OF_MEMORY -> tally.shortOf(Explanation.Shortage.MEMORY, memory, mostFreeMemory, count);

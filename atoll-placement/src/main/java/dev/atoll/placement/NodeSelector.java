@@ -71,6 +71,7 @@ public final class NodeSelector {
             Reject reject = fit.check(
                     node.ready(),
                     info.drivers(),
+                    info.runsTenantNetworks(),
                     info.instanceSlots() - node.instances(),
                     freeCpu,
                     freeMemory,

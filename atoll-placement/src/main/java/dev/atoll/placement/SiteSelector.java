@@ -238,6 +238,8 @@ public final class SiteSelector {
         return fit.check(
                 node.ready(),
                 node.drivers(),
+                // Summaries do not say; the target's node choice does, and its rejection says why.
+                true,
                 node.freeSlots(),
                 node.free().cpuMillis(),
                 node.free().memoryBytes(),

@@ -58,6 +58,7 @@ final class Fixtures {
         Set<String> drivers = Set.of("process");
         Set<String> tags = Set.of();
         boolean ready = true;
+        boolean tenantNetworks;
 
         NodeBuilder(String name) {
             this.name = name;
@@ -98,8 +99,15 @@ final class Fixtures {
             return this;
         }
 
+        NodeBuilder withTenantNetworks() {
+            tenantNetworks = true;
+            return this;
+        }
+
         NodeState in(String site) {
-            return new NodeState(new NodeInfo(site, name, capacity, slots, drivers, tags), allocated, instances, ready);
+            var details = tenantNetworks ? Map.of(NodeInfo.NETWORK_DETAIL, "vxlan") : Map.<String, String>of();
+            return new NodeState(
+                    new NodeInfo(site, name, capacity, slots, drivers, tags, details), allocated, instances, ready);
         }
     }
 
@@ -182,6 +190,7 @@ final class Fixtures {
     }
 
     static final class ServiceBuilder {
+        List<String> networks = List.of();
         final String name;
         DriverKind driver = DriverKind.PROCESS;
         Resources resources = res("500m", "256Mi");
@@ -276,8 +285,13 @@ final class Fixtures {
             return this;
         }
 
+        ServiceBuilder onNetworks(String... n) {
+            networks = List.of(n);
+            return this;
+        }
+
         ServiceSpec build() {
-            return new ServiceSpec(
+            var spec = new ServiceSpec(
                     name,
                     driver,
                     List.of("python3", "-m", "http.server"),
@@ -298,6 +312,22 @@ final class Fixtures {
                             spread,
                             antiAffinity,
                             strategy));
+            return new ServiceSpec(
+                    spec.name(),
+                    spec.driver(),
+                    spec.command(),
+                    spec.env(),
+                    spec.resources(),
+                    spec.ports(),
+                    spec.health(),
+                    spec.replicas(),
+                    spec.restart(),
+                    spec.placement(),
+                    spec.image(),
+                    false,
+                    List.of(),
+                    networks,
+                    List.of());
         }
     }
 

@@ -184,6 +184,18 @@ class NodeSelectorTest {
     }
 
     @Test
+    void aServiceOnTenantNetworksGoesOnlyToANodeThatRunsThemAndSaysWhyNot() {
+        var service = aService("web").onNetworks("backend");
+        var withNetworks =
+                aSite("london").withNode(aNode("a")).withNode(aNode("b").withTenantNetworks());
+        var without = aSite("london").withNode(aNode("a")).withNode(aNode("c"));
+
+        assertThat(select(nodeRequest(service, withNetworks))).isEqualTo(new NodeDecision.Chosen("b"));
+        assertThat(why(select(nodeRequest(service, without)))).isEqualTo("0 of 2 nodes fit: 2 without tenant networks");
+        assertThat(select(nodeRequest(aService("web"), without))).isInstanceOf(NodeDecision.Chosen.class);
+    }
+
+    @Test
     void explainsEveryReasonInTheOrderFirstMet() {
         var site = aSite("london")
                 .withNode(aNode("a").notReady())

@@ -174,10 +174,13 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
         peersBySegment.keySet().retainAll(wanted);
     }
 
-    /** Underlay addresses of the other nodes with a member on the segment. */
     private Set<String> peersOf(int vni) {
+        return tunnelEnds(members, vni, nodeAddress.getHostAddress());
+    }
+
+    /** Underlay addresses of the other nodes with a member on the segment: where its tunnels go. */
+    static Set<String> tunnelEnds(List<NetworkMember> members, int vni, String self) {
         Set<String> peers = new TreeSet<>();
-        String self = nodeAddress.getHostAddress();
         for (NetworkMember m : members) {
             if (m.nodeAddress().isEmpty() || m.nodeAddress().equals(self)) continue;
             for (var n : m.networks()) if (n.vni() == vni) peers.add(m.nodeAddress());
@@ -185,7 +188,8 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
         return peers;
     }
 
-    private static List<DnsEndpoint> endpoints(List<NetworkMember> members) {
+    /** What DNS names: every address of every member, once each. */
+    static List<DnsEndpoint> endpoints(List<NetworkMember> members) {
         List<DnsEndpoint> endpoints = new ArrayList<>();
         Map<String, Set<String>> seen = new HashMap<>();
         for (NetworkMember m : members) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = "Show an environment (its spec in brief, services, instances and recent events) or a network"
                 + " (its segment, subnet, sites and members) in detail.",
-        footerHeading = "%nExamples:%n",
+        footerHeading = "%nExample:%n",
         footer = {"  atoll describe environment hello", "  atoll describe network backend"})
 public final class DescribeCommand implements Callable<Integer> {
     /** How many recent events to ask for; the description keeps those of this environment. */

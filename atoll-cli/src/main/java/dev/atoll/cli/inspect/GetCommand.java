@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "List sites, nodes, environments, instances, images or networks as a table, or as the API's JSON or"
                     + " YAML.",
-            "KIND may be singular or plural: site, node, env, environment, instance, inst, image, img."
+            "KIND may be singular or plural: site, node, env, environment, instance, inst, image, img, network, net."
         },
         footerHeading = "%nExample:%n",
         footer = {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -41,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Tenant networks on real hosts: three sites of two nodes, every node a network namespace of its own
  * with an underlay address, every instance in a namespace of its own on a VXLAN segment. Tenant
  * acme runs a six-node Redis Cluster (Debian's redis-server) and three busybox web servers on its
- * network {@code backend}; tenant globex has a network of the same name. The tests run in order on
- * one cloud.
+ * network {@code backend}, all processes; tenant globex has a network of the same name, with a web
+ * server in a container (runc, an image built from Debian's static busybox) and three processes. The
+ * tests run in order on one cloud.
  */
 @RequiresHosts
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -92,7 +94,9 @@ class NetworksOnHostsTest {
               networks: [backend]
               services:
                 web:
-                  command: [sh, -c, 'echo "$ATOLL_INSTANCE" > index.html && exec busybox httpd -f -p "$ATOLL_PORT_HTTP"']
+                  driver: oci
+                  image: busybox:1
+                  command: [sh, -c, 'mkdir -p /www && echo "$ATOLL_INSTANCE" > /www/index.html && exec httpd -f -h /www -p "$ATOLL_PORT_HTTP"']
                   ports: [http]
                   networks: [backend]
                   resources: {cpu: 50m, memory: 32Mi}
@@ -112,14 +116,24 @@ class NetworksOnHostsTest {
         assumeThat(Files.isExecutable(Path.of("/usr/bin/redis-server")))
                 .as("needs redis-server and redis-cli (Debian's redis-server, installed by scripts/install-test-deps)")
                 .isTrue();
+        assumeThat(Files.isExecutable(Path.of("/usr/sbin/runc")) || Files.isExecutable(Path.of("/usr/bin/runc")))
+                .as("needs runc (installed by scripts/install-test-deps)")
+                .isTrue();
         cloud = CloudOnHosts.startWithNodeHosts(
                 "NetworksOnHostsTest",
                 dir,
                 CloudOnHosts.EUROPE,
                 2,
                 "cpu=4,memory=4Gi",
-                "process",
+                "process,oci",
                 List.of("--networks", "on"));
+        Path archive = dir.resolve("busybox.tar");
+        try {
+            TestImages.busyboxLayout(archive, "busybox:1", List.of("sh"), 0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        cloud.api("london").importImage(archive, Optional.empty());
     }
 
     @AfterAll
@@ -424,14 +438,18 @@ class NetworksOnHostsTest {
         return cloud.controllerHost("london").exec(command, COMMAND_TIMEOUT);
     }
 
-    /** The instance's namespace, from the lease its node took for it (this test's data directory only). */
+    /**
+     * The instance's namespace, from the lease its node's process or oci driver took for it (this
+     * test's data directory only).
+     */
     private static Optional<String> namespaceOf(InstanceView instance) {
-        String owner = dir.resolve("data")
+        Path drivers = dir.resolve("data")
                 .resolve(instance.site() + "-" + instance.node())
                 .resolve("drivers")
-                .resolve("process")
                 .toAbsolutePath()
-                .toString();
+                .normalize();
+        Set<String> owners = Set.of(
+                drivers.resolve("process").toString(), drivers.resolve("oci").toString());
         try (Stream<Path> leases = Files.list(InstanceLinks.HOST_LEASES)) {
             for (Path lease : leases.toList()) {
                 List<String> lines;
@@ -441,7 +459,7 @@ class NetworksOnHostsTest {
                     continue;
                 }
                 if (lines.size() >= 2
-                        && lines.get(0).equals(owner)
+                        && owners.contains(lines.get(0))
                         && lines.get(1).equals(instance.id())) {
                     return Optional.of(new InstanceLinks.Attachment(
                                     Integer.parseInt(lease.getFileName().toString()))

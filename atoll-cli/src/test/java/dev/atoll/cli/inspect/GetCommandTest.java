@@ -88,11 +88,12 @@ class GetCommandTest {
         var result = get("instances", "--environment", "hello", "--site", "london", "-o", "wide");
 
         var lines = result.out().lines().toList();
-        assertThat(lines.getFirst()).matches("ID +SITE +NODE +STATE +GEN +PORTS +AGE +PID +RESTARTS +MESSAGE");
+        assertThat(lines.getFirst())
+                .matches("ID +SITE +NODE +STATE +GEN +PORTS +AGE +PID +RESTARTS +ADDRESSES +MESSAGE");
         assertThat(lines.get(1))
-                .matches("hello\\.web\\.0 +london +london-1 +running +1 +http=41000 +\\d+d +4000 +0 +-");
+                .matches("hello\\.web\\.0 +london +london-1 +running +1 +http=41000 +\\d+d +4000 +0 +- +-");
         assertThat(lines.get(2))
-                .matches("hello\\.web\\.1 +london +london-1 +unplaceable +1 +- +- +- +0 +0 of 9 nodes fit");
+                .matches("hello\\.web\\.1 +london +london-1 +unplaceable +1 +- +- +- +0 +- +0 of 9 nodes fit");
         assertThat(api.requests().getFirst().query())
                 .containsEntry("environment", "hello")
                 .containsEntry("site", "london");

@@ -33,7 +33,7 @@ class TablesTest {
     }
 
     @Test
-    void wideInstancesAddPidRestartsAndMessage() {
+    void wideInstancesAddPidRestartsAddressesAndMessage() {
         var table = Tables.instances(
                 List.of(instance("hello.web.0", "london", InstanceState.CRASH_LOOPING, "exited with code 1")),
                 true,
@@ -41,7 +41,51 @@ class TablesTest {
 
         assertThat(table.render().lines().toList().getLast())
                 .isEqualTo("hello.web.0   london   london-1   crash-looping   1     -       -     -     0"
-                        + "          exited with code 1");
+                        + "          -           exited with code 1");
+    }
+
+    @Test
+    void wideInstancesShowTheAddressOnEveryNetworkSortedByNetwork() {
+        var view = new InstanceView(
+                "a.b.0",
+                "acme",
+                "a",
+                "b",
+                "london",
+                "london-1",
+                InstanceState.RUNNING,
+                1,
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                "",
+                Map.of("front", "100.64.32.2", "backend", "100.64.16.2"));
+
+        assertThat(Tables.addresses(view)).isEqualTo("backend=100.64.16.2,front=100.64.32.2");
+    }
+
+    @Test
+    void networksListSubnetSitesAndMemberCount() {
+        var network = new dev.atoll.model.view.NetworkView(
+                "acme",
+                "backend",
+                4242,
+                "100.64.16.0/20",
+                List.of("london", "paris"),
+                List.of(
+                        new dev.atoll.model.view.NetworkView.Member(
+                                "kv.web.0", "london", "n1", "100.64.16.2", "running"),
+                        new dev.atoll.model.view.NetworkView.Member(
+                                "kv.web.1", "paris", "n1", "100.64.16.3", "running")));
+
+        assertThat(Tables.networks(List.of(network), false).render().lines().toList())
+                .containsExactly(
+                        "NAME      SUBNET           SITES          MEMBERS",
+                        "backend   100.64.16.0/20   london,paris   2");
+        assertThat(DescribeCommand.describe(network))
+                .contains("Segment:  VXLAN 4242")
+                .contains("kv.web.1   100.64.16.3   paris");
     }
 
     @Test

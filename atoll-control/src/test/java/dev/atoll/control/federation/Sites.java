@@ -50,7 +50,16 @@ final class Sites implements AutoCloseable {
             Map<String, NodeAgentPort> ports = new LinkedHashMap<>();
             List<FakeAgent> fakes = new ArrayList<>();
             for (int n = 1; n <= nodesPerSite; n++) {
-                NodeInfo node = aNode(name, "n" + n, 4000, 8L << 30);
+                NodeInfo plain = aNode(name, "n" + n, 4000, 8L << 30);
+                // Fake agents run anything, tenant networks included.
+                NodeInfo node = new NodeInfo(
+                        plain.site(),
+                        plain.name(),
+                        plain.capacity(),
+                        plain.instanceSlots(),
+                        plain.drivers(),
+                        plain.tags(),
+                        Map.of(NodeInfo.NETWORK_DETAIL, "vxlan"));
                 FakeAgent agent = new FakeAgent(node);
                 nodes.add(node);
                 ports.put(node.name(), agent);

@@ -48,6 +48,14 @@ public record NodeInfo(
         return new NodeInfo(site, name, capacity, instanceSlots, drivers, tags, driverDetails, underlayAddress);
     }
 
+    /** The driver detail that says whether the node runs tenant networks ("vxlan") or not ("none"). */
+    public static final String NETWORK_DETAIL = "network";
+
+    /** Whether instances on tenant networks can run here. */
+    public boolean runsTenantNetworks() {
+        return "vxlan".equals(driverDetails.get(NETWORK_DETAIL));
+    }
+
     public String id() {
         return site + "/" + name;
     }
