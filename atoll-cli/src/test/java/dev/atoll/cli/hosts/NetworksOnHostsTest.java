@@ -255,10 +255,10 @@ class NetworksOnHostsTest {
             ExecResult resolved = inside(client, List.of("getent", "hosts", name));
             assertThat(resolved.output()).contains(server.addresses().get("backend"));
         }
-        ExecResult all = inside(from, List.of("busybox", "nslookup", "web.kv.acme.atoll"));
+        ExecResult all = nslookup(from, "web.kv.acme.atoll");
         for (InstanceView i : web)
             assertThat(all.output()).contains(i.addresses().get("backend"));
-        ExecResult srv = inside(from, List.of("busybox", "nslookup", "-type=SRV", "_http._tcp.web.kv.acme.atoll"));
+        ExecResult srv = nslookup(from, "-type=SRV", "_http._tcp.web.kv.acme.atoll");
         for (InstanceView i : web)
             assertThat(srv.output()).contains(String.valueOf(i.ports().get("http")));
     }
@@ -286,18 +286,13 @@ class NetworksOnHostsTest {
                 .isFalse();
         ExecResult tcp = inside(theirs, httpGet(ourAddress, ours.ports().get("http")));
         assertThat(tcp.succeeded()).as("a TCP connection from globex to acme").isFalse();
-        assertThat(inside(theirs, List.of("busybox", "nslookup", "web.kv.acme.atoll"))
-                        .output())
-                .contains("NXDOMAIN");
-        assertThat(inside(ours, List.of("busybox", "nslookup", "web.shop.globex.atoll"))
-                        .output())
-                .contains("NXDOMAIN");
+        assertThat(nslookup(theirs, "web.kv.acme.atoll").output()).contains("NXDOMAIN");
+        assertThat(nslookup(ours, "web.shop.globex.atoll").output()).contains("NXDOMAIN");
         // Each still names its own (once the node heard of it: the directory follows within a second).
         await("globex names its own web")
                 .atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> answers(inside(theirs, List.of("busybox", "nslookup", "web.shop.globex.atoll"))
-                                .output())
+                .until(() -> answers(nslookup(theirs, "web.shop.globex.atoll").output())
                         .equals(List.of(theirs.addresses().get("backend"))));
     }
 
@@ -325,8 +320,7 @@ class NetworksOnHostsTest {
         await("the name answers the new address")
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> answers(inside(watcher, List.of("busybox", "nslookup", "web.shop.globex.atoll"))
-                                .output())
+                .until(() -> answers(nslookup(watcher, "web.shop.globex.atoll").output())
                         .equals(List.of(newAddress)));
         System.out.printf(
                 "[figure] web.shop.globex.atoll moved from %s/%s to %s/%s; DNS answered the new address %d ms"
@@ -355,7 +349,7 @@ class NetworksOnHostsTest {
                 .filter(i -> i.site().equals("london"))
                 .findFirst()
                 .orElseThrow();
-        String netns = namespaceOf(londonWeb).orElseThrow();
+        String netns = linkOf(londonWeb).orElseThrow().netns();
         ExecResult pids = cloud.controllerHost("london").exec(List.of("ip", "netns", "pids", netns));
         for (String pid : pids.output()
                 .lines()
@@ -408,6 +402,17 @@ class NetworksOnHostsTest {
                 .toList();
     }
 
+    /**
+     * busybox nslookup inside the instance's namespace, asking the node's DNS server at the node's end
+     * of the instance's link, as the instance's resolv.conf says (never the test machine's resolvers).
+     */
+    private ExecResult nslookup(InstanceView at, String... args) {
+        List<String> argv = new ArrayList<>(List.of("busybox", "nslookup"));
+        argv.addAll(List.of(args));
+        argv.add(linkOf(at).orElseThrow().hostAddress());
+        return inside(at, argv);
+    }
+
     /** An HTTP GET over bash's /dev/tcp (Debian's static busybox wget crashes in these namespaces). */
     private static List<String> httpGet(String address, int port) {
         return List.of(
@@ -432,7 +437,9 @@ class NetworksOnHostsTest {
 
     /** Runs argv inside the instance's network namespace, with its resolv.conf. */
     private ExecResult inside(InstanceView instance, List<String> argv) {
-        String netns = namespaceOf(instance).orElseThrow(() -> new AssertionError("no namespace for " + instance.id()));
+        String netns = linkOf(instance)
+                .orElseThrow(() -> new AssertionError("no namespace for " + instance.id()))
+                .netns();
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         command.addAll(argv);
         return cloud.controllerHost("london").exec(command, COMMAND_TIMEOUT);
@@ -442,7 +449,7 @@ class NetworksOnHostsTest {
      * The instance's namespace, from the lease its node's process or oci driver took for it (this
      * test's data directory only).
      */
-    private static Optional<String> namespaceOf(InstanceView instance) {
+    private static Optional<InstanceLinks.Attachment> linkOf(InstanceView instance) {
         Path drivers = dir.resolve("data")
                 .resolve(instance.site() + "-" + instance.node())
                 .resolve("drivers")
@@ -462,8 +469,7 @@ class NetworksOnHostsTest {
                         && owners.contains(lines.get(0))
                         && lines.get(1).equals(instance.id())) {
                     return Optional.of(new InstanceLinks.Attachment(
-                                    Integer.parseInt(lease.getFileName().toString()))
-                            .netns());
+                            Integer.parseInt(lease.getFileName().toString())));
                 }
             }
         } catch (IOException e) {

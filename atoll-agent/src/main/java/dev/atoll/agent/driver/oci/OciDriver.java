@@ -181,6 +181,11 @@ public final class OciDriver implements Driver {
                 String ownAddress = onNetworks ? spec.networks().getFirst().address() : attachment.containerAddress();
                 mounts.addFirst(RuntimeSpec.overlayRoot(lower, bundle.resolve("upper"), bundle.resolve("work")));
                 mounts.add(RuntimeSpec.bind("/etc/resolv.conf", write(bundle, "resolv.conf", resolv), true));
+                if (onNetworks) {
+                    // What `ip netns exec` gives a tool run in the container's namespace, so an operator
+                    // looking in from the host asks the same server the container does.
+                    netnsEtc(attachment, resolv);
+                }
                 mounts.add(RuntimeSpec.bind("/etc/hosts", write(bundle, "hosts", hosts(ownAddress, id)), true));
                 var config = RuntimeSpec.build(new RuntimeSpec.Inputs(
                         id,
@@ -401,7 +406,14 @@ public final class OciDriver implements Driver {
             if (!result.ok()) HostCommands.run(List.of(umountTool, "-l", rootfs.toString()));
         }
         if (record.get().block() >= 0) {
-            tenantNetworks.leave(new InstanceLinks.Attachment(record.get().block()));
+            var link = new InstanceLinks.Attachment(record.get().block());
+            tenantNetworks.leave(link);
+            try {
+                Files.deleteIfExists(NETNS_ETC.resolve(link.netns()).resolve("resolv.conf"));
+                Files.deleteIfExists(NETNS_ETC.resolve(link.netns()));
+            } catch (IOException e) {
+                // A leftover file under /etc/netns is harmless; the next container of this block rewrites it.
+            }
             network.detach(new InstanceLinks.Attachment(record.get().block()), id);
         }
         try {
@@ -522,6 +534,18 @@ public final class OciDriver implements Driver {
                     + "\n";
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private static final Path NETNS_ETC = Path.of("/etc/netns");
+
+    private static void netnsEtc(InstanceLinks.Attachment link, String resolv) throws LaunchException {
+        try {
+            Path dir = NETNS_ETC.resolve(link.netns());
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("resolv.conf"), resolv);
+        } catch (IOException e) {
+            throw new LaunchException("cannot write /etc/netns/" + link.netns() + "/resolv.conf: " + e, e);
         }
     }
 
