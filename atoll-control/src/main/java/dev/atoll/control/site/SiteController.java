@@ -11,6 +11,7 @@ import dev.atoll.control.home.Adoption;
 import dev.atoll.control.home.Buddies;
 import dev.atoll.control.home.EnvironmentReconciler;
 import dev.atoll.control.home.HomeAction;
+import dev.atoll.control.network.AddressConflicts;
 import dev.atoll.control.network.NetworkDirectory;
 import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.site.Applied.Reservation;
@@ -764,8 +765,11 @@ public final class SiteController implements AutoCloseable {
             var now = clock.instant();
             List<HomeAction> actions = read(state -> {
                 List<HomeAction> all = new ArrayList<>();
+                // A replica that lost an address clash is placed again, as one that vanished is.
+                Set<String> placeAgain = new HashSet<>(vanished());
+                placeAgain.addAll(AddressConflicts.losers(state.placements().values(), directory.members()));
                 var observed = new dev.atoll.control.home.Observed(Map.copyOf(observedBySite), federation.deadSites())
-                        .withVanished(vanished());
+                        .withVanished(placeAgain);
                 for (HomedEnvironment env : state.environments().values()) {
                     all.addAll(EnvironmentReconciler.decide(
                             env,
