@@ -197,6 +197,45 @@ class DevCloudEndToEndTest {
         assertThat(instances()).isEmpty();
     }
 
+    @Test
+    @Order(8)
+    void aServiceOnATenantNetworkIsUnplaceableOnNodesWithoutNetworksAndEverySiteSaysWhy() {
+        var spec = """
+                apiVersion: atoll/v1
+                kind: Environment
+                metadata: {name: kv}
+                spec:
+                  networks: [backend]
+                  services:
+                    cache:
+                      command: [sleep, "600"]
+                      networks: [backend]
+                """;
+
+        var created = api.post("/v1/environments", spec, "application/yaml");
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> api.get("/v1/instances?environment=kv")
+                                .json()
+                                .path(0)
+                                .path("state")
+                                .asText(),
+                        state -> state.equals("unplaceable"));
+        String message = api.get("/v1/instances?environment=kv")
+                .json()
+                .path(0)
+                .path("message")
+                .asText();
+        assertThat(message)
+                .contains("3 declined this replica")
+                .contains("london: 0 of 3 nodes fit: 3 without tenant networks")
+                .contains("new-york: 0 of 3 nodes fit: 3 without tenant networks");
+        assertThat(api.delete("/v1/environments/kv").status()).isEqualTo(202);
+    }
+
     private static Map<String, Long> pids() {
         Map<String, Long> result = new HashMap<>();
         for (JsonNode i : instances())

@@ -959,7 +959,7 @@ public final class SiteController implements AutoCloseable {
                 .thenCompose(v -> {
                     var addresses = allocateAddresses(p, reserved);
                     if (addresses instanceof AddressesFound(var attachments)) {
-                        return place(p, new HashSet<>(), attachments);
+                        return place(p, new java.util.LinkedHashMap<>(), attachments);
                     }
                     String why = ((AddressesExhausted) addresses).reason();
                     return submit(new SiteCommand.RecordUnplaceable(p.id(), why, clock.instant()))
@@ -1016,8 +1016,13 @@ public final class SiteController implements AutoCloseable {
         return new AddressesFound(attachments);
     }
 
-    /** Offers the replica to the best site, then the next, until one accepts or none is left. */
-    private CompletableFuture<Void> place(HomeAction.Place p, Set<String> excluded, List<NetworkAttachment> networks) {
+    /**
+     * Offers the replica to the best site, then the next, until one accepts or none is left. {@code
+     * declined} holds the sites that refused it, with their reasons, which users see when none is left.
+     */
+    private CompletableFuture<Void> place(
+            HomeAction.Place p, Map<String, String> declined, List<NetworkAttachment> networks) {
+        Set<String> excluded = declined.keySet();
         String target;
         if (p.replacing().isPresent()
                 && !excluded.contains(p.replacing().get().site())
@@ -1033,7 +1038,13 @@ public final class SiteController implements AutoCloseable {
                     federation.latency(LatencyModel.ESTIMATED),
                     seed));
             if (decision instanceof SiteDecision.NoSite(var why)) {
-                return submit(new SiteCommand.RecordUnplaceable(p.id(), why.toString(), clock.instant()))
+                String reason = why.toString();
+                if (!declined.isEmpty()) {
+                    var each = new ArrayList<String>();
+                    declined.forEach((other, because) -> each.add(other + ": " + because));
+                    reason += " (" + String.join("; ", each) + ")";
+                }
+                return submit(new SiteCommand.RecordUnplaceable(p.id(), reason, clock.instant()))
                         .thenApply(a -> null);
             }
             target = ((SiteDecision.Chosen) decision).site();
@@ -1052,9 +1063,9 @@ public final class SiteController implements AutoCloseable {
                             }
                             case OfferReply.Rejected r -> {
                                 offersRejected.incrementAndGet();
-                                excluded.add(r.site());
+                                declined.put(r.site(), r.reason());
                                 log.debug("site {}: {} rejected {}: {}", site.name(), r.site(), p.id(), r.reason());
-                                yield place(p, excluded, networks);
+                                yield place(p, declined, networks);
                             }
                         },
                         loop);
