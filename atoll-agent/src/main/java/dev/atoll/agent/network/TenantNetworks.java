@@ -135,7 +135,9 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     private void syncLoop() {
         while (!closed) {
             try {
-                sync(source.fetch());
+                // A node with no instance on a network needs neither names nor tunnels: it does not ask.
+                if (!joined.isEmpty()) sync(source.fetch());
+                else if (!peersBySegment.isEmpty()) removeUnwantedSegments();
             } catch (IOException | RuntimeException e) {
                 log.debug("node {}: network sync failed: {}", nodeName, e.toString());
             }
