@@ -105,7 +105,8 @@ final class Fixtures {
         }
 
         NodeState in(String site) {
-            var details = tenantNetworks ? Map.of(NodeInfo.NETWORK_DETAIL, "vxlan") : Map.<String, String>of();
+            var details =
+                    tenantNetworks ? Map.of(NodeInfo.NETWORK_DETAIL, NodeInfo.NETWORK_VXLAN) : Map.<String, String>of();
             return new NodeState(
                     new NodeInfo(site, name, capacity, slots, drivers, tags, details), allocated, instances, ready);
         }

@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 public final class InstanceLinks {
     public static final Path HOST_LEASES = Path.of("/run/atoll/oci-leases");
+    /** Where `ip netns exec` finds the files it puts in place of /etc's for a namespace. */
+    static final Path NETNS_ETC = Path.of("/etc/netns");
+
     static final int BLOCKS = 1 << 14; // 100.127.0.0/16 in /30 blocks
     static final String NETNS_PREFIX = "atoll-oci-";
 
@@ -122,6 +125,22 @@ public final class InstanceLinks {
         return out;
     }
 
+    /**
+     * Makes {@code content} the resolv.conf of every program run in the namespace with {@code ip netns
+     * exec}: plain processes on tenant networks run that way, and an operator looking into a
+     * container's namespace from the host then asks the same server the container does. Removed with
+     * the namespace.
+     */
+    public void useResolvConf(Attachment a, String content) throws LaunchException {
+        Path dir = NETNS_ETC.resolve(a.netns());
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("resolv.conf"), content);
+        } catch (IOException e) {
+            throw new LaunchException("cannot write " + dir.resolve("resolv.conf") + ": " + e, e);
+        }
+    }
+
     /** Removes the namespace and veth pair and releases the lease if it is still this container's. */
     public void detach(Attachment a, String containerId) {
         removeLinks(a);
@@ -149,6 +168,12 @@ public final class InstanceLinks {
                                 pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
             }
             HostCommands.run(List.of(ip, "netns", "delete", a.netns()));
+        }
+        try {
+            Files.deleteIfExists(NETNS_ETC.resolve(a.netns()).resolve("resolv.conf"));
+            Files.deleteIfExists(NETNS_ETC.resolve(a.netns()));
+        } catch (IOException e) {
+            // Harmless: the next namespace of this block writes its own.
         }
         // Deleting the namespace takes the pair with it; this covers a pair whose namespace is gone.
         if (Files.exists(Path.of("/sys/class/net", a.hostVeth()))) {

@@ -7,12 +7,10 @@ import dev.atoll.agent.driver.LaunchSpec;
 import dev.atoll.model.agent.NetworkAttachment;
 import dev.atoll.model.json.AtollJson;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +30,6 @@ import java.util.stream.Stream;
  */
 public final class InstanceNamespaces {
     private static final ObjectMapper JSON = AtollJson.internal();
-    private static final Path NETNS_ETC = Path.of("/etc/netns");
 
     private final InstanceLinks links;
     private final InstanceNetworks networks;
@@ -64,10 +61,7 @@ public final class InstanceNamespaces {
         try {
             save(isolation);
             networks.join(spec.tenant(), link, spec.networks());
-            String environment = spec.environment().getOrDefault("ATOLL_ENVIRONMENT", "default");
-            Path etc = NETNS_ETC.resolve(link.netns());
-            Files.createDirectories(etc);
-            Files.writeString(etc.resolve("resolv.conf"), networks.resolvConf(spec.tenant(), environment, link));
+            links.useResolvConf(link, networks.resolvConf(spec, link));
             List<String> unpublished = publish(isolation);
             if (!unpublished.isEmpty()) throw new LaunchException(unpublished.getFirst());
             return isolation;
@@ -108,14 +102,11 @@ public final class InstanceNamespaces {
     public void release(String instance) {
         List<PortForwarder> open = forwarders.remove(instance);
         if (open != null) open.forEach(PortForwarder::close);
-        Optional<Isolation> isolation = load(instance);
         for (var lease : links.leases()) {
             if (!lease.containerId().equals(instance)) continue;
             networks.leave(lease.attachment());
             links.detach(lease.attachment(), instance);
-            deleteTree(NETNS_ETC.resolve(lease.attachment().netns()));
         }
-        isolation.ifPresent(i -> deleteTree(NETNS_ETC.resolve(i.link().netns())));
         try {
             Files.deleteIfExists(recordOf(instance));
         } catch (IOException e) {
@@ -138,21 +129,13 @@ public final class InstanceNamespaces {
     }
 
     private List<String> publish(Isolation isolation) {
-        var opened = new ArrayList<PortForwarder>();
-        var failed = new ArrayList<String>();
-        for (int port : new TreeSet<>(isolation.ports().values())) {
-            for (InetAddress on : networks.publishOn()) {
-                try {
-                    opened.add(PortForwarder.open(on, port, isolation.link().containerAddress()));
-                } catch (IOException e) {
-                    failed.add("cannot listen on " + on.getHostAddress() + ":" + port
-                            + " to forward it to the instance: " + e.getMessage());
-                }
-            }
-        }
-        List<PortForwarder> previous = forwarders.put(isolation.instance(), opened);
+        var published = PortForwarder.publish(
+                isolation.ports().values(),
+                networks.publishOn(),
+                isolation.link().containerAddress());
+        List<PortForwarder> previous = forwarders.put(isolation.instance(), published.forwarders());
         if (previous != null) previous.forEach(PortForwarder::close);
-        return failed;
+        return published.failures();
     }
 
     private Path recordOf(String instance) {
@@ -173,21 +156,6 @@ public final class InstanceNamespaces {
             return Optional.of(JSON.readValue(file.toFile(), Isolation.class));
         } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
-        } catch (IOException e) {
-            // best effort
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.atoll.agent.network;
 
 import dev.atoll.agent.driver.LaunchException;
+import dev.atoll.agent.driver.LaunchSpec;
 import dev.atoll.model.agent.NetworkAttachment;
 import java.net.InetAddress;
 import java.util.List;
@@ -24,6 +25,11 @@ public interface InstanceNetworks {
     void leave(InstanceLinks.Attachment link);
 
     /** /etc/resolv.conf of an instance on tenant networks: the node's DNS server at the host end of its link. */
+    default String resolvConf(LaunchSpec spec, InstanceLinks.Attachment link) {
+        return resolvConf(spec.tenant(), spec.environment().getOrDefault("ATOLL_ENVIRONMENT", "default"), link);
+    }
+
+    /** The same, for an instance of {@code environment}. */
     default String resolvConf(String tenant, String environment, InstanceLinks.Attachment link) {
         return "nameserver " + link.hostAddress() + "\n" + "search " + environment + "." + tenant + ".atoll " + tenant
                 + ".atoll\n" + "options ndots:1\n";

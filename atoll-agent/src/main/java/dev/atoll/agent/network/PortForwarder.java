@@ -28,6 +28,31 @@ public final class PortForwarder implements AutoCloseable {
         this.target = target;
     }
 
+    /** The forwarders opened for an instance, and what could not be listened on. */
+    public record Published(java.util.List<PortForwarder> forwarders, java.util.List<String> failures) {}
+
+    /**
+     * A forwarder for every port on every one of {@code on} to the same port at {@code instanceAddress}.
+     * Ports that cannot be listened on are named in the failures (a start fails on them; an adoption
+     * logs them and carries on, as the instance already runs).
+     */
+    public static Published publish(
+            java.util.Collection<Integer> ports, java.util.List<InetAddress> on, String instanceAddress) {
+        var opened = new java.util.ArrayList<PortForwarder>();
+        var failed = new java.util.ArrayList<String>();
+        for (int port : new java.util.TreeSet<>(ports)) {
+            for (InetAddress address : on) {
+                try {
+                    opened.add(open(address, port, instanceAddress));
+                } catch (IOException e) {
+                    failed.add("cannot listen on " + address.getHostAddress() + ":" + port
+                            + " to forward it to the instance: " + e.getMessage());
+                }
+            }
+        }
+        return new Published(opened, failed);
+    }
+
     public static PortForwarder open(InetAddress bind, int hostPort, String containerAddress) throws IOException {
         var listener = new ServerSocket();
         try {

@@ -53,7 +53,9 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     private final Map<Integer, Set<String>> peersBySegment = new ConcurrentHashMap<>();
 
     private volatile NameTable names = NameTable.empty();
-    private volatile List<NetworkMember> members = List.of();
+    /** What the site said last; the names are rebuilt only when it says something else. */
+    private volatile AgentCalls.NetworkView view = new AgentCalls.NetworkView("", List.of(), Map.of());
+
     private volatile DnsServer dns;
     private volatile Thread syncing;
     private volatile boolean closed;
@@ -85,11 +87,6 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     public void start() {
         removeUnwantedSegments();
         syncing = Thread.ofVirtual().name("atoll-networks-" + nodeName).start(this::syncLoop);
-    }
-
-    /** The port the DNS server answers on (the configured one, or the one picked for port 0). */
-    public int dnsPort() {
-        return dns == null ? dnsPort : dns.port();
     }
 
     @Override
@@ -150,12 +147,14 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     }
 
     /** One round: new names, tunnels to exactly the nodes that share each segment, and no segment nobody here uses. */
-    synchronized void sync(AgentCalls.NetworkView view) {
-        members = view.members();
-        names = NameTable.of(
-                endpoints(view.members()),
-                view.site(),
-                site -> view.site().equals(site) ? 0 : view.rttMicros().getOrDefault(site, Long.MAX_VALUE));
+    synchronized void sync(AgentCalls.NetworkView latest) {
+        if (!latest.equals(view)) {
+            view = latest;
+            names = NameTable.of(
+                    endpoints(latest.members()),
+                    latest.site(),
+                    site -> latest.site().equals(site) ? 0 : latest.rttMicros().getOrDefault(site, Long.MAX_VALUE));
+        }
         Set<Integer> wanted = wantedSegments();
         for (int vni : wanted) {
             Set<String> peers = peersOf(vni);
@@ -177,7 +176,7 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     }
 
     private Set<String> peersOf(int vni) {
-        return tunnelEnds(members, vni, nodeAddress.getHostAddress());
+        return tunnelEnds(view.members(), vni, nodeAddress.getHostAddress());
     }
 
     /** Underlay addresses of the other nodes with a member on the segment: where its tunnels go. */

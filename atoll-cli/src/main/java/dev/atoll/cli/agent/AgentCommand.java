@@ -196,7 +196,7 @@ public final class AgentCommand implements Callable<Integer> {
                 .forEach(
                         (kind, reason) -> out.printf("driver %s is not available here: %s%n", kind.wireName(), reason));
         var details = new LinkedHashMap<>(found.details());
-        details.put("network", tenantNetworks.isPresent() ? "vxlan" : "none");
+        details.put(NodeInfo.NETWORK_DETAIL, tenantNetworks.isPresent() ? NodeInfo.NETWORK_VXLAN : "none");
         NodeInfo node = new NodeInfo(site, name, resources, slots, found.names(), tagSet, details)
                 .at(advertised.getHostAddress());
         var images = new NodeImageCache(

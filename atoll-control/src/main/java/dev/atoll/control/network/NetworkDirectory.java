@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every network member in the cloud, as this site last heard it from each site: what DNS answers,
@@ -20,28 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NetworkDirectory {
     private final Map<String, List<NetworkMember>> bySite = new ConcurrentHashMap<>();
-    private final AtomicLong version = new AtomicLong();
 
     /** Asks every site (this one included) for its members; answers arrive asynchronously. */
     public void refresh(Federation federation, Set<String> deadSites) {
-        bySite.keySet()
-                .removeIf(site ->
-                        deadSites.contains(site) || !federation.siteNames().contains(site));
-        for (String site : federation.siteNames()) {
+        List<String> sites = federation.siteNames();
+        bySite.keySet().removeIf(site -> deadSites.contains(site) || !sites.contains(site));
+        for (String site : sites) {
             if (deadSites.contains(site)) continue;
             federation.networkMembers(site).whenComplete((members, error) -> {
-                if (error != null) {
-                    if (bySite.remove(site) != null) version.incrementAndGet();
-                } else if (!members.equals(bySite.put(site, List.copyOf(members)))) {
-                    version.incrementAndGet();
-                }
+                if (error != null) bySite.remove(site);
+                else bySite.put(site, List.copyOf(members));
             });
         }
-    }
-
-    /** Rises whenever what the directory holds changes. */
-    public long version() {
-        return version.get();
     }
 
     public List<NetworkMember> members() {

@@ -993,13 +993,7 @@ public final class SiteController implements AutoCloseable {
         for (String network : p.service().networks()) {
             NetworkPlan plan = addressing.plan(tenant, network);
             Set<String> used = new HashSet<>(directory.addressesInUse(tenant, network));
-            read(state -> {
-                for (var placement : state.placements().values()) {
-                    if (!placement.id().tenant().equals(tenant)) continue;
-                    for (var a : placement.networks()) if (a.network().equals(network)) used.add(a.address());
-                }
-                return null;
-            });
+            used.addAll(read(state -> addressesPlaced(state, tenant, network)));
             String inFlightPrefix = tenant + "/" + network + "/";
             for (String key : addressesInFlight) {
                 if (key.startsWith(inFlightPrefix)) used.add(key.substring(inFlightPrefix.length()));
@@ -1014,6 +1008,16 @@ public final class SiteController implements AutoCloseable {
                     new NetworkAttachment(network, plan.vni(), plan.subnet().toString(), address.get()));
         }
         return new AddressesFound(attachments);
+    }
+
+    /** The addresses on a tenant's network of every replica this site homes. */
+    private static Set<String> addressesPlaced(SiteState state, String tenant, String network) {
+        Set<String> placed = new HashSet<>();
+        for (var placement : state.placements().values()) {
+            if (!placement.id().tenant().equals(tenant)) continue;
+            for (var a : placement.networks()) if (a.network().equals(network)) placed.add(a.address());
+        }
+        return placed;
     }
 
     /**

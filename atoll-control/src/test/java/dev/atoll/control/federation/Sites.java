@@ -59,7 +59,7 @@ final class Sites implements AutoCloseable {
                         plain.instanceSlots(),
                         plain.drivers(),
                         plain.tags(),
-                        Map.of(NodeInfo.NETWORK_DETAIL, "vxlan"));
+                        Map.of(NodeInfo.NETWORK_DETAIL, NodeInfo.NETWORK_VXLAN));
                 FakeAgent agent = new FakeAgent(node);
                 nodes.add(node);
                 ports.put(node.name(), agent);

@@ -33,8 +33,4 @@ public record NetworkMember(
     public boolean healthy() {
         return state.isHealthy();
     }
-
-    public boolean on(String network) {
-        return networks.stream().anyMatch(n -> n.network().equals(network));
-    }
 }

@@ -50,10 +50,12 @@ public record NodeInfo(
 
     /** The driver detail that says whether the node runs tenant networks ("vxlan") or not ("none"). */
     public static final String NETWORK_DETAIL = "network";
+    /** The value of {@link #NETWORK_DETAIL} on a node that runs tenant networks (VXLAN segments). */
+    public static final String NETWORK_VXLAN = "vxlan";
 
     /** Whether instances on tenant networks can run here. */
     public boolean runsTenantNetworks() {
-        return "vxlan".equals(driverDetails.get(NETWORK_DETAIL));
+        return NETWORK_VXLAN.equals(driverDetails.get(NETWORK_DETAIL));
     }
 
     public String id() {

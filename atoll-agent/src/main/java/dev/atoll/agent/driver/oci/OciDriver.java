@@ -172,20 +172,11 @@ public final class OciDriver implements Driver {
                 record = record.withBlock(attachment.block());
                 save(record);
                 tenantNetworks.join(spec.tenant(), attachment, spec.networks());
-                String resolv = onNetworks
-                        ? tenantNetworks.resolvConf(
-                                spec.tenant(),
-                                spec.environment().getOrDefault("ATOLL_ENVIRONMENT", "default"),
-                                attachment)
-                        : resolvConf();
+                String resolv = onNetworks ? tenantNetworks.resolvConf(spec, attachment) : resolvConf();
                 String ownAddress = onNetworks ? spec.networks().getFirst().address() : attachment.containerAddress();
                 mounts.addFirst(RuntimeSpec.overlayRoot(lower, bundle.resolve("upper"), bundle.resolve("work")));
                 mounts.add(RuntimeSpec.bind("/etc/resolv.conf", write(bundle, "resolv.conf", resolv), true));
-                if (onNetworks) {
-                    // What `ip netns exec` gives a tool run in the container's namespace, so an operator
-                    // looking in from the host asks the same server the container does.
-                    netnsEtc(attachment, resolv);
-                }
+                if (onNetworks) network.useResolvConf(attachment, resolv);
                 mounts.add(RuntimeSpec.bind("/etc/hosts", write(bundle, "hosts", hosts(ownAddress, id)), true));
                 var config = RuntimeSpec.build(new RuntimeSpec.Inputs(
                         id,
@@ -408,13 +399,7 @@ public final class OciDriver implements Driver {
         if (record.get().block() >= 0) {
             var link = new InstanceLinks.Attachment(record.get().block());
             tenantNetworks.leave(link);
-            try {
-                Files.deleteIfExists(NETNS_ETC.resolve(link.netns()).resolve("resolv.conf"));
-                Files.deleteIfExists(NETNS_ETC.resolve(link.netns()));
-            } catch (IOException e) {
-                // A leftover file under /etc/netns is harmless; the next container of this block rewrites it.
-            }
-            network.detach(new InstanceLinks.Attachment(record.get().block()), id);
+            network.detach(link, id);
         }
         try {
             deleteTree(bundle.resolve("upper"));
@@ -440,25 +425,11 @@ public final class OciDriver implements Driver {
         }
     }
 
-    /**
-     * Opens a forwarder per port; those that cannot be opened are named in the result (a start fails
-     * on them, an adoption logs them and carries on, since the container already runs).
-     */
+    /** Publishes the container's ports (see {@link PortForwarder#publish}); answers what could not be. */
     private List<String> openForwarders(String id, Map<String, Integer> ports, String address) {
-        var opened = new ArrayList<PortForwarder>();
-        var failed = new ArrayList<String>();
-        for (var port : new TreeSet<>(ports.values())) {
-            for (var on : tenantNetworks.publishOn()) {
-                try {
-                    opened.add(PortForwarder.open(on, port, address));
-                } catch (IOException e) {
-                    failed.add("cannot listen on " + on.getHostAddress() + ":" + port
-                            + " to forward it to the container: " + e.getMessage());
-                }
-            }
-        }
-        forwarders.put(id, opened);
-        return failed;
+        var published = PortForwarder.publish(ports.values(), tenantNetworks.publishOn(), address);
+        forwarders.put(id, published.forwarders());
+        return published.failures();
     }
 
     private void closeForwarders(String id) {
@@ -534,18 +505,6 @@ public final class OciDriver implements Driver {
                     + "\n";
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static final Path NETNS_ETC = Path.of("/etc/netns");
-
-    private static void netnsEtc(InstanceLinks.Attachment link, String resolv) throws LaunchException {
-        try {
-            Path dir = NETNS_ETC.resolve(link.netns());
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("resolv.conf"), resolv);
-        } catch (IOException e) {
-            throw new LaunchException("cannot write /etc/netns/" + link.netns() + "/resolv.conf: " + e, e);
         }
     }
 
