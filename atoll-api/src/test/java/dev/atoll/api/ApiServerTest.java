@@ -116,6 +116,28 @@ class ApiServerTest {
         }
 
         @Test
+        void listsATenantsNetworksAndGetsOneOr404WithoutShowingAnotherTenants() {
+            var member =
+                    new dev.atoll.model.view.NetworkView.Member("kv.web.0", "london", "n1", "100.64.16.2", "running");
+            cloud.withNetwork(new dev.atoll.model.view.NetworkView(
+                    "acme", "backend", 4242, "100.64.16.0/20", List.of("london"), List.of(member)));
+            cloud.withNetwork(new dev.atoll.model.view.NetworkView(
+                    "globex", "secret", 7, "100.65.0.0/20", List.of("paris"), List.of()));
+            start();
+
+            var list = json(http.get("/v1/networks?tenant=acme"));
+            assertThat(list).hasSize(1);
+            assertThat(list.get(0).path("subnet").asText()).isEqualTo("100.64.16.0/20");
+            var one = http.get("/v1/networks/backend?tenant=acme");
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(json(one).path("members").get(0).path("address").asText())
+                    .isEqualTo("100.64.16.2");
+            var missing = http.get("/v1/networks/secret?tenant=acme");
+            assertProblem(missing, 404);
+            assertThat(json(missing).path("detail").asText()).contains("no network secret");
+        }
+
+        @Test
         void getsOneEnvironmentOr404() {
             cloud.withEnvironment(Specs.anEnvironment("shop", 2));
             start();

@@ -62,6 +62,19 @@ final class FakeCloud implements CloudApi {
         return listeners.size();
     }
 
+    private final List<dev.atoll.model.view.NetworkView> networks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A tenant network with members (a "given"). */
+    FakeCloud withNetwork(dev.atoll.model.view.NetworkView network) {
+        networks.add(network);
+        return this;
+    }
+
+    @Override
+    public List<dev.atoll.model.view.NetworkView> networks(String tenant) {
+        return networks.stream().filter(n -> n.tenant().equals(tenant)).toList();
+    }
+
     /** Puts an environment in place without recording a call (a "given"). */
     FakeCloud withEnvironment(EnvironmentSpec spec) {
         environments.put(key(spec.tenant(), spec.name()), view(spec, 1));

@@ -144,11 +144,6 @@ public final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--microvm-kernel: " + microvmKernel + " is not a file");
         }
         Set<String> tagSet = new LinkedHashSet<>(tags);
-        var lock = DataDirs.lock(dataDir, "atoll-agent.lock");
-        if (lock.isEmpty()) {
-            throw new ParameterException(
-                    spec.commandLine(), "--data-dir " + dataDir + ": in use by another atoll agent; stop it first");
-        }
         if (!List.of("auto", "on", "off").contains(networks)) {
             throw new ParameterException(
                     spec.commandLine(), "--networks: must be auto, on or off, got '" + networks + "'");
@@ -156,14 +151,19 @@ public final class AgentCommand implements Callable<Integer> {
         if (dnsPort < 0 || dnsPort > 65535) {
             throw new ParameterException(spec.commandLine(), "--dns-port: must be between 0 and 65535, got " + dnsPort);
         }
-        InetAddress advertised = http != null && !http.getAddress().isAnyLocalAddress()
-                ? http.getAddress()
-                : addressTowards(controllers.getFirst());
-        ControllerLink[] link = new ControllerLink[1];
         Optional<String> noNetworks = NodeNetworking.missing();
         if (networks.equals("on") && noNetworks.isPresent()) {
             throw new ParameterException(spec.commandLine(), "--networks on: not possible here: " + noNetworks.get());
         }
+        var lock = DataDirs.lock(dataDir, "atoll-agent.lock");
+        if (lock.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(), "--data-dir " + dataDir + ": in use by another atoll agent; stop it first");
+        }
+        InetAddress advertised = http != null && !http.getAddress().isAnyLocalAddress()
+                ? http.getAddress()
+                : addressTowards(controllers.getFirst());
+        ControllerLink[] link = new ControllerLink[1];
         Optional<TenantNetworks> tenantNetworks = Optional.empty();
         if (!networks.equals("off") && noNetworks.isEmpty()) {
             var created = NodeNetworking.create(name, advertised, NodeNetworking.through(() -> link[0], name), dnsPort);

@@ -169,4 +169,40 @@ class ProcessCommandsTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--microvm-kernel: ").contains("is not a file");
     }
+
+    @Test
+    void anAgentNetworksModeThatDoesNotExistIsRefusedAndNothingIsCreated() {
+        var result = agent("--networks", "maybe");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--networks: must be auto, on or off, got 'maybe'");
+        assertThat(Files.exists(dir.resolve("agent"))).as("nothing was created").isFalse();
+    }
+
+    @Test
+    void anAgentDnsPortOutOfRangeIsRefusedAndNothingIsCreated() {
+        var result = agent("--dns-port", "70000");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--dns-port: must be between 0 and 65535, got 70000");
+        assertThat(Files.exists(dir.resolve("agent"))).as("nothing was created").isFalse();
+    }
+
+    @Test
+    void aSiteNetworkPoolThatIsNotACidrIsRefusedAndNothingIsCreated() {
+        var result = site("--network-pool", "100.64.0.1/10");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--network-pool: 100.64.0.1/10: not the first address of its subnet");
+        assertThat(Files.exists(dir.resolve("site"))).as("nothing was created").isFalse();
+    }
+
+    @Test
+    void aSiteIngressThatIsNotAnAddressIsRefused() {
+        var result = site("--ingress", "example");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--ingress: 'example' is not an IP address of this machine");
+        assertThat(Files.exists(dir.resolve("site"))).as("nothing was created").isFalse();
+    }
 }
