@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Random;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +27,28 @@ final class DilatedTime {
     private final double factor;
     private final Clock base;
     private final Instant origin;
+    private final java.util.function.Function<String, ScheduledExecutorService> executors;
 
     DilatedTime(double factor, Clock base) {
+        this(factor, base, RaftRuntime.real().executors());
+    }
+
+    DilatedTime(double factor, Clock base, java.util.function.Function<String, ScheduledExecutorService> executors) {
         if (!(factor >= 1)) {
             throw new IllegalArgumentException("time can only be sped up: " + factor);
         }
         this.factor = factor;
         this.base = base;
         this.origin = base.instant();
+        this.executors = executors;
     }
 
     static DilatedTime forTimings(RaftTimings timings, Clock base) {
         return new DilatedTime(1000.0 / timings.heartbeatPeriod().toMillis(), base);
+    }
+
+    static DilatedTime forTimings(RaftTimings timings, RaftRuntime runtime) {
+        return new DilatedTime(1000.0 / timings.heartbeatPeriod().toMillis(), runtime.clock(), runtime.executors());
     }
 
     /** A real duration expressed in dilated milliseconds, for MicroRaft's millisecond settings. */
@@ -82,11 +91,7 @@ final class DilatedTime {
 
         DilatedExecutor(String threadName, Random jitter) {
             this.jitter = jitter;
-            this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, threadName);
-                thread.setDaemon(true);
-                return thread;
-            });
+            this.executor = executors.apply(threadName);
         }
 
         @Override

@@ -84,6 +84,14 @@ public final class MvStoreRaftStore implements RaftStore, RaftNodeLifecycleAware
         }
     }
 
+    /**
+     * A store that keeps everything in memory, for the simulator: its log lives as long as the
+     * object and is lost with the process.
+     */
+    static MvStoreRaftStore inMemory() {
+        return new MvStoreRaftStore(Path.of("(memory)"), new MVStore.Builder().open());
+    }
+
     public Path file() {
         return file;
     }

@@ -16,10 +16,10 @@ import io.microraft.report.RaftTerm;
 import io.microraft.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +31,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,6 +70,7 @@ public final class RaftGroup implements AutoCloseable {
     /** Runs retries, leader polls and completes callers' futures off the Raft threads. */
     private final ScheduledExecutorService scheduler;
 
+    private final RaftRuntime runtime;
     private final Duration retryDelay;
     private final Duration patience;
     private volatile LeaderConfirmation confirmation;
@@ -102,17 +102,15 @@ public final class RaftGroup implements AutoCloseable {
             Map<String, Member> members,
             List<String> allMemberIds,
             Transport transport,
-            ResultCodec results) {
+            ResultCodec results,
+            RaftRuntime runtime) {
         this.groupId = groupId;
+        this.runtime = runtime;
         this.timings = timings;
         this.members = members;
         this.allMemberIds = List.copyOf(allMemberIds);
         this.transport = transport;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "raft-" + groupId + "-client");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = runtime.executors().apply("raft-" + groupId + "-client");
         this.retryDelay = timings.heartbeatPeriod().dividedBy(5);
         // Long enough for several failed elections in a row, so giving up means something is wrong.
         this.patience = timings.leaderTimeout()
@@ -162,8 +160,9 @@ public final class RaftGroup implements AutoCloseable {
             restored.forEach((id, state) -> state.ifPresent(s -> checkRestoredMembership(
                     groupId, id, memberIds, s, members.get(id).store.file())));
 
-            group = new RaftGroup(groupId, timings, Map.copyOf(members), memberIds, transport, ResultCodec.BASIC);
-            group.startMembers(memberIds, restored);
+            group = new RaftGroup(
+                    groupId, timings, Map.copyOf(members), memberIds, transport, ResultCodec.BASIC, RaftRuntime.real());
+            group.awaitStarted(group.startMembers(memberIds, restored));
             group.awaitLeader(group.patience);
             return group;
         } catch (RuntimeException e) {
@@ -251,9 +250,10 @@ public final class RaftGroup implements AutoCloseable {
             Optional<RestoredRaftState> restored = store.restoredState();
             restored.ifPresent(s -> checkRestoredMembership(groupId, localMemberId, memberIds, s, store.file()));
             transport = new NetworkRaftTransport(groupId, localMemberId, members, bind, wire);
-            group = new RaftGroup(groupId, timings, Map.of(localMemberId, member), memberIds, transport, results);
+            group = new RaftGroup(
+                    groupId, timings, Map.of(localMemberId, member), memberIds, transport, results, RaftRuntime.real());
             InetSocketAddress bound = transport.start();
-            group.startMembers(memberIds, Map.of(localMemberId, restored));
+            group.awaitStarted(group.startMembers(memberIds, Map.of(localMemberId, restored)));
             LOG.info("Raft group {}: member {} listens on {}", groupId, localMemberId, bound);
             return group;
         } catch (RuntimeException e) {
@@ -269,8 +269,55 @@ public final class RaftGroup implements AutoCloseable {
         }
     }
 
-    private void startMembers(List<String> memberIds, Map<String, Optional<RestoredRaftState>> restored) {
-        DilatedTime time = DilatedTime.forTimings(timings, Clock.systemUTC());
+    /**
+     * Starts every member of a group in memory on the given runtime, without waiting for anything:
+     * in a simulation, waiting would stop time. The caller runs time on until {@link #leaderReady}
+     * completes. The log lives as long as the group; it is not written to disk.
+     */
+    public static RaftGroup openInMemory(
+            String groupId,
+            List<String> memberIds,
+            java.util.function.Supplier<ReplicatedStateMachine> machines,
+            RaftTimings timings,
+            RaftRuntime runtime) {
+        validateMemberIds(memberIds);
+        Map<String, Member> members = new LinkedHashMap<>();
+        Map<String, Optional<RestoredRaftState>> restored = new LinkedHashMap<>();
+        for (String id : memberIds) {
+            members.put(id, new Member(id, MvStoreRaftStore.inMemory(), Objects.requireNonNull(machines.get())));
+            restored.put(id, Optional.empty());
+        }
+        RaftGroup group = new RaftGroup(
+                groupId,
+                timings,
+                Collections.unmodifiableMap(members),
+                memberIds,
+                new InMemoryRaftTransport(),
+                ResultCodec.BASIC,
+                runtime);
+        group.startMembers(memberIds, restored);
+        return group;
+    }
+
+    /**
+     * Completes once a leader is elected and has applied every entry committed before it (what
+     * {@link #awaitLeader} waits for), without blocking.
+     */
+    public CompletableFuture<Void> leaderReady() {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        pollLeader(ready);
+        return ready;
+    }
+
+    private void awaitStarted(List<CompletableFuture<?>> started) {
+        for (CompletableFuture<?> start : started) {
+            await(start, patience, "start of a member");
+        }
+    }
+
+    private List<CompletableFuture<?>> startMembers(
+            List<String> memberIds, Map<String, Optional<RestoredRaftState>> restored) {
+        DilatedTime time = DilatedTime.forTimings(timings, runtime);
         RaftConfig config = raftConfig(time);
         List<RaftEndpoint> endpoints = memberIds.stream()
                 .map(id -> (RaftEndpoint) new MemberEndpoint(id))
@@ -286,6 +333,7 @@ public final class RaftGroup implements AutoCloseable {
                     .setStateMachine(new ReplicatedMachineAdapter(member.machine))
                     .setStore(member.store)
                     .setModelFactory(RaftLogCodec.MODEL);
+            runtime.randomFor(groupId + "/" + id).ifPresent(builder::setRandom);
             Optional<RestoredRaftState> state = restored.get(id);
             if (state.isPresent()) {
                 builder.setRestoredState(state.get());
@@ -299,15 +347,13 @@ public final class RaftGroup implements AutoCloseable {
         for (Member member : members.values()) {
             started.add(member.node.start());
         }
-        for (CompletableFuture<?> start : started) {
-            await(start, patience, "start of a member");
-        }
-        LOG.info(
+        LOG.debug(
                 "Raft group {} started {} of members {}{}",
                 groupId,
                 members.size() == memberIds.size() ? "all" : members.keySet(),
                 memberIds,
                 restored.values().stream().anyMatch(Optional::isPresent) ? " (restored from disk)" : "");
+        return started;
     }
 
     /** One MicroRaft "second" is one heartbeat period; see {@link DilatedTime}. */

@@ -126,14 +126,36 @@ public final class SiteController implements AutoCloseable {
 
     public SiteController(
             SiteInfo site, RaftGroup raft, Map<String, NodeAgentPort> agents, Clock clock, EventLog events, long seed) {
+        this(
+                site,
+                raft,
+                agents,
+                clock,
+                events,
+                seed,
+                Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name("site-" + site.name()).daemon().factory()));
+    }
+
+    /**
+     * A site whose loop is {@code loop}: a single-threaded executor that the site owns from now on
+     * (closing the site shuts it down). The simulator passes one on virtual time.
+     */
+    public SiteController(
+            SiteInfo site,
+            RaftGroup raft,
+            Map<String, NodeAgentPort> agents,
+            Clock clock,
+            EventLog events,
+            long seed,
+            ScheduledExecutorService loop) {
         this.site = site;
         this.raft = raft;
         this.agents = new ConcurrentHashMap<>(agents);
         this.clock = clock;
         this.events = events;
         this.seed = seed;
-        this.loop = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("site-" + site.name()).daemon().factory());
+        this.loop = loop;
     }
 
     public SiteInfo site() {

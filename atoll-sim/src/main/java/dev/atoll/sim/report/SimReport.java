@@ -85,7 +85,11 @@ public record SimReport(
      * up for dead) and when every replica it hit ran again; negative when it never did.
      */
     public record Recovery(
-            double atSecond, String fault, int replicasHit, double detectedAfterSeconds, double recoveredAfterSeconds) {}
+            double atSecond,
+            String fault,
+            int replicasHit,
+            double detectedAfterSeconds,
+            double recoveredAfterSeconds) {}
 
     /** An invariant that broke: which, when, and the last events before it. */
     public record Violation(String invariant, double atSecond, String detail, List<String> trace) {

@@ -1,0 +1,865 @@
+package dev.atoll.sim.cloud;
+
+import dev.atoll.control.cloud.EventLog;
+import dev.atoll.control.raft.RaftGroup;
+import dev.atoll.control.raft.RaftRuntime;
+import dev.atoll.control.raft.RaftTimings;
+import dev.atoll.control.site.SiteCommand;
+import dev.atoll.control.site.SiteController;
+import dev.atoll.control.site.SiteState;
+import dev.atoll.control.site.SiteStateMachine;
+import dev.atoll.model.Resources;
+import dev.atoll.model.agent.NodeAgentPort;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.PlacementIntent;
+import dev.atoll.model.spec.ServiceSpec;
+import dev.atoll.model.topology.NodeInfo;
+import dev.atoll.model.topology.SiteInfo;
+import dev.atoll.model.view.CloudEvent;
+import dev.atoll.placement.SiteSummary;
+import dev.atoll.sim.engine.SimScheduler;
+import dev.atoll.sim.invariant.HardConstraints;
+import dev.atoll.sim.invariant.Violated;
+import dev.atoll.sim.report.SimReport;
+import dev.atoll.sim.scenario.ScenarioPlan;
+import dev.atoll.sim.scenario.TimedAction;
+import dev.atoll.sim.scenario.UserPopulation;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Plays a {@link ScenarioPlan} on the real control plane: each site is a real {@link
+ * SiteController} over a real MicroRaft group (in memory, on a deterministic executor), talking to
+ * the others through a {@link SimNetwork} and to {@link SimNode}s running the sim driver, all on
+ * one {@link SimScheduler}. It checks the invariants as it goes, stops at the first broken one
+ * (with the seed and the last events), and measures what the report shows.
+ */
+public final class Simulation {
+    /** How the run is watched. */
+    public record Options(
+            Duration invariantPeriod,
+            Duration fenceSettle,
+            boolean stopOnViolation,
+            Optional<Consumer<String>> eventLines,
+            int traceLines) {
+        public static Options defaults() {
+            return new Options(Duration.ofMillis(100), Duration.ofSeconds(30), true, Optional.empty(), 40);
+        }
+
+        public Options withEventLines(Consumer<String> sink) {
+            return new Options(invariantPeriod, fenceSettle, stopOnViolation, Optional.of(sink), traceLines);
+        }
+
+        public Options withInvariantPeriod(Duration period) {
+            return new Options(period, fenceSettle, stopOnViolation, eventLines, traceLines);
+        }
+    }
+
+    /** What a run produced: the report and a digest of its event log (equal digests, equal logs). */
+    public record Outcome(SimReport report, String eventLogSha256, long eventLines) {}
+
+    private static final Duration GOSSIP_ROUND = Duration.ofSeconds(1);
+    private static final int BUCKETS = 60;
+
+    private final ScenarioPlan plan;
+    private final Options options;
+    private final SimScheduler scheduler = new SimScheduler();
+    private final SimNetwork network;
+    private final Map<String, SimSite> sites = new LinkedHashMap<>();
+    private final Map<String, NodeInfo> nodesById = new HashMap<>();
+    private final EventLog events;
+    private final Truth truth = new Truth();
+    private final SimScheduler.Lane driver;
+
+    // Gossip: every site's summary as last spread.
+    private List<SiteSummary> gossiped = List.of();
+    private long gossipRound;
+
+    // What users were told, and what they asked for.
+    private final Map<String, EnvironmentSpec> acknowledged = new TreeMap<>();
+    private final Map<String, Long> deployedAtNanos = new HashMap<>();
+    private final Set<String> deleted = new HashSet<>();
+    /** Instance key → since when a replica of it has been wanted and not running (nanos). */
+    private final Map<String, Long> neededSince = new HashMap<>();
+
+    // Measurements.
+    private final Map<String, Long> counters = new LinkedHashMap<>();
+    private final List<long[]> placementSamples = new ArrayList<>(); // {at nanos, latency nanos}
+    private final List<SimReport.InstanceBucket> instanceBuckets = new ArrayList<>();
+    private final Map<String, Integer> peakRunning = new HashMap<>();
+    private final List<RecoveryWatch> recoveries = new ArrayList<>();
+    private final List<SimReport.Violation> violations = new ArrayList<>();
+    private final TreeMap<Double, Long> userLatencyWeights = new TreeMap<>();
+    private long unservedWeight;
+    private long lastFaultChangeNanos;
+    private int activeFaults;
+    private final Set<String> checkedPlacements = new HashSet<>();
+
+    // The event log: a digest of every line, and the last lines for traces.
+    private final MessageDigest digest;
+    private final ArrayDeque<String> lastLines = new ArrayDeque<>();
+    private long lineCount;
+
+    private Simulation(ScenarioPlan plan, Options options) {
+        this.plan = plan;
+        this.options = options;
+        this.events = new EventLog(scheduler.clock(), 16);
+        this.driver = scheduler.lane("scenario");
+        List<String> names =
+                plan.topology().sites().stream().map(s -> s.site().name()).toList();
+        this.network = new SimNetwork(scheduler, plan.latency(), plan.messageLoss(), plan.seed(), names);
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String c : List.of(
+                "deploys",
+                "deploysAcknowledged",
+                "deploysNotAcknowledged",
+                "deletes",
+                "placements",
+                "replicasStarted",
+                "replicasStopped",
+                "offersAccepted",
+                "offersRejected",
+                "nodeCrashes",
+                "siteCrashes",
+                "partitions",
+                "slowLinks",
+                "controllerRestarts")) counters.put(c, 0L);
+    }
+
+    /** Runs the plan to its end (duration and settle), or to the first broken invariant. */
+    public static Outcome run(ScenarioPlan plan, Options options) {
+        return new Simulation(plan, options).play();
+    }
+
+    private Outcome play() {
+        long wallStart = System.nanoTime();
+        Runtime rt = Runtime.getRuntime();
+        long[] peakHeap = {rt.totalMemory() - rt.freeMemory()};
+        events.subscribe(this::onEvent);
+        bootSites();
+        long start = scheduler.nowNanos();
+        // Actions are timed from the moment every site is up.
+        for (TimedAction action : plan.timeline()) {
+            driver.schedule(() -> perform(action), action.at().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        long end = start + plan.duration().plus(plan.settle()).toNanos();
+        long bucket = Math.max(1, (end - start) / BUCKETS);
+        driver.scheduleAtFixedRate(
+                this::spreadGossip, GOSSIP_ROUND.toNanos(), GOSSIP_ROUND.toNanos(), TimeUnit.NANOSECONDS);
+        driver.scheduleAtFixedRate(
+                this::checkInvariants,
+                options.invariantPeriod().toNanos(),
+                options.invariantPeriod().toNanos(),
+                TimeUnit.NANOSECONDS);
+        driver.scheduleAtFixedRate(this::sampleBucket, bucket, bucket, TimeUnit.NANOSECONDS);
+        driver.scheduleAtFixedRate(this::sampleUsers, bucket / 2, Math.max(1, bucket / 4), TimeUnit.NANOSECONDS);
+        while (scheduler.nowNanos() < end && (violations.isEmpty() || !options.stopOnViolation())) {
+            if (!scheduler.runNext()) break;
+            if ((scheduler.executed() & 0xFFFF) == 0) {
+                peakHeap[0] = Math.max(peakHeap[0], rt.totalMemory() - rt.freeMemory());
+            }
+        }
+        if (driver.lastFailure() != null) {
+            // The simulator's own code failed: that is a bug here, not a finding about the cloud.
+            throw new IllegalStateException(
+                    "the simulator failed at " + seconds(scheduler.nowNanos()) + " s", driver.lastFailure());
+        }
+        if (violations.isEmpty() || !options.stopOnViolation()) finalChecks();
+        peakHeap[0] = Math.max(peakHeap[0], rt.totalMemory() - rt.freeMemory());
+        long offersAccepted = 0, offersRejected = 0;
+        for (SimSite s : sites.values()) {
+            if (s.controller != null) {
+                offersAccepted += s.controller.offersAccepted();
+                offersRejected += s.controller.offersRejected();
+            }
+        }
+        counters.merge("offersAccepted", offersAccepted, Long::sum);
+        counters.merge("offersRejected", offersRejected, Long::sum);
+        for (SimSite s : sites.values()) if (s.controller != null) s.controller.close();
+        double wall = (System.nanoTime() - wallStart) / 1e9;
+        SimReport report = new SimReport(
+                plan.name(),
+                plan.seed(),
+                (scheduler.nowNanos() - start) / 1e9,
+                wall,
+                scheduler.executed(),
+                peakHeap[0],
+                counters,
+                siteRows(),
+                placementBuckets(start, bucket),
+                instanceBuckets,
+                userHistogram(),
+                recoveryRows(start),
+                violations);
+        return new Outcome(report, java.util.HexFormat.of().formatHex(digest.digest()), lineCount);
+    }
+
+    // --- building the cloud ------------------------------------------------------------------
+
+    private void bootSites() {
+        long seed = plan.seed();
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (var siteTopology : plan.topology().sites()) {
+            SiteInfo info = siteTopology.site();
+            RaftRuntime runtime = new RaftRuntime(
+                    scheduler.clock(),
+                    name -> scheduler.lane(name),
+                    Optional.of(seed * 7919 + info.name().hashCode()));
+            RaftGroup raft = RaftGroup.openInMemory(
+                    info.name(), List.of(info.name() + "-c1"), SiteStateMachine::new, RaftTimings.defaults(), runtime);
+            SimSite site = new SimSite(info, siteTopology.nodes(), raft);
+            sites.put(info.name(), site);
+            for (NodeInfo node : siteTopology.nodes()) nodesById.put(node.id(), node);
+            ready.add(raft.leaderReady());
+        }
+        awaitAll(ready, "every site's Raft group to elect its leader");
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        for (SimSite site : sites.values()) {
+            for (NodeInfo node : site.nodes) site.simNodes.put(node.name(), newNode(node));
+            started.add(startController(site));
+        }
+        spreadGossip();
+        awaitAll(started, "every site controller to start");
+        spreadGossip();
+        line("cloud up: " + sites.size() + " sites, " + nodesById.size() + " nodes");
+    }
+
+    private SimNode newNode(NodeInfo node) {
+        long seed = plan.seed() * 31 + node.id().hashCode() + scheduler.nowNanos();
+        return new SimNode(node, scheduler, seed, truth);
+    }
+
+    private CompletableFuture<Void> startController(SimSite site) {
+        Map<String, NodeAgentPort> agents = new LinkedHashMap<>();
+        site.simNodes.forEach((name, node) -> {
+            if (!node.crashed()) agents.put(name, node);
+        });
+        site.incarnation++;
+        SiteController controller = new SiteController(
+                site.info,
+                site.raft,
+                agents,
+                scheduler.clock(),
+                events,
+                plan.seed() + site.name().hashCode(),
+                scheduler.lane("site " + site.name() + " #" + site.incarnation));
+        site.controller = controller;
+        return controller.start(new SimFederation(site.name(), network, this::liveController, gossip), site.nodes);
+    }
+
+    private SiteController liveController(String site) {
+        SimSite s = sites.get(site);
+        return s == null ? null : s.controller;
+    }
+
+    private final SimFederation.GossipedSummaries gossip = new SimFederation.GossipedSummaries() {
+        @Override
+        public long round() {
+            return gossipRound;
+        }
+
+        @Override
+        public List<SiteSummary> all() {
+            return gossiped;
+        }
+    };
+
+    private void spreadGossip() {
+        List<SiteSummary> all = new ArrayList<>(sites.size());
+        Map<String, SiteSummary> previous = new HashMap<>();
+        for (SiteSummary s : gossiped) previous.put(s.site().name(), s);
+        for (SimSite site : sites.values()) {
+            if (site.controller != null) {
+                all.add(site.controller.summary());
+            } else {
+                // A dead site's last card lingers; whoever sees it dead ignores it.
+                all.add(previous.getOrDefault(site.name(), new SiteSummary(site.info, false, List.of())));
+            }
+        }
+        gossiped = List.copyOf(all);
+        gossipRound++;
+    }
+
+    private void awaitAll(List<CompletableFuture<Void>> futures, String what) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        if (!scheduler.runUntilDone(all, Duration.ofMinutes(5)) || all.isCompletedExceptionally()) {
+            throw new IllegalStateException("the simulated cloud did not come up: waited for " + what);
+        }
+    }
+
+    // --- the scenario's actions --------------------------------------------------------------
+
+    private void perform(TimedAction action) {
+        switch (action) {
+            case TimedAction.Deploy d -> deploy(d);
+            case TimedAction.Delete d -> delete(d);
+            case TimedAction.CrashNode c -> crashNode(c.site(), c.node());
+            case TimedAction.RestoreNode r -> restoreNode(r.site(), r.node());
+            case TimedAction.CrashSite c -> crashSite(c.site());
+            case TimedAction.RestoreSite r -> restoreSite(r.site());
+            case TimedAction.Partition p -> {
+                count("partitions");
+                line("partition " + new TreeSet<>(p.sites()));
+                faultStarted("partition of " + new TreeSet<>(p.sites()), liveKeysAt(p.sites()), p.sites());
+                network.partition(p.sites());
+            }
+            case TimedAction.Heal h -> {
+                line("heal " + new TreeSet<>(h.sites()));
+                network.heal(h.sites());
+                faultEnded();
+            }
+            case TimedAction.SlowLink s -> {
+                count("slowLinks");
+                line("slow link " + s.siteA() + "-" + s.siteB() + " +" + s.extraMillis() + " ms");
+                network.slowLink(s.siteA(), s.siteB(), s.extraMillis());
+            }
+            case TimedAction.RestoreLink r -> {
+                line("link restored " + r.siteA() + "-" + r.siteB());
+                network.restoreLink(r.siteA(), r.siteB());
+            }
+            case TimedAction.RestartController r -> restartController(r.site());
+        }
+    }
+
+    private void deploy(TimedAction.Deploy d) {
+        count("deploys");
+        EnvironmentSpec spec = d.spec();
+        String key = SiteState.environmentKey(spec.tenant(), spec.name());
+        SimSite home = sites.get(d.homeSite());
+        line("deploy " + key + " at " + d.homeSite());
+        if (home == null || home.controller == null) {
+            count("deploysNotAcknowledged");
+            line("deploy " + key + " refused: site " + d.homeSite() + " is down");
+            return;
+        }
+        long now = scheduler.nowNanos();
+        deployedAtNanos.put(key, now);
+        for (InstanceId id : replicasOf(spec)) neededSince.putIfAbsent(id.key(), now);
+        home.controller.putEnvironment(spec, scheduler.now()).whenComplete((applied, error) -> {
+            if (error == null) {
+                count("deploysAcknowledged");
+                if (!deleted.contains(key)) acknowledged.put(key, spec);
+                line("deploy " + key + " acknowledged");
+            } else {
+                count("deploysNotAcknowledged");
+                line("deploy " + key + " not acknowledged: " + rootMessage(error));
+            }
+        });
+    }
+
+    private void delete(TimedAction.Delete d) {
+        count("deletes");
+        String key = SiteState.environmentKey(d.tenant(), d.environment());
+        deleted.add(key);
+        EnvironmentSpec spec = acknowledged.remove(key);
+        if (spec != null) for (InstanceId id : replicasOf(spec)) neededSince.remove(id.key());
+        for (SimSite site : sites.values()) {
+            if (site.controller == null) continue;
+            boolean homes = site.controller.read(state -> state.environments().containsKey(key));
+            if (homes) {
+                line("delete " + key + " at " + site.name());
+                site.controller
+                        .submit(new SiteCommand.DeleteEnvironment(d.tenant(), d.environment(), scheduler.now()))
+                        .exceptionally(e -> null);
+                return;
+            }
+        }
+        line("delete " + key + ": no live site homes it");
+    }
+
+    private void crashNode(String siteName, String nodeName) {
+        SimSite site = sites.get(siteName);
+        SimNode node = site == null ? null : site.simNodes.get(nodeName);
+        if (node == null || node.crashed()) return;
+        count("nodeCrashes");
+        line("crash node " + siteName + "/" + nodeName);
+        faultStarted("node " + siteName + "/" + nodeName + " crash", truth.keysOn(node.info()), Set.of());
+        node.crash();
+    }
+
+    private void restoreNode(String siteName, String nodeName) {
+        SimSite site = sites.get(siteName);
+        SimNode old = site == null ? null : site.simNodes.get(nodeName);
+        if (old == null || !old.crashed()) return;
+        line("restore node " + siteName + "/" + nodeName);
+        SimNode fresh = newNode(old.info());
+        site.simNodes.put(nodeName, fresh);
+        if (site.controller != null) site.controller.attach(old.info(), fresh).exceptionally(e -> null);
+        faultEnded();
+    }
+
+    private void crashSite(String siteName) {
+        SimSite site = sites.get(siteName);
+        if (site == null || site.controller == null) return;
+        count("siteCrashes");
+        line("crash site " + siteName);
+        Set<String> hit = new TreeSet<>();
+        for (SimNode node : site.simNodes.values()) hit.addAll(truth.keysOn(node.info()));
+        faultStarted("site " + siteName + " crash", hit, Set.of(siteName));
+        network.crash(siteName);
+        site.controller.close();
+        site.controller = null;
+        site.simNodes.values().forEach(SimNode::crash);
+    }
+
+    private void restoreSite(String siteName) {
+        SimSite site = sites.get(siteName);
+        if (site == null || site.controller != null) return;
+        line("restore site " + siteName);
+        for (NodeInfo node : site.nodes) site.simNodes.put(node.name(), newNode(node));
+        network.restore(siteName);
+        startController(site).exceptionally(e -> null);
+        faultEnded();
+    }
+
+    private void restartController(String siteName) {
+        SimSite site = sites.get(siteName);
+        if (site == null || site.controller == null) return;
+        count("controllerRestarts");
+        line("restart controller " + siteName);
+        site.controller.close();
+        startController(site).exceptionally(e -> null);
+    }
+
+    // --- ground truth from the nodes ---------------------------------------------------------
+
+    /** Every copy that runs, by instance key, from the nodes themselves. */
+    private final class Truth implements SimNode.LiveCopies {
+        final Map<String, List<String>> liveByKey = new HashMap<>(); // key → "site/node#gen"
+        final Map<String, Set<String>> keysByNode = new HashMap<>();
+        final Map<String, Integer> runningBySite = new HashMap<>();
+
+        @Override
+        public void started(InstanceId id, long generation, NodeInfo node) {
+            String key = id.key();
+            liveByKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(node.id() + "#" + generation);
+            keysByNode.computeIfAbsent(node.id(), k -> new TreeSet<>()).add(key);
+            int running = runningBySite.merge(node.site(), 1, Integer::sum);
+            peakRunning.merge(node.site(), running, Math::max);
+            count("replicasStarted");
+            Long since = neededSince.remove(key);
+            if (since != null) placementSamples.add(new long[] {scheduler.nowNanos(), scheduler.nowNanos() - since});
+            checkPlacement(id, generation, node);
+            for (RecoveryWatch w : recoveries) w.started(key, node.site());
+            if (options.eventLines().isPresent()) line("run " + key + "#" + generation + " on " + node.id());
+        }
+
+        @Override
+        public void stopped(InstanceId id, long generation, NodeInfo node) {
+            String key = id.key();
+            List<String> live = liveByKey.get(key);
+            if (live != null) {
+                live.remove(node.id() + "#" + generation);
+                if (live.isEmpty()) liveByKey.remove(key);
+            }
+            Set<String> onNode = keysByNode.get(node.id());
+            if (onNode != null) onNode.remove(key);
+            runningBySite.merge(node.site(), -1, Integer::sum);
+            count("replicasStopped");
+            if (!liveByKey.containsKey(key) && wanted(id)) neededSince.putIfAbsent(key, scheduler.nowNanos());
+            if (options.eventLines().isPresent()) line("stop " + key + "#" + generation + " on " + node.id());
+        }
+
+        @Override
+        public void assigned(InstanceId id, long generation, NodeInfo node) {
+            count("placements");
+            for (RecoveryWatch w : recoveries) w.placed(id.key());
+        }
+
+        Set<String> keysOn(NodeInfo node) {
+            return new TreeSet<>(keysByNode.getOrDefault(node.id(), Set.of()));
+        }
+    }
+
+    private boolean wanted(InstanceId id) {
+        EnvironmentSpec spec = acknowledged.get(SiteState.environmentKey(id.tenant(), id.environment()));
+        if (spec == null) return false;
+        ServiceSpec service = spec.services().get(id.service());
+        return service != null && id.index() < service.replicas();
+    }
+
+    private Set<String> liveKeysAt(Set<String> siteNames) {
+        Set<String> keys = new TreeSet<>();
+        for (String s : siteNames) {
+            SimSite site = sites.get(s);
+            if (site == null) continue;
+            for (SimNode node : site.simNodes.values()) keys.addAll(truth.keysOn(node.info()));
+        }
+        return keys;
+    }
+
+    private static List<InstanceId> replicasOf(EnvironmentSpec spec) {
+        List<InstanceId> ids = new ArrayList<>();
+        for (ServiceSpec s : spec.services().values()) {
+            for (int i = 0; i < s.replicas(); i++) ids.add(new InstanceId(spec.tenant(), spec.name(), s.name(), i));
+        }
+        return ids;
+    }
+
+    // --- invariants --------------------------------------------------------------------------
+
+    private void checkPlacement(InstanceId id, long generation, NodeInfo node) {
+        if (!checkedPlacements.add(id.key() + "#" + generation + "@" + node.id())) return;
+        EnvironmentSpec spec = findSpec(id);
+        if (spec == null) return;
+        ServiceSpec service = spec.services().get(id.service());
+        if (service == null) return;
+        HardConstraints.broken(service, sites.get(node.site()).info, node)
+                .ifPresent(why ->
+                        violation(Violated.HARD_CONSTRAINT, id.key() + " runs on " + node.id() + ": " + why, id.key()));
+    }
+
+    private EnvironmentSpec findSpec(InstanceId id) {
+        String key = SiteState.environmentKey(id.tenant(), id.environment());
+        EnvironmentSpec spec = acknowledged.get(key);
+        if (spec != null) return spec;
+        for (TimedAction a : plan.timeline()) {
+            if (a instanceof TimedAction.Deploy d
+                    && d.spec().tenant().equals(id.tenant())
+                    && d.spec().name().equals(id.environment())) return d.spec();
+        }
+        return null;
+    }
+
+    private void checkInvariants() {
+        if (!violations.isEmpty() && options.stopOnViolation()) return;
+        // No node over-committed, in the state of every site that is up.
+        for (SimSite site : sites.values()) {
+            if (site.controller == null) continue;
+            String broken = site.controller.read(state -> overCommitted(state));
+            if (broken != null) violation(Violated.OVER_COMMIT, "site " + site.name() + ": " + broken, "");
+        }
+        // No acknowledged environment lost: some site, up or down, still holds it or a copy.
+        if (!acknowledged.isEmpty()) {
+            Set<String> held = new HashSet<>();
+            for (SimSite site : sites.values()) {
+                site.raft
+                        .leaderId()
+                        .ifPresent(
+                                leader -> held.addAll(((SiteStateMachine) site.raft.machineOf(leader)).read(state -> {
+                                    Set<String> keys =
+                                            new HashSet<>(state.environments().keySet());
+                                    state.copies().values().forEach(c -> keys.add(c.key()));
+                                    return keys;
+                                })));
+            }
+            for (String key : acknowledged.keySet()) {
+                if (!held.contains(key) && !deleted.contains(key)) {
+                    violation(Violated.ENVIRONMENT_LOST, "environment " + key + " is held by no site", key);
+                    break;
+                }
+            }
+        }
+        // After fences settle: no identity runs twice.
+        if (activeFaults == 0
+                && scheduler.nowNanos() - lastFaultChangeNanos
+                        >= options.fenceSettle().toNanos()) {
+            checkDuplicates(options.fenceSettle());
+        }
+    }
+
+    private final Map<String, Long> duplicateSince = new HashMap<>();
+
+    private void checkDuplicates(Duration grace) {
+        long now = scheduler.nowNanos();
+        Set<String> seen = new HashSet<>();
+        for (var e : truth.liveByKey.entrySet()) {
+            if (e.getValue().size() < 2) continue;
+            seen.add(e.getKey());
+            long since = duplicateSince.computeIfAbsent(e.getKey(), k -> now);
+            // A re-placement runs the new copy before the old one stops: only a lasting double counts.
+            if (now - since >= grace.toNanos()) {
+                violation(
+                        Violated.DUPLICATE,
+                        e.getKey() + " runs " + e.getValue().size() + " times: " + new TreeSet<>(e.getValue()),
+                        e.getKey());
+                return;
+            }
+        }
+        duplicateSince.keySet().retainAll(seen);
+    }
+
+    private static String overCommitted(SiteState state) {
+        for (NodeInfo node : state.nodes().values()) {
+            Resources used = state.allocatedOn(node.name());
+            if (used.cpuMillis() > node.capacity().cpuMillis()
+                    || used.memoryBytes() > node.capacity().memoryBytes()) {
+                return "node " + node.name() + " has " + used + " allocated of " + node.capacity();
+            }
+            if (state.instancesOn(node.name()) > node.instanceSlots()) {
+                return "node " + node.name() + " holds " + state.instancesOn(node.name()) + " instances in "
+                        + node.instanceSlots() + " slots";
+            }
+        }
+        return null;
+    }
+
+    /** After the settle time: every replica of every live environment runs, once, unless it could not be placed. */
+    private void finalChecks() {
+        checkInvariants();
+        if (!violations.isEmpty()) return;
+        if (activeFaults == 0) checkDuplicates(Duration.ZERO);
+        if (!violations.isEmpty()) return;
+        Set<String> unplaceable = new HashSet<>();
+        for (SimSite site : sites.values()) {
+            if (site.controller == null) continue;
+            unplaceable.addAll(site.controller.read(state -> {
+                Set<String> keys = new HashSet<>();
+                for (var env : state.environments().values())
+                    keys.addAll(state.unplaceableOf(env).keySet());
+                return keys;
+            }));
+        }
+        long notRunning = 0;
+        String first = null;
+        for (EnvironmentSpec spec : acknowledged.values()) {
+            for (InstanceId id : replicasOf(spec)) {
+                if (!truth.liveByKey.containsKey(id.key()) && !unplaceable.contains(id.key())) {
+                    notRunning++;
+                    if (first == null) first = id.key();
+                }
+            }
+        }
+        counters.put("unplaceableAtEnd", (long) unplaceable.size());
+        if (notRunning > 0 && activeFaults == 0) {
+            violation(
+                    Violated.NOT_RUNNING,
+                    notRunning + " replicas of live environments are neither running nor unplaceable after "
+                            + plan.settle().toSeconds() + " s of settling, e.g. " + first,
+                    first);
+        }
+    }
+
+    private void violation(String invariant, String detail, String subject) {
+        if (!violations.isEmpty() && options.stopOnViolation()) return;
+        List<String> trace = new ArrayList<>();
+        for (String l : lastLines)
+            if (subject == null || subject.isEmpty() || l.contains(subjectEnv(subject))) trace.add(l);
+        if (trace.isEmpty()) trace.addAll(lastLines);
+        violations.add(new SimReport.Violation(invariant, seconds(scheduler.nowNanos()), detail, trace));
+        line("VIOLATION " + invariant + ": " + detail);
+    }
+
+    private static String subjectEnv(String key) {
+        int dot = key.indexOf('.');
+        return dot < 0 ? key : key.substring(0, dot);
+    }
+
+    // --- measurements ------------------------------------------------------------------------
+
+    private final class RecoveryWatch {
+        final long atNanos;
+        final String fault;
+        final Set<String> hit;
+        final Set<String> affectedSites;
+        final Set<String> waiting;
+        long detectedNanos = -1;
+        long recoveredNanos = -1;
+
+        RecoveryWatch(String fault, Set<String> hit, Set<String> affectedSites) {
+            this.atNanos = scheduler.nowNanos();
+            this.fault = fault;
+            this.hit = Set.copyOf(hit);
+            this.affectedSites = Set.copyOf(affectedSites);
+            this.waiting = new HashSet<>(hit);
+            if (waiting.isEmpty()) recoveredNanos = atNanos;
+        }
+
+        void placed(String key) {
+            if (detectedNanos < 0 && hit.contains(key)) detectedNanos = scheduler.nowNanos();
+        }
+
+        void started(String key, String site) {
+            if (recoveredNanos >= 0 || affectedSites.contains(site)) return;
+            if (waiting.remove(key) && waiting.isEmpty()) recoveredNanos = scheduler.nowNanos();
+        }
+    }
+
+    private void faultStarted(String fault, Set<String> hitKeys, Set<String> affectedSites) {
+        activeFaults++;
+        lastFaultChangeNanos = scheduler.nowNanos();
+        recoveries.add(new RecoveryWatch(fault, hitKeys, affectedSites));
+    }
+
+    private void faultEnded() {
+        activeFaults = Math.max(0, activeFaults - 1);
+        lastFaultChangeNanos = scheduler.nowNanos();
+    }
+
+    private void sampleBucket() {
+        long expected = 0;
+        for (EnvironmentSpec spec : acknowledged.values()) {
+            for (ServiceSpec s : spec.services().values()) expected += s.replicas();
+        }
+        long running = truth.liveByKey.size();
+        instanceBuckets.add(new SimReport.InstanceBucket(
+                seconds(scheduler.nowNanos()), running, Math.max(0, expected - running), 0));
+    }
+
+    /** Users reach the nearest running replica of every service meant for them. */
+    private void sampleUsers() {
+        Map<String, UserPopulation> byName = new HashMap<>();
+        for (UserPopulation p : plan.users()) byName.put(p.name(), p);
+        if (byName.isEmpty()) return;
+        for (EnvironmentSpec spec : acknowledged.values()) {
+            for (ServiceSpec service : spec.services().values()) {
+                for (PlacementIntent.UserRegion region : service.placement().nearUsers()) {
+                    UserPopulation users = byName.get(region.name());
+                    if (users == null) continue;
+                    long best = Long.MAX_VALUE;
+                    for (int i = 0; i < service.replicas(); i++) {
+                        String key = new InstanceId(spec.tenant(), spec.name(), service.name(), i).key();
+                        List<String> live = truth.liveByKey.get(key);
+                        if (live == null) continue;
+                        for (String where : live) {
+                            String site = where.substring(0, where.indexOf('/'));
+                            long micros = 2 * plan.latency().userToSiteMicros(users.location(), site);
+                            best = Math.min(best, micros);
+                        }
+                    }
+                    long weight = Math.max(1, users.users());
+                    if (best == Long.MAX_VALUE) unservedWeight += weight;
+                    else userLatencyWeights.merge(best / 1000.0, weight, Long::sum);
+                }
+            }
+        }
+    }
+
+    private SimReport.LatencyHistogram userHistogram() {
+        List<Double> edges = List.of(5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0);
+        long[] counts = new long[edges.size() + 1];
+        long total = 0;
+        for (var e : userLatencyWeights.entrySet()) {
+            int b = 0;
+            while (b < edges.size() && e.getKey() > edges.get(b)) b++;
+            counts[b] += e.getValue();
+            total += e.getValue();
+        }
+        return new SimReport.LatencyHistogram(
+                edges,
+                Arrays.stream(counts).boxed().toList(),
+                weightedPercentile(total, 0.50),
+                weightedPercentile(total, 0.95),
+                weightedPercentile(total, 0.99),
+                unservedWeight);
+    }
+
+    private double weightedPercentile(long total, double q) {
+        if (total == 0) return 0;
+        long target = (long) Math.ceil(q * total);
+        long seen = 0;
+        for (var e : userLatencyWeights.entrySet()) {
+            seen += e.getValue();
+            if (seen >= target) return e.getKey();
+        }
+        return userLatencyWeights.lastKey();
+    }
+
+    private List<SimReport.PlacementBucket> placementBuckets(long start, long bucket) {
+        TreeMap<Long, List<Long>> byBucket = new TreeMap<>();
+        for (long[] s : placementSamples)
+            byBucket.computeIfAbsent((s[0] - start) / bucket, b -> new ArrayList<>())
+                    .add(s[1]);
+        List<SimReport.PlacementBucket> rows = new ArrayList<>();
+        byBucket.forEach((b, latencies) -> {
+            long[] sorted =
+                    latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            rows.add(new SimReport.PlacementBucket(
+                    b * bucket / 1e9,
+                    sorted.length,
+                    percentile(sorted, 0.5) / 1e6,
+                    percentile(sorted, 0.95) / 1e6,
+                    sorted[sorted.length - 1] / 1e6));
+        });
+        return rows;
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private List<SimReport.Recovery> recoveryRows(long start) {
+        List<SimReport.Recovery> rows = new ArrayList<>();
+        for (RecoveryWatch w : recoveries) {
+            rows.add(new SimReport.Recovery(
+                    (w.atNanos - start) / 1e9,
+                    w.fault,
+                    w.hit.size(),
+                    w.detectedNanos < 0 ? -1 : (w.detectedNanos - w.atNanos) / 1e9,
+                    w.recoveredNanos < 0 ? -1 : (w.recoveredNanos - w.atNanos) / 1e9));
+        }
+        return rows;
+    }
+
+    private List<SimReport.SiteRow> siteRows() {
+        List<SimReport.SiteRow> rows = new ArrayList<>();
+        for (SimSite site : sites.values()) {
+            rows.add(new SimReport.SiteRow(
+                    site.name(),
+                    site.info.location().lat(),
+                    site.info.location().lon(),
+                    site.info.country(),
+                    site.info.jurisdiction(),
+                    site.nodes.size(),
+                    Math.max(0, truth.runningBySite.getOrDefault(site.name(), 0)),
+                    peakRunning.getOrDefault(site.name(), 0),
+                    site.controller != null));
+        }
+        return rows;
+    }
+
+    // --- the event log -----------------------------------------------------------------------
+
+    private void onEvent(CloudEvent e) {
+        line(e.site() + " " + e.type() + " " + e.environment() + " " + e.instance() + " " + e.message());
+    }
+
+    private void line(String text) {
+        String l = String.format(Locale.ROOT, "%012.6f %s", seconds(scheduler.nowNanos()), text);
+        digest.update(l.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) '\n');
+        lineCount++;
+        lastLines.addLast(l);
+        while (lastLines.size() > options.traceLines()) lastLines.removeFirst();
+        options.eventLines().ifPresent(sink -> sink.accept(l));
+    }
+
+    private double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private void count(String counter) {
+        counters.merge(counter, 1L, Long::sum);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null
+                && (cause instanceof java.util.concurrent.CompletionException
+                        || cause instanceof java.util.concurrent.ExecutionException)) cause = cause.getCause();
+        return String.valueOf(cause.getMessage());
+    }
+}
