@@ -136,9 +136,9 @@ public final class EnvironmentReconciler {
             Set<String> busy) {
         String prefix = environment.key() + ".";
         List<HomeAction> stale = new ArrayList<>();
-        for (var site : new java.util.TreeMap<>(observed.bySite()).entrySet()) {
+        for (var site : observed.bySite().entrySet()) {
             if (observed.deadSites().contains(site.getKey())) continue;
-            for (ReplicaStatus status : site.getValue().values()) {
+            for (ReplicaStatus status : observed.environmentAt(site.getKey(), environment.key())) {
                 String key = status.id().key();
                 if (!key.startsWith(prefix) || busy.contains(key)) continue;
                 ReplicaPlacement p = placements.get(key);

@@ -15,7 +15,15 @@ public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<Strin
     public static final Observed NOTHING = new Observed(Map.of(), Set.of());
 
     public Observed {
-        bySite = Map.copyOf(bySite);
+        // Sorted, sites and each site's replicas by key: decisions iterate them in a fixed order,
+        // and a home finds one environment's replicas by key range instead of scanning them all.
+        var sorted = new java.util.TreeMap<String, Map<String, ReplicaStatus>>();
+        bySite.forEach((site, replicas) -> sorted.put(
+                site,
+                replicas instanceof java.util.NavigableMap<String, ReplicaStatus>
+                        ? replicas
+                        : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(replicas))));
+        bySite = java.util.Collections.unmodifiableSortedMap(sorted);
         deadSites = Set.copyOf(deadSites);
         vanished = Set.copyOf(vanished);
     }
@@ -29,6 +37,16 @@ public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<Strin
      * answered again and again that it does not run that replica (it was stopped there, or its
      * record was lost): the home places it again, as if lost with a node.
      */
+    /** The replicas of one environment that {@code site} reported, in key order. */
+    public java.util.Collection<ReplicaStatus> environmentAt(String site, String environmentKey) {
+        var replicas = bySite.get(site);
+        if (replicas == null) return java.util.List.of();
+        String prefix = environmentKey + ".";
+        return ((java.util.NavigableMap<String, ReplicaStatus>) replicas)
+                .subMap(prefix, true, prefix + Character.MAX_VALUE, false)
+                .values();
+    }
+
     public Observed withVanished(Set<String> keys) {
         return new Observed(bySite, deadSites, keys);
     }

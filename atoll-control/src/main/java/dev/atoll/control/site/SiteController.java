@@ -70,6 +70,8 @@ public final class SiteController implements AutoCloseable {
     private static final long RECONCILE_PERIOD_MS = 100;
     /** Names must follow a moved replica within 2 s; a third of a second leaves room for a slow site. */
     private static final int DIRECTORY_EVERY_TICKS = 3;
+    /** A home asks sites where it placed nothing about stale copies once a second. */
+    private static final int SURVEY_EVERY_TICKS = 10;
 
     private final NetworkDirectory directory = new NetworkDirectory();
     /** Addresses chosen for placements not yet recorded, as tenant/network/address; loop thread only. */
@@ -334,11 +336,36 @@ public final class SiteController implements AutoCloseable {
      * claim known here, so after an adoption they answer to the new home whoever placed them.
      */
     public Map<String, ReplicaStatus> replicasOf(String homeSite) {
-        return read(state -> {
-            Map<String, ReplicaStatus> result = new HashMap<>();
-            for (PlacedInstance i : state.instances().values()) {
-                if (state.homeOf(i).equals(homeSite)) {
-                    result.put(
+        // Every home asks every tick; the answers for all homes are worked out once per applied
+        // state, not once per home: a site holds thousands of replicas.
+        return ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
+            ReplicasByHome cached = replicasByHome;
+            if (cached == null || cached.index() != index) {
+                cached = new ReplicasByHome(index, groupByHome(state));
+                replicasByHome = cached;
+            }
+            return cached.byHome().getOrDefault(homeSite, Map.of());
+        });
+    }
+
+    private record ReplicasByHome(long index, Map<String, Map<String, ReplicaStatus>> byHome) {}
+
+    private volatile ReplicasByHome replicasByHome;
+
+    private static Map<String, Map<String, ReplicaStatus>> groupByHome(SiteState state) {
+        Map<String, Map<String, ReplicaStatus>> byHome = new HashMap<>();
+        Map<String, java.util.Optional<HomeClaim>> claims = new HashMap<>();
+        for (PlacedInstance i : state.instances().values()) {
+            // As SiteState.homeOf: the strongest claim, else the site that placed it.
+            var claim = state.homeClaims().isEmpty()
+                    ? java.util.Optional.<HomeClaim>empty()
+                    : claims.computeIfAbsent(
+                            SiteState.environmentKey(i.id().tenant(), i.id().environment()),
+                            key -> java.util.Optional.ofNullable(
+                                    state.homeClaims().get(key)));
+            String home = claim.map(HomeClaim::homeSite).orElse(i.homeSite());
+            byHome.computeIfAbsent(home, h -> new HashMap<>())
+                    .put(
                             i.id().key(),
                             new ReplicaStatus(
                                     i.id(),
@@ -351,10 +378,9 @@ public final class SiteController implements AutoCloseable {
                                     i.startedAt(),
                                     i.restarts(),
                                     i.message()));
-                }
-            }
-            return result;
-        });
+        }
+        byHome.replaceAll((home, replicas) -> java.util.Collections.unmodifiableMap(replicas));
+        return byHome;
     }
 
     /** The replicas this site runs that are on a tenant network or publish a port. */
@@ -888,16 +914,29 @@ public final class SiteController implements AutoCloseable {
     private void refreshObserved() {
         Federation f = federation;
         var dead = f.deadSites();
+        // Sites running replicas this home placed are asked every tick, the others (which can only
+        // hold stale copies) every survey: asking every site every tick costs sites squared.
+        boolean survey = ticks % SURVEY_EVERY_TICKS == 0;
+        Set<String> placedAt = survey
+                ? Set.of()
+                : read(state -> {
+                    Set<String> targets = new HashSet<>();
+                    for (var p : state.placements().values()) targets.add(p.site());
+                    return targets;
+                });
         for (String target : f.siteNames()) {
             if (dead.contains(target)) {
                 // What a dead site last said is no longer news; it is asked again when it is back.
                 observedBySite.remove(target);
                 continue;
             }
+            if (!survey && !placedAt.contains(target) && observedBySite.containsKey(target)) continue;
             f.replicasOf(target, site.name())
                     .thenAcceptAsync(
                             r -> {
-                                observedBySite.put(target, Map.copyOf(r));
+                                observedBySite.put(
+                                        target,
+                                        java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(r)));
                                 countAbsences(target, r);
                             },
                             loop)

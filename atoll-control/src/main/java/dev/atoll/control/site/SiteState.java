@@ -72,6 +72,8 @@ public record SiteState(
      * that placed it.
      */
     public String homeOf(PlacedInstance instance) {
+        // Claims exist only for adopted environments; most sites have none to look up.
+        if (homeClaims.isEmpty()) return instance.homeSite();
         HomeClaim claim = homeClaims.get(
                 environmentKey(instance.id().tenant(), instance.id().environment()));
         return claim == null ? instance.homeSite() : claim.homeSite();
