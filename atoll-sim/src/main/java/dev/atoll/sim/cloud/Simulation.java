@@ -148,6 +148,9 @@ public final class Simulation {
                 "controllerRestarts")) counters.put(c, 0L);
     }
 
+    /** Tasks run by kind of lane, after {@link #run}: where a run's time went. */
+    public static java.util.SortedMap<String, Long> lastRunProfile = new java.util.TreeMap<>();
+
     /** Runs the plan to its end (duration and settle), or to the first broken invariant. */
     public static Outcome run(ScenarioPlan plan, Options options) {
         return new Simulation(plan, options).play();
@@ -198,6 +201,7 @@ public final class Simulation {
         counters.merge("offersAccepted", offersAccepted, Long::sum);
         counters.merge("offersRejected", offersRejected, Long::sum);
         for (SimSite s : sites.values()) if (s.controller != null) s.controller.close();
+        lastRunProfile = scheduler.executedByKind();
         double wall = (System.nanoTime() - wallStart) / 1e9;
         SimReport report = new SimReport(
                 plan.name(),

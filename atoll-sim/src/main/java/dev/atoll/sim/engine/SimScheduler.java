@@ -83,8 +83,24 @@ public final class SimScheduler {
         };
     }
 
+    private final java.util.List<Lane> lanes = new java.util.ArrayList<>();
+
     public Lane lane(String name) {
-        return new Lane(name);
+        Lane lane = new Lane(name);
+        lanes.add(lane);
+        return lane;
+    }
+
+    /** Tasks run so far by kind of lane (the first word of its name), for profiling a run. */
+    public java.util.SortedMap<String, Long> executedByKind() {
+        java.util.SortedMap<String, Long> byKind = new java.util.TreeMap<>();
+        for (Lane lane : lanes) {
+            int space = lane.name.indexOf(' ');
+            String kind = space < 0 ? lane.name : lane.name.substring(0, space);
+            int dash = kind.indexOf('-');
+            byKind.merge(dash < 0 ? kind : kind.substring(0, dash), lane.executed, Long::sum);
+        }
+        return byKind;
     }
 
     /** Runs the next task, advancing time to it; false when nothing is left. */
@@ -137,6 +153,7 @@ public final class SimScheduler {
         void run() {
             if (cancelled || lane.shut) return;
             executed++;
+            lane.executed++;
             try {
                 body.run();
             } catch (RuntimeException e) {
@@ -205,6 +222,7 @@ public final class SimScheduler {
     public final class Lane implements ScheduledExecutorService {
         private final String name;
         private boolean shut;
+        private long executed;
         private long failures;
         private RuntimeException lastFailure;
 
@@ -241,8 +259,21 @@ public final class SimScheduler {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException("the simulator schedules Runnables only");
+            // Its value is not kept: nothing waits on a future in a simulation.
+            return (ScheduledFuture<V>) add(
+                    () -> {
+                        try {
+                            callable.call();
+                        } catch (RuntimeException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    unit.toNanos(delay),
+                    0);
         }
 
         @Override
