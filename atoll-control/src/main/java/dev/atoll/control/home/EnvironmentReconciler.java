@@ -136,15 +136,14 @@ public final class EnvironmentReconciler {
             Set<String> busy) {
         String prefix = environment.key() + ".";
         List<HomeAction> stale = new ArrayList<>();
-        for (var site : observed.bySite().entrySet()) {
-            if (observed.deadSites().contains(site.getKey())) continue;
-            for (ReplicaStatus status : observed.environmentAt(site.getKey(), environment.key())) {
-                String key = status.id().key();
-                if (!key.startsWith(prefix) || busy.contains(key)) continue;
-                ReplicaPlacement p = placements.get(key);
-                boolean current = p != null && p.site().equals(site.getKey()) && p.generation() == status.generation();
-                if (!current) stale.add(new HomeAction.ReleaseStale(status.id(), site.getKey(), status.generation()));
-            }
+        for (Observed.ReplicaAt at : observed.replicasOf(environment.key())) {
+            if (observed.deadSites().contains(at.site())) continue;
+            ReplicaStatus status = at.status();
+            String key = status.id().key();
+            if (!key.startsWith(prefix) || busy.contains(key)) continue;
+            ReplicaPlacement p = placements.get(key);
+            boolean current = p != null && p.site().equals(at.site()) && p.generation() == status.generation();
+            if (!current) stale.add(new HomeAction.ReleaseStale(status.id(), at.site(), status.generation()));
         }
         return stale;
     }

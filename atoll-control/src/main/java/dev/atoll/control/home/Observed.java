@@ -11,21 +11,46 @@ import java.util.Set;
  * @param bySite per site, its replicas homed here by instance key; a site missing here has not
  *     answered yet
  */
-public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<String> deadSites, Set<String> vanished) {
+public record Observed(
+        Map<String, Map<String, ReplicaStatus>> bySite,
+        Set<String> deadSites,
+        Set<String> vanished,
+        Map<String, java.util.List<ReplicaAt>> byEnvironment) {
+    /** One replica a site reported. */
+    public record ReplicaAt(String site, ReplicaStatus status) {}
+
     public static final Observed NOTHING = new Observed(Map.of(), Set.of());
 
+    /**
+     * {@code byEnvironment} is derived from {@code bySite} (pass null); it is a component only so
+     * that a copy with other dead or vanished sets keeps it instead of working it out again.
+     */
     public Observed {
-        // Sorted, sites and each site's replicas by key: decisions iterate them in a fixed order,
-        // and a home finds one environment's replicas by key range instead of scanning them all.
+        // Sorted, sites and each site's replicas by key: decisions iterate them in a fixed order.
         var sorted = new java.util.TreeMap<String, Map<String, ReplicaStatus>>();
         bySite.forEach((site, replicas) -> sorted.put(
                 site,
-                replicas instanceof java.util.NavigableMap<String, ReplicaStatus>
+                replicas instanceof java.util.SortedMap<String, ReplicaStatus>
                         ? replicas
-                        : java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(replicas))));
+                        : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas))));
         bySite = java.util.Collections.unmodifiableSortedMap(sorted);
         deadSites = Set.copyOf(deadSites);
         vanished = Set.copyOf(vanished);
+        // A home looks up one environment's replicas per decision: index them once, not per decision.
+        if (byEnvironment == null) {
+            Map<String, java.util.List<ReplicaAt>> index = new java.util.HashMap<>();
+            bySite.forEach((site, replicas) -> {
+                for (ReplicaStatus status : replicas.values()) {
+                    String key = status.id().tenant() + "/" + status.id().environment();
+                    index.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(new ReplicaAt(site, status));
+                }
+            });
+            byEnvironment = java.util.Collections.unmodifiableMap(index);
+        }
+    }
+
+    public Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<String> deadSites, Set<String> vanished) {
+        this(bySite, deadSites, vanished, null);
     }
 
     public Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<String> deadSites) {
@@ -37,18 +62,13 @@ public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<Strin
      * answered again and again that it does not run that replica (it was stopped there, or its
      * record was lost): the home places it again, as if lost with a node.
      */
-    /** The replicas of one environment that {@code site} reported, in key order. */
-    public java.util.Collection<ReplicaStatus> environmentAt(String site, String environmentKey) {
-        var replicas = bySite.get(site);
-        if (replicas == null) return java.util.List.of();
-        String prefix = environmentKey + ".";
-        return ((java.util.NavigableMap<String, ReplicaStatus>) replicas)
-                .subMap(prefix, true, prefix + Character.MAX_VALUE, false)
-                .values();
+    /** Every replica of one environment (tenant/name) that any site reported, by site then key. */
+    public java.util.List<ReplicaAt> replicasOf(String environmentKey) {
+        return byEnvironment.getOrDefault(environmentKey, java.util.List.of());
     }
 
     public Observed withVanished(Set<String> keys) {
-        return new Observed(bySite, deadSites, keys);
+        return new Observed(bySite, deadSites, keys, byEnvironment);
     }
 
     /** Everything one site reports and no site dead. */
@@ -62,6 +82,6 @@ public record Observed(Map<String, Map<String, ReplicaStatus>> bySite, Set<Strin
     }
 
     public Observed withDead(String... sites) {
-        return new Observed(bySite, Set.of(sites), vanished);
+        return new Observed(bySite, Set.of(sites), vanished, byEnvironment);
     }
 }

@@ -20,17 +20,28 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NetworkDirectory {
     private final Map<String, List<NetworkMember>> bySite = new ConcurrentHashMap<>();
 
-    /** Asks every site (this one included) for its members; answers arrive asynchronously. */
-    public void refresh(Federation federation, Set<String> deadSites) {
-        List<String> sites = federation.siteNames();
+    /**
+     * Asks every site (this one included) for its members; answers arrive asynchronously. Sites
+     * that had none when last asked are asked only when {@code everyone} is true: most sites run no
+     * tenant network, and asking each of them as often costs sites squared.
+     */
+    public void refresh(Federation federation, Set<String> deadSites, boolean everyone) {
+        Set<String> sites = new HashSet<>(federation.siteNames());
         bySite.keySet().removeIf(site -> deadSites.contains(site) || !sites.contains(site));
-        for (String site : sites) {
+        for (String site : federation.siteNames()) {
             if (deadSites.contains(site)) continue;
+            List<NetworkMember> known = bySite.get(site);
+            if (!everyone && known != null && known.isEmpty()) continue;
             federation.networkMembers(site).whenComplete((members, error) -> {
                 if (error != null) bySite.remove(site);
                 else bySite.put(site, List.copyOf(members));
             });
         }
+    }
+
+    /** Asks every site; see {@link #refresh(Federation, Set, boolean)}. */
+    public void refresh(Federation federation, Set<String> deadSites) {
+        refresh(federation, deadSites, true);
     }
 
     public List<NetworkMember> members() {

@@ -70,7 +70,10 @@ public final class SiteController implements AutoCloseable {
     private static final long RECONCILE_PERIOD_MS = 100;
     /** Names must follow a moved replica within 2 s; a third of a second leaves room for a slow site. */
     private static final int DIRECTORY_EVERY_TICKS = 3;
-    /** A home asks sites where it placed nothing about stale copies once a second. */
+    /**
+     * A home asks sites where it placed nothing about stale copies once a second, or once per 20
+     * sites' worth of ticks in a larger cloud (every 5 s with 1,000 sites).
+     */
     private static final int SURVEY_EVERY_TICKS = 10;
 
     private final NetworkDirectory directory = new NetworkDirectory();
@@ -809,7 +812,11 @@ public final class SiteController implements AutoCloseable {
             spreadClaims(dead);
             syncCopies(dead);
             refreshObserved();
-            if (++ticks % DIRECTORY_EVERY_TICKS == 0) directory.refresh(federation, dead);
+            if (++ticks % DIRECTORY_EVERY_TICKS == 0) {
+                // Sites without members are asked a third as often: a site that gains one is still
+                // heard within a second.
+                directory.refresh(federation, dead, ticks % (3 * DIRECTORY_EVERY_TICKS) == 0);
+            }
             var now = clock.instant();
             List<HomeAction> actions = read(state -> {
                 List<HomeAction> all = new ArrayList<>();
@@ -885,9 +892,7 @@ public final class SiteController implements AutoCloseable {
      * the answer was on its way is not mistaken for a vanished one.
      */
     private void countAbsences(String target, Map<String, ReplicaStatus> answer) {
-        List<SiteState.ReplicaPlacement> placedThere = read(state -> state.placements().values().stream()
-                .filter(p -> p.site().equals(target))
-                .toList());
+        List<SiteState.ReplicaPlacement> placedThere = placementsAt(target);
         Set<String> current = new HashSet<>();
         for (SiteState.ReplicaPlacement p : placedThere) {
             String placement = p.id().key() + "@" + p.site() + "#" + p.generation();
@@ -900,6 +905,27 @@ public final class SiteController implements AutoCloseable {
             }
         }
         absences.keySet().removeIf(k -> k.contains("@" + target + "#") && !current.contains(k));
+    }
+
+    private record PlacementsBySite(long index, Map<String, List<SiteState.ReplicaPlacement>> bySite) {}
+
+    /** Loop thread only. */
+    private PlacementsBySite placementsBySite;
+
+    /** This home's placements at one site; grouped once per applied state, as every answer asks. */
+    private List<SiteState.ReplicaPlacement> placementsAt(String target) {
+        return ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
+            PlacementsBySite cached = placementsBySite;
+            if (cached == null || cached.index() != index) {
+                Map<String, List<SiteState.ReplicaPlacement>> bySite = new HashMap<>();
+                for (var p : state.placements().values()) {
+                    bySite.computeIfAbsent(p.site(), x -> new ArrayList<>()).add(p);
+                }
+                cached = new PlacementsBySite(index, bySite);
+                placementsBySite = cached;
+            }
+            return cached.bySite().getOrDefault(target, List.of());
+        });
     }
 
     /** Instance keys whose site answered {@link #VANISHED_AFTER} times in a row without them. */
@@ -916,7 +942,7 @@ public final class SiteController implements AutoCloseable {
         var dead = f.deadSites();
         // Sites running replicas this home placed are asked every tick, the others (which can only
         // hold stale copies) every survey: asking every site every tick costs sites squared.
-        boolean survey = ticks % SURVEY_EVERY_TICKS == 0;
+        boolean survey = ticks % Math.max(SURVEY_EVERY_TICKS, f.siteNames().size() / 20) == 0;
         Set<String> placedAt = survey
                 ? Set.of()
                 : read(state -> {
