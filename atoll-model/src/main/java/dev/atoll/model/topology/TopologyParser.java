@@ -67,19 +67,30 @@ public final class TopologyParser {
             return new Result.Invalid(errors);
         }
         root.object(TOP_FIELDS);
-        var sitesField = root.field("sites");
-        var sites = new ArrayList<Topology.SiteTopology>();
-        if (sitesField.required("a list of sites with name, lat, lon, country and nodes")) {
-            var items = sitesField.list("sites", Topologies.MAX_SITES);
-            if (items.isPresent() && items.get().isEmpty()) sitesField.error("must have at least one site");
-            var seen = new HashMap<String, String>();
-            for (var item : items.orElse(List.of())) readSite(item, seen).ifPresent(sites::add);
-        }
+        var sites = readSites(root.field("sites"), Topologies.DEFAULT_NODE_DRIVERS);
         if (!errors.isEmpty()) return new Result.Invalid(errors);
         return new Result.Valid(new Topology(sites));
     }
 
-    private static Optional<Topology.SiteTopology> readSite(FieldReader site, Map<String, String> seenNames) {
+    /**
+     * The list of sites at {@code field}, in the format above, for documents that embed one (a
+     * simulator scenario); errors go to the field's reader with their full paths. Nodes that name no
+     * drivers get {@code defaultDrivers}.
+     */
+    public static List<Topology.SiteTopology> readSites(FieldReader field, Set<String> defaultDrivers) {
+        var sites = new ArrayList<Topology.SiteTopology>();
+        if (field.required("a list of sites with name, lat, lon, country and nodes")) {
+            var items = field.list("sites", Topologies.MAX_SITES);
+            if (items.isPresent() && items.get().isEmpty()) field.error("must have at least one site");
+            var seen = new HashMap<String, String>();
+            for (var item : items.orElse(List.of()))
+                readSite(item, seen, defaultDrivers).ifPresent(sites::add);
+        }
+        return sites;
+    }
+
+    private static Optional<Topology.SiteTopology> readSite(
+            FieldReader site, Map<String, String> seenNames, Set<String> defaultDrivers) {
         if (!site.present()) {
             site.error("expected an object with " + String.join(", ", SITE_FIELDS) + ", got null");
             return Optional.empty();
@@ -112,8 +123,8 @@ public final class TopologyParser {
         String siteName = name.orElse("");
         if (nodesField.required("a list of nodes, or {count: 3} for identical ones")) {
             nodes = nodesField.node().isObject()
-                    ? readNodeGroup(siteName, nodesField)
-                    : readNodes(siteName, nodesField);
+                    ? readNodeGroup(siteName, nodesField, defaultDrivers)
+                    : readNodes(siteName, nodesField, defaultDrivers);
         }
         if (name.isEmpty() || lat.isEmpty() || lon.isEmpty() || country.isEmpty()) return Optional.empty();
         var info = new SiteInfo(
@@ -125,7 +136,7 @@ public final class TopologyParser {
         return Optional.of(new Topology.SiteTopology(info, nodes));
     }
 
-    private static List<NodeInfo> readNodes(String site, FieldReader field) {
+    private static List<NodeInfo> readNodes(String site, FieldReader field, Set<String> defaultDrivers) {
         var items = field.list("nodes, or an object {count: N, ...}", Topologies.MAX_NODES_PER_SITE);
         if (items.isPresent() && items.get().isEmpty()) field.error("must have at least one node");
         var nodes = new ArrayList<NodeInfo>();
@@ -144,27 +155,31 @@ public final class TopologyParser {
                         : FieldReader.checkDnsLabel(n));
                 name.ifPresent(n -> seen.put(n, node.path()));
             }
-            var shape = readShape(node);
+            var shape = readShape(node, defaultDrivers);
             name.ifPresent(
                     n -> nodes.add(new NodeInfo(site, n, shape.capacity, shape.slots, shape.drivers, shape.tags)));
         }
         return nodes;
     }
 
-    private static List<NodeInfo> readNodeGroup(String site, FieldReader field) {
+    /**
+     * {@code {count, cpu, memory, slots, tags, drivers}} at {@code field}: that many identical nodes
+     * n1..nN of {@code site}; without drivers they get {@code defaultDrivers}.
+     */
+    public static List<NodeInfo> readNodeGroup(String site, FieldReader field, Set<String> defaultDrivers) {
         field.object(NODE_GROUP_FIELDS);
         var countField = field.field("count");
         var count = countField.required("how many identical nodes, e.g. 3")
                 ? countField.integer(1, Topologies.MAX_NODES_PER_SITE)
                 : Optional.<Integer>empty();
-        var shape = readShape(field);
+        var shape = readShape(field, defaultDrivers);
         if (count.isEmpty()) return List.of();
         return Topologies.identicalNodes(site, count.get(), shape.capacity, shape.slots, shape.drivers, shape.tags);
     }
 
     private record Shape(Resources capacity, int slots, Set<String> drivers, Set<String> tags) {}
 
-    private static Shape readShape(FieldReader node) {
+    private static Shape readShape(FieldReader node, Set<String> defaultDrivers) {
         long cpu = node.field("cpu").cpuMillis().orElse(Topologies.DEFAULT_NODE_CPU_MILLIS);
         long memory = node.field("memory").memoryBytes().orElse(Topologies.DEFAULT_NODE_MEMORY_BYTES);
         int slots = node.field("slots").integer(1, MAX_SLOTS).orElse(Topologies.DEFAULT_NODE_SLOTS);
@@ -176,7 +191,7 @@ public final class TopologyParser {
                                 ? Optional.empty()
                                 : Optional.of(quote(d) + " is not a driver; supported: process, oci, microvm"))
                 .map(Set::copyOf)
-                .orElse(Topologies.DEFAULT_NODE_DRIVERS);
+                .orElse(defaultDrivers);
         if (driversField.present()
                 && driversField.node().isArray()
                 && driversField.node().isEmpty()) {
