@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
             dev.atoll.cli.image.ImageCommand.class,
             CompletionCommand.class,
             dev.atoll.cli.bench.BenchCommand.class,
+            dev.atoll.cli.sim.SimCommand.class,
             dev.atoll.cli.agent.AgentCommand.class,
             dev.atoll.cli.site.SiteCommand.class,
         },

@@ -303,9 +303,11 @@ public final class SiteController implements AutoCloseable {
                     replicasPerNode.merge(i.node(), 1, Integer::sum);
                 }
             }
+            var load = state.loadByNode();
             for (NodeInfo info : state.nodes().values()) {
-                var allocated = state.allocatedOn(info.name());
-                int count = state.instancesOn(info.name());
+                var onNode = load.getOrDefault(info.name(), SiteState.NodeLoad.NONE);
+                var allocated = onNode.allocated();
+                int count = onNode.instances();
                 PlacedInstance current = state.instances().get(offer.id().key());
                 if (current != null && current.node().equals(info.name())) {
                     // The replica being replaced frees its own room on its node.
@@ -491,11 +493,13 @@ public final class SiteController implements AutoCloseable {
     public SiteSummary summary() {
         return read(state -> {
             List<NodeCapacity> nodes = new ArrayList<>();
+            var load = state.loadByNode();
             for (NodeInfo info : state.nodes().values()) {
+                var onNode = load.getOrDefault(info.name(), SiteState.NodeLoad.NONE);
                 nodes.add(new NodeCapacity(
                         info.name(),
-                        info.capacity().minusClamped(state.allocatedOn(info.name())),
-                        Math.max(0, info.instanceSlots() - state.instancesOn(info.name())),
+                        info.capacity().minusClamped(onNode.allocated()),
+                        Math.max(0, info.instanceSlots() - onNode.instances()),
                         info.drivers(),
                         info.tags(),
                         ready(state, info.name())));
@@ -619,11 +623,29 @@ public final class SiteController implements AutoCloseable {
                 : String.valueOf(cause.getMessage());
     }
 
+    /**
+     * Fails after {@code timeout} on this site's loop. Not {@code orTimeout}: that counts on a JDK
+     * thread in real time, which a simulated site (virtual time on one thread) must not.
+     */
+    private <T> CompletableFuture<T> timeoutOnLoop(Duration timeout) {
+        CompletableFuture<T> timer = new CompletableFuture<>();
+        try {
+            loop.schedule(
+                    () -> timer.completeExceptionally(
+                            new java.util.concurrent.TimeoutException("no answer in " + timeout.toMillis() + " ms")),
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            timer.completeExceptionally(e);
+        }
+        return timer;
+    }
+
     /** Sends one copy; on the loop, records it as acknowledged or learns this home was superseded. */
     private CompletableFuture<Void> sendCopy(String buddy, EnvironmentCopy copy) {
         return federation
                 .storeCopy(buddy, copy)
-                .orTimeout(COPY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .applyToEither(timeoutOnLoop(COPY_TIMEOUT), x -> x)
                 .thenApplyAsync(
                         standing -> {
                             if (standing != null && standing.outranks(copy.claim())) {
@@ -818,6 +840,7 @@ public final class SiteController implements AutoCloseable {
                 directory.refresh(federation, dead, ticks % (3 * DIRECTORY_EVERY_TICKS) == 0);
             }
             var now = clock.instant();
+            List<dev.atoll.control.home.StrayReplicas.Step> strays = new ArrayList<>();
             List<HomeAction> actions = read(state -> {
                 List<HomeAction> all = new ArrayList<>();
                 // A replica that lost an address clash is placed again, as one that vanished is.
@@ -825,6 +848,8 @@ public final class SiteController implements AutoCloseable {
                 placeAgain.addAll(AddressConflicts.losers(state.placements().values(), directory.members()));
                 var observed = new dev.atoll.control.home.Observed(Map.copyOf(observedBySite), federation.deadSites())
                         .withVanished(placeAgain);
+                strays.addAll(dev.atoll.control.home.StrayReplicas.decide(
+                        site.name(), observed, state.environments(), state.deletedHere(), state.homeClaims()));
                 for (HomedEnvironment env : state.environments().values()) {
                     all.addAll(EnvironmentReconciler.decide(
                             env,
@@ -836,6 +861,7 @@ public final class SiteController implements AutoCloseable {
                 }
                 return all;
             });
+            strays.forEach(this::carryOut);
             // Replicas of one service are placed one after the other, so that each choice sees the
             // ones before it (spread and anti-affinity count committed placements).
             Map<String, CompletableFuture<Void>> chains = new HashMap<>();
@@ -1003,6 +1029,24 @@ public final class SiteController implements AutoCloseable {
         }
     }
 
+    private void carryOut(dev.atoll.control.home.StrayReplicas.Step step) {
+        Federation f = federation;
+        switch (step) {
+            case dev.atoll.control.home.StrayReplicas.Release r -> {
+                String flight = r.site() + "|stray|" + r.id().key() + "#" + r.generation();
+                if (!inFlight.add(flight)) return;
+                f.release(r.site(), r.id(), r.generation(), r.by())
+                        .whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
+            }
+            case dev.atoll.control.home.StrayReplicas.TellHome t -> {
+                String flight = t.site() + "|tell|" + t.tenant() + "/" + t.environment();
+                if (!inFlight.add(flight)) return;
+                f.claimHome(t.site(), t.tenant(), t.environment(), t.standing())
+                        .whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
+            }
+        }
+    }
+
     private boolean copyUnderWay(String key) {
         return inFlight.stream().anyMatch(f -> f.endsWith("|copy|" + key) || f.endsWith("|copy|" + key + "|ack"));
     }
@@ -1026,7 +1070,7 @@ public final class SiteController implements AutoCloseable {
         List<CompletableFuture<Void>> forgotten = new ArrayList<>();
         for (String holder : holders) {
             forgotten.add(f.forgetCopy(holder, tenant, name, claim)
-                    .orTimeout(COPY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .applyToEither(timeoutOnLoop(COPY_TIMEOUT), x -> x)
                     .handleAsync(
                             (v, e) -> {
                                 if (e == null)

@@ -26,6 +26,9 @@ import java.util.TreeSet;
  *     key; they do nothing unless their home dies and this site adopts them
  * @param homeClaims target role: the strongest home claim seen per environment key, which decides
  *     which home the replicas here answer to (see {@link HomeClaim})
+ * @param deletedHere environments this site homed and deleted, by key: a replica that still runs
+ *     somewhere for one of them (its site was cut off when the delete went out) is released when it
+ *     shows up; the newest {@link #MAX_DELETED_KEPT} are kept
  */
 public record SiteState(
         SortedMap<String, NodeInfo> nodes,
@@ -35,12 +38,23 @@ public record SiteState(
         SortedMap<String, Unplaceable> unplaceable,
         SortedSet<String> downNodes,
         SortedMap<String, EnvironmentCopy> copies,
-        SortedMap<String, HomeClaim> homeClaims) {
+        SortedMap<String, HomeClaim> homeClaims,
+        SortedMap<String, Deleted> deletedHere) {
+    public static final int MAX_DELETED_KEPT = 10_000;
+
+    /** The claim a home held on an environment when it deleted it (the home is the site itself). */
+    public record Deleted(long homeEpoch, Instant createdAt) {
+        public HomeClaim claimAs(String homeSite) {
+            return new HomeClaim(homeSite, homeEpoch, createdAt);
+        }
+    }
 
     public SiteState {
         // Snapshots written before buddies existed have neither.
         if (copies == null) copies = new TreeMap<>();
         if (homeClaims == null) homeClaims = new TreeMap<>();
+        // Nor before deleted environments were remembered.
+        if (deletedHere == null) deletedHere = new TreeMap<>();
     }
 
     public static SiteState empty() {
@@ -51,6 +65,7 @@ public record SiteState(
                 new TreeMap<>(),
                 new TreeMap<>(),
                 new TreeSet<>(),
+                new TreeMap<>(),
                 new TreeMap<>(),
                 new TreeMap<>());
     }
@@ -64,7 +79,8 @@ public record SiteState(
                 new TreeMap<>(unplaceable),
                 new TreeSet<>(downNodes),
                 new TreeMap<>(copies),
-                new TreeMap<>(homeClaims));
+                new TreeMap<>(homeClaims),
+                new TreeMap<>(deletedHere));
     }
 
     /**
@@ -112,6 +128,26 @@ public record SiteState(
         int n = 0;
         for (PlacedInstance i : instances.values()) if (i.node().equals(node)) n++;
         return n;
+    }
+
+    /** What the replicas placed on one node take. */
+    public record NodeLoad(Resources allocated, int instances) {
+        public static final NodeLoad NONE = new NodeLoad(Resources.ZERO, 0);
+    }
+
+    /**
+     * {@link #allocatedOn} and {@link #instancesOn} for every node in one pass over the replicas:
+     * what a site needs when it judges all its nodes at once (a summary, an offer).
+     */
+    public Map<String, NodeLoad> loadByNode() {
+        Map<String, NodeLoad> load = new java.util.HashMap<>();
+        for (PlacedInstance i : instances.values()) {
+            load.merge(
+                    i.node(),
+                    new NodeLoad(i.service().resources(), 1),
+                    (a, b) -> new NodeLoad(a.allocated().plus(b.allocated()), a.instances() + b.instances()));
+        }
+        return load;
     }
 
     /** A replica this site runs (target role), with what its agent last observed. */

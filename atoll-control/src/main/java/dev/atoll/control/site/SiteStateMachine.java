@@ -193,7 +193,20 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     }
 
     private Object forgetEnvironment(ForgetEnvironment c, List<SiteEvent> events) {
-        if (state.environments().remove(SiteState.environmentKey(c.tenant(), c.name())) != null) {
+        String key = SiteState.environmentKey(c.tenant(), c.name());
+        HomedEnvironment forgotten = state.environments().remove(key);
+        if (forgotten != null) {
+            if (forgotten.deleting()) {
+                state.deletedHere().put(key, new SiteState.Deleted(forgotten.homeEpoch(), forgotten.createdAt()));
+                if (state.deletedHere().size() > SiteState.MAX_DELETED_KEPT) {
+                    // The oldest incarnation goes first: its stray replicas had the longest to show up.
+                    state.deletedHere().entrySet().stream()
+                            .min(java.util.Comparator.comparing((java.util.Map.Entry<String, SiteState.Deleted> e) ->
+                                            e.getValue().createdAt())
+                                    .thenComparing(java.util.Map.Entry::getKey))
+                            .ifPresent(e -> state.deletedHere().remove(e.getKey()));
+                }
+            }
             String prefix = c.tenant() + "/" + c.name() + ".";
             state.placements().keySet().removeIf(k -> k.startsWith(prefix));
             state.unplaceable().keySet().removeIf(k -> k.startsWith(prefix));

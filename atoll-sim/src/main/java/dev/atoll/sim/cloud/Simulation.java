@@ -606,15 +606,17 @@ public final class Simulation {
     }
 
     private static String overCommitted(SiteState state) {
+        var load = state.loadByNode();
         for (NodeInfo node : state.nodes().values()) {
-            Resources used = state.allocatedOn(node.name());
+            var onNode = load.getOrDefault(node.name(), SiteState.NodeLoad.NONE);
+            Resources used = onNode.allocated();
             if (used.cpuMillis() > node.capacity().cpuMillis()
                     || used.memoryBytes() > node.capacity().memoryBytes()) {
                 return "node " + node.name() + " has " + used + " allocated of " + node.capacity();
             }
-            if (state.instancesOn(node.name()) > node.instanceSlots()) {
-                return "node " + node.name() + " holds " + state.instancesOn(node.name()) + " instances in "
-                        + node.instanceSlots() + " slots";
+            if (onNode.instances() > node.instanceSlots()) {
+                return "node " + node.name() + " holds " + onNode.instances() + " instances in " + node.instanceSlots()
+                        + " slots";
             }
         }
         return null;

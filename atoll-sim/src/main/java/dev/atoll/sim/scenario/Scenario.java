@@ -32,6 +32,16 @@ public record Scenario(
         Optional<Workload> workload,
         List<Fault> faults,
         Optional<RandomFaults> randomFaults) {
+    /**
+     * The same scenario cut short at {@code played} (when shorter): arrivals and faults after it
+     * never happen, the settle time still follows. For a quick look at a long scenario, and for
+     * the short chaos runs CI plays for many seeds.
+     */
+    public Scenario playedFor(Duration played) {
+        if (played.compareTo(duration) >= 0) return this;
+        return new Scenario(name, description, played, settle, messageLoss, worlds, workload, faults, randomFaults);
+    }
+
     /** The one variant of a scenario that has none. */
     public static final String NO_VARIANT = "";
 

@@ -18,6 +18,13 @@ public final class ScenarioPlanner {
     /**
      * @throws IllegalArgumentException when {@code variant} is not one of {@link Scenario#variants()}
      */
+    private static boolean undoesAFault(TimedAction action) {
+        return action instanceof TimedAction.RestoreNode
+                || action instanceof TimedAction.RestoreSite
+                || action instanceof TimedAction.Heal
+                || action instanceof TimedAction.RestoreLink;
+    }
+
     public static ScenarioPlan plan(Scenario scenario, String variant, long seed) {
         var world = scenario.world(variant);
         var root = new SplittableRandom(seed);
@@ -44,6 +51,9 @@ public final class ScenarioPlanner {
         faults.fixed(scenario.faults());
         scenario.randomFaults().ifPresent(faults::random);
         timeline.sort(IN_TIME_ORDER);
+        // A scenario cut short (Scenario#playedFor) starts nothing after its end; what undoes a
+        // fault still happens, so the settle time sees the cloud whole again.
+        timeline.removeIf(action -> !action.at().minus(scenario.duration()).isNegative() && !undoesAFault(action));
 
         String name = variant.isEmpty() ? scenario.name() : scenario.name() + "/" + variant;
         return new ScenarioPlan(
