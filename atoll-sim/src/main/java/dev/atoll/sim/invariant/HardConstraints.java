@@ -36,7 +36,8 @@ public final class HardConstraints {
         if (p.avoidSites().contains(site.name())) {
             return Optional.of("site " + site.name() + " is to be avoided");
         }
-        for (String tag : p.requireTags()) {
+        // Sorted: the JDK's sets iterate in an order salted per JVM, and a violation names one tag.
+        for (String tag : new java.util.TreeSet<>(p.requireTags())) {
             if (!node.tags().contains(tag) && !site.tags().contains(tag)) {
                 return Optional.of("node " + node.id() + " lacks required tag " + tag);
             }

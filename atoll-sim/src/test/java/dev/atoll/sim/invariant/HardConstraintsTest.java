@@ -81,6 +81,13 @@ class HardConstraintsTest {
     }
 
     @Test
+    void aNodeLackingSeveralRequiredTagsIsToldTheFirstInAlphabeticalOrder_soEveryJvmLogsTheSameViolation() {
+        var picky = service(intent(Set.of(), Set.of("zeta", "alpha", "mid"), List.of()));
+        assertThat(HardConstraints.broken(picky, PARIS, node(PARIS, Set.of("process"), Set.of("mid"))))
+                .hasValue("node paris/n1 lacks required tag alpha");
+    }
+
+    @Test
     void aSiteTooFarFromBoundedUsersBreaksTheirLatencyBound() {
         var nearLondon = service(intent(
                 Set.of(),
