@@ -153,7 +153,10 @@ public final class SimCommand implements Callable<Integer> {
     }
 
     private Simulation.Outcome runOne(ScenarioPlan plan, PrintWriter err) {
-        Simulation.Options options = Simulation.Options.defaults();
+        Simulation.Options options = Simulation.Options.defaults().withProgress(line -> {
+            err.println(line);
+            err.flush();
+        });
         if (eventsFile == null) return Simulation.run(plan, options);
         try (var writer = Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8)) {
             return Simulation.run(plan, options.withEventLines(line -> {

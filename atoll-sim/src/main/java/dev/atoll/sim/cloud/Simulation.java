@@ -59,17 +59,25 @@ public final class Simulation {
             Duration fenceSettle,
             boolean stopOnViolation,
             Optional<Consumer<String>> eventLines,
-            int traceLines) {
+            int traceLines,
+            Optional<Consumer<String>> progress) {
         public static Options defaults() {
-            return new Options(Duration.ofMillis(100), Duration.ofSeconds(30), true, Optional.empty(), 40);
+            return new Options(
+                    Duration.ofMillis(100), Duration.ofSeconds(30), true, Optional.empty(), 40, Optional.empty());
         }
 
         public Options withEventLines(Consumer<String> sink) {
-            return new Options(invariantPeriod, fenceSettle, stopOnViolation, Optional.of(sink), traceLines);
+            return new Options(invariantPeriod, fenceSettle, stopOnViolation, Optional.of(sink), traceLines, progress);
         }
 
         public Options withInvariantPeriod(Duration period) {
-            return new Options(period, fenceSettle, stopOnViolation, eventLines, traceLines);
+            return new Options(period, fenceSettle, stopOnViolation, eventLines, traceLines, progress);
+        }
+
+        /** A line about how far the run is, every few seconds of wall time (for long runs). */
+        public Options withProgress(Consumer<String> sink) {
+            return new Options(
+                    invariantPeriod, fenceSettle, stopOnViolation, eventLines, traceLines, Optional.of(sink));
         }
     }
 
@@ -182,6 +190,7 @@ public final class Simulation {
             if (!scheduler.runNext()) break;
             if ((scheduler.executed() & 0xFFFF) == 0) {
                 peakHeap[0] = Math.max(peakHeap[0], rt.totalMemory() - rt.freeMemory());
+                reportProgress(start, end, wallStart, peakHeap[0]);
             }
         }
         if (driver.lastFailure() != null) {
@@ -220,6 +229,27 @@ public final class Simulation {
         return new Outcome(report, java.util.HexFormat.of().formatHex(digest.digest()), lineCount);
     }
 
+    private long lastProgressWall;
+
+    private void reportProgress(long start, long end, long wallStart, long heap) {
+        if (options.progress().isEmpty()) return;
+        long wall = System.nanoTime();
+        if (wall - lastProgressWall < 5_000_000_000L) return;
+        lastProgressWall = wall;
+        options.progress()
+                .get()
+                .accept(String.format(
+                        Locale.ROOT,
+                        "%s: %.0f of %.0f simulated seconds after %.0f s, %,d events, %,d replicas running, heap %d MiB",
+                        plan.name(),
+                        (scheduler.nowNanos() - start) / 1e9,
+                        (end - start) / 1e9,
+                        (wall - wallStart) / 1e9,
+                        scheduler.executed(),
+                        truth.liveByKey.size(),
+                        heap >> 20));
+    }
+
     // --- building the cloud ------------------------------------------------------------------
 
     private void bootSites() {
@@ -239,6 +269,7 @@ public final class Simulation {
             ready.add(raft.leaderReady());
         }
         awaitAll(ready, "every site's Raft group to elect its leader");
+        options.progress().ifPresent(p -> p.accept(plan.name() + ": " + sites.size() + " Raft groups up"));
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (SimSite site : sites.values()) {
             for (NodeInfo node : site.nodes) site.simNodes.put(node.name(), newNode(node));
@@ -326,13 +357,17 @@ public final class Simulation {
             case TimedAction.Partition p -> {
                 count("partitions");
                 line("partition " + new TreeSet<>(p.sites()));
-                faultStarted("partition of " + new TreeSet<>(p.sites()), liveKeysAt(p.sites()), p.sites());
+                faultStarted(
+                        "partition of " + new TreeSet<>(p.sites()),
+                        "partition " + new TreeSet<>(p.sites()),
+                        liveKeysAt(p.sites()),
+                        p.sites());
                 network.partition(p.sites());
             }
             case TimedAction.Heal h -> {
                 line("heal " + new TreeSet<>(h.sites()));
                 network.heal(h.sites());
-                faultEnded();
+                faultEnded("partition " + new TreeSet<>(h.sites()));
             }
             case TimedAction.SlowLink s -> {
                 count("slowLinks");
@@ -399,7 +434,11 @@ public final class Simulation {
         if (node == null || node.crashed()) return;
         count("nodeCrashes");
         line("crash node " + siteName + "/" + nodeName);
-        faultStarted("node " + siteName + "/" + nodeName + " crash", truth.keysOn(node.info()), Set.of());
+        faultStarted(
+                "node " + siteName + "/" + nodeName + " crash",
+                "node " + siteName + "/" + nodeName,
+                truth.keysOn(node.info()),
+                Set.of());
         node.crash();
     }
 
@@ -411,7 +450,7 @@ public final class Simulation {
         SimNode fresh = newNode(old.info());
         site.simNodes.put(nodeName, fresh);
         if (site.controller != null) site.controller.attach(old.info(), fresh).exceptionally(e -> null);
-        faultEnded();
+        faultEnded("node " + siteName + "/" + nodeName);
     }
 
     private void crashSite(String siteName) {
@@ -421,7 +460,7 @@ public final class Simulation {
         line("crash site " + siteName);
         Set<String> hit = new TreeSet<>();
         for (SimNode node : site.simNodes.values()) hit.addAll(truth.keysOn(node.info()));
-        faultStarted("site " + siteName + " crash", hit, Set.of(siteName));
+        faultStarted("site " + siteName + " crash", "site " + siteName, hit, Set.of(siteName));
         network.crash(siteName);
         site.controller.close();
         site.controller = null;
@@ -435,7 +474,7 @@ public final class Simulation {
         for (NodeInfo node : site.nodes) site.simNodes.put(node.name(), newNode(node));
         network.restore(siteName);
         startController(site).exceptionally(e -> null);
-        faultEnded();
+        faultEnded("site " + siteName);
     }
 
     private void restartController(String siteName) {
@@ -548,6 +587,7 @@ public final class Simulation {
     }
 
     private void checkInvariants() {
+        for (RecoveryWatch w : recoveries) w.review();
         if (!violations.isEmpty() && options.stopOnViolation()) return;
         // No node over-committed, in the state of every site that is up.
         for (SimSite site : sites.values()) {
@@ -678,40 +718,72 @@ public final class Simulation {
     private final class RecoveryWatch {
         final long atNanos;
         final String fault;
+        final String faultId;
         final Set<String> hit;
         final Set<String> affectedSites;
         final Set<String> waiting;
         long detectedNanos = -1;
         long recoveredNanos = -1;
+        boolean ended;
 
-        RecoveryWatch(String fault, Set<String> hit, Set<String> affectedSites) {
+        RecoveryWatch(String fault, String faultId, Set<String> hit, Set<String> affectedSites) {
             this.atNanos = scheduler.nowNanos();
             this.fault = fault;
+            this.faultId = faultId;
             this.hit = Set.copyOf(hit);
             this.affectedSites = Set.copyOf(affectedSites);
-            this.waiting = new HashSet<>(hit);
+            this.waiting = new TreeSet<>(hit);
             if (waiting.isEmpty()) recoveredNanos = atNanos;
         }
 
         void placed(String key) {
-            if (detectedNanos < 0 && hit.contains(key)) detectedNanos = scheduler.nowNanos();
+            // Only a placement while the fault still bites counts as the cloud noticing it.
+            if (recoveredNanos < 0 && detectedNanos < 0 && hit.contains(key)) detectedNanos = scheduler.nowNanos();
         }
 
         void started(String key, String site) {
-            if (recoveredNanos >= 0 || affectedSites.contains(site)) return;
-            if (waiting.remove(key) && waiting.isEmpty()) recoveredNanos = scheduler.nowNanos();
+            if (recoveredNanos >= 0 || (affectedSites.contains(site) && !ended)) return;
+            if (waiting.remove(key)) review();
+        }
+
+        /**
+         * Recovered once every replica the fault hit runs again outside it (or anywhere once the fault
+         * is over), or is no longer wanted (its environment was deleted meanwhile).
+         */
+        void review() {
+            if (recoveredNanos >= 0) return;
+            waiting.removeIf(key -> !wanted(InstanceId.fromKey(key)) || runsOutside(key));
+            if (waiting.isEmpty()) recoveredNanos = scheduler.nowNanos();
+        }
+
+        private boolean runsOutside(String key) {
+            List<String> live = truth.liveByKey.get(key);
+            if (live == null) return false;
+            if (ended) return true;
+            for (String where : live) {
+                if (!affectedSites.contains(where.substring(0, where.indexOf('/')))) return true;
+            }
+            return false;
         }
     }
 
-    private void faultStarted(String fault, Set<String> hitKeys, Set<String> affectedSites) {
+    private void faultStarted(String fault, String faultId, Set<String> hitKeys, Set<String> affectedSites) {
         activeFaults++;
         lastFaultChangeNanos = scheduler.nowNanos();
-        recoveries.add(new RecoveryWatch(fault, hitKeys, affectedSites));
+        recoveries.add(new RecoveryWatch(fault, faultId, hitKeys, affectedSites));
     }
 
-    private void faultEnded() {
+    private void faultEnded(String faultId) {
         activeFaults = Math.max(0, activeFaults - 1);
         lastFaultChangeNanos = scheduler.nowNanos();
+        for (int i = recoveries.size() - 1; i >= 0; i--) {
+            RecoveryWatch w = recoveries.get(i);
+            if (w.faultId.equals(faultId) && !w.ended) {
+                w.ended = true;
+                w.review();
+                break;
+            }
+        }
     }
 
     private void sampleBucket() {
