@@ -9,7 +9,6 @@ import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.sim.engine.SimScheduler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -76,11 +75,14 @@ public final class SimNode implements NodeAgentPort {
         this.lane = scheduler.lane("node " + info.id());
         this.random = new SplittableRandom(seed);
         this.truth = truth;
-        lane.scheduleAtFixedRate(
-                () -> heartbeatListeners.forEach(Runnable::run),
-                random.nextLong(HEARTBEAT_PERIOD.toNanos()),
-                HEARTBEAT_PERIOD.toNanos(),
-                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One heartbeat, as the agent sends every {@link #HEARTBEAT_PERIOD}; the simulation beats all
+     * the nodes of a site together, one task per site instead of one per node.
+     */
+    public void beat() {
+        if (!crashed) heartbeatListeners.forEach(Runnable::run);
     }
 
     public NodeInfo info() {
@@ -171,9 +173,5 @@ public final class SimNode implements NodeAgentPort {
     @Override
     public InputStream openLog(InstanceId id, long fromOffset) throws IOException {
         return InputStream.nullInputStream();
-    }
-
-    static Duration heartbeatPeriod() {
-        return HEARTBEAT_PERIOD;
     }
 }

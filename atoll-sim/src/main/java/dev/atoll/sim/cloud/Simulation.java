@@ -274,6 +274,15 @@ public final class Simulation {
         for (SimSite site : sites.values()) {
             for (NodeInfo node : site.nodes) site.simNodes.put(node.name(), newNode(node));
             started.add(startController(site));
+            // Each site's nodes beat together, at a phase of their own.
+            long phase = Math.floorMod(seed * 31 + site.name().hashCode(), NodeAgentPort.HEARTBEAT_PERIOD.toNanos());
+            scheduler
+                    .lane("heartbeats " + site.name())
+                    .scheduleAtFixedRate(
+                            () -> site.simNodes.values().forEach(SimNode::beat),
+                            phase,
+                            NodeAgentPort.HEARTBEAT_PERIOD.toNanos(),
+                            TimeUnit.NANOSECONDS);
         }
         spreadGossip();
         awaitAll(started, "every site controller to start");
