@@ -308,9 +308,9 @@ class ScenarioPlannerTest {
                     .findFirst()
                     .orElseThrow();
             assertThat(actions(bigDc, TimedAction.CrashSite.class))
-                    .containsExactly(new TimedAction.CrashSite(Duration.ofMinutes(10), nearestSite(bigDc, tokyo)));
+                    .containsExactly(new TimedAction.CrashSite(Duration.ofMinutes(4), nearestSite(bigDc, tokyo)));
             assertThat(actions(edge, TimedAction.CrashSite.class))
-                    .containsExactly(new TimedAction.CrashSite(Duration.ofMinutes(10), nearestSite(edge, tokyo)));
+                    .containsExactly(new TimedAction.CrashSite(Duration.ofMinutes(4), nearestSite(edge, tokyo)));
             assertThat(nearestSite(edge, tokyo)).startsWith("tokyo");
         }
 
