@@ -4,7 +4,7 @@ import dev.atoll.model.Resources;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.model.topology.Topology;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public final class CloudCapacity {
     private final Map<String, SiteSlot> sites = new LinkedHashMap<>();
+    /** The slots in the order sites were added, so summaries are gathered without a map walk. */
+    private SiteSlot[] slots = new SiteSlot[0];
+
     private List<SiteSummary> summaries;
 
     public static CloudCapacity of(Topology topology) {
@@ -29,7 +32,10 @@ public final class CloudCapacity {
     /** Adds a healthy site whose nodes are ready and empty. */
     public CloudCapacity addSite(SiteInfo site, List<NodeInfo> nodes) {
         if (sites.containsKey(site.name())) throw new IllegalArgumentException("site exists: " + site.name());
-        sites.put(site.name(), new SiteSlot(site, nodes));
+        SiteSlot slot = new SiteSlot(site, nodes);
+        sites.put(site.name(), slot);
+        slots = Arrays.copyOf(slots, slots.length + 1);
+        slots[slots.length - 1] = slot;
         summaries = null;
         return this;
     }
@@ -90,9 +96,9 @@ public final class CloudCapacity {
     /** Every site as other sites see it. */
     public List<SiteSummary> summaries() {
         if (summaries == null) {
-            List<SiteSummary> all = new ArrayList<>(sites.size());
-            for (SiteSlot slot : sites.values()) all.add(slot.summary());
-            summaries = List.copyOf(all);
+            SiteSummary[] all = new SiteSummary[slots.length];
+            for (int i = 0; i < all.length; i++) all[i] = slots[i].summary();
+            summaries = List.of(all);
         }
         return summaries;
     }

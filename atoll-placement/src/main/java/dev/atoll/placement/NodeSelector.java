@@ -71,7 +71,8 @@ public final class NodeSelector {
             Reject reject = fit.check(
                     node.ready(),
                     info.drivers(),
-                    info.runsTenantNetworks(),
+                    // A map lookup, only made for a service on tenant networks (the only one it matters to).
+                    !fit.needsTenantNetworks || info.runsTenantNetworks(),
                     info.instanceSlots() - node.instances(),
                     freeCpu,
                     freeMemory,

@@ -42,11 +42,15 @@ public final class Placer {
         Counts counts = new Counts();
         for (Assignment a : existing) counts.add(a);
         List<Assignment> placed = new ArrayList<>(replicas);
+        // What site selection learns about this service's sites, kept from one replica to the next.
+        SiteSelector.Memo memo = new SiteSelector.Memo(service, latency);
         for (int i = 0; i < replicas; i++) {
             long replicaSeed = NodeFit.mix(seed + i);
             int stillToPlace = replicas - i;
-            SiteDecision decision = SiteSelector.select(new SiteRequest(
-                    service, cloud.summaries(), counts.perSite, stillToPlace, Set.of(), latency, replicaSeed));
+            SiteDecision decision = SiteSelector.select(
+                    new SiteRequest(
+                            service, cloud.summaries(), counts.perSite, stillToPlace, Set.of(), latency, replicaSeed),
+                    memo);
             switch (decision) {
                 case SiteDecision.NoSite noSite -> {
                     return new PlacementResult.Unplaceable(placed, noSite.why());
@@ -64,7 +68,7 @@ public final class Placer {
                     }
                     if (a == null) {
                         return new PlacementResult.Unplaceable(
-                                placed, explainDeclined(service, counts, stillToPlace, declined, replicaSeed));
+                                placed, explainDeclined(service, counts, stillToPlace, declined, replicaSeed, memo));
                     }
                     cloud.allocate(a.site(), a.node(), service.resources());
                     counts.add(a);
@@ -94,9 +98,16 @@ public final class Placer {
      * the reason most of its nodes gave.
      */
     private Explanation explainDeclined(
-            ServiceSpec service, Counts counts, int stillToPlace, Map<String, Explanation> declined, long seed) {
-        SiteDecision again = SiteSelector.select(new SiteRequest(
-                service, cloud.summaries(), counts.perSite, stillToPlace, declined.keySet(), latency, seed));
+            ServiceSpec service,
+            Counts counts,
+            int stillToPlace,
+            Map<String, Explanation> declined,
+            long seed,
+            SiteSelector.Memo memo) {
+        SiteDecision again = SiteSelector.select(
+                new SiteRequest(
+                        service, cloud.summaries(), counts.perSite, stillToPlace, declined.keySet(), latency, seed),
+                memo);
         Explanation.Tally tally = Explanation.tally("sites");
         if (again instanceof SiteDecision.NoSite noSite) {
             tally.considered(noSite.why().considered());

@@ -10,7 +10,8 @@ public sealed interface SiteDecision {
      */
     record Chosen(String site, List<String> alternatives) implements SiteDecision {
         public Chosen {
-            alternatives = List.copyOf(alternatives);
+            // The selector's own list is immutable already and sorts itself when read.
+            if (!(alternatives instanceof SiteSelector.Alternatives)) alternatives = List.copyOf(alternatives);
         }
     }
 

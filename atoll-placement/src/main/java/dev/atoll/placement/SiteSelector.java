@@ -5,10 +5,15 @@ import dev.atoll.model.spec.PlacementIntent.AntiAffinity;
 import dev.atoll.model.spec.PlacementIntent.Domain;
 import dev.atoll.model.spec.PlacementIntent.Strategy;
 import dev.atoll.model.spec.PlacementIntent.UserRegion;
+import dev.atoll.model.spec.ServiceSpec;
+import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.placement.NodeFit.Reject;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -39,16 +44,32 @@ public final class SiteSelector {
     private SiteSelector() {}
 
     public static SiteDecision select(SiteRequest request) {
+        return select(request, new Memo(request.service(), request.latency()));
+    }
+
+    /**
+     * As {@link #select(SiteRequest)}, reusing what {@code memo} already worked out for the same
+     * service: the {@link Placer} asks for one replica after another, and between two asks only
+     * the site that took the last replica changes.
+     */
+    static SiteDecision select(SiteRequest request, Memo memo) {
         var service = request.service();
+        if (memo.service != service || memo.latency != request.latency()) {
+            throw new IllegalArgumentException("a memo serves the service and latency model it was made for");
+        }
         PlacementIntent intent = service.placement();
-        NodeFit fit = new NodeFit(service);
+        NodeFit fit = memo.fit;
         List<UserRegion> regions = intent.nearUsers();
         boolean spreadStrategy = intent.strategy() == Strategy.SPREAD;
         boolean mustUseNewSite = mustUseNewSite(request);
         List<SiteSummary> sites = request.sites();
         int n = sites.size();
 
-        Explanation.Tally tally = Explanation.tally("sites");
+        // Why each site was turned down (a reason's text or a NodeShortfall), in site order: the
+        // explanation is only built from them when no site fits, as it is rarely read otherwise.
+        Object[] rejected = new Object[n];
+        // Only some filters count this service's replicas on a site; the others skip the lookup.
+        boolean filtersCount = intent.antiAffinity() != AntiAffinity.NONE || mustUseNewSite;
         // Per feasible site, what the scorers need.
         int[] feasible = new int[n];
         double[] meanRtt = new double[n];
@@ -56,85 +77,72 @@ public final class SiteSelector {
         long[] freeMemory = new long[n];
         double[] preferred = new double[n];
         int fits = 0;
-        double[] rtt = new double[regions.size()];
 
         for (int s = 0; s < n; s++) {
             SiteSummary summary = sites.get(s);
             var site = summary.site();
-            tally.considered();
-            int replicasHere = replicas(request, site.name());
+            int replicasHere = filtersCount ? replicas(request, site.name()) : 0;
 
             if (request.excludedSites().contains(site.name())) {
-                tally.reject("declined this replica");
+                rejected[s] = "declined this replica";
                 continue;
             }
             if (!summary.healthy()) {
-                tally.reject("unhealthy");
+                rejected[s] = "unhealthy";
                 continue;
             }
             if (!intent.jurisdictions().isEmpty() && !intent.jurisdictions().contains(site.jurisdiction())) {
-                tally.reject("outside jurisdiction " + either(intent.jurisdictions()));
+                rejected[s] = memo.outsideJurisdiction();
                 continue;
             }
             if (!intent.countries().isEmpty() && !intent.countries().contains(site.country())) {
-                tally.reject("outside country " + either(intent.countries()));
+                rejected[s] = memo.outsideCountry();
                 continue;
             }
             if (!intent.sites().isEmpty() && !intent.sites().contains(site.name())) {
-                tally.reject("not among pinned sites " + either(intent.sites()));
+                rejected[s] = memo.notPinned();
                 continue;
             }
             if (intent.avoidSites().contains(site.name())) {
-                tally.reject("avoided");
+                rejected[s] = "avoided";
                 continue;
             }
             if (intent.antiAffinity() == AntiAffinity.SITE && replicasHere > 0) {
-                tally.reject("already running a replica (anti-affinity site)");
+                rejected[s] = "already running a replica (anti-affinity site)";
                 continue;
             }
             if (mustUseNewSite && replicasHere > 0) {
-                tally.reject(NodeFit.spreadReason(intent, "sites"));
+                rejected[s] = memo.spreadReason();
                 continue;
             }
-            String tooFar = null;
-            double rttSum = 0;
-            for (int r = 0; r < regions.size(); r++) {
-                UserRegion region = regions.get(r);
-                rtt[r] = request.latency().rttMs(site, region);
-                rttSum += rtt[r];
-                if (tooFar == null
-                        && region.maxLatencyMs().isPresent()
-                        && rtt[r] > region.maxLatencyMs().get()) {
-                    // Only a measured figure is marked: the estimate is the default reading.
-                    tooFar = "too far from users in " + region.name() + " (max "
-                            + region.maxLatencyMs().get() + " ms"
-                            + (request.latency().isMeasured(site, region) ? ", measured)" : ")");
-                }
-            }
-            if (tooFar != null) {
-                tally.reject(tooFar);
+            SiteMemo known = memo.site(s, site);
+            if (known.tooFar != null) {
+                rejected[s] = known.tooFar;
                 continue;
             }
-            String[] tagsFromNodes = fit.tagsNeededFromNodes(site.tags());
+            String[] tagsFromNodes = known.tagsFromNodes;
             if (!someNodeCarries(summary.nodes(), tagsFromNodes)) {
-                tally.reject(NodeFit.missingTags(fit.requiredTags));
+                rejected[s] = memo.missingTags();
                 continue;
             }
             if (intent.antiAffinity() == AntiAffinity.NODE && summary.nodes().size() <= replicasHere) {
-                tally.reject("already running a replica on every node (anti-affinity node)");
+                rejected[s] = "already running a replica on every node (anti-affinity node)";
                 continue;
             }
-            if (!someNodeFits(fit, summary, tagsFromNodes, tally)) continue;
+            NodeShortfall shortfall = known.shortfall(fit, summary);
+            if (shortfall != null) {
+                rejected[s] = shortfall;
+                continue;
+            }
 
-            tally.fit();
             feasible[fits] = s;
-            meanRtt[fits] = regions.isEmpty() ? 0 : rttSum / regions.size();
+            meanRtt[fits] = regions.isEmpty() ? 0 : known.rttSum / regions.size();
             freeCpu[fits] = summary.free().cpuMillis();
             freeMemory[fits] = summary.free().memoryBytes();
             preferred[fits] = preferredShare(intent.preferTags(), summary);
             fits++;
         }
-        if (fits == 0) return new SiteDecision.NoSite(tally.build());
+        if (fits == 0) return new SiteDecision.NoSite(explain(rejected, fit));
 
         double minRtt = Double.POSITIVE_INFINITY;
         double maxRtt = 0;
@@ -157,10 +165,49 @@ public final class SiteSelector {
             score += FREE_CAPACITY_WEIGHT * (spreadStrategy ? free : 1 - free);
             ranked[f] = new Ranked(name, score, NodeFit.tieBreak(request.seed(), name));
         }
-        Arrays.sort(ranked);
-        List<String> alternatives = new ArrayList<>(fits - 1);
-        for (int f = 1; f < fits; f++) alternatives.add(ranked[f].site);
-        return new SiteDecision.Chosen(ranked[0].site, alternatives);
+        // The first of the best, as a stable sort would put it first; the rest sorted on demand.
+        int best = 0;
+        for (int f = 1; f < fits; f++) if (ranked[f].compareTo(ranked[best]) < 0) best = f;
+        return new SiteDecision.Chosen(ranked[best].site, new Alternatives(ranked, best));
+    }
+
+    /**
+     * The feasible sites but the chosen one, best first. Sorted when first read: the chosen site
+     * usually accepts the replica, and then nobody reads them. Immutable; the order is that of a
+     * stable sort of all feasible sites without the first.
+     */
+    static final class Alternatives extends AbstractList<String> implements RandomAccess {
+        private final Ranked[] ranked;
+        private final int chosen;
+        private volatile String[] sorted;
+
+        private Alternatives(Ranked[] ranked, int chosen) {
+            this.ranked = ranked;
+            this.chosen = chosen;
+        }
+
+        @Override
+        public String get(int index) {
+            return sorted()[index];
+        }
+
+        @Override
+        public int size() {
+            return ranked.length - 1;
+        }
+
+        private String[] sorted() {
+            String[] names = sorted;
+            if (names == null) {
+                Ranked[] rest = new Ranked[ranked.length - 1];
+                for (int f = 0, k = 0; f < ranked.length; f++) if (f != chosen) rest[k++] = ranked[f];
+                Arrays.sort(rest);
+                names = new String[rest.length];
+                for (int k = 0; k < rest.length; k++) names[k] = rest[k].site;
+                sorted = names;
+            }
+            return names;
+        }
     }
 
     private record Ranked(String site, double score, long tie) implements Comparable<Ranked> {
@@ -185,8 +232,20 @@ public final class SiteSelector {
     }
 
     private static int replicas(SiteRequest request, String site) {
+        if (request.replicasPerSite().isEmpty()) return 0;
         Integer r = request.replicasPerSite().get(site);
         return r == null ? 0 : r;
+    }
+
+    /** Every site was turned down: the reasons counted in site order, as they were met. */
+    private static Explanation explain(Object[] rejected, NodeFit fit) {
+        Explanation.Tally tally = Explanation.tally("sites");
+        for (Object why : rejected) {
+            tally.considered();
+            if (why instanceof NodeShortfall shortfall) shortfall.count(fit, tally);
+            else tally.reject((String) why);
+        }
+        return tally.build();
     }
 
     private static boolean someNodeCarries(List<NodeCapacity> nodes, String[] tags) {
@@ -205,15 +264,23 @@ public final class SiteSelector {
     }
 
     /**
-     * Whether a ready node of the site can take the replica. When none can, the site is counted
-     * under the reason most of its nodes gave, so "short of memory" reads the same at both levels.
+     * Why no ready node of a site can take the replica: the reason most of its nodes gave, so
+     * "short of memory" reads the same at both levels ({@code primary} null: the site has no
+     * nodes).
      */
-    private static boolean someNodeFits(
-            NodeFit fit, SiteSummary summary, String[] tagsFromNodes, Explanation.Tally tally) {
+    private record NodeShortfall(Reject primary, long mostFreeCpu, long mostFreeMemory) {
+        void count(NodeFit fit, Explanation.Tally tally) {
+            if (primary == null) tally.reject("without nodes");
+            else fit.count(tally, primary, 1, mostFreeCpu, mostFreeMemory);
+        }
+    }
+
+    /** Null when a ready node of the site can take the replica, else why none can. */
+    private static NodeShortfall someNodeFits(NodeFit fit, SiteSummary summary, String[] tagsFromNodes) {
         List<NodeCapacity> nodes = summary.nodes();
         for (int i = 0, n = nodes.size(); i < n; i++) {
             NodeCapacity node = nodes.get(i);
-            if (check(fit, node, tagsFromNodes) == null) return true;
+            if (check(fit, node, tagsFromNodes) == null) return null;
         }
         Reject[] all = Reject.values();
         int[] counts = new int[all.length];
@@ -229,9 +296,131 @@ public final class SiteSelector {
             if (r == Reject.SHORT_OF_MEMORY)
                 mostFreeMemory = Math.max(mostFreeMemory, node.free().memoryBytes());
         }
-        if (primary == null) tally.reject("without nodes");
-        else fit.count(tally, primary, 1, mostFreeCpu, mostFreeMemory);
-        return false;
+        return new NodeShortfall(primary, mostFreeCpu, mostFreeMemory);
+    }
+
+    /**
+     * What site selection works out for one service that does not depend on where its replicas
+     * already are: the reasons' texts, each site's RTTs to the users (distance arithmetic, the
+     * costliest filter), and whether some node of a site fits (a scan of its nodes), the latter
+     * kept only while the site's summary is the same object, i.e. until the site changes. Every
+     * value is what the selector would compute again, so a decision with a memo is the decision
+     * without one. Mutable and single-threaded: one per {@link Placer#place} call.
+     */
+    static final class Memo {
+        final ServiceSpec service;
+        final LatencyModel latency;
+        final NodeFit fit;
+        private final Map<String, SiteMemo> sites = new HashMap<>();
+        /** The entries by position in the last list of summaries: sites keep their order. */
+        private SiteMemo[] byPosition = new SiteMemo[0];
+
+        private String outsideJurisdiction;
+        private String outsideCountry;
+        private String notPinned;
+        private String spreadReason;
+        private String missingTags;
+
+        Memo(ServiceSpec service, LatencyModel latency) {
+            this.service = service;
+            this.latency = latency;
+            this.fit = new NodeFit(service);
+        }
+
+        String outsideJurisdiction() {
+            if (outsideJurisdiction == null)
+                outsideJurisdiction =
+                        "outside jurisdiction " + either(service.placement().jurisdictions());
+            return outsideJurisdiction;
+        }
+
+        String outsideCountry() {
+            if (outsideCountry == null)
+                outsideCountry = "outside country " + either(service.placement().countries());
+            return outsideCountry;
+        }
+
+        String notPinned() {
+            if (notPinned == null)
+                notPinned =
+                        "not among pinned sites " + either(service.placement().sites());
+            return notPinned;
+        }
+
+        String spreadReason() {
+            if (spreadReason == null) spreadReason = NodeFit.spreadReason(service.placement(), "sites");
+            return spreadReason;
+        }
+
+        String missingTags() {
+            if (missingTags == null) missingTags = NodeFit.missingTags(fit.requiredTags);
+            return missingTags;
+        }
+
+        /** The entry of the site at {@code position} in the summaries, found without hashing its name. */
+        SiteMemo site(int position, SiteInfo site) {
+            if (position < byPosition.length) {
+                SiteMemo known = byPosition[position];
+                if (known != null && known.info == site) return known;
+            } else {
+                byPosition = Arrays.copyOf(byPosition, position + 1);
+            }
+            return byPosition[position] = site(site);
+        }
+
+        /** The site's entry, worked out again when the site's description is another object. */
+        SiteMemo site(SiteInfo site) {
+            SiteMemo known = sites.get(site.name());
+            if (known == null || known.info != site) {
+                known = new SiteMemo(site, service.placement().nearUsers(), latency, fit);
+                sites.put(site.name(), known);
+            }
+            return known;
+        }
+    }
+
+    /** One site as seen by one service; see {@link Memo}. */
+    static final class SiteMemo {
+        final SiteInfo info;
+        /** The RTTs to the service's user regions, summed in their order. */
+        final double rttSum;
+        /** The first user region whose bound the site misses, phrased; null when none. */
+        final String tooFar;
+
+        final String[] tagsFromNodes;
+        private SiteSummary summary;
+        private NodeShortfall shortfall;
+
+        SiteMemo(SiteInfo site, List<UserRegion> regions, LatencyModel latency, NodeFit fit) {
+            this.info = site;
+            String far = null;
+            double sum = 0;
+            for (int r = 0; r < regions.size(); r++) {
+                UserRegion region = regions.get(r);
+                double rtt = latency.rttMs(site, region);
+                sum += rtt;
+                if (far == null
+                        && region.maxLatencyMs().isPresent()
+                        && rtt > region.maxLatencyMs().get()) {
+                    // Only a measured figure is marked: the estimate is the default reading.
+                    far = "too far from users in " + region.name() + " (max "
+                            + region.maxLatencyMs().get() + " ms"
+                            + (latency.isMeasured(site, region) ? ", measured)" : ")");
+                }
+            }
+            this.rttSum = sum;
+            this.tooFar = far;
+            this.tagsFromNodes = fit.tagsNeededFromNodes(site.tags());
+        }
+
+        /** Why no node of the site fits, null when one does; scanned again once the site changed. */
+        NodeShortfall shortfall(NodeFit fit, SiteSummary current) {
+            if (current != summary) {
+                shortfall = someNodeFits(fit, current, tagsFromNodes);
+                summary = current;
+            }
+            return shortfall;
+        }
     }
 
     private static Reject check(NodeFit fit, NodeCapacity node, String[] tagsFromNodes) {

@@ -129,6 +129,44 @@ class PlacementPropertiesTest {
         assertThat(first).isEqualTo(second);
     }
 
+    /**
+     * The placer keeps what site selection worked out for a service from one replica to the next
+     * (RTTs, reasons, which sites have a node that fits); kept or fresh, the decision is the same.
+     */
+    @Property(tries = 200)
+    void aMemoKeptAcrossReplicasDecidesAsAFreshOne(@ForAll("anyCase") Case c) {
+        CloudCapacity cloud = CloudCapacity.of(c.topology());
+        var memo = new SiteSelector.Memo(c.service(), LatencyModel.ESTIMATED);
+        Map<String, Integer> perSite = new HashMap<>();
+        Map<String, Map<String, Integer>> perNode = new HashMap<>();
+        for (int i = 0; i < c.replicas(); i++) {
+            var request = new SiteRequest(
+                    c.service(),
+                    cloud.summaries(),
+                    perSite,
+                    c.replicas() - i,
+                    Set.of(),
+                    LatencyModel.ESTIMATED,
+                    c.seed() + i);
+
+            SiteDecision kept = SiteSelector.select(request, memo);
+
+            assertThat(kept).isEqualTo(SiteSelector.select(request));
+            if (!(kept instanceof SiteDecision.Chosen site)) return;
+            var node = NodeSelector.select(new NodeRequest(
+                    c.service(),
+                    cloud.site(site.site()),
+                    cloud.nodes(site.site()),
+                    perNode.getOrDefault(site.site(), Map.of()),
+                    c.replicas() - i,
+                    c.seed() + i));
+            if (!(node instanceof NodeDecision.Chosen chosen)) return;
+            cloud.allocate(site.site(), chosen.node(), c.service().resources());
+            perSite.merge(site.site(), 1, Integer::sum);
+            perNode.computeIfAbsent(site.site(), s -> new HashMap<>()).merge(chosen.node(), 1, Integer::sum);
+        }
+    }
+
     // ---- generators
 
     @Provide
