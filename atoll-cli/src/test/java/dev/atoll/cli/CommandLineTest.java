@@ -56,7 +56,8 @@ class CommandLineTest {
                         "bench",
                         "site",
                         "agent",
-                        "image");
+                        "image",
+                        "sim");
     }
 
     @Test

@@ -38,7 +38,7 @@ import picocli.CommandLine.ParentCommand;
                     + " and stops at the first broken one with its seed and trace.",
             "SCENARIO is a YAML file or the name of a shipped scenario (see --list)."
         },
-        footerHeading = "%nExamples:%n",
+        footerHeading = "%nExample:%n",
         footer = {
             "  atoll sim chaos --seed 7",
             "  atoll sim interoute-16 --report /tmp/interoute-report",
