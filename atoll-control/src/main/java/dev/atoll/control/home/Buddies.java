@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,12 +22,11 @@ public final class Buddies {
 
     /** Every known site but the home, in ring order after it; dead ones included. */
     public static List<String> ringAfter(String home, Collection<String> sites) {
-        List<String> ring = new ArrayList<>(Set.copyOf(sites));
-        if (!ring.contains(home)) ring.add(home);
-        ring.sort(Comparator.comparingInt(Buddies::position).thenComparing(Comparator.naturalOrder()));
-        int at = ring.indexOf(home);
-        List<String> after = new ArrayList<>(ring.size() - 1);
-        for (int i = 1; i < ring.size(); i++) after.add(ring.get((at + i) % ring.size()));
+        Ring ring = ring(home, sites);
+        int at = ring.index().get(home);
+        int n = ring.ordered().size();
+        List<String> after = new ArrayList<>(n - 1);
+        for (int i = 1; i < n; i++) after.add(ring.ordered().get((at + i) % n));
         return after;
     }
 
@@ -37,8 +37,35 @@ public final class Buddies {
 
     /** The buddies a home keeps its copies at now: the first {@link #COUNT} live sites after it. */
     public static List<String> of(String home, Collection<String> sites, Set<String> dead) {
-        List<String> live = liveAfter(home, sites, dead);
-        return live.subList(0, Math.min(COUNT, live.size()));
+        // Every site asks on every tick: walk the ring from the home instead of listing it all.
+        Ring ring = ring(home, sites);
+        int at = ring.index().get(home);
+        int n = ring.ordered().size();
+        List<String> buddies = new ArrayList<>(COUNT);
+        for (int i = 1; i < n && buddies.size() < COUNT; i++) {
+            String next = ring.ordered().get((at + i) % n);
+            if (!dead.contains(next)) buddies.add(next);
+        }
+        return buddies;
+    }
+
+    /** The ring of a set of names: sorted once per set, as every site of a cloud asks with the same. */
+    private record Ring(List<String> names, List<String> ordered, Map<String, Integer> index) {}
+
+    private static volatile Ring last;
+
+    private static Ring ring(String home, Collection<String> sites) {
+        List<String> names = new ArrayList<>(sites);
+        if (!names.contains(home)) names.add(home);
+        Ring cached = last;
+        if (cached != null && cached.names().equals(names)) return cached;
+        List<String> ordered = new ArrayList<>(new java.util.TreeSet<>(names));
+        ordered.sort(Comparator.comparingInt(Buddies::position).thenComparing(Comparator.naturalOrder()));
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < ordered.size(); i++) index.put(ordered.get(i), i);
+        Ring ring = new Ring(List.copyOf(names), List.copyOf(ordered), Map.copyOf(index));
+        last = ring;
+        return ring;
     }
 
     // String.hashCode is specified by the language, so every JVM places a name at the same point;
