@@ -125,11 +125,7 @@ final class SimFederation implements Federation {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while ((cause instanceof java.util.concurrent.CompletionException
-                        || cause instanceof java.util.concurrent.ExecutionException)
-                && cause.getCause() != null) cause = cause.getCause();
-        return String.valueOf(cause.getMessage());
+        return String.valueOf(dev.atoll.wire.Failures.rootCause(e).getMessage());
     }
 
     /** Every site's last gossiped summary, in site order, and which gossip round produced them. */

@@ -81,8 +81,12 @@ public final class Simulation {
         }
     }
 
-    /** What a run produced: the report and a digest of its event log (equal digests, equal logs). */
-    public record Outcome(SimReport report, String eventLogSha256, long eventLines) {}
+    /**
+     * What a run produced: the report, a digest of its event log (equal digests, equal logs), and
+     * the tasks run by kind of lane (where a run's time went).
+     */
+    public record Outcome(
+            SimReport report, String eventLogSha256, long eventLines, java.util.SortedMap<String, Long> tasksByLane) {}
 
     private static final Duration GOSSIP_ROUND = Duration.ofSeconds(1);
     private static final int BUCKETS = 60;
@@ -105,6 +109,8 @@ public final class Simulation {
     private final Map<String, EnvironmentSpec> acknowledged = new TreeMap<>();
     private final Map<String, Long> deployedAtNanos = new HashMap<>();
     private final Set<String> deleted = new HashSet<>();
+    /** Every spec the plan deploys, by environment key (the first deploy of a key wins). */
+    private final Map<String, EnvironmentSpec> deployed = new HashMap<>();
     /** Instance key → since when a replica of it has been wanted and not running (nanos). */
     private final Map<String, Long> neededSince = new HashMap<>();
 
@@ -133,6 +139,12 @@ public final class Simulation {
         this.driver = scheduler.lane("scenario");
         List<String> names =
                 plan.topology().sites().stream().map(s -> s.site().name()).toList();
+        for (TimedAction a : plan.timeline()) {
+            if (a instanceof TimedAction.Deploy d) {
+                deployed.putIfAbsent(
+                        SiteState.environmentKey(d.spec().tenant(), d.spec().name()), d.spec());
+            }
+        }
         this.network = new SimNetwork(scheduler, plan.latency(), plan.messageLoss(), plan.seed(), names);
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
@@ -155,9 +167,6 @@ public final class Simulation {
                 "slowLinks",
                 "controllerRestarts")) counters.put(c, 0L);
     }
-
-    /** Tasks run by kind of lane, after {@link #run}: where a run's time went. */
-    public static java.util.SortedMap<String, Long> lastRunProfile = new java.util.TreeMap<>();
 
     /** Runs the plan to its end (duration and settle), or to the first broken invariant. */
     public static Outcome run(ScenarioPlan plan, Options options) {
@@ -210,7 +219,6 @@ public final class Simulation {
         counters.merge("offersAccepted", offersAccepted, Long::sum);
         counters.merge("offersRejected", offersRejected, Long::sum);
         for (SimSite s : sites.values()) if (s.controller != null) s.controller.close();
-        lastRunProfile = scheduler.executedByKind();
         double wall = (System.nanoTime() - wallStart) / 1e9;
         SimReport report = new SimReport(
                 plan.name(),
@@ -226,7 +234,8 @@ public final class Simulation {
                 userHistogram(),
                 recoveryRows(start),
                 violations);
-        return new Outcome(report, java.util.HexFormat.of().formatHex(digest.digest()), lineCount);
+        return new Outcome(
+                report, java.util.HexFormat.of().formatHex(digest.digest()), lineCount, scheduler.executedByKind());
     }
 
     private long lastProgressWall;
@@ -586,13 +595,7 @@ public final class Simulation {
     private EnvironmentSpec findSpec(InstanceId id) {
         String key = SiteState.environmentKey(id.tenant(), id.environment());
         EnvironmentSpec spec = acknowledged.get(key);
-        if (spec != null) return spec;
-        for (TimedAction a : plan.timeline()) {
-            if (a instanceof TimedAction.Deploy d
-                    && d.spec().tenant().equals(id.tenant())
-                    && d.spec().name().equals(id.environment())) return d.spec();
-        }
-        return null;
+        return spec != null ? spec : deployed.get(key);
     }
 
     private void checkInvariants() {
@@ -943,10 +946,6 @@ public final class Simulation {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null
-                && (cause instanceof java.util.concurrent.CompletionException
-                        || cause instanceof java.util.concurrent.ExecutionException)) cause = cause.getCause();
-        return String.valueOf(cause.getMessage());
+        return String.valueOf(dev.atoll.wire.Failures.rootCause(e).getMessage());
     }
 }

@@ -68,7 +68,7 @@ public final class DeterminismProbe {
         SimReport r = outcome.report();
         return List.of(
                 "# event log sha256 " + outcome.eventLogSha256() + " lines " + outcome.eventLines(),
-                "# tasks run " + r.eventsProcessed() + " by lane " + Simulation.lastRunProfile,
+                "# tasks run " + r.eventsProcessed() + " by lane " + outcome.tasksByLane(),
                 "# simulated seconds " + r.simulatedSeconds(),
                 "# counters " + r.counters(),
                 "# sites " + r.sites(),

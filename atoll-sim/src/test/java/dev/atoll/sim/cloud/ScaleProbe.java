@@ -45,6 +45,6 @@ public final class ScaleProbe {
                 r.peakHeapBytes() >> 20,
                 r.counters(),
                 r.violations());
-        System.out.println(Simulation.lastRunProfile);
+        System.out.println(out.tasksByLane());
     }
 }
