@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
         footer = {
             "  atoll bench deploy --runs 5",
             "  atoll bench restart --count 20",
-            "  atoll bench node-failure --runs 3"
+            "  atoll bench node-failure --runs 3",
+            "  atoll bench placement --quick   # placement against CloudSim Plus, BtrPlace and Timefold (its own jar,"
+                    + " started by the ./atoll script)"
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
