@@ -39,7 +39,9 @@ final class Commands {
     }
 
     static boolean isMissing(String stderr) {
+        // "No such device": the device went between looking and deleting (a veth goes with its peer).
         return stderr.contains("Cannot find device")
+                || stderr.contains("No such device")
                 || stderr.contains("No such file or directory")
                 || stderr.contains("does not exist");
     }
