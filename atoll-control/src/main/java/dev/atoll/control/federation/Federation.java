@@ -42,6 +42,13 @@ public interface Federation {
     CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite);
 
     /**
+     * Tells {@code homeSite} every replica {@code fromSite} runs for it now, as {@link #replicasOf}
+     * would answer. Targets report when that changes and every few seconds regardless, so homes do
+     * not ask every site all the time; {@link #replicasOf} is for a home that just started.
+     */
+    CompletableFuture<Void> reportReplicas(String homeSite, String fromSite, Map<String, ReplicaStatus> replicas);
+
+    /**
      * Store or refresh a home's copy of one environment at {@code buddySite}; completes once the
      * buddy committed it in its own Raft log. Answers the strongest claim the buddy knows for the
      * environment: one that outranks the copy's tells the sender it was superseded.
@@ -72,6 +79,15 @@ public interface Federation {
      * every site needs for names, tunnels and ingress.
      */
     CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite);
+
+    /**
+     * The version of {@code site}'s network members as it last spread it (see {@link
+     * dev.atoll.control.site.SiteController#networkMembersVersion}), or empty when not known: then
+     * its members are asked for on a schedule instead of when they change.
+     */
+    default java.util.OptionalLong networkMembersVersion(String site) {
+        return java.util.OptionalLong.empty();
+    }
 
     /**
      * How placement judges latency from here: {@code base}, with round-trip times this site

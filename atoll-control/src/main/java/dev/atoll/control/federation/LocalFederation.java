@@ -85,6 +85,17 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
+    public java.util.OptionalLong networkMembersVersion(String site) {
+        return observer.networkMembersVersion(site);
+    }
+
+    @Override
+    public CompletableFuture<Void> reportReplicas(
+            String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
+        return observer.reportReplicas(homeSite, fromSite, replicas);
+    }
+
+    @Override
     public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
         return observer.storeCopy(buddySite, copy);
     }
@@ -173,6 +184,22 @@ public final class LocalFederation implements Federation {
             return call(
                     targetSite,
                     () -> CompletableFuture.completedFuture(site(targetSite).replicasOf(homeSite)));
+        }
+
+        @Override
+        public java.util.OptionalLong networkMembersVersion(String target) {
+            // One process: what a site would gossip is read directly.
+            if (!reaches(target) || !sites.containsKey(target)) return java.util.OptionalLong.empty();
+            return java.util.OptionalLong.of(site(target).networkMembersVersion());
+        }
+
+        @Override
+        public CompletableFuture<Void> reportReplicas(
+                String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
+            return call(homeSite, () -> {
+                site(homeSite).handleReplicaReport(fromSite, replicas);
+                return CompletableFuture.completedFuture(null);
+            });
         }
 
         @Override

@@ -145,6 +145,21 @@ public final class NetworkFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<Void> reportReplicas(
+            String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
+        if (isLocal(homeSite)) {
+            local.handleReplicaReport(fromSite, replicas);
+            return CompletableFuture.completedFuture(null);
+        }
+        return sites.call(
+                        homeSite,
+                        SiteCalls.REPORT_REPLICAS,
+                        CallBodies.write(new SiteCalls.ReportReplicas(fromSite, replicas)),
+                        QUERY_TIMEOUT)
+                .thenApply(body -> null);
+    }
+
+    @Override
     public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
         if (isLocal(targetSite)) return CompletableFuture.completedFuture(local.networkMembers());
         return sites.call(

@@ -53,6 +53,11 @@ public final class SiteCallHandler {
                 var query = CallBodies.request(body, SiteCalls.ReplicasOf.class);
                 yield CompletableFuture.supplyAsync(() -> CallBodies.write(controller.replicasOf(query.homeSite())));
             }
+            case SiteCalls.REPORT_REPLICAS -> {
+                var report = CallBodies.request(body, SiteCalls.ReportReplicas.class);
+                controller.handleReplicaReport(report.fromSite(), report.replicas());
+                yield CompletableFuture.completedFuture(CallBodies.write(Map.of()));
+            }
             case SiteCalls.NETWORK_MEMBERS -> {
                 CallBodies.request(body, SiteCalls.NetworkMembers.class);
                 yield CompletableFuture.supplyAsync(() -> CallBodies.write(controller.networkMembers()));

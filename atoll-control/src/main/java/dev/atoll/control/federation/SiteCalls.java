@@ -14,6 +14,8 @@ public final class SiteCalls {
     public static final String RELEASE = "site.release";
     /** {@link ReplicasOf} → map of instance key to {@link ReplicaStatus}. */
     public static final String REPLICAS_OF = "site.replicas-of";
+    /** {@link ReportReplicas} → empty: a target tells a home what it runs for it (on change, and every 5 s). */
+    public static final String REPORT_REPLICAS = "site.report-replicas";
 
     /** {@link NetworkMembers} → list of {@code NetworkMember}: the replicas a site runs on networks or publishing ports. */
     public static final String NETWORK_MEMBERS = "site.network-members";
@@ -54,6 +56,8 @@ public final class SiteCalls {
     public record ClaimHome(String tenant, String environment, HomeClaim claim) {}
 
     public record ReplicasOf(String homeSite) {}
+
+    public record ReportReplicas(String fromSite, java.util.Map<String, ReplicaStatus> replicas) {}
 
     public record NetworkMembers() {}
 }

@@ -22,22 +22,24 @@ public record Observed(
     public static final Observed NOTHING = new Observed(Map.of(), Set.of());
 
     /**
-     * {@code byEnvironment} is derived from {@code bySite} (pass null); it is a component only so
-     * that a copy with other dead or vanished sets keeps it instead of working it out again.
+     * {@code byEnvironment} is derived from {@code bySite}: pass null to have it worked out. A
+     * caller that passes it (a copy with other dead or vanished sets, or a home that keeps it up to
+     * date as reports arrive) passes {@code bySite} sorted, sites and each site's replicas by key,
+     * and neither changes while this is in use.
      */
     public Observed {
-        // Sorted, sites and each site's replicas by key: decisions iterate them in a fixed order.
-        var sorted = new java.util.TreeMap<String, Map<String, ReplicaStatus>>();
-        bySite.forEach((site, replicas) -> sorted.put(
-                site,
-                replicas instanceof java.util.SortedMap<String, ReplicaStatus>
-                        ? replicas
-                        : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas))));
-        bySite = java.util.Collections.unmodifiableSortedMap(sorted);
         deadSites = Set.copyOf(deadSites);
         vanished = Set.copyOf(vanished);
-        // A home looks up one environment's replicas per decision: index them once, not per decision.
         if (byEnvironment == null) {
+            // Sorted, sites and each site's replicas by key: decisions iterate them in a fixed order.
+            var sorted = new java.util.TreeMap<String, Map<String, ReplicaStatus>>();
+            bySite.forEach((site, replicas) -> sorted.put(
+                    site,
+                    replicas instanceof java.util.SortedMap<String, ReplicaStatus>
+                            ? replicas
+                            : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas))));
+            bySite = java.util.Collections.unmodifiableSortedMap(sorted);
+            // A home looks up one environment's replicas per decision: index them once, not per decision.
             Map<String, java.util.List<ReplicaAt>> index = new java.util.HashMap<>();
             bySite.forEach((site, replicas) -> {
                 for (ReplicaStatus status : replicas.values()) {

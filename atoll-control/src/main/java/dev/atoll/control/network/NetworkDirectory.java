@@ -19,6 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NetworkDirectory {
     private final Map<String, List<NetworkMember>> bySite = new ConcurrentHashMap<>();
+    /** Raised whenever {@link #bySite} changes, so that what is worked out from it can be kept until then. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
+    private volatile SortedMembers sorted = new SortedMembers(-1, List.of());
+
+    private record SortedMembers(long version, List<NetworkMember> members) {}
+
+    /** The version each site had spread when its members in {@link #bySite} were asked for. */
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
     /**
      * Asks every site (this one included) for its members; answers arrive asynchronously. Sites
@@ -27,14 +36,30 @@ public final class NetworkDirectory {
      */
     public void refresh(Federation federation, Set<String> deadSites, boolean everyone) {
         Set<String> sites = new HashSet<>(federation.siteNames());
-        bySite.keySet().removeIf(site -> deadSites.contains(site) || !sites.contains(site));
+        if (bySite.keySet().removeIf(site -> deadSites.contains(site) || !sites.contains(site))) {
+            version.incrementAndGet();
+        }
+        versions.keySet().retainAll(bySite.keySet());
         for (String site : federation.siteNames()) {
             if (deadSites.contains(site)) continue;
             List<NetworkMember> known = bySite.get(site);
-            if (!everyone && known != null && known.isEmpty()) continue;
+            var spread = federation.networkMembersVersion(site);
+            if (spread.isPresent()) {
+                // Asked only when the site spread a version other than the one held.
+                Long held = versions.get(site);
+                if (known != null && held != null && held == spread.getAsLong()) continue;
+            } else if (!everyone && known != null && known.isEmpty()) {
+                continue;
+            }
             federation.networkMembers(site).whenComplete((members, error) -> {
-                if (error != null) bySite.remove(site);
-                else bySite.put(site, List.copyOf(members));
+                if (error != null) {
+                    if (bySite.remove(site) != null) version.incrementAndGet();
+                    versions.remove(site);
+                } else {
+                    if (!List.copyOf(members).equals(bySite.put(site, List.copyOf(members)))) version.incrementAndGet();
+                    if (spread.isPresent()) versions.put(site, spread.getAsLong());
+                    else versions.remove(site);
+                }
             });
         }
     }
@@ -44,12 +69,23 @@ public final class NetworkDirectory {
         refresh(federation, deadSites, true);
     }
 
+    /** Changes whenever the members do. */
+    public long version() {
+        return version.get();
+    }
+
+    /** Every member, by instance key then site; worked out again only when they changed. */
     public List<NetworkMember> members() {
+        SortedMembers cached = sorted;
+        long now = version.get();
+        if (cached.version() == now) return cached.members();
         List<NetworkMember> all = new ArrayList<>();
         for (var members : bySite.values()) all.addAll(members);
         all.sort(java.util.Comparator.comparing((NetworkMember m) -> m.id().key())
                 .thenComparing(NetworkMember::site));
-        return all;
+        cached = new SortedMembers(now, List.copyOf(all));
+        sorted = cached;
+        return cached.members();
     }
 
     /** The members of one tenant's environments. */

@@ -71,10 +71,18 @@ public final class SiteController implements AutoCloseable {
     /** Names must follow a moved replica within 2 s; a third of a second leaves room for a slow site. */
     private static final int DIRECTORY_EVERY_TICKS = 3;
     /**
-     * A home asks sites where it placed nothing about stale copies once a second, or once per 20
-     * sites' worth of ticks in a larger cloud (every 5 s with 1,000 sites).
+     * A target reports what it runs for each home when it changes, and all of it every 5 s even
+     * when nothing changed: that is how a home learns that a replica vanished, and how a report
+     * lost on the way is mended.
      */
-    private static final int SURVEY_EVERY_TICKS = 10;
+    private static final int REPORT_ALL_EVERY_TICKS = 50;
+    /**
+     * Every environment is decided again this often even when nothing it depends on changed: a
+     * safety net under the change tracking, cheap at once per 10 s.
+     */
+    private static final int DECIDE_ALL_EVERY_TICKS = 100;
+    /** Replicas that found no site are tried again after a while; their environments are looked at once a second. */
+    private static final int UNPLACEABLE_EVERY_TICKS = 10;
 
     private final NetworkDirectory directory = new NetworkDirectory();
     /** Addresses chosen for placements not yet recorded, as tenant/network/address; loop thread only. */
@@ -106,10 +114,52 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
 
     private final NodeLiveness liveness = NodeLiveness.DEFAULT;
-    /** Answers in a row without a placed replica (by placement), on the loop only. */
-    private final Map<String, Integer> absences = new HashMap<>();
-    /** About two seconds of answers: longer than any placement takes to show at its target. */
-    private static final int VANISHED_AFTER = 20;
+    /**
+     * Since when (by the first answer without it) each placed replica has been missing from every
+     * answer of its site, by placement; on the loop only.
+     */
+    private final Map<String, Instant> absentSince = new HashMap<>();
+    /** Longer than any placement takes to show at its target. */
+    private static final Duration VANISHED_AFTER = Duration.ofSeconds(2);
+
+    // Incremental reconciling, on the loop only: a home decides again only the environments whose
+    // inputs changed (their record, placements, reported replicas, busy keys; every environment
+    // when the dead sites change), which is what lets one site home thousands of environments.
+    /** Environments (tenant/name) to decide at the next tick. */
+    private final Set<String> toDecide = new HashSet<>();
+
+    private boolean decideAll = true;
+    private Set<String> lastDead = Set.of();
+    private Set<String> lastPlaceAgain = Set.of();
+    private Set<String> addressLosers = Set.of();
+    private long conflictsAtDirectoryVersion = -1;
+    /** Raised whenever {@link #observedBySite} changes; the Observed built from it is kept until then. */
+    private long observedVersion;
+    /** {@link #observedBySite} sorted, and indexed by environment, as {@link dev.atoll.control.home.Observed} takes them. */
+    private final java.util.NavigableMap<String, Map<String, ReplicaStatus>> observedTree = new java.util.TreeMap<>();
+
+    private final Map<String, Map<String, ReplicaStatus>> observedSorted =
+            java.util.Collections.unmodifiableNavigableMap(observedTree);
+    /** Per environment key: its reported replicas by site then instance key. */
+    private final Map<String, java.util.NavigableMap<String, dev.atoll.control.home.Observed.ReplicaAt>>
+            observedByEnvironment = new HashMap<>();
+
+    private final Map<String, List<dev.atoll.control.home.Observed.ReplicaAt>> observedIndex = new HashMap<>();
+    private final Map<String, List<dev.atoll.control.home.Observed.ReplicaAt>> observedIndexView =
+            java.util.Collections.unmodifiableMap(observedIndex);
+    private long strayCheckedVersion = -1;
+    /** Whether this leader asked every site for its replicas yet (once, at its first tick). */
+    private boolean surveyed;
+
+    // The target's reports to homes, on the loop only.
+    /** Per home, by environment key, the replicas last reported (or to report) to it. */
+    private final Map<String, Map<String, Map<String, ReplicaStatus>>> reportsByHome = new HashMap<>();
+    /** Per environment key, the homes its replicas were reported to. */
+    private final Map<String, Set<String>> reportedHomesOf = new HashMap<>();
+    /** Homes to send a report to at the next tick. */
+    private final Set<String> homesToReport = new java.util.TreeSet<>();
+    /** Homes with a report under way: one at a time each, so they arrive in order. */
+    private final Set<String> reportsInFlight = new HashSet<>();
 
     private final java.util.concurrent.atomic.AtomicLong offersAccepted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong offersRejected = new java.util.concurrent.atomic.AtomicLong();
@@ -124,6 +174,14 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, Map.Entry<HomeClaim, Set<String>>> claimedAt = new HashMap<>();
     /** Live sites whose copies for this home were listed since this leader began (or they came back). */
     private final Set<String> inventoried = new HashSet<>();
+    /** Environments whose copies are looked at again next tick (one was under way, failed or just answered). */
+    private final Set<String> copiesToRetry = new HashSet<>();
+
+    /** Whether listing a site's copies failed, so every site and environment is looked at next tick. */
+    private boolean inventoryToRetry;
+
+    private List<String> lastCopySites = List.of();
+
     /** Since when each site has been seen dead. */
     private final Map<String, Instant> deadSince = new HashMap<>();
 
@@ -369,23 +427,14 @@ public final class SiteController implements AutoCloseable {
                             key -> java.util.Optional.ofNullable(
                                     state.homeClaims().get(key)));
             String home = claim.map(HomeClaim::homeSite).orElse(i.homeSite());
-            byHome.computeIfAbsent(home, h -> new HashMap<>())
-                    .put(
-                            i.id().key(),
-                            new ReplicaStatus(
-                                    i.id(),
-                                    i.generation(),
-                                    i.node(),
-                                    i.state(),
-                                    state.downNodes().contains(i.node()),
-                                    i.ports(),
-                                    i.pid(),
-                                    i.startedAt(),
-                                    i.restarts(),
-                                    i.message()));
+            byHome.computeIfAbsent(home, h -> new HashMap<>()).put(i.id().key(), statusOf(state, i));
         }
         byHome.replaceAll((home, replicas) -> java.util.Collections.unmodifiableMap(replicas));
         return byHome;
+    }
+
+    private static boolean isNetworkMember(PlacedInstance i) {
+        return !i.networks().isEmpty() || !i.service().expose().isEmpty();
     }
 
     /** The replicas this site runs that are on a tenant network or publish a port. */
@@ -393,7 +442,7 @@ public final class SiteController implements AutoCloseable {
         return read(state -> {
             List<NetworkMember> members = new ArrayList<>();
             for (PlacedInstance i : state.instances().values()) {
-                if (i.networks().isEmpty() && i.service().expose().isEmpty()) continue;
+                if (!isNetworkMember(i)) continue;
                 NodeInfo node = state.nodes().get(i.node());
                 members.add(new NetworkMember(
                         i.id(),
@@ -598,7 +647,7 @@ public final class SiteController implements AutoCloseable {
                     + " is committed at site " + site.name() + " but not acknowledged: no buddy site stored its copy ("
                     + String.join("; ", failures) + "); it will be copied when one does"));
         }
-        EnvironmentCopy copy = currentCopies().get(key);
+        EnvironmentCopy copy = currentCopies(Set.of(key)).get(key);
         // Forgotten meanwhile (a delete that had nothing to stop): there is nothing left to lose.
         if (copy == null) return CompletableFuture.completedFuture(null);
         String buddy = candidates.get(next);
@@ -670,9 +719,23 @@ public final class SiteController implements AutoCloseable {
 
     /** A copy of every environment homed here, stamped with the commit index it was read at. */
     private Map<String, EnvironmentCopy> currentCopies() {
+        return currentCopies(null);
+    }
+
+    /** Copies of the environments of {@code keys} that are homed here (of all of them when null). */
+    private Map<String, EnvironmentCopy> currentCopies(Set<String> keys) {
         return ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
             Map<String, EnvironmentCopy> copies = new HashMap<>();
-            for (HomedEnvironment env : state.environments().values()) {
+            Iterable<HomedEnvironment> homed = state.environments().values();
+            if (keys != null) {
+                List<HomedEnvironment> some = new ArrayList<>();
+                for (String key : keys) {
+                    HomedEnvironment env = state.environments().get(key);
+                    if (env != null) some.add(env);
+                }
+                homed = some;
+            }
+            for (HomedEnvironment env : homed) {
                 copies.put(
                         env.key(),
                         new EnvironmentCopy(
@@ -691,11 +754,24 @@ public final class SiteController implements AutoCloseable {
      * change with every re-placement), and drops copies of forgotten environments and copies kept
      * at sites that are no longer buddies once the buddies are up to date.
      */
-    private void syncCopies(Set<String> dead) {
+    private void syncCopies(Set<String> dead, Set<String> changed) {
         Federation f = federation;
-        Map<String, EnvironmentCopy> current = currentCopies();
+        List<String> sites = f.siteNames();
+        // Looked at in full when anything may have moved (the sites, the dead, a failed send),
+        // otherwise only the environments that changed since the last tick.
+        boolean full = changed == null || inventoryToRetry || !sites.equals(lastCopySites);
+        if (!full && changed.isEmpty() && copiesToRetry.isEmpty()) return;
+        inventoryToRetry = false;
+        lastCopySites = sites;
+        Set<String> keys = null;
+        if (!full) {
+            keys = new HashSet<>(changed);
+            keys.addAll(copiesToRetry);
+        }
+        copiesToRetry.clear();
+        Map<String, EnvironmentCopy> current = currentCopies(keys);
         inventoried.removeAll(dead);
-        for (String other : f.siteNames()) {
+        for (String other : full ? sites : List.<String>of()) {
             if (other.equals(site.name()) || dead.contains(other) || inventoried.contains(other)) continue;
             String flight = other + "|inventory";
             if (!inFlight.add(flight)) continue;
@@ -706,25 +782,46 @@ public final class SiteController implements AutoCloseable {
                                 if (e == null) {
                                     forgetUnhomed(other, held);
                                     inventoried.add(other);
+                                } else {
+                                    inventoryToRetry = true;
                                 }
                             },
                             loop);
         }
-        List<String> buddies = Buddies.of(site.name(), f.siteNames(), dead);
+        List<String> buddies = Buddies.of(site.name(), sites, dead);
         for (String buddy : buddies) {
             Map<String, EnvironmentCopy> acked = ackedCopies.getOrDefault(buddy, Map.of());
             for (EnvironmentCopy copy : current.values()) {
                 if (copy.content().equals(acked.get(copy.key()))) continue;
-                if (inFlight.contains(site.name() + "|forget|" + copy.key())) continue;
                 String flight = buddy + "|copy|" + copy.key();
-                if (!inFlight.add(flight)) continue;
-                sendCopy(buddy, copy).whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
+                if (inFlight.contains(site.name() + "|forget|" + copy.key()) || !inFlight.add(flight)) {
+                    copiesToRetry.add(copy.key());
+                    continue;
+                }
+                // Looked at again once answered: sent again if it failed or changed meanwhile, and
+                // copies at former buddies can go once this one is acknowledged.
+                sendCopy(buddy, copy)
+                        .whenCompleteAsync(
+                                (v, e) -> {
+                                    inFlight.remove(flight);
+                                    copiesToRetry.add(copy.key());
+                                },
+                                loop);
             }
         }
         for (var entry : List.copyOf(ackedCopies.entrySet())) {
             String holder = entry.getKey();
             if (dead.contains(holder)) continue;
-            for (EnvironmentCopy held : List.copyOf(entry.getValue().values())) {
+            List<EnvironmentCopy> heldThere = new ArrayList<>();
+            if (keys == null) {
+                heldThere.addAll(entry.getValue().values());
+            } else {
+                for (String key : keys) {
+                    EnvironmentCopy held = entry.getValue().get(key);
+                    if (held != null) heldThere.add(held);
+                }
+            }
+            for (EnvironmentCopy held : heldThere) {
                 EnvironmentCopy now = current.get(held.key());
                 boolean unwanted = now == null
                         || (!buddies.contains(holder)
@@ -733,12 +830,17 @@ public final class SiteController implements AutoCloseable {
                                                 .getOrDefault(b, Map.of())
                                                 .get(held.key()))));
                 String flight = holder + "|forget|" + held.key();
-                if (!unwanted || !inFlight.add(flight)) continue;
+                if (!unwanted) continue;
+                if (!inFlight.add(flight)) {
+                    copiesToRetry.add(held.key());
+                    continue;
+                }
                 var spec = held.environment().spec();
                 f.forgetCopy(holder, spec.tenant(), spec.name(), held.claim())
                         .whenCompleteAsync(
                                 (v, e) -> {
                                     inFlight.remove(flight);
+                                    if (e != null) copiesToRetry.add(held.key());
                                     if (e == null)
                                         ackedCopies
                                                 .getOrDefault(holder, new HashMap<>())
@@ -828,58 +930,313 @@ public final class SiteController implements AutoCloseable {
 
     private void tick() {
         try {
+            ticks++;
+            var touched = ((SiteStateMachine) raft.leaderMachine()).drainTouched();
             judgeNodes();
             var dead = federation.deadSites();
-            adoptOrphans(dead);
-            spreadClaims(dead);
-            syncCopies(dead);
-            refreshObserved();
-            if (++ticks % DIRECTORY_EVERY_TICKS == 0) {
+            boolean deadChanged = !dead.equals(lastDead);
+            lastDead = dead;
+            // Everything is looked at again when the state was replaced, the dead sites changed, and
+            // every 10 s as a safety net under the change tracking.
+            boolean everything = touched.everything() || deadChanged || ticks % DECIDE_ALL_EVERY_TICKS == 0;
+            Set<String> changed = touched.environments();
+            if (everything) decideAll = true;
+            else toDecide.addAll(changed);
+
+            reportReplicas(everything ? null : changed, dead);
+            if (!dead.isEmpty() || !deadSince.isEmpty()) adoptOrphans(dead);
+            if (everything || !changed.isEmpty() || ticks % UNPLACEABLE_EVERY_TICKS == 0) spreadClaims(dead);
+            syncCopies(dead, everything ? null : changed);
+            if (!surveyed) surveyEverySite(dead);
+            if (deadChanged) {
+                // What a dead site last said is no longer news; it reports again when it is back.
+                for (String target : dead) forgetObserved(target);
+            }
+            if (ticks % DIRECTORY_EVERY_TICKS == 0) {
                 // Sites without members are asked a third as often (less in a cloud of hundreds of
                 // sites: every 5 s with 1,000): a site that gains one is heard within a second or so.
                 int everyoneEvery = DIRECTORY_EVERY_TICKS
                         * Math.max(3, federation.siteNames().size() / 60);
                 directory.refresh(federation, dead, ticks % everyoneEvery == 0);
             }
-            var now = clock.instant();
-            List<dev.atoll.control.home.StrayReplicas.Step> strays = new ArrayList<>();
-            List<HomeAction> actions = read(state -> {
-                List<HomeAction> all = new ArrayList<>();
-                // A replica that lost an address clash is placed again, as one that vanished is.
-                Set<String> placeAgain = new HashSet<>(vanished());
-                placeAgain.addAll(AddressConflicts.losers(state.placements().values(), directory.members()));
-                var observed = new dev.atoll.control.home.Observed(Map.copyOf(observedBySite), federation.deadSites())
-                        .withVanished(placeAgain);
-                strays.addAll(dev.atoll.control.home.StrayReplicas.decide(
-                        site.name(), observed, state.environments(), state.deletedHere(), state.homeClaims()));
-                for (HomedEnvironment env : state.environments().values()) {
-                    all.addAll(EnvironmentReconciler.decide(
-                            env,
-                            state.placementsOf(env),
-                            state.unplaceableOf(env),
-                            observed,
-                            busyOf(env.key() + "."),
-                            now));
-                }
-                return all;
-            });
-            strays.forEach(this::carryOut);
-            // Replicas of one service are placed one after the other, so that each choice sees the
-            // ones before it (spread and anti-affinity count committed placements).
-            Map<String, CompletableFuture<Void>> chains = new HashMap<>();
-            for (HomeAction action : actions) {
-                if (action instanceof HomeAction.Place p) {
-                    busy.add(p.id().key());
-                    String service = p.id().tenant() + "/" + p.id().environment() + "." + p.id().service();
-                    var previous = chains.getOrDefault(service, CompletableFuture.completedFuture(null));
-                    chains.put(
-                            service, previous.handleAsync((v, e) -> null, loop).thenCompose(v -> placeTracked(p)));
-                } else {
-                    carryOut(action);
-                }
-            }
+            decide(dead, everything || !changed.isEmpty());
         } catch (RuntimeException e) {
             log.warn("site {}: reconcile failed; will retry", site.name(), e);
+        }
+    }
+
+    /** The home's decisions for the environments whose inputs changed, and their execution. */
+    private void decide(Set<String> dead, boolean stateChanged) {
+        var now = clock.instant();
+        List<dev.atoll.control.home.StrayReplicas.Step> strays = new ArrayList<>();
+        List<HomeAction> actions = read(state -> {
+            List<HomeAction> all = new ArrayList<>();
+            // A replica that lost an address clash is placed again, as one that vanished is.
+            Set<String> placeAgain = new HashSet<>(vanished());
+            long directoryVersion = directory.version();
+            if (stateChanged || directoryVersion != conflictsAtDirectoryVersion) {
+                // Clashes can only appear with new placements or new members.
+                addressLosers = AddressConflicts.losers(state.placements().values(), directory.members());
+                conflictsAtDirectoryVersion = directoryVersion;
+            }
+            placeAgain.addAll(addressLosers);
+            if (!placeAgain.equals(lastPlaceAgain)) {
+                Set<String> flipped = new HashSet<>(placeAgain);
+                flipped.addAll(lastPlaceAgain);
+                flipped.removeIf(k -> placeAgain.contains(k) && lastPlaceAgain.contains(k));
+                flipped.forEach(k -> toDecide.add(environmentOfInstance(k)));
+                lastPlaceAgain = placeAgain;
+            }
+            // Kept up to date as reports arrive (see observe); read-only views, used on the loop only.
+            var observed = new dev.atoll.control.home.Observed(observedSorted, dead, placeAgain, observedIndexView);
+            if (stateChanged || strayCheckedVersion != observedVersion) {
+                strays.addAll(dev.atoll.control.home.StrayReplicas.decide(
+                        site.name(), observed, state.environments(), state.deletedHere(), state.homeClaims()));
+                strayCheckedVersion = observedVersion;
+            }
+            if (ticks % UNPLACEABLE_EVERY_TICKS == 0) {
+                // Unplaceable replicas are tried again after a while: time, not a change, is their input.
+                for (String key : state.unplaceable().keySet()) toDecide.add(environmentOfInstance(key));
+            }
+            Iterable<HomedEnvironment> candidates;
+            if (decideAll) {
+                candidates = state.environments().values();
+            } else {
+                List<HomedEnvironment> some = new ArrayList<>();
+                for (String key : new java.util.TreeSet<>(toDecide)) {
+                    HomedEnvironment env = state.environments().get(key);
+                    if (env != null) some.add(env);
+                }
+                candidates = some;
+            }
+            decideAll = false;
+            toDecide.clear();
+            for (HomedEnvironment env : candidates) {
+                List<HomeAction> decided = EnvironmentReconciler.decide(
+                        env, state.placementsOf(env), state.unplaceableOf(env), observed, busyOf(env.key() + "."), now);
+                // An environment with something left to do is looked at again next tick: an action
+                // may have been skipped (a flight under way) and must be tried again.
+                if (!decided.isEmpty()) toDecide.add(env.key());
+                all.addAll(decided);
+            }
+            return all;
+        });
+        strays.forEach(this::carryOut);
+        // Replicas of one service are placed one after the other, so that each choice sees the
+        // ones before it (spread and anti-affinity count committed placements).
+        Map<String, CompletableFuture<Void>> chains = new HashMap<>();
+        for (HomeAction action : actions) {
+            if (action instanceof HomeAction.Place p) {
+                markBusy(p.id().key());
+                String service = p.id().tenant() + "/" + p.id().environment() + "." + p.id().service();
+                var previous = chains.getOrDefault(service, CompletableFuture.completedFuture(null));
+                chains.put(service, previous.handleAsync((v, e) -> null, loop).thenCompose(v -> placeTracked(p)));
+            } else {
+                carryOut(action);
+            }
+        }
+    }
+
+    /** The environment key (tenant/name) of an instance key (tenant/name.service.index). */
+    private static String environmentOfInstance(String instanceKey) {
+        int dot = instanceKey.indexOf('.', instanceKey.indexOf('/'));
+        return dot < 0 ? instanceKey : instanceKey.substring(0, dot);
+    }
+
+    private void markBusy(String instanceKey) {
+        busy.add(instanceKey);
+        toDecide.add(environmentOfInstance(instanceKey));
+    }
+
+    private void unmarkBusy(String instanceKey) {
+        busy.remove(instanceKey);
+        toDecide.add(environmentOfInstance(instanceKey));
+    }
+
+    // --- target role: reports to homes -------------------------------------------------------
+
+    /**
+     * Sends each home what this site runs for it, when that changed ({@code changed} environments,
+     * or all of them when null), when the home is back from the dead, and every 5 s regardless.
+     * A home learns of its replicas' states this way instead of asking every site ten times a
+     * second, which in a cloud of a thousand sites is most of the traffic.
+     */
+    private void reportReplicas(Set<String> changed, Set<String> dead) {
+        if (changed == null) {
+            reportsByHome.keySet().forEach(homesToReport::add);
+            reportsByHome.clear();
+            reportedHomesOf.clear();
+            ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
+                Set<String> all = new java.util.TreeSet<>();
+                for (PlacedInstance i : state.instances().values()) all.add(environmentOfInstance(i.id().key()));
+                environmentsWithMembers.clear();
+                all.forEach(key -> refreshReport(state, key, index));
+                networkMembersVersion = index;
+                return null;
+            });
+        } else if (!changed.isEmpty()) {
+            ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
+                for (String key : new java.util.TreeSet<>(changed)) refreshReport(state, key, index);
+                return null;
+            });
+        }
+        for (String home : lastReportedDead) {
+            if (!dead.contains(home) && reportsByHome.containsKey(home)) homesToReport.add(home);
+        }
+        lastReportedDead = dead;
+        if (ticks % REPORT_ALL_EVERY_TICKS == 0) homesToReport.addAll(reportsByHome.keySet());
+        for (String home : List.copyOf(homesToReport)) {
+            if (dead.contains(home) || reportsInFlight.contains(home)) continue;
+            homesToReport.remove(home);
+            var byEnvironment = reportsByHome.get(home);
+            java.util.TreeMap<String, ReplicaStatus> report = new java.util.TreeMap<>();
+            if (byEnvironment != null) byEnvironment.values().forEach(report::putAll);
+            if (byEnvironment != null && byEnvironment.isEmpty()) reportsByHome.remove(home);
+            reportsInFlight.add(home);
+            federation
+                    .reportReplicas(home, site.name(), java.util.Collections.unmodifiableSortedMap(report))
+                    .whenCompleteAsync(
+                            (v, e) -> {
+                                reportsInFlight.remove(home);
+                                // Sent again next tick; a home that stays unreachable is dead soon.
+                                if (e != null && reportsByHome.containsKey(home)) homesToReport.add(home);
+                            },
+                            loop);
+        }
+    }
+
+    private Set<String> lastReportedDead = Set.of();
+
+    /** Environments with replicas here that are network members (see {@link #networkMembers}). */
+    private final Set<String> environmentsWithMembers = new HashSet<>();
+
+    private volatile long networkMembersVersion;
+
+    /**
+     * The commit index at which this site's {@link #networkMembers} last changed (or may have):
+     * gossiped, so that other sites ask for the members only when there is something new.
+     */
+    public long networkMembersVersion() {
+        return networkMembersVersion;
+    }
+
+    /** Works out again what one environment's replicas here tell their homes (and whether it has members). */
+    private void refreshReport(SiteState state, String environmentKey, long index) {
+        String prefix = environmentKey + ".";
+        Map<String, Map<String, ReplicaStatus>> byHome = new HashMap<>();
+        boolean members = false;
+        for (PlacedInstance i :
+                state.instances().subMap(prefix, prefix + Character.MAX_VALUE).values()) {
+            byHome.computeIfAbsent(state.homeOf(i), h -> new java.util.TreeMap<>())
+                    .put(i.id().key(), statusOf(state, i));
+            members |= isNetworkMember(i);
+        }
+        boolean had =
+                members ? !environmentsWithMembers.add(environmentKey) : environmentsWithMembers.remove(environmentKey);
+        if (members || had) networkMembersVersion = index;
+        Set<String> before = reportedHomesOf.getOrDefault(environmentKey, Set.of());
+        for (String home : before) {
+            if (byHome.containsKey(home)) continue;
+            var reports = reportsByHome.get(home);
+            if (reports != null && reports.remove(environmentKey) != null) homesToReport.add(home);
+        }
+        byHome.forEach((home, replicas) -> {
+            var reports = reportsByHome.computeIfAbsent(home, h -> new HashMap<>());
+            if (!replicas.equals(reports.put(environmentKey, replicas))) homesToReport.add(home);
+        });
+        if (byHome.isEmpty()) reportedHomesOf.remove(environmentKey);
+        else reportedHomesOf.put(environmentKey, Set.copyOf(byHome.keySet()));
+    }
+
+    private static ReplicaStatus statusOf(SiteState state, PlacedInstance i) {
+        return new ReplicaStatus(
+                i.id(),
+                i.generation(),
+                i.node(),
+                i.state(),
+                state.downNodes().contains(i.node()),
+                i.ports(),
+                i.pid(),
+                i.startedAt(),
+                i.restarts(),
+                i.message());
+    }
+
+    // --- home role: what targets report ------------------------------------------------------
+
+    /**
+     * A target site's report of every replica it runs for this home. Ignored unless this site
+     * leads its group (a follower's controller does not act); the next report mends anything lost.
+     */
+    public void handleReplicaReport(String fromSite, Map<String, ReplicaStatus> replicas) {
+        loop.execute(() -> observe(fromSite, replicas));
+    }
+
+    private void observe(String target, Map<String, ReplicaStatus> replicas) {
+        var sorted = replicas instanceof java.util.SortedMap<String, ReplicaStatus>
+                ? java.util.Collections.unmodifiableSortedMap((java.util.SortedMap<String, ReplicaStatus>) replicas)
+                : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas));
+        var previous = observedBySite.put(target, sorted);
+        if (!sorted.equals(previous)) {
+            observedVersion++;
+            observedTree.put(target, sorted);
+            Set<String> keys = new HashSet<>(sorted.keySet());
+            if (previous != null) keys.addAll(previous.keySet());
+            Set<String> environments = new HashSet<>();
+            for (String key : keys) {
+                ReplicaStatus now = sorted.get(key);
+                if (previous != null && java.util.Objects.equals(previous.get(key), now)) continue;
+                String environment = environmentOfInstance(key);
+                environments.add(environment);
+                var bySiteAndKey = observedByEnvironment.computeIfAbsent(environment, e -> new java.util.TreeMap<>());
+                if (now == null) bySiteAndKey.remove(target + "\0" + key);
+                else bySiteAndKey.put(target + "\0" + key, new dev.atoll.control.home.Observed.ReplicaAt(target, now));
+            }
+            environments.forEach(this::reindex);
+            toDecide.addAll(environments);
+        }
+        countAbsences(target, sorted);
+    }
+
+    /** What a site no longer reports (it is dead, or gone) leaves the observed replicas. */
+    private void forgetObserved(String target) {
+        var previous = observedBySite.remove(target);
+        if (previous == null) return;
+        observedVersion++;
+        observedTree.remove(target);
+        Set<String> environments = new HashSet<>();
+        for (String key : previous.keySet()) {
+            String environment = environmentOfInstance(key);
+            environments.add(environment);
+            var bySiteAndKey = observedByEnvironment.get(environment);
+            if (bySiteAndKey != null) bySiteAndKey.remove(target + "\0" + key);
+        }
+        environments.forEach(this::reindex);
+        toDecide.addAll(environments);
+    }
+
+    private void reindex(String environment) {
+        var bySiteAndKey = observedByEnvironment.get(environment);
+        if (bySiteAndKey == null || bySiteAndKey.isEmpty()) {
+            observedByEnvironment.remove(environment);
+            observedIndex.remove(environment);
+        } else {
+            observedIndex.put(environment, List.copyOf(bySiteAndKey.values()));
+        }
+    }
+
+    /**
+     * Asks every live site once what it runs for this home: a new leader learns at once instead of
+     * waiting for reports, including of stale copies at sites where it placed nothing.
+     */
+    private void surveyEverySite(Set<String> dead) {
+        surveyed = true;
+        Federation f = federation;
+        for (String target : f.siteNames()) {
+            if (dead.contains(target)) continue;
+            f.replicasOf(target, site.name())
+                    .thenAcceptAsync(r -> observe(target, r), loop)
+                    .exceptionally(e -> null);
         }
     }
 
@@ -916,10 +1273,12 @@ public final class SiteController implements AutoCloseable {
 
     /**
      * After each answer of a target: which of the replicas this home placed there it does not run
-     * (no copy of that generation or newer). Counted per placement, so a placement recorded while
-     * the answer was on its way is not mistaken for a vanished one.
+     * (no copy of that generation or newer), and since when. Kept per placement, so a placement
+     * recorded while the answer was on its way is not mistaken for a vanished one: the next answer
+     * has it.
      */
     private void countAbsences(String target, Map<String, ReplicaStatus> answer) {
+        var now = clock.instant();
         List<SiteState.ReplicaPlacement> placedThere = placementsAt(target);
         Set<String> current = new HashSet<>();
         for (SiteState.ReplicaPlacement p : placedThere) {
@@ -927,12 +1286,12 @@ public final class SiteController implements AutoCloseable {
             current.add(placement);
             ReplicaStatus status = answer.get(p.id().key());
             if (status != null && status.generation() >= p.generation()) {
-                absences.remove(placement);
-            } else {
-                absences.merge(placement, 1, Integer::sum);
+                absentSince.remove(placement);
+            } else if (absentSince.putIfAbsent(placement, now) != null) {
+                toDecide.add(environmentOfInstance(p.id().key()));
             }
         }
-        absences.keySet().removeIf(k -> k.contains("@" + target + "#") && !current.contains(k));
+        absentSince.keySet().removeIf(k -> k.contains("@" + target + "#") && !current.contains(k));
     }
 
     private record PlacementsBySite(long index, Map<String, List<SiteState.ReplicaPlacement>> bySite) {}
@@ -956,66 +1315,34 @@ public final class SiteController implements AutoCloseable {
         });
     }
 
-    /** Instance keys whose site answered {@link #VANISHED_AFTER} times in a row without them. */
+    /** Instance keys whose site has answered without them for {@link #VANISHED_AFTER} or longer. */
     private Set<String> vanished() {
+        var now = clock.instant();
         Set<String> keys = new HashSet<>();
-        absences.forEach((placement, count) -> {
-            if (count >= VANISHED_AFTER) keys.add(placement.substring(0, placement.indexOf('@')));
+        absentSince.forEach((placement, since) -> {
+            if (!now.isBefore(since.plus(VANISHED_AFTER))) keys.add(placement.substring(0, placement.indexOf('@')));
         });
         return keys;
-    }
-
-    private void refreshObserved() {
-        Federation f = federation;
-        var dead = f.deadSites();
-        // Sites running replicas this home placed are asked every tick, the others (which can only
-        // hold stale copies) every survey: asking every site every tick costs sites squared.
-        boolean survey = ticks % Math.max(SURVEY_EVERY_TICKS, f.siteNames().size() / 20) == 0;
-        Set<String> placedAt = survey
-                ? Set.of()
-                : read(state -> {
-                    Set<String> targets = new HashSet<>();
-                    for (var p : state.placements().values()) targets.add(p.site());
-                    return targets;
-                });
-        for (String target : f.siteNames()) {
-            if (dead.contains(target)) {
-                // What a dead site last said is no longer news; it is asked again when it is back.
-                observedBySite.remove(target);
-                continue;
-            }
-            if (!survey && !placedAt.contains(target) && observedBySite.containsKey(target)) continue;
-            f.replicasOf(target, site.name())
-                    .thenAcceptAsync(
-                            r -> {
-                                observedBySite.put(
-                                        target,
-                                        java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(r)));
-                                countAbsences(target, r);
-                            },
-                            loop)
-                    .exceptionally(e -> null);
-        }
     }
 
     private void carryOut(HomeAction action) {
         switch (action) {
             case HomeAction.Place p -> throw new IllegalArgumentException("placements are chained in tick()");
             case HomeAction.Release r -> {
-                busy.add(r.id().key());
+                markBusy(r.id().key());
                 // Forgotten even when the site cannot be reached: the copy it may still run is then
                 // one without a placement, which the reconciler releases once the site is back.
                 federation
                         .release(r.site(), r.id(), r.generation(), claimOf(r.id()))
                         .exceptionally(e -> null)
                         .thenCompose(v -> submit(new SiteCommand.ForgetPlacement(r.id())))
-                        .whenCompleteAsync((v, e) -> busy.remove(r.id().key()), loop);
+                        .whenCompleteAsync((v, e) -> unmarkBusy(r.id().key()), loop);
             }
             case HomeAction.ReleaseStale r -> {
-                busy.add(r.id().key());
+                markBusy(r.id().key());
                 federation
                         .release(r.site(), r.id(), r.generation(), claimOf(r.id()))
-                        .whenCompleteAsync((v, e) -> busy.remove(r.id().key()), loop);
+                        .whenCompleteAsync((v, e) -> unmarkBusy(r.id().key()), loop);
             }
             case HomeAction.Forget f -> {
                 String key = SiteState.environmentKey(f.tenant(), f.name());
@@ -1101,7 +1428,7 @@ public final class SiteController implements AutoCloseable {
                 .whenCompleteAsync(
                         (v, e) -> {
                             if (e != null) log.warn("site {}: placing {} failed", site.name(), p.id(), e);
-                            busy.remove(p.id().key());
+                            unmarkBusy(p.id().key());
                             addressesInFlight.removeAll(reserved);
                         },
                         loop);

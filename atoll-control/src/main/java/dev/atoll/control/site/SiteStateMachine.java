@@ -18,9 +18,11 @@ import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.topology.NodeInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -32,6 +34,26 @@ import java.util.function.Function;
 public final class SiteStateMachine implements ReplicatedStateMachine {
     private SiteState state = SiteState.empty();
     private long lastApplied;
+    /**
+     * Environments (tenant/name) whose record, placements or replicas changed since the controller
+     * last asked, so that it reconciles and reports only those; not part of the state (a new
+     * controller starts by looking at everything). True in {@link #everythingTouched} after a
+     * snapshot replaced the whole state.
+     */
+    private Set<String> touched = new HashSet<>();
+
+    private boolean everythingTouched = true;
+
+    /** What changed since the last call: which environments, or everything. */
+    public record Touched(boolean everything, Set<String> environments) {}
+
+    /** The environments touched since the last call, and forgets them (one reader: the site's controller). */
+    public synchronized Touched drainTouched() {
+        Touched result = new Touched(everythingTouched, touched);
+        touched = new HashSet<>();
+        everythingTouched = false;
+        return result;
+    }
 
     @Override
     public synchronized Object apply(long commitIndex, byte[] command) {
@@ -47,6 +69,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     @Override
     public synchronized void restore(byte[] snapshot) {
         state = SiteCodec.readState(snapshot);
+        everythingTouched = true;
+        touched.clear();
     }
 
     /** Runs {@code query} over the current state under the lock; it must not keep references. */
@@ -66,6 +90,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     /** Applies one command. Package-visible for tests, which need no Raft. */
     synchronized Applied apply(SiteCommand command) {
         List<SiteEvent> events = new ArrayList<>();
+        touch(command);
         Object response =
                 switch (command) {
                     case RegisterNode c -> registerNode(c, events);
@@ -95,6 +120,43 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case AdoptEnvironment c -> adopt(c, events);
                 };
         return new Applied(response, events);
+    }
+
+    /** Records which environments {@code command} may change (before it runs: a forget removes them). */
+    private void touch(SiteCommand command) {
+        if (everythingTouched) return;
+        switch (command) {
+            case RegisterNode c -> {
+                // A node's address is part of what its replicas' network members say.
+                if (state.nodes().containsKey(c.node().name()))
+                    touchNode(c.node().name());
+            }
+            case PutEnvironment c ->
+                touched.add(SiteState.environmentKey(c.spec().tenant(), c.spec().name()));
+            case DeleteEnvironment c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
+            case ForgetEnvironment c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
+            case RecordPlacement c -> touched.add(environmentOf(c.id()));
+            case RecordUnplaceable c -> touched.add(environmentOf(c.id()));
+            case ForgetPlacement c -> touched.add(environmentOf(c.id()));
+            case ReserveInstance c -> touched.add(environmentOf(c.id()));
+            case ReleaseInstance c -> touched.add(environmentOf(c.id()));
+            case ReportInstance c -> touched.add(environmentOf(c.report().id()));
+            case MarkNodeDown c -> touchNode(c.node());
+            case MarkNodeUp c -> touchNode(c.node());
+            case ClaimHome c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
+            case StoreCopy c -> touched.add(c.copy().key());
+            case ForgetCopy c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
+            case AdoptEnvironment c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
+        }
+    }
+
+    private void touchNode(String node) {
+        for (PlacedInstance i : state.instances().values())
+            if (i.node().equals(node)) touched.add(environmentOf(i.id()));
+    }
+
+    private static String environmentOf(dev.atoll.model.instance.InstanceId id) {
+        return SiteState.environmentKey(id.tenant(), id.environment());
     }
 
     private Object registerNode(RegisterNode c, List<SiteEvent> events) {

@@ -309,6 +309,12 @@ class BuddySitesTest {
         }
 
         @Override
+        public CompletableFuture<Void> reportReplicas(
+                String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
+            return delegate.reportReplicas(homeSite, fromSite, replicas);
+        }
+
+        @Override
         public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
             return held.thenCompose(v -> delegate.storeCopy(buddySite, copy));
         }

@@ -139,6 +139,37 @@ class SiteStateMachineTest {
     }
 
     @Test
+    void theControllerLearnsWhichEnvironmentsChangedSinceItLastAsked() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 1L << 30)));
+        assertThat(machine.drainTouched().everything()).isTrue();
+
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 2)), T0));
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("other", aService("web", 1)), T0));
+        machine.apply(new SiteCommand.ReserveInstance(web0, 1, aService("web", 2), "london", "n1", T0));
+        var first = machine.drainTouched();
+        machine.apply(new SiteCommand.MarkNodeDown("n1", "not heard", T0));
+        var second = machine.drainTouched();
+        var third = machine.drainTouched();
+
+        assertThat(first.everything()).isFalse();
+        assertThat(first.environments()).containsExactlyInAnyOrder("default/hello", "default/other");
+        // A node going down changes what the replicas on it report.
+        assertThat(second.environments()).containsExactly("default/hello");
+        assertThat(third.environments()).isEmpty();
+    }
+
+    @Test
+    void aRestoredSnapshotCountsAsEverythingChanged() {
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 2)), T0));
+        var restored = new SiteStateMachine();
+        restored.drainTouched();
+
+        restored.restore(machine.snapshot());
+
+        assertThat(restored.drainTouched().everything()).isTrue();
+    }
+
+    @Test
     void snapshotAndRestoreGiveTheSameState() {
         machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 1L << 30)));
         machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 2)), T0));

@@ -85,6 +85,20 @@ final class SimFederation implements Federation {
     }
 
     @Override
+    public java.util.OptionalLong networkMembersVersion(String site) {
+        return gossip.membersVersion(site);
+    }
+
+    @Override
+    public CompletableFuture<Void> reportReplicas(
+            String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
+        return network.call(self, homeSite, () -> {
+            at(homeSite).handleReplicaReport(fromSite, replicas);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    @Override
     public CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite) {
         return network.call(
                 self,
@@ -133,5 +147,8 @@ final class SimFederation implements Federation {
         long round();
 
         List<SiteSummary> all();
+
+        /** The version of the site's network members it spread, if it spread one. */
+        java.util.OptionalLong membersVersion(String site);
     }
 }

@@ -103,6 +103,7 @@ public final class Simulation {
 
     // Gossip: every site's summary as last spread.
     private List<SiteSummary> gossiped = List.of();
+    private Map<String, Long> gossipedMembersVersions = Map.of();
     private long gossipRound;
 
     // What users were told, and what they asked for.
@@ -337,21 +338,30 @@ public final class Simulation {
         public List<SiteSummary> all() {
             return gossiped;
         }
+
+        @Override
+        public java.util.OptionalLong membersVersion(String site) {
+            Long version = gossipedMembersVersions.get(site);
+            return version == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(version);
+        }
     };
 
     private void spreadGossip() {
         List<SiteSummary> all = new ArrayList<>(sites.size());
         Map<String, SiteSummary> previous = new HashMap<>();
+        Map<String, Long> membersVersions = new HashMap<>(gossipedMembersVersions);
         for (SiteSummary s : gossiped) previous.put(s.site().name(), s);
         for (SimSite site : sites.values()) {
             if (site.controller != null) {
                 all.add(site.controller.summary());
+                membersVersions.put(site.name(), site.controller.networkMembersVersion());
             } else {
                 // A dead site's last card lingers; whoever sees it dead ignores it.
                 all.add(previous.getOrDefault(site.name(), new SiteSummary(site.info, false, List.of())));
             }
         }
         gossiped = List.copyOf(all);
+        gossipedMembersVersions = membersVersions;
         gossipRound++;
     }
 
@@ -509,13 +519,18 @@ public final class Simulation {
     /** Every copy that runs, by instance key, from the nodes themselves. */
     private final class Truth implements SimNode.LiveCopies {
         final Map<String, List<String>> liveByKey = new HashMap<>(); // key → "site/node#gen"
+        /** Keys running more than once now: what the duplicate check looks at, not every key. */
+        final Set<String> multiples = new TreeSet<>();
+
         final Map<String, Set<String>> keysByNode = new HashMap<>();
         final Map<String, Integer> runningBySite = new HashMap<>();
 
         @Override
         public void started(InstanceId id, long generation, NodeInfo node) {
             String key = id.key();
-            liveByKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(node.id() + "#" + generation);
+            List<String> copies = liveByKey.computeIfAbsent(key, k -> new ArrayList<>(1));
+            copies.add(node.id() + "#" + generation);
+            if (copies.size() > 1) multiples.add(key);
             keysByNode.computeIfAbsent(node.id(), k -> new TreeSet<>()).add(key);
             int running = runningBySite.merge(node.site(), 1, Integer::sum);
             peakRunning.merge(node.site(), running, Math::max);
@@ -534,6 +549,7 @@ public final class Simulation {
             if (live != null) {
                 live.remove(node.id() + "#" + generation);
                 if (live.isEmpty()) liveByKey.remove(key);
+                if (live.size() < 2) multiples.remove(key);
             }
             Set<String> onNode = keysByNode.get(node.id());
             if (onNode != null) onNode.remove(key);
@@ -602,24 +618,39 @@ public final class Simulation {
         for (RecoveryWatch w : recoveries) w.review();
         if (!violations.isEmpty() && options.stopOnViolation()) return;
         // No node over-committed, in the state of every site that is up.
+        // A site's state changes only by applying commands: one whose applied index is the same as
+        // at the last check is not looked at again (a thousand sites hold a million replicas).
         for (SimSite site : sites.values()) {
             if (site.controller == null) continue;
-            String broken = site.controller.read(state -> overCommitted(state));
+            String broken = ((SiteStateMachine) site.raft.leaderMachine()).readAt((state, index) -> {
+                String checkedAt = site.name() + "@" + index;
+                if (checkedAt.equals(overCommitCheckedAt.get(site.name()))) return null;
+                overCommitCheckedAt.put(site.name(), checkedAt);
+                return overCommitted(state);
+            });
             if (broken != null) violation(Violated.OVER_COMMIT, "site " + site.name() + ": " + broken, "");
         }
         // No acknowledged environment lost: some site, up or down, still holds it or a copy.
         if (!acknowledged.isEmpty()) {
             Set<String> held = new HashSet<>();
             for (SimSite site : sites.values()) {
-                site.raft
-                        .leaderId()
-                        .ifPresent(
-                                leader -> held.addAll(((SiteStateMachine) site.raft.machineOf(leader)).read(state -> {
-                                    Set<String> keys =
-                                            new HashSet<>(state.environments().keySet());
-                                    state.copies().values().forEach(c -> keys.add(c.key()));
-                                    return keys;
-                                })));
+                site.raft.leaderId().ifPresent(leader -> {
+                    var machine = (SiteStateMachine) site.raft.machineOf(leader);
+                    HeldAt cached = heldBySite.get(site.name());
+                    long index = machine.lastApplied();
+                    if (cached == null
+                            || cached.index() != index
+                            || !cached.leader().equals(leader)) {
+                        cached = machine.readAt((state, at) -> {
+                            Set<String> keys =
+                                    new HashSet<>(state.environments().keySet());
+                            state.copies().values().forEach(c -> keys.add(c.key()));
+                            return new HeldAt(leader, at, keys);
+                        });
+                        heldBySite.put(site.name(), cached);
+                    }
+                    held.addAll(cached.keys());
+                });
             }
             for (String key : acknowledged.keySet()) {
                 if (!held.contains(key) && !deleted.contains(key)) {
@@ -637,12 +668,17 @@ public final class Simulation {
     }
 
     private final Map<String, Long> duplicateSince = new HashMap<>();
+    private final Map<String, String> overCommitCheckedAt = new HashMap<>();
+    private final Map<String, HeldAt> heldBySite = new HashMap<>();
+
+    /** The environments and copies a site's leader held at an applied index. */
+    private record HeldAt(Object leader, long index, Set<String> keys) {}
 
     private void checkDuplicates(Duration grace) {
         long now = scheduler.nowNanos();
         Set<String> seen = new HashSet<>();
-        for (var e : truth.liveByKey.entrySet()) {
-            if (e.getValue().size() < 2) continue;
+        for (String key : truth.multiples) {
+            var e = Map.entry(key, truth.liveByKey.get(key));
             seen.add(e.getKey());
             long since = duplicateSince.computeIfAbsent(e.getKey(), k -> now);
             // A re-placement runs the new copy before the old one stops: only a lasting double counts.
