@@ -93,8 +93,23 @@ public record LatencyModel(Map<String, Map<String, Double>> measuredRttMs, List<
 
     /** The estimated RTT between two points, from distance alone. */
     public static double estimateRttMs(GeoPoint a, GeoPoint b) {
-        return 2 * a.distanceKm(b) / FIBRE_KM_PER_MS + PER_HOP_MS;
+        // Remembered: placement asks it for every candidate site of every replica, and the
+        // great-circle distance (StrictMath, for the same answer on every machine) is the cost.
+        var pair = new Points(a, b);
+        Double known = ESTIMATES.get(pair);
+        if (known != null) return known;
+        double ms = 2 * a.distanceKm(b) / FIBRE_KM_PER_MS + PER_HOP_MS;
+        if (ESTIMATES.size() >= MAX_ESTIMATES) ESTIMATES.clear();
+        ESTIMATES.put(pair, ms);
+        return ms;
     }
+
+    private record Points(GeoPoint a, GeoPoint b) {}
+
+    /** A thousand sites times a hundred user regions, with room to spare. */
+    private static final int MAX_ESTIMATES = 250_000;
+
+    private static final Map<Points, Double> ESTIMATES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The measured RTT from the site to the region if there is one, else the estimate. */
     public double rttMs(SiteInfo site, UserRegion region) {

@@ -52,7 +52,7 @@ public final class SiteSelector {
      * service: the {@link Placer} asks for one replica after another, and between two asks only
      * the site that took the last replica changes.
      */
-    static SiteDecision select(SiteRequest request, Memo memo) {
+    public static SiteDecision select(SiteRequest request, Memo memo) {
         var service = request.service();
         if (memo.service != service || memo.latency != request.latency()) {
             throw new IllegalArgumentException("a memo serves the service and latency model it was made for");
@@ -305,9 +305,10 @@ public final class SiteSelector {
      * costliest filter), and whether some node of a site fits (a scan of its nodes), the latter
      * kept only while the site's summary is the same object, i.e. until the site changes. Every
      * value is what the selector would compute again, so a decision with a memo is the decision
-     * without one. Mutable and single-threaded: one per {@link Placer#place} call.
+     * without one. Mutable and single-threaded: one per {@link Placer#place} call, or one a home
+     * keeps across the replicas of a service it places one after the other.
      */
-    static final class Memo {
+    public static final class Memo {
         final ServiceSpec service;
         final LatencyModel latency;
         final NodeFit fit;
@@ -321,10 +322,15 @@ public final class SiteSelector {
         private String spreadReason;
         private String missingTags;
 
-        Memo(ServiceSpec service, LatencyModel latency) {
+        public Memo(ServiceSpec service, LatencyModel latency) {
             this.service = service;
             this.latency = latency;
             this.fit = new NodeFit(service);
+        }
+
+        /** Whether this memo may serve a request for {@code service} under {@code latency} (the same objects). */
+        public boolean serves(ServiceSpec service, LatencyModel latency) {
+            return this.service == service && this.latency == latency;
         }
 
         String outsideJurisdiction() {
@@ -363,7 +369,8 @@ public final class SiteSelector {
                 SiteMemo known = byPosition[position];
                 if (known != null && known.info == site) return known;
             } else {
-                byPosition = Arrays.copyOf(byPosition, position + 1);
+                // Doubled, not grown by one: a first pass over a thousand sites copied it a thousand times.
+                byPosition = Arrays.copyOf(byPosition, Math.max(position + 1, byPosition.length * 2));
             }
             return byPosition[position] = site(site);
         }

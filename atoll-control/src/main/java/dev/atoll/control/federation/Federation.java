@@ -81,12 +81,13 @@ public interface Federation {
     CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite);
 
     /**
-     * The version of {@code site}'s network members as it last spread it (see {@link
-     * dev.atoll.control.site.SiteController#networkMembersVersion}), or empty when not known: then
-     * its members are asked for on a schedule instead of when they change.
+     * The version of each site's network members as it last spread it (see {@link
+     * dev.atoll.control.site.SiteController#networkMembersVersion}); a site missing here is asked
+     * for its members on a schedule instead of when they change. The same map instance as long as
+     * nothing new was spread, so that a reader can tell at a glance.
      */
-    default java.util.OptionalLong networkMembersVersion(String site) {
-        return java.util.OptionalLong.empty();
+    default Map<String, Long> networkMembersVersions() {
+        return Map.of();
     }
 
     /**

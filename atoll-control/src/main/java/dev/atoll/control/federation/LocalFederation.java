@@ -85,8 +85,8 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
-    public java.util.OptionalLong networkMembersVersion(String site) {
-        return observer.networkMembersVersion(site);
+    public Map<String, Long> networkMembersVersions() {
+        return observer.networkMembersVersions();
     }
 
     @Override
@@ -187,10 +187,13 @@ public final class LocalFederation implements Federation {
         }
 
         @Override
-        public java.util.OptionalLong networkMembersVersion(String target) {
+        public Map<String, Long> networkMembersVersions() {
             // One process: what a site would gossip is read directly.
-            if (!reaches(target) || !sites.containsKey(target)) return java.util.OptionalLong.empty();
-            return java.util.OptionalLong.of(site(target).networkMembersVersion());
+            Map<String, Long> versions = new java.util.HashMap<>();
+            sites.forEach((name, controller) -> {
+                if (reaches(name)) versions.put(name, controller.networkMembersVersion());
+            });
+            return versions;
         }
 
         @Override

@@ -584,6 +584,15 @@ public final class RaftGroup implements AutoCloseable {
      *     #openMember}); read {@link #machineOf} the local member instead, knowing it may lag
      */
     public ReplicatedStateMachine leaderMachine() {
+        // The common case first: the leader already proved it applied everything in its term.
+        Optional<Member> current = leader();
+        LeaderConfirmation confirmed = confirmation;
+        if (current.isPresent()
+                && new LeaderConfirmation(
+                                current.get().id, current.get().node.getTerm().getTerm())
+                        .equals(confirmed)) {
+            return current.get().machine;
+        }
         awaitLeader(timings.leaderTimeout().plus(timings.electionTimeout()).multipliedBy(4));
         return leader().map(m -> m.machine)
                 .orElseThrow(() -> new RaftGroupUnavailableException(

@@ -187,6 +187,18 @@ public final class SiteController implements AutoCloseable {
 
     private record PendingReservation(String node, dev.atoll.model.Resources resources) {}
 
+    /**
+     * What site selection worked out for the services placed lately (RTTs to their users, above
+     * all), kept across their replicas, which are placed one after the other; a memo answers as if
+     * worked out afresh (see {@link SiteSelector.Memo}).
+     */
+    private final Map<String, SiteSelector.Memo> placementMemos = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SiteSelector.Memo> eldest) {
+            return size() > 64;
+        }
+    };
+
     public SiteController(
             SiteInfo site, RaftGroup raft, Map<String, NodeAgentPort> agents, Clock clock, EventLog events, long seed) {
         this(
@@ -268,7 +280,7 @@ public final class SiteController implements AutoCloseable {
         return raft.submit(SiteCodec.writeCommand(command)).thenApply(result -> {
             Applied applied = (Applied) result;
             applied.events().forEach(e -> events.publish(site.name(), e));
-            loop.execute(this::pushAssignments);
+            requestAssignments();
             return applied;
         });
     }
@@ -555,6 +567,19 @@ public final class SiteController implements AutoCloseable {
             }
             return new SiteSummary(site, true, nodes);
         });
+    }
+
+    /** Whether a push of assignments is queued on the loop: commits in a burst share one. */
+    private final java.util.concurrent.atomic.AtomicBoolean assignmentsQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void requestAssignments() {
+        if (assignmentsQueued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                assignmentsQueued.set(false);
+                pushAssignments();
+            });
+        }
     }
 
     private void pushAssignments() {
@@ -943,7 +968,7 @@ public final class SiteController implements AutoCloseable {
             if (everything) decideAll = true;
             else toDecide.addAll(changed);
 
-            reportReplicas(everything ? null : changed, dead);
+            reportReplicas(everything ? null : changed, touched.everything(), dead);
             if (!dead.isEmpty() || !deadSince.isEmpty()) adoptOrphans(dead);
             if (everything || !changed.isEmpty() || ticks % UNPLACEABLE_EVERY_TICKS == 0) spreadClaims(dead);
             syncCopies(dead, everything ? null : changed);
@@ -1061,17 +1086,22 @@ public final class SiteController implements AutoCloseable {
      * A home learns of its replicas' states this way instead of asking every site ten times a
      * second, which in a cloud of a thousand sites is most of the traffic.
      */
-    private void reportReplicas(Set<String> changed, Set<String> dead) {
+    private void reportReplicas(Set<String> changed, boolean stateReplaced, Set<String> dead) {
         if (changed == null) {
-            reportsByHome.keySet().forEach(homesToReport::add);
-            reportsByHome.clear();
-            reportedHomesOf.clear();
-            ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
-                Set<String> all = new java.util.TreeSet<>();
-                for (PlacedInstance i : state.instances().values()) all.add(environmentOfInstance(i.id().key()));
+            if (stateReplaced) {
+                // A new leader, or a restored snapshot: what was reported before counts for nothing.
+                reportsByHome.keySet().forEach(homesToReport::add);
+                reportsByHome.clear();
+                reportedHomesOf.clear();
                 environmentsWithMembers.clear();
+            }
+            ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
+                Set<String> all = new java.util.TreeSet<>(reportedHomesOf.keySet());
+                for (PlacedInstance i : state.instances().values()) all.add(environmentOfInstance(i.id().key()));
                 all.forEach(key -> refreshReport(state, key, index));
-                networkMembersVersion = index;
+                // It may hold other members than were spread; the safety-net pass every 10 s,
+                // which changes nothing, does not make every site ask for them again.
+                if (stateReplaced) networkMembersVersion = index;
                 return null;
             });
         } else if (!changed.isEmpty()) {
@@ -1133,17 +1163,25 @@ public final class SiteController implements AutoCloseable {
         }
         boolean had =
                 members ? !environmentsWithMembers.add(environmentKey) : environmentsWithMembers.remove(environmentKey);
-        if (members || had) networkMembersVersion = index;
+        boolean changedHere = false;
         Set<String> before = reportedHomesOf.getOrDefault(environmentKey, Set.of());
         for (String home : before) {
             if (byHome.containsKey(home)) continue;
             var reports = reportsByHome.get(home);
-            if (reports != null && reports.remove(environmentKey) != null) homesToReport.add(home);
+            if (reports != null && reports.remove(environmentKey) != null) {
+                homesToReport.add(home);
+                changedHere = true;
+            }
         }
-        byHome.forEach((home, replicas) -> {
-            var reports = reportsByHome.computeIfAbsent(home, h -> new HashMap<>());
-            if (!replicas.equals(reports.put(environmentKey, replicas))) homesToReport.add(home);
-        });
+        for (var entry : byHome.entrySet()) {
+            var reports = reportsByHome.computeIfAbsent(entry.getKey(), h -> new HashMap<>());
+            if (!entry.getValue().equals(reports.put(environmentKey, entry.getValue()))) {
+                homesToReport.add(entry.getKey());
+                changedHere = true;
+            }
+        }
+        // The members changed if the environment has some (or had) and its replicas changed.
+        if ((members || had) && (changedHere || members != had)) networkMembersVersion = index;
         if (byHome.isEmpty()) reportedHomesOf.remove(environmentKey);
         else reportedHomesOf.put(environmentKey, Set.copyOf(byHome.keySet()));
     }
@@ -1245,10 +1283,13 @@ public final class SiteController implements AutoCloseable {
         var now = clock.instant();
         List<SiteCommand> changes = read(state -> {
             List<SiteCommand> result = new ArrayList<>();
+            Set<String> down = state.downNodes();
             for (String node : state.nodes().keySet()) {
                 var heard = lastHeard.get(node);
                 var health = heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, now);
-                boolean markedDown = state.downNodes().contains(node);
+                // Most ticks of most sites: every node alive, none marked down.
+                if (health == NodeLiveness.Health.ALIVE && down.isEmpty()) continue;
+                boolean markedDown = down.contains(node);
                 if (health == NodeLiveness.Health.DOWN && !markedDown) {
                     String reason = heard == null
                             ? "no agent"
@@ -1493,14 +1534,28 @@ public final class SiteController implements AutoCloseable {
                 && !federation.deadSites().contains(p.replacing().get().site())) {
             target = p.replacing().get().site();
         } else {
-            var decision = SiteSelector.select(new SiteRequest(
+            var latency = federation.latency(LatencyModel.ESTIMATED);
+            var request = new SiteRequest(
                     p.service(),
                     federation.summaries(),
                     replicasPerSite(p.id()),
                     p.replicasStillToPlace(),
                     excluded,
-                    federation.latency(LatencyModel.ESTIMATED),
-                    seed));
+                    latency,
+                    seed);
+            String serviceKey = p.id().tenant() + "/" + p.id().environment() + "." + p.id().service();
+            SiteSelector.Memo memo;
+            synchronized (placementMemos) {
+                memo = placementMemos.get(serviceKey);
+                if (memo == null || !memo.serves(p.service(), latency)) {
+                    memo = new SiteSelector.Memo(p.service(), latency);
+                    placementMemos.put(serviceKey, memo);
+                }
+            }
+            SiteDecision decision;
+            synchronized (memo) {
+                decision = SiteSelector.select(request, memo);
+            }
             if (decision instanceof SiteDecision.NoSite(var why)) {
                 String reason = why.toString();
                 if (!declined.isEmpty()) {

@@ -184,8 +184,8 @@ class ReplicaReportsTest {
         }
 
         @Override
-        public java.util.OptionalLong networkMembersVersion(String site) {
-            return delegate.networkMembersVersion(site);
+        public Map<String, Long> networkMembersVersions() {
+            return delegate.networkMembersVersions();
         }
     }
 }

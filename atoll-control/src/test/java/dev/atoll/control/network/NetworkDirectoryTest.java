@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,7 @@ class NetworkDirectoryTest {
             new Class<?>[] {Federation.class},
             (proxy, method, args) -> switch (method.getName()) {
                 case "siteNames" -> List.of("london", "paris");
-                case "networkMembersVersion" -> {
-                    Long version = spread.get((String) args[0]);
-                    yield version == null ? OptionalLong.empty() : OptionalLong.of(version);
-                }
+                case "networkMembersVersions" -> Map.copyOf(spread);
                 case "networkMembers" -> {
                     asked.add((String) args[0]);
                     yield CompletableFuture.completedFuture(List.of());

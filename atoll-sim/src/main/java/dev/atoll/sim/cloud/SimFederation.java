@@ -85,8 +85,8 @@ final class SimFederation implements Federation {
     }
 
     @Override
-    public java.util.OptionalLong networkMembersVersion(String site) {
-        return gossip.membersVersion(site);
+    public Map<String, Long> networkMembersVersions() {
+        return gossip.membersVersions();
     }
 
     @Override
@@ -148,7 +148,7 @@ final class SimFederation implements Federation {
 
         List<SiteSummary> all();
 
-        /** The version of the site's network members it spread, if it spread one. */
-        java.util.OptionalLong membersVersion(String site);
+        /** The versions of their network members the sites spread; a new map each round. */
+        Map<String, Long> membersVersions();
     }
 }

@@ -250,12 +250,13 @@ public final class Simulation {
                 .get()
                 .accept(String.format(
                         Locale.ROOT,
-                        "%s: %.0f of %.0f simulated seconds after %.0f s, %,d events, %,d replicas running, heap %d MiB",
+                        "%s: %.0f of %.0f simulated seconds after %.0f s, %,d events (%,d pending), %,d replicas running, heap %d MiB",
                         plan.name(),
                         (scheduler.nowNanos() - start) / 1e9,
                         (end - start) / 1e9,
                         (wall - wallStart) / 1e9,
                         scheduler.executed(),
+                        scheduler.pending(),
                         truth.liveByKey.size(),
                         heap >> 20));
     }
@@ -340,9 +341,8 @@ public final class Simulation {
         }
 
         @Override
-        public java.util.OptionalLong membersVersion(String site) {
-            Long version = gossipedMembersVersions.get(site);
-            return version == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(version);
+        public Map<String, Long> membersVersions() {
+            return gossipedMembersVersions;
         }
     };
 
@@ -361,7 +361,7 @@ public final class Simulation {
             }
         }
         gossiped = List.copyOf(all);
-        gossipedMembersVersions = membersVersions;
+        gossipedMembersVersions = java.util.Collections.unmodifiableMap(membersVersions);
         gossipRound++;
     }
 
