@@ -195,7 +195,8 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, SiteSelector.Memo> placementMemos = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SiteSelector.Memo> eldest) {
-            return size() > 64;
+            // A few: each holds an entry for every site, and a home places few services at once.
+            return size() > 4;
         }
     };
 
@@ -280,7 +281,13 @@ public final class SiteController implements AutoCloseable {
         return raft.submit(SiteCodec.writeCommand(command)).thenApply(result -> {
             Applied applied = (Applied) result;
             applied.events().forEach(e -> events.publish(site.name(), e));
-            requestAssignments();
+            // What nodes run changes only with these; most commits are instance reports.
+            if (command instanceof SiteCommand.ReserveInstance
+                    || command instanceof SiteCommand.ReleaseInstance
+                    || command instanceof SiteCommand.MarkNodeUp
+                    || command instanceof SiteCommand.RegisterNode) {
+                requestAssignments();
+            }
             return applied;
         });
     }
@@ -1000,8 +1007,11 @@ public final class SiteController implements AutoCloseable {
             Set<String> placeAgain = new HashSet<>(vanished());
             long directoryVersion = directory.version();
             if (stateChanged || directoryVersion != conflictsAtDirectoryVersion) {
-                // Clashes can only appear with new placements or new members.
-                addressLosers = AddressConflicts.losers(state.placements().values(), directory.members());
+                // Clashes can only appear with new placements or new members, and only with members.
+                var members = directory.members();
+                addressLosers = members.isEmpty()
+                        ? Set.of()
+                        : AddressConflicts.losers(state.placements().values(), members);
                 conflictsAtDirectoryVersion = directoryVersion;
             }
             placeAgain.addAll(addressLosers);
@@ -1620,9 +1630,13 @@ public final class SiteController implements AutoCloseable {
     }
 
     private Map<String, Integer> replicasPerSite(InstanceId id) {
+        // Instance keys are tenant/environment.service.index: one service is a key range.
+        String prefix = id.tenant() + "/" + id.environment() + "." + id.service() + ".";
         return read(state -> {
             Map<String, Integer> counts = new HashMap<>();
-            for (var placement : state.placements().values()) {
+            for (var placement : state.placements()
+                    .subMap(prefix, prefix + Character.MAX_VALUE)
+                    .values()) {
                 if (sameService(placement.id(), id) && !placement.id().equals(id)) {
                     counts.merge(placement.site(), 1, Integer::sum);
                 }

@@ -361,7 +361,10 @@ public final class Simulation {
             }
         }
         gossiped = List.copyOf(all);
-        gossipedMembersVersions = java.util.Collections.unmodifiableMap(membersVersions);
+        // The same map while nothing changed, as gossip that brought no news: readers compare it by identity.
+        if (!membersVersions.equals(gossipedMembersVersions)) {
+            gossipedMembersVersions = java.util.Collections.unmodifiableMap(membersVersions);
+        }
         gossipRound++;
     }
 
