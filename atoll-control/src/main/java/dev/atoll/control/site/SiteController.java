@@ -192,6 +192,8 @@ public final class SiteController implements AutoCloseable {
      * all), kept across their replicas, which are placed one after the other; a memo answers as if
      * worked out afresh (see {@link SiteSelector.Memo}).
      */
+    private List<dev.atoll.placement.SiteSummary> memosFor;
+
     private final Map<String, SiteSelector.Memo> placementMemos = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SiteSelector.Memo> eldest) {
@@ -1556,6 +1558,12 @@ public final class SiteController implements AutoCloseable {
             String serviceKey = p.id().tenant() + "/" + p.id().environment() + "." + p.id().service();
             SiteSelector.Memo memo;
             synchronized (placementMemos) {
+                // A memo keeps the summaries it saw: kept no longer than those are current, so
+                // that a thousand homes do not hold on to a thousand old views of every node.
+                if (request.sites() != memosFor) {
+                    placementMemos.clear();
+                    memosFor = request.sites();
+                }
                 memo = placementMemos.get(serviceKey);
                 if (memo == null || !memo.serves(p.service(), latency)) {
                     memo = new SiteSelector.Memo(p.service(), latency);
