@@ -374,15 +374,21 @@ public final class SiteController implements AutoCloseable {
     }
 
     private NodeDecision chooseNode(Offer offer) {
-        return read(state -> {
+        var machine = (SiteStateMachine) raft.leaderMachine();
+        // Instance keys are tenant/environment.service.index: one service is a key range.
+        String service = offer.id().tenant() + "/" + offer.id().environment() + "."
+                + offer.id().service() + ".";
+        return machine.read(state -> {
             List<NodeState> nodes = new ArrayList<>();
             Map<String, Integer> replicasPerNode = new HashMap<>();
-            for (PlacedInstance i : state.instances().values()) {
+            for (PlacedInstance i : state.instances()
+                    .subMap(service, service + Character.MAX_VALUE)
+                    .values()) {
                 if (sameService(i.id(), offer.id()) && !i.id().equals(offer.id())) {
                     replicasPerNode.merge(i.node(), 1, Integer::sum);
                 }
             }
-            var load = state.loadByNode();
+            var load = machine.loadByNode();
             for (NodeInfo info : state.nodes().values()) {
                 var onNode = load.getOrDefault(info.name(), SiteState.NodeLoad.NONE);
                 var allocated = onNode.allocated();
@@ -561,9 +567,10 @@ public final class SiteController implements AutoCloseable {
 
     /** This site's entry for placement: its free capacity per node, from the exact state. */
     public SiteSummary summary() {
-        return read(state -> {
+        var machine = (SiteStateMachine) raft.leaderMachine();
+        return machine.read(state -> {
             List<NodeCapacity> nodes = new ArrayList<>();
-            var load = state.loadByNode();
+            var load = machine.loadByNode();
             for (NodeInfo info : state.nodes().values()) {
                 var onNode = load.getOrDefault(info.name(), SiteState.NodeLoad.NONE);
                 nodes.add(new NodeCapacity(

@@ -44,6 +44,28 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
 
     private boolean everythingTouched = true;
 
+    /**
+     * Per node, what the replicas on it take: kept with every reservation and release (the only
+     * commands that move replicas between nodes) rather than summed over every replica at every
+     * offer, summary and reservation. Derived, so rebuilt from a restored snapshot.
+     */
+    private final Map<String, SiteState.NodeLoad> loads = new HashMap<>();
+
+    /** What the replicas on each node take, as {@link SiteState#loadByNode} works it out. */
+    public synchronized Map<String, SiteState.NodeLoad> loadByNode() {
+        return Map.copyOf(loads);
+    }
+
+    private void load(PlacedInstance instance, boolean added) {
+        var now = loads.getOrDefault(instance.node(), SiteState.NodeLoad.NONE);
+        var resources = instance.service().resources();
+        var next = added
+                ? new SiteState.NodeLoad(now.allocated().plus(resources), now.instances() + 1)
+                : new SiteState.NodeLoad(now.allocated().minusClamped(resources), now.instances() - 1);
+        if (next.instances() <= 0) loads.remove(instance.node());
+        else loads.put(instance.node(), next);
+    }
+
     /** What changed since the last call: which environments, or everything. */
     public record Touched(boolean everything, Set<String> environments) {}
 
@@ -69,6 +91,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     @Override
     public synchronized void restore(byte[] snapshot) {
         state = SiteCodec.readState(snapshot);
+        loads.clear();
+        loads.putAll(state.loadByNode());
         everythingTouched = true;
         touched.clear();
     }
@@ -312,8 +336,9 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     ? new Reservation.Reserved(current.node())
                     : new Reservation.Refused("a newer generation " + current.generation() + " is already placed");
         }
-        Resources allocated = state.allocatedOn(c.node());
-        int count = state.instancesOn(c.node());
+        var onNode = loads.getOrDefault(c.node(), SiteState.NodeLoad.NONE);
+        Resources allocated = onNode.allocated();
+        int count = onNode.instances();
         if (current != null && current.node().equals(c.node())) {
             allocated = allocated.minusClamped(current.service().resources());
             count--;
@@ -323,23 +348,23 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     + c.service().resources());
         }
         state.homeClaims().put(environment, HomeClaim.stronger(standing, claim));
-        state.instances()
-                .put(
-                        c.id().key(),
-                        new PlacedInstance(
-                                c.id(),
-                                c.generation(),
-                                c.service(),
-                                c.node(),
-                                c.homeSite(),
-                                c.at(),
-                                InstanceState.PENDING,
-                                Map.of(),
-                                Optional.empty(),
-                                Optional.empty(),
-                                0,
-                                "waiting for node " + c.node(),
-                                c.networks()));
+        var placed = new PlacedInstance(
+                c.id(),
+                c.generation(),
+                c.service(),
+                c.node(),
+                c.homeSite(),
+                c.at(),
+                InstanceState.PENDING,
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                "waiting for node " + c.node(),
+                c.networks());
+        PlacedInstance replaced = state.instances().put(c.id().key(), placed);
+        if (replaced != null) load(replaced, false);
+        load(placed, true);
         events.add(new SiteEvent(
                 "instance-placed",
                 c.id().environment(),
@@ -358,6 +383,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         PlacedInstance current = state.instances().get(c.id().key());
         if (current != null && current.generation() <= c.generation()) {
             state.instances().remove(c.id().key());
+            load(current, false);
             events.add(new SiteEvent(
                     "instance-released", c.id().environment(), c.id().display(), "stopping on node " + current.node()));
         }

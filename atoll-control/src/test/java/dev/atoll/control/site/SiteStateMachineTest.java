@@ -159,6 +159,28 @@ class SiteStateMachineTest {
     }
 
     @Test
+    void theLoadKeptPerNodeIsTheSumOfItsReplicasThroughReservationsReplacementsAndReleases() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 1L << 30)));
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n2", 4000, 1L << 30)));
+        var web1 = new InstanceId("default", "hello", "web", 1);
+        machine.apply(new SiteCommand.ReserveInstance(web0, 1, aService("web", 2), "london", "n1", T0));
+        machine.apply(new SiteCommand.ReserveInstance(web1, 1, aService("web", 2), "london", "n1", T0));
+        // A newer generation of web0 moves to n2; web1 is released.
+        machine.apply(new SiteCommand.ReserveInstance(web0, 2, aService("web", 2), "london", "n2", T0));
+        machine.apply(new SiteCommand.MarkNodeDown("n2", "not heard", T0));
+        machine.apply(new SiteCommand.ReleaseInstance(web1, 1, null));
+
+        assertThat(machine.loadByNode())
+                .isEqualTo(machine.<Map<String, SiteState.NodeLoad>>read(SiteState::loadByNode));
+        assertThat(machine.loadByNode()).containsOnlyKeys("n2");
+        assertThat(machine.loadByNode().get("n2").instances()).isEqualTo(1);
+
+        var restored = new SiteStateMachine();
+        restored.restore(machine.snapshot());
+        assertThat(restored.loadByNode()).isEqualTo(machine.loadByNode());
+    }
+
+    @Test
     void aRestoredSnapshotCountsAsEverythingChanged() {
         machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 2)), T0));
         var restored = new SiteStateMachine();
