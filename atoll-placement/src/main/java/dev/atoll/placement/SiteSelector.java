@@ -70,6 +70,7 @@ public final class SiteSelector {
         Object[] rejected = new Object[n];
         // Only some filters count this service's replicas on a site; the others skip the lookup.
         boolean filtersCount = intent.antiAffinity() != AntiAffinity.NONE || mustUseNewSite;
+        Set<String> excluded = request.excludedSites();
         // Per feasible site, what the scorers need.
         int[] feasible = new int[n];
         double[] meanRtt = new double[n];
@@ -83,7 +84,7 @@ public final class SiteSelector {
             var site = summary.site();
             int replicasHere = filtersCount ? replicas(request, site.name()) : 0;
 
-            if (request.excludedSites().contains(site.name())) {
+            if (!excluded.isEmpty() && excluded.contains(site.name())) {
                 rejected[s] = "declined this replica";
                 continue;
             }

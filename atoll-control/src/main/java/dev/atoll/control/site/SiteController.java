@@ -114,11 +114,15 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
 
     private final NodeLiveness liveness = NodeLiveness.DEFAULT;
+    /** Until when no node can be judged down (loop thread; null: judge at the next tick). */
+    private java.time.Instant nodesQuietUntil;
+    /** How many nodes the state had when {@link #nodesQuietUntil} was worked out. */
+    private int quietNodes = -1;
     /**
-     * Since when (by the first answer without it) each placed replica has been missing from every
-     * answer of its site, by placement; on the loop only.
+     * Per target site and instance key, since when (by the first answer without it) a replica placed
+     * there has been missing from every answer of that site; on the loop only.
      */
-    private final Map<String, Instant> absentSince = new HashMap<>();
+    private final Map<String, Map<String, Absence>> absentSince = new HashMap<>();
     /** Longer than any placement takes to show at its target. */
     private static final Duration VANISHED_AFTER = Duration.ofSeconds(2);
 
@@ -581,9 +585,24 @@ public final class SiteController implements AutoCloseable {
                         info.tags(),
                         ready(state, info.name())));
             }
-            return new SiteSummary(site, true, nodes);
+            // Sites keep the summaries they were gossiped for a while (a thousand sites, a hundred
+            // nodes each): what did not change is shared with the last summary, not copied.
+            SiteSummary last = lastSummary;
+            if (last != null && last.nodes().size() == nodes.size()) {
+                if (last.nodes().equals(nodes)) return last;
+                for (int i = 0; i < nodes.size(); i++) {
+                    if (nodes.get(i).equals(last.nodes().get(i)))
+                        nodes.set(i, last.nodes().get(i));
+                }
+            }
+            var summary = new SiteSummary(site, true, nodes);
+            lastSummary = summary;
+            return summary;
         });
     }
+
+    /** The last summary given (any thread, under the state machine's lock). */
+    private volatile SiteSummary lastSummary;
 
     /** Whether a push of assignments is queued on the loop: commits in a burst share one. */
     private final java.util.concurrent.atomic.AtomicBoolean assignmentsQueued =
@@ -1303,9 +1322,19 @@ public final class SiteController implements AutoCloseable {
         List<SiteCommand> changes = read(state -> {
             List<SiteCommand> result = new ArrayList<>();
             Set<String> down = state.downNodes();
+            // With none marked down, only a node falling silent changes anything, and none can before
+            // the oldest heartbeat is downAfter old: most ticks of most sites skip the scan.
+            if (down.isEmpty()
+                    && state.nodes().size() == quietNodes
+                    && nodesQuietUntil != null
+                    && now.isBefore(nodesQuietUntil)) {
+                return result;
+            }
+            java.time.Instant oldestHeard = null;
             for (String node : state.nodes().keySet()) {
                 var heard = lastHeard.get(node);
                 var health = heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, now);
+                if (heard != null && (oldestHeard == null || heard.isBefore(oldestHeard))) oldestHeard = heard;
                 // Most ticks of most sites: every node alive, none marked down.
                 if (health == NodeLiveness.Health.ALIVE && down.isEmpty()) continue;
                 boolean markedDown = down.contains(node);
@@ -1320,6 +1349,9 @@ public final class SiteController implements AutoCloseable {
                     lastAssigned.remove(node);
                 }
             }
+            boolean quiet = result.isEmpty() && down.isEmpty() && oldestHeard != null;
+            nodesQuietUntil = quiet ? oldestHeard.plus(liveness.downAfter()) : null;
+            quietNodes = state.nodes().size();
             return result;
         });
         changes.forEach(this::submit);
@@ -1339,49 +1371,43 @@ public final class SiteController implements AutoCloseable {
      */
     private void countAbsences(String target, Map<String, ReplicaStatus> answer) {
         var now = clock.instant();
-        List<SiteState.ReplicaPlacement> placedThere = placementsAt(target);
-        Set<String> current = new HashSet<>();
-        for (SiteState.ReplicaPlacement p : placedThere) {
-            String placement = p.id().key() + "@" + p.site() + "#" + p.generation();
-            current.add(placement);
-            ReplicaStatus status = answer.get(p.id().key());
-            if (status != null && status.generation() >= p.generation()) {
-                absentSince.remove(placement);
-            } else if (absentSince.putIfAbsent(placement, now) != null) {
-                toDecide.add(environmentOfInstance(p.id().key()));
-            }
-        }
-        absentSince.keySet().removeIf(k -> k.contains("@" + target + "#") && !current.contains(k));
-    }
-
-    private record PlacementsBySite(long index, Map<String, List<SiteState.ReplicaPlacement>> bySite) {}
-
-    /** Loop thread only. */
-    private PlacementsBySite placementsBySite;
-
-    /** This home's placements at one site; grouped once per applied state, as every answer asks. */
-    private List<SiteState.ReplicaPlacement> placementsAt(String target) {
-        return ((SiteStateMachine) raft.leaderMachine()).readAt((state, index) -> {
-            PlacementsBySite cached = placementsBySite;
-            if (cached == null || cached.index() != index) {
-                Map<String, List<SiteState.ReplicaPlacement>> bySite = new HashMap<>();
-                for (var p : state.placements().values()) {
-                    bySite.computeIfAbsent(p.site(), x -> new ArrayList<>()).add(p);
+        var absences = absentSince.computeIfAbsent(target, t -> new HashMap<>());
+        var machine = (SiteStateMachine) raft.leaderMachine();
+        machine.read(state -> {
+            var placedThere = machine.placementsAt(target);
+            for (var e : placedThere.entrySet()) {
+                String key = e.getKey();
+                long generation = e.getValue().generation();
+                ReplicaStatus status = answer.get(key);
+                if (status != null && status.generation() >= generation) {
+                    absences.remove(key);
+                    continue;
                 }
-                cached = new PlacementsBySite(index, bySite);
-                placementsBySite = cached;
+                Absence absent = absences.get(key);
+                if (absent == null || absent.generation() != generation) {
+                    absences.put(key, new Absence(generation, now));
+                } else {
+                    toDecide.add(environmentOfInstance(key));
+                }
             }
-            return cached.bySite().getOrDefault(target, List.of());
+            absences.keySet().removeIf(key -> !placedThere.containsKey(key));
+            return null;
         });
+        if (absences.isEmpty()) absentSince.remove(target);
     }
+
+    /** Since when a placement's site has answered without it (at that generation or newer). */
+    private record Absence(long generation, Instant since) {}
 
     /** Instance keys whose site has answered without them for {@link #VANISHED_AFTER} or longer. */
     private Set<String> vanished() {
         var now = clock.instant();
         Set<String> keys = new HashSet<>();
-        absentSince.forEach((placement, since) -> {
-            if (!now.isBefore(since.plus(VANISHED_AFTER))) keys.add(placement.substring(0, placement.indexOf('@')));
-        });
+        absentSince
+                .values()
+                .forEach(absences -> absences.forEach((key, absent) -> {
+                    if (!now.isBefore(absent.since().plus(VANISHED_AFTER))) keys.add(key);
+                }));
         return keys;
     }
 

@@ -109,10 +109,17 @@ public record SiteState(
         return ofEnvironment(unplaceable, environment);
     }
 
-    // Instance keys are "<tenant>/<environment>.<service>.<index>", so one environment is a key range.
     private static <V> SortedMap<String, V> ofEnvironment(
             SortedMap<String, V> byInstanceKey, HomedEnvironment environment) {
-        String prefix = environment.key() + ".";
+        return ofEnvironment(byInstanceKey, environment.key());
+    }
+
+    /**
+     * The entries of one environment (tenant/name) in a map by instance key, as a live view: instance
+     * keys are "<tenant>/<environment>.<service>.<index>", so one environment is a key range.
+     */
+    public static <V> SortedMap<String, V> ofEnvironment(SortedMap<String, V> byInstanceKey, String environmentKey) {
+        String prefix = environmentKey + ".";
         return byInstanceKey.subMap(prefix, prefix + Character.MAX_VALUE);
     }
 

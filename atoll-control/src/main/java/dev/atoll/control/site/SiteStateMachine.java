@@ -66,6 +66,66 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         else loads.put(instance.node(), next);
     }
 
+    /**
+     * Per site, the home's placements there by instance key: what a target's report is checked
+     * against, many times a second, so kept with every command that moves placements rather than
+     * regrouped from all of them. Derived, so rebuilt from a restored snapshot.
+     */
+    private final Map<String, java.util.NavigableMap<String, ReplicaPlacement>> placementsBySite = new HashMap<>();
+
+    /** This home's placements at {@code site}, by instance key; call inside {@link #read} (a live view). */
+    public java.util.SortedMap<String, ReplicaPlacement> placementsAt(String site) {
+        var placed = placementsBySite.get(site);
+        return placed == null
+                ? java.util.Collections.emptySortedMap()
+                : java.util.Collections.unmodifiableSortedMap(placed);
+    }
+
+    /** Brings the per-site index in line with the placements of one environment. */
+    private void indexPlacements(String environmentKey, java.util.SortedMap<String, ReplicaPlacement> before) {
+        var after = SiteState.ofEnvironment(state.placements(), environmentKey);
+        if (before != null) {
+            for (var e : before.entrySet()) {
+                if (e.getValue().equals(after.get(e.getKey()))) continue;
+                unindexPlacement(e.getKey(), e.getValue().site());
+            }
+        }
+        for (var e : after.entrySet()) {
+            placementsBySite
+                    .computeIfAbsent(e.getValue().site(), s -> new java.util.TreeMap<>())
+                    .put(e.getKey(), e.getValue());
+        }
+    }
+
+    private void unindexPlacement(String instanceKey, String site) {
+        var placed = placementsBySite.get(site);
+        if (placed == null) return;
+        placed.remove(instanceKey);
+        if (placed.isEmpty()) placementsBySite.remove(site);
+    }
+
+    private void indexAllPlacements() {
+        placementsBySite.clear();
+        for (var e : state.placements().entrySet()) {
+            placementsBySite
+                    .computeIfAbsent(e.getValue().site(), s -> new java.util.TreeMap<>())
+                    .put(e.getKey(), e.getValue());
+        }
+    }
+
+    /** The environment whose placements {@code command} may change, or null. */
+    private static String placementsChangedBy(SiteCommand command) {
+        return switch (command) {
+            case RecordPlacement c -> environmentOf(c.id());
+            case ForgetPlacement c -> environmentOf(c.id());
+            case DeleteEnvironment c -> SiteState.environmentKey(c.tenant(), c.name());
+            case ForgetEnvironment c -> SiteState.environmentKey(c.tenant(), c.name());
+            case ClaimHome c -> SiteState.environmentKey(c.tenant(), c.name());
+            case AdoptEnvironment c -> SiteState.environmentKey(c.tenant(), c.name());
+            default -> null;
+        };
+    }
+
     /** What changed since the last call: which environments, or everything. */
     public record Touched(boolean everything, Set<String> environments) {}
 
@@ -93,6 +153,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         state = SiteCodec.readState(snapshot);
         loads.clear();
         loads.putAll(state.loadByNode());
+        indexAllPlacements();
         everythingTouched = true;
         touched.clear();
     }
@@ -115,6 +176,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     synchronized Applied apply(SiteCommand command) {
         List<SiteEvent> events = new ArrayList<>();
         touch(command);
+        String placementsOf = placementsChangedBy(command);
+        var placedBefore = placementsOf == null
+                ? null
+                : new java.util.TreeMap<>(SiteState.ofEnvironment(state.placements(), placementsOf));
         Object response =
                 switch (command) {
                     case RegisterNode c -> registerNode(c, events);
@@ -143,6 +208,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case ForgetCopy c -> forgetCopy(c);
                     case AdoptEnvironment c -> adopt(c, events);
                 };
+        if (placementsOf != null) indexPlacements(placementsOf, placedBefore);
         return new Applied(response, events);
     }
 
@@ -293,9 +359,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                             .ifPresent(e -> state.deletedHere().remove(e.getKey()));
                 }
             }
-            String prefix = c.tenant() + "/" + c.name() + ".";
-            state.placements().keySet().removeIf(k -> k.startsWith(prefix));
-            state.unplaceable().keySet().removeIf(k -> k.startsWith(prefix));
+            SiteState.ofEnvironment(state.placements(), key).clear();
+            SiteState.ofEnvironment(state.unplaceable(), key).clear();
             events.add(new SiteEvent("environment-deleted", c.name(), null, "all instances stopped"));
         }
         return null;
@@ -466,9 +531,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
 
     private void forgetHomed(String key) {
         state.environments().remove(key);
-        String prefix = key + ".";
-        state.placements().keySet().removeIf(k -> k.startsWith(prefix));
-        state.unplaceable().keySet().removeIf(k -> k.startsWith(prefix));
+        SiteState.ofEnvironment(state.placements(), key).clear();
+        SiteState.ofEnvironment(state.unplaceable(), key).clear();
     }
 
     private Object storeCopy(StoreCopy c) {

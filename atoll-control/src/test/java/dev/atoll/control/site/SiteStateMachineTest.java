@@ -181,6 +181,49 @@ class SiteStateMachineTest {
     }
 
     @Test
+    void thePlacementsKeptPerSiteFollowRecordsMovesForgetsAndDeletes() {
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 3)), T0));
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("other", aService("web", 1)), T0));
+        var web1 = new InstanceId("default", "hello", "web", 1);
+        var web2 = new InstanceId("default", "hello", "web", 2);
+        var otherWeb0 = new InstanceId("default", "other", "web", 0);
+        machine.apply(new SiteCommand.RecordPlacement(web0, "london", 1, 1));
+        machine.apply(new SiteCommand.RecordPlacement(web1, "london", 1, 1));
+        machine.apply(new SiteCommand.RecordPlacement(web2, "paris", 1, 1));
+        machine.apply(new SiteCommand.RecordPlacement(otherWeb0, "paris", 1, 1));
+        // web0 is placed again in paris; web1 is forgotten.
+        machine.apply(new SiteCommand.RecordPlacement(web0, "paris", 2, 1));
+        machine.apply(new SiteCommand.ForgetPlacement(web1));
+
+        assertThat(placedAt(machine, "london")).isEmpty();
+        assertThat(placedAt(machine, "paris"))
+                .containsExactly("default/hello.web.0@2", "default/hello.web.2@1", "default/other.web.0@1");
+
+        machine.apply(new SiteCommand.DeleteEnvironment("default", "hello", T0));
+        machine.apply(new SiteCommand.ForgetEnvironment("default", "hello"));
+
+        assertThat(placedAt(machine, "paris")).containsExactly("default/other.web.0@1");
+        var restored = new SiteStateMachine();
+        restored.restore(machine.snapshot());
+        assertThat(placedAt(restored, "paris")).containsExactly("default/other.web.0@1");
+    }
+
+    /** The index's view of one site, checked against the placements themselves. */
+    private static List<String> placedAt(SiteStateMachine machine, String site) {
+        return machine.read(state -> {
+            var indexed = machine.placementsAt(site).entrySet().stream()
+                    .map(e -> e.getKey() + "@" + e.getValue().generation())
+                    .toList();
+            var grouped = state.placements().entrySet().stream()
+                    .filter(e -> e.getValue().site().equals(site))
+                    .map(e -> e.getKey() + "@" + e.getValue().generation())
+                    .toList();
+            assertThat(indexed).isEqualTo(grouped);
+            return indexed;
+        });
+    }
+
+    @Test
     void aRestoredSnapshotCountsAsEverythingChanged() {
         machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 2)), T0));
         var restored = new SiteStateMachine();
