@@ -126,6 +126,17 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         };
     }
 
+    /**
+     * Counts the commands that may add or remove an environment this site holds (homed or as a
+     * copy), and restores: while it stands still, so does the set of environments held here. Lets
+     * a watcher (the simulator's durability check over a thousand sites) skip re-reading them.
+     */
+    private long heldChanges;
+
+    public synchronized long heldChanges() {
+        return heldChanges;
+    }
+
     /** What changed since the last call: which environments, or everything. */
     public record Touched(boolean everything, Set<String> environments) {}
 
@@ -154,6 +165,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         loads.clear();
         loads.putAll(state.loadByNode());
         indexAllPlacements();
+        heldChanges++;
         everythingTouched = true;
         touched.clear();
     }
@@ -209,6 +221,15 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case AdoptEnvironment c -> adopt(c, events);
                 };
         if (placementsOf != null) indexPlacements(placementsOf, placedBefore);
+        switch (command) {
+            case PutEnvironment c -> heldChanges++;
+            case ForgetEnvironment c -> heldChanges++;
+            case ClaimHome c -> heldChanges++;
+            case StoreCopy c -> heldChanges++;
+            case ForgetCopy c -> heldChanges++;
+            case AdoptEnvironment c -> heldChanges++;
+            default -> {}
+        }
         return new Applied(response, events);
     }
 

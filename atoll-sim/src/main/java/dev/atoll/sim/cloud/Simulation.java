@@ -430,7 +430,10 @@ public final class Simulation {
         home.controller.putEnvironment(spec, scheduler.now()).whenComplete((applied, error) -> {
             if (error == null) {
                 count("deploysAcknowledged");
-                if (!deleted.contains(key)) acknowledged.put(key, spec);
+                if (!deleted.contains(key)) {
+                    acknowledged.put(key, spec);
+                    maybeLost.add(key);
+                }
                 line("deploy " + key + " acknowledged");
             } else {
                 count("deploysNotAcknowledged");
@@ -527,6 +530,12 @@ public final class Simulation {
 
         final Map<String, Set<String>> keysByNode = new HashMap<>();
         final Map<String, Integer> runningBySite = new HashMap<>();
+        /** Service (tenant/environment.service) → site → live copies there: what users are served from. */
+        final Map<String, Map<String, Integer>> liveSitesByService = new HashMap<>();
+
+        private static String serviceKey(InstanceId id) {
+            return SiteState.environmentKey(id.tenant(), id.environment()) + "." + id.service();
+        }
 
         @Override
         public void started(InstanceId id, long generation, NodeInfo node) {
@@ -535,6 +544,9 @@ public final class Simulation {
             copies.add(node.id() + "#" + generation);
             if (copies.size() > 1) multiples.add(key);
             keysByNode.computeIfAbsent(node.id(), k -> new TreeSet<>()).add(key);
+            liveSitesByService
+                    .computeIfAbsent(serviceKey(id), k -> new HashMap<>(2))
+                    .merge(node.site(), 1, Integer::sum);
             int running = runningBySite.merge(node.site(), 1, Integer::sum);
             peakRunning.merge(node.site(), running, Math::max);
             count("replicasStarted");
@@ -550,7 +562,13 @@ public final class Simulation {
             String key = id.key();
             List<String> live = liveByKey.get(key);
             if (live != null) {
-                live.remove(node.id() + "#" + generation);
+                if (live.remove(node.id() + "#" + generation)) {
+                    var sites = liveSitesByService.get(serviceKey(id));
+                    if (sites != null && sites.merge(node.site(), -1, Integer::sum) <= 0) {
+                        sites.remove(node.site());
+                        if (sites.isEmpty()) liveSitesByService.remove(serviceKey(id));
+                    }
+                }
                 if (live.isEmpty()) liveByKey.remove(key);
                 if (live.size() < 2) multiples.remove(key);
             }
@@ -641,34 +659,48 @@ public final class Simulation {
             if (broken != null) violation(Violated.OVER_COMMIT, "site " + site.name() + ": " + broken, "");
         }
         // No acknowledged environment lost: some site, up or down, still holds it or a copy.
-        if (!acknowledged.isEmpty()) {
-            Set<String> held = new HashSet<>();
-            for (SimSite site : sites.values()) {
-                site.raft.leaderId().ifPresent(leader -> {
-                    var machine = (SiteStateMachine) site.raft.machineOf(leader);
-                    HeldAt cached = heldBySite.get(site.name());
-                    long index = machine.lastApplied();
-                    if (cached == null
-                            || cached.index() != index
-                            || !cached.leader().equals(leader)) {
-                        cached = machine.readAt((state, at) -> {
-                            Set<String> keys =
-                                    new HashSet<>(state.environments().keySet());
-                            state.copies().values().forEach(c -> keys.add(c.key()));
-                            return new HeldAt(leader, at, keys);
-                        });
-                        heldBySite.put(site.name(), cached);
-                    }
-                    held.addAll(cached.keys());
+        // Kept as a count of holders per environment, brought up to date from the sites whose set of
+        // held environments may have changed; only environments whose count fell to zero, or that
+        // were just acknowledged, are looked at.
+        for (SimSite site : sites.values()) {
+            HeldAt cached = heldBySite.get(site.name());
+            var leader = site.raft.leaderId();
+            HeldAt now;
+            if (leader.isEmpty()) {
+                now = null;
+            } else {
+                var machine = (SiteStateMachine) site.raft.machineOf(leader.get());
+                long changes = machine.heldChanges();
+                if (cached != null
+                        && cached.changes() == changes
+                        && cached.leader().equals(leader.get())) continue;
+                now = machine.read(state -> {
+                    Set<String> keys = new HashSet<>(state.environments().keySet());
+                    state.copies().values().forEach(c -> keys.add(c.key()));
+                    return new HeldAt(leader.get(), changes, keys);
                 });
             }
-            for (String key : acknowledged.keySet()) {
-                if (!held.contains(key) && !deleted.contains(key)) {
-                    violation(Violated.ENVIRONMENT_LOST, "environment " + key + " is held by no site", key);
-                    break;
+            if (cached == null && now == null) continue;
+            Set<String> before = cached == null ? Set.of() : cached.keys();
+            Set<String> after = now == null ? Set.of() : now.keys();
+            for (String key : after) if (!before.contains(key)) holders.merge(key, 1, Integer::sum);
+            for (String key : before) {
+                if (after.contains(key)) continue;
+                if (holders.merge(key, -1, Integer::sum) <= 0) {
+                    holders.remove(key);
+                    maybeLost.add(key);
                 }
             }
+            if (now == null) heldBySite.remove(site.name());
+            else heldBySite.put(site.name(), now);
         }
+        for (String key : maybeLost) {
+            if (acknowledged.containsKey(key) && !holders.containsKey(key) && !deleted.contains(key)) {
+                violation(Violated.ENVIRONMENT_LOST, "environment " + key + " is held by no site", key);
+                break;
+            }
+        }
+        maybeLost.clear();
         // After fences settle: no identity runs twice.
         if (activeFaults == 0
                 && scheduler.nowNanos() - lastFaultChangeNanos
@@ -684,9 +716,13 @@ public final class Simulation {
 
     private final Map<String, String> overCommitCheckedAt = new HashMap<>();
     private final Map<String, HeldAt> heldBySite = new HashMap<>();
+    /** How many sites hold each environment (homed or as a copy), as of the last check. */
+    private final Map<String, Integer> holders = new HashMap<>();
+    /** Environments to look at in the next check: held by one site fewer, or just acknowledged. */
+    private final Set<String> maybeLost = new HashSet<>();
 
-    /** The environments and copies a site's leader held at an applied index. */
-    private record HeldAt(Object leader, long index, Set<String> keys) {}
+    /** The environments and copies a site's leader held, as of a count of its held changes. */
+    private record HeldAt(Object leader, long changes, Set<String> keys) {}
 
     private void checkDuplicates(Duration grace) {
         long now = scheduler.nowNanos();
@@ -869,12 +905,10 @@ public final class Simulation {
                     UserPopulation users = byName.get(region.name());
                     if (users == null) continue;
                     long best = Long.MAX_VALUE;
-                    for (int i = 0; i < service.replicas(); i++) {
-                        String key = new InstanceId(spec.tenant(), spec.name(), service.name(), i).key();
-                        List<String> live = truth.liveByKey.get(key);
-                        if (live == null) continue;
-                        for (String where : live) {
-                            String site = where.substring(0, where.indexOf('/'));
+                    var live = truth.liveSitesByService.get(
+                            SiteState.environmentKey(spec.tenant(), spec.name()) + "." + service.name());
+                    if (live != null) {
+                        for (String site : live.keySet()) {
                             long micros = 2 * plan.latency().userToSiteMicros(users.location(), site);
                             best = Math.min(best, micros);
                         }
