@@ -104,7 +104,25 @@ public record LatencyModel(Map<String, Map<String, Double>> measuredRttMs, List<
         return ms;
     }
 
-    private record Points(GeoPoint a, GeoPoint b) {}
+    private record Points(GeoPoint a, GeoPoint b) {
+        // The record's own hash (31 x one point + the other) collides for points on a grid;
+        // with a quarter of a million pairs remembered, lookups then walk long chains.
+        @Override
+        public int hashCode() {
+            long h = Double.doubleToLongBits(a.lat());
+            h = h * 0x9E3779B97F4A7C15L + Double.doubleToLongBits(a.lon());
+            h = h * 0x9E3779B97F4A7C15L + Double.doubleToLongBits(b.lat());
+            h = h * 0x9E3779B97F4A7C15L + Double.doubleToLongBits(b.lon());
+            h ^= h >>> 29;
+            h *= 0xBF58476D1CE4E5B9L;
+            return (int) (h ^ (h >>> 32));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Points p && a.equals(p.a) && b.equals(p.b);
+        }
+    }
 
     /** A thousand sites times a hundred user regions, with room to spare. */
     private static final int MAX_ESTIMATES = 250_000;

@@ -158,6 +158,8 @@ public final class SiteController implements AutoCloseable {
     // The target's reports to homes, on the loop only.
     /** Per home, by environment key, the replicas last reported (or to report) to it. */
     private final Map<String, Map<String, Map<String, ReplicaStatus>>> reportsByHome = new HashMap<>();
+    /** Per home, the report last assembled from {@link #reportsByHome}, while that is unchanged. */
+    private final Map<String, java.util.SortedMap<String, ReplicaStatus>> assembledReports = new HashMap<>();
     /** Per environment key, the homes its replicas were reported to. */
     private final Map<String, Set<String>> reportedHomesOf = new HashMap<>();
     /** Homes to send a report to at the next tick. */
@@ -1130,6 +1132,7 @@ public final class SiteController implements AutoCloseable {
                 // A new leader, or a restored snapshot: what was reported before counts for nothing.
                 reportsByHome.keySet().forEach(homesToReport::add);
                 reportsByHome.clear();
+                assembledReports.clear();
                 reportedHomesOf.clear();
                 environmentsWithMembers.clear();
             }
@@ -1157,12 +1160,22 @@ public final class SiteController implements AutoCloseable {
             if (dead.contains(home) || reportsInFlight.contains(home)) continue;
             homesToReport.remove(home);
             var byEnvironment = reportsByHome.get(home);
-            java.util.TreeMap<String, ReplicaStatus> report = new java.util.TreeMap<>();
-            if (byEnvironment != null) byEnvironment.values().forEach(report::putAll);
-            if (byEnvironment != null && byEnvironment.isEmpty()) reportsByHome.remove(home);
+            // Unchanged since last sent (the resend every 5 s): the same map again, which a home in
+            // the same process recognises without comparing it entry by entry.
+            java.util.SortedMap<String, ReplicaStatus> report = assembledReports.get(home);
+            if (report == null) {
+                var assembled = new java.util.TreeMap<String, ReplicaStatus>();
+                if (byEnvironment != null) byEnvironment.values().forEach(assembled::putAll);
+                report = java.util.Collections.unmodifiableSortedMap(assembled);
+                assembledReports.put(home, report);
+            }
+            if (byEnvironment != null && byEnvironment.isEmpty()) {
+                reportsByHome.remove(home);
+                assembledReports.remove(home);
+            }
             reportsInFlight.add(home);
             federation
-                    .reportReplicas(home, site.name(), java.util.Collections.unmodifiableSortedMap(report))
+                    .reportReplicas(home, site.name(), report)
                     .whenCompleteAsync(
                             (v, e) -> {
                                 reportsInFlight.remove(home);
@@ -1208,6 +1221,7 @@ public final class SiteController implements AutoCloseable {
             var reports = reportsByHome.get(home);
             if (reports != null && reports.remove(environmentKey) != null) {
                 homesToReport.add(home);
+                assembledReports.remove(home);
                 changedHere = true;
             }
         }
@@ -1215,6 +1229,7 @@ public final class SiteController implements AutoCloseable {
             var reports = reportsByHome.computeIfAbsent(entry.getKey(), h -> new HashMap<>());
             if (!entry.getValue().equals(reports.put(environmentKey, entry.getValue()))) {
                 homesToReport.add(entry.getKey());
+                assembledReports.remove(entry.getKey());
                 changedHere = true;
             }
         }
@@ -1249,6 +1264,19 @@ public final class SiteController implements AutoCloseable {
     }
 
     private void observe(String target, Map<String, ReplicaStatus> replicas) {
+        var machine = (SiteStateMachine) raft.leaderMachine();
+        long placementsVersion = machine.placementsVersionAt(target);
+        LastReport last = lastReports.get(target);
+        // The very report already looked at (a target resends it every 5 s), against the same
+        // placements, with none of them missing: nothing to learn from it.
+        if (last != null
+                && last.replicas() == replicas
+                && last.placementsVersion() == placementsVersion
+                && !absentSince.containsKey(target)
+                && observedBySite.containsKey(target)) {
+            return;
+        }
+        lastReports.put(target, new LastReport(replicas, placementsVersion));
         var sorted = replicas instanceof java.util.SortedMap<String, ReplicaStatus>
                 ? java.util.Collections.unmodifiableSortedMap((java.util.SortedMap<String, ReplicaStatus>) replicas)
                 : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas));
@@ -1274,8 +1302,15 @@ public final class SiteController implements AutoCloseable {
         countAbsences(target, sorted);
     }
 
+    /** The last report of a target and the version of this home's placements there it was checked against. */
+    private record LastReport(Map<String, ReplicaStatus> replicas, long placementsVersion) {}
+
+    /** On the loop only. */
+    private final Map<String, LastReport> lastReports = new HashMap<>();
+
     /** What a site no longer reports (it is dead, or gone) leaves the observed replicas. */
     private void forgetObserved(String target) {
+        lastReports.remove(target);
         var previous = observedBySite.remove(target);
         if (previous == null) return;
         observedVersion++;

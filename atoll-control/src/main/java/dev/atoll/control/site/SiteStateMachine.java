@@ -81,6 +81,19 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 : java.util.Collections.unmodifiableSortedMap(placed);
     }
 
+    /** Per site, a number that changes whenever {@link #placementsAt} that site changes. */
+    private final Map<String, Long> placementsVersions = new HashMap<>();
+
+    private long placementChanges;
+
+    /**
+     * A version of {@link #placementsAt}{@code (site)}: equal numbers, equal placements (they never
+     * go backwards, also across a restore).
+     */
+    public synchronized long placementsVersionAt(String site) {
+        return placementsVersions.getOrDefault(site, 0L);
+    }
+
     /** Brings the per-site index in line with the placements of one environment. */
     private void indexPlacements(String environmentKey, java.util.SortedMap<String, ReplicaPlacement> before) {
         var after = SiteState.ofEnvironment(state.placements(), environmentKey);
@@ -90,27 +103,27 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 unindexPlacement(e.getKey(), e.getValue().site());
             }
         }
-        for (var e : after.entrySet()) {
-            placementsBySite
-                    .computeIfAbsent(e.getValue().site(), s -> new java.util.TreeMap<>())
-                    .put(e.getKey(), e.getValue());
-        }
+        for (var e : after.entrySet()) indexPlacement(e.getKey(), e.getValue());
+    }
+
+    private void indexPlacement(String instanceKey, ReplicaPlacement placement) {
+        var previous = placementsBySite
+                .computeIfAbsent(placement.site(), s -> new java.util.TreeMap<>())
+                .put(instanceKey, placement);
+        if (!placement.equals(previous)) placementsVersions.put(placement.site(), ++placementChanges);
     }
 
     private void unindexPlacement(String instanceKey, String site) {
         var placed = placementsBySite.get(site);
-        if (placed == null) return;
-        placed.remove(instanceKey);
+        if (placed == null || placed.remove(instanceKey) == null) return;
+        placementsVersions.put(site, ++placementChanges);
         if (placed.isEmpty()) placementsBySite.remove(site);
     }
 
     private void indexAllPlacements() {
         placementsBySite.clear();
-        for (var e : state.placements().entrySet()) {
-            placementsBySite
-                    .computeIfAbsent(e.getValue().site(), s -> new java.util.TreeMap<>())
-                    .put(e.getKey(), e.getValue());
-        }
+        placementsVersions.replaceAll((site, version) -> ++placementChanges);
+        for (var e : state.placements().entrySet()) indexPlacement(e.getKey(), e.getValue());
     }
 
     /** The environment whose placements {@code command} may change, or null. */
