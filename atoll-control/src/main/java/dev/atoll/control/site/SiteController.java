@@ -274,7 +274,10 @@ public final class SiteController implements AutoCloseable {
                     var now = clock.instant();
                     read(state -> List.copyOf(state.nodes().keySet()))
                             .forEach(node -> lastHeard.putIfAbsent(node, now));
-                    loop.execute(this::pushAssignments);
+                    loop.execute(() -> {
+                        pushAllNodes = true;
+                        pushAssignments();
+                    });
                     loop.scheduleWithFixedDelay(this::tick, 0, RECONCILE_PERIOD_MS, TimeUnit.MILLISECONDS);
                 });
     }
@@ -323,6 +326,7 @@ public final class SiteController implements AutoCloseable {
             listenTo(node.name(), agent);
             loop.execute(() -> {
                 lastAssigned.remove(node.name());
+                nodesToPush.add(node.name());
                 pushAssignments();
             });
         });
@@ -619,27 +623,49 @@ public final class SiteController implements AutoCloseable {
         }
     }
 
+    /** Nodes whose assignments are to be pushed at the next push (loop thread). */
+    private final Set<String> nodesToPush = new HashSet<>();
+
+    /** Whether the next push goes to every node (a controller that just started). */
+    private boolean pushAllNodes;
+
+    /**
+     * Sends each node whose replicas changed what it should run, unless it already has exactly that:
+     * the nodes come from the state machine (the commits that change them), not a pass over every
+     * replica of the site.
+     */
     private void pushAssignments() {
-        Map<String, List<InstanceAssignment>> desired = read(state -> {
-            Map<String, List<InstanceAssignment>> byNode = new HashMap<>();
-            state.nodes().keySet().forEach(n -> byNode.put(n, new ArrayList<>()));
-            for (PlacedInstance i : state.instances().values()) {
-                byNode.computeIfAbsent(i.node(), n -> new ArrayList<>())
-                        .add(new InstanceAssignment(i.id(), i.generation(), i.service(), i.networks()));
+        var machine = (SiteStateMachine) raft.leaderMachine();
+        Map<String, List<InstanceAssignment>> desired = machine.read(state -> {
+            var changed = machine.drainChangedNodes();
+            nodesToPush.addAll(
+                    changed.everything() || pushAllNodes ? state.nodes().keySet() : changed.nodes());
+            pushAllNodes = false;
+            Map<String, List<InstanceAssignment>> byNode = new java.util.TreeMap<>();
+            for (String node : nodesToPush) {
+                if (!state.nodes().containsKey(node)) continue;
+                List<InstanceAssignment> assignments = new ArrayList<>();
+                for (PlacedInstance i : machine.instancesOn(node))
+                    assignments.add(new InstanceAssignment(i.id(), i.generation(), i.service(), i.networks()));
+                byNode.put(node, assignments);
             }
             return byNode;
         });
+        nodesToPush.clear();
         desired.forEach((node, assignments) -> {
             NodeAgentPort agent = agents.get(node);
-            if (agent != null
-                    && health(node) != NodeLiveness.Health.DOWN
-                    && !assignments.equals(lastAssigned.get(node))) {
-                try {
-                    agent.assign(assignments);
-                    lastAssigned.put(node, assignments);
-                } catch (RuntimeException e) {
-                    log.warn("site {}: node {} did not take its assignments; will retry", site.name(), node, e);
-                }
+            if (agent == null || assignments.equals(lastAssigned.get(node))) return;
+            if (health(node) == NodeLiveness.Health.DOWN) {
+                // Pushed when it is heard again (marked up), or at the next push that finds it alive.
+                nodesToPush.add(node);
+                return;
+            }
+            try {
+                agent.assign(assignments);
+                lastAssigned.put(node, assignments);
+            } catch (RuntimeException e) {
+                nodesToPush.add(node);
+                log.warn("site {}: node {} did not take its assignments; will retry", site.name(), node, e);
             }
         });
     }

@@ -56,7 +56,42 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         return Map.copyOf(loads);
     }
 
+    /** Per node, the keys of the replicas on it, kept with {@link #loads}. */
+    private final Map<String, java.util.TreeSet<String>> keysByNode = new HashMap<>();
+
+    /**
+     * Nodes whose replicas changed, or that were registered or marked up, since the controller last
+     * asked (one reader: its push of assignments); all of them after a restore.
+     */
+    private Set<String> changedNodes = new HashSet<>();
+
+    private boolean everyNodeChanged = true;
+
+    /** Which nodes' assignments may have changed: some, or all. */
+    public record ChangedNodes(boolean everything, Set<String> nodes) {}
+
+    public synchronized ChangedNodes drainChangedNodes() {
+        var result = new ChangedNodes(everyNodeChanged, changedNodes);
+        changedNodes = new HashSet<>();
+        everyNodeChanged = false;
+        return result;
+    }
+
+    /** The replicas on a node, by key; call inside {@link #read}. */
+    public List<PlacedInstance> instancesOn(String node) {
+        var keys = keysByNode.get(node);
+        if (keys == null) return List.of();
+        List<PlacedInstance> result = new ArrayList<>(keys.size());
+        for (String key : keys) result.add(state.instances().get(key));
+        return result;
+    }
+
     private void load(PlacedInstance instance, boolean added) {
+        var keys = keysByNode.computeIfAbsent(instance.node(), n -> new java.util.TreeSet<>());
+        if (added) keys.add(instance.id().key());
+        else keys.remove(instance.id().key());
+        if (keys.isEmpty()) keysByNode.remove(instance.node());
+        changedNodes.add(instance.node());
         var now = loads.getOrDefault(instance.node(), SiteState.NodeLoad.NONE);
         var resources = instance.service().resources();
         var next = added
@@ -177,6 +212,11 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         state = SiteCodec.readState(snapshot);
         loads.clear();
         loads.putAll(state.loadByNode());
+        keysByNode.clear();
+        for (PlacedInstance i : state.instances().values())
+            keysByNode.computeIfAbsent(i.node(), n -> new java.util.TreeSet<>()).add(i.id().key());
+        everyNodeChanged = true;
+        changedNodes.clear();
         indexAllPlacements();
         heldChanges++;
         everythingTouched = true;
@@ -207,7 +247,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 : new java.util.TreeMap<>(SiteState.ofEnvironment(state.placements(), placementsOf));
         Object response =
                 switch (command) {
-                    case RegisterNode c -> registerNode(c, events);
+                    case RegisterNode c -> {
+                        changedNodes.add(c.node().name());
+                        yield registerNode(c, events);
+                    }
                     case PutEnvironment c -> putEnvironment(c, events);
                     case DeleteEnvironment c -> deleteEnvironment(c, events);
                     case ForgetEnvironment c -> forgetEnvironment(c, events);
@@ -223,6 +266,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case ReportInstance c -> report(c, events);
                     case MarkNodeDown c -> markNodeDown(c, events);
                     case MarkNodeUp c -> {
+                        changedNodes.add(c.node());
                         if (state.downNodes().remove(c.node())) {
                             events.add(new SiteEvent("node-up", null, null, "node " + c.node() + " is heard again"));
                         }
