@@ -31,6 +31,33 @@ class DevProcessesTest {
     @TempDir
     Path dir;
 
+    private static final String TRACE = "5bf92f3577b34da6a3ce929d0e0e4737";
+
+    /** The spans named {@code name} of the test's trace that the process at {@code base} kept. */
+    private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(java.net.URI base, String name) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(base.resolve("/v1/traces/" + TRACE))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) return java.util.List.of();
+            var found = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+            dev.atoll.model.json.AtollJson.json()
+                    .readTree(response.body())
+                    .path("spans")
+                    .forEach(s -> {
+                        if (s.path("name").asText().equals(name)) found.add(s);
+                    });
+            return found;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aDeploySentToOneSiteProcessRunsAndIsListedByAnother() throws Exception {
         int base = dev.atoll.cli.testing.FreePorts.range(40);
@@ -39,7 +66,6 @@ class DevProcessesTest {
         try (DevProcesses cloud =
                 DevProcesses.start(topology, dir, "127.0.0.1", base + 30, base, false, new PrintWriter(output))) {
             ApiClient first = new ApiClient(cloud.apis().get(0), "default");
-            ApiClient second = new ApiClient(cloud.apis().get(1), "default");
             await("both sites see both nodes ready")
                     .atMost(Duration.ofSeconds(60))
                     .ignoreExceptions()
@@ -48,7 +74,17 @@ class DevProcessesTest {
                                     .count()
                             == 2);
 
-            second.create(SLEEPER, "application/yaml");
+            // Sent with the caller's trace, so the deploy's spans in every process can be found
+            var sent = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            cloud.apis().get(1).resolve("/v1/environments"))
+                                    .header("Content-Type", "application/yaml")
+                                    .header("traceparent", "00-" + TRACE + "-00f067aa0ba902b7-01")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(SLEEPER))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
 
             await("4 replicas running, seen from the first site")
                     .atMost(Duration.ofSeconds(60))
@@ -60,6 +96,35 @@ class DevProcessesTest {
             assertThat(first.environment("sleepers").orElseThrow().homeSite())
                     .as("the site the deploy was sent to is its home")
                     .isEqualTo(topology.sites().get(1).site().name());
+
+            // And the deploy is one trace across the processes: the home placed under the API's span,
+            // the other site answered its offers under the home's, and both agents started replicas
+            String home = topology.sites().get(1).site().name();
+            String target = topology.sites().get(0).site().name();
+            assertThat(spans(cloud.apis().get(1), "atoll.deploy")).hasSize(1);
+            assertThat(spans(cloud.apis().get(1), "atoll.place")).hasSize(4);
+            assertThat(spans(cloud.apis().get(0), "atoll.offer"))
+                    .isNotEmpty()
+                    .allSatisfy(o -> assertThat(
+                                    o.path("attributes").path("atoll.home").asText())
+                            .isEqualTo(home))
+                    .allSatisfy(o -> assertThat(
+                                    o.path("attributes").path("atoll.site").asText())
+                            .isEqualTo(target));
+            var agents = java.util.regex.Pattern.compile("health, metrics and logs on (http://\\S+)")
+                    .matcher(output.toString())
+                    .results()
+                    .map(m -> java.net.URI.create(m.group(1)))
+                    .toList();
+            assertThat(agents).hasSize(2);
+            await("every agent traced its replicas' starts")
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> agents.stream()
+                                    .mapToInt(a ->
+                                            spans(a, "atoll.instance.start").size())
+                                    .sum()
+                            == 4);
         }
         assertThat(output.toString()).contains("atoll site").contains("atoll agent");
     }
