@@ -24,6 +24,7 @@ import java.util.function.ToDoubleFunction;
  * </ul>
  */
 public final class SiteMeters {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteMeters.class);
     /** A scrape waits this long at most for a member's report. */
     private static final Duration REPORT_TIMEOUT = Duration.ofMillis(500);
 
@@ -76,11 +77,16 @@ public final class SiteMeters {
         List<MultiGauge.Row<?>> memberRows = new ArrayList<>();
         for (SiteController controller : controllers.get()) {
             String site = controller.site().name();
-            for (var count : controller.instanceCounts()) {
-                instanceRows.add(MultiGauge.Row.of(
-                        Tags.of("site", site, "state", count.state(), "driver", count.driver()), count.count()));
+            try {
+                for (var count : controller.instanceCounts()) {
+                    instanceRows.add(MultiGauge.Row.of(
+                            Tags.of("site", site, "state", count.state(), "driver", count.driver()), count.count()));
+                }
+                memberRows.add(MultiGauge.Row.of(Tags.of("site", site), controller.liveSitesKnown()));
+            } catch (RuntimeException e) {
+                // A controller that just stopped leading (or a closed one): the other sites still count.
+                LOG.debug("site {}: no gauges this scrape: {}", site, e.toString());
             }
-            memberRows.add(MultiGauge.Row.of(Tags.of("site", site), controller.liveSitesKnown()));
         }
         instances.register(instanceRows, true);
         gossipMembers.register(memberRows, true);

@@ -1,10 +1,10 @@
 package dev.atoll.control.metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,7 +15,7 @@ public final class RecordingControlMetrics implements ControlMetrics {
     /** One placement as recorded. */
     public record Placement(String site, PlacementKind kind, Duration latency) {}
 
-    private final List<Placement> placements = new CopyOnWriteArrayList<>();
+    private final List<Placement> placements = new ArrayList<>();
     private final Map<String, AtomicLong> unplaceable = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> answered = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> handled = new ConcurrentHashMap<>();
@@ -23,7 +23,9 @@ public final class RecordingControlMetrics implements ControlMetrics {
 
     @Override
     public void placed(String site, PlacementKind kind, Duration latency) {
-        placements.add(new Placement(site, kind, latency));
+        synchronized (placements) {
+            placements.add(new Placement(site, kind, latency));
+        }
     }
 
     @Override
@@ -56,7 +58,9 @@ public final class RecordingControlMetrics implements ControlMetrics {
     }
 
     public List<Placement> placements() {
-        return List.copyOf(placements);
+        synchronized (placements) {
+            return List.copyOf(placements);
+        }
     }
 
     /** Replicas a home recorded unplaceable. */

@@ -1675,17 +1675,14 @@ public final class SiteController implements AutoCloseable {
     }
 
     /**
-     * Offers the replica to the best site, then the next, until one accepts or none is left. {@code
-     * declined} holds the sites that refused it, with their reasons, which users see when none is left.
-     */
-    /**
      * Since when a replica has been wanted, for its placement latency: a new replica since the
      * deploy or scale that asked for it was accepted (its environment's last change), a replica
      * placed again since now, when its home sets out to place it.
      */
     private Instant askedAt(HomeAction.Place p) {
         Instant now = clock.instant();
-        if (p.replacing().isPresent()) return now;
+        // Nothing counts the latency (the simulator): no need to read the state for it.
+        if (p.replacing().isPresent() || metrics == dev.atoll.control.metrics.ControlMetrics.NONE) return now;
         Instant updated = read(state -> {
             HomedEnvironment env =
                     state.environments().get(SiteState.environmentKey(p.id().tenant(), p.id().environment()));
@@ -1694,6 +1691,10 @@ public final class SiteController implements AutoCloseable {
         return updated == null || updated.isAfter(now) ? now : updated;
     }
 
+    /**
+     * Offers the replica to the best site, then the next, until one accepts or none is left. {@code
+     * declined} holds the sites that refused it, with their reasons, which users see when none is left.
+     */
     private CompletableFuture<Void> place(
             HomeAction.Place p,
             Map<String, String> declined,
