@@ -425,6 +425,11 @@ class NodeAgentTest {
         public dev.atoll.model.trace.TraceContext current() {
             return null;
         }
+
+        @Override
+        public Scope enter(dev.atoll.model.trace.TraceContext context) {
+            return () -> {};
+        }
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -106,6 +105,19 @@ public final class OtelTracing implements Tracing, AutoCloseable {
         return contextOf(io.opentelemetry.api.trace.Span.current());
     }
 
+    @Override
+    public Tracing.Scope enter(TraceContext context) {
+        if (context == null) return () -> {};
+        var scope = Context.root()
+                .with(io.opentelemetry.api.trace.Span.wrap(SpanContext.createFromRemoteParent(
+                        context.traceId(),
+                        context.spanId(),
+                        context.sampled() ? TraceFlags.getSampled() : TraceFlags.getDefault(),
+                        TraceState.getDefault())))
+                .makeCurrent();
+        return scope::close;
+    }
+
     private static TraceContext contextOf(io.opentelemetry.api.trace.Span span) {
         SpanContext context = span.getSpanContext();
         return context.isValid()
@@ -138,7 +150,8 @@ public final class OtelTracing implements Tracing, AutoCloseable {
     }
 
     /** The span of a request, current on its thread until closed. */
-    public record Served(io.opentelemetry.api.trace.Span span, Scope scope) implements AutoCloseable {
+    public record Served(io.opentelemetry.api.trace.Span span, io.opentelemetry.context.Scope scope)
+            implements AutoCloseable {
         public TraceContext context() {
             return contextOf(span);
         }

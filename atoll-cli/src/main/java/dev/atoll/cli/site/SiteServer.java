@@ -340,7 +340,7 @@ public final class SiteServer implements AutoCloseable {
                 LocalSiteShare localShare = new LocalSiteShare(controller, clock);
                 agents = new AgentGateway(controller, memberId);
                 siteCalls = new SiteCallHandler(controller);
-                shareCalls = new ShareCallHandler(localShare);
+                shareCalls = new ShareCallHandler(localShare, tracing);
 
                 ScheduledFuture<?> publishing =
                         scheduler.scheduleWithFixedDelay(this::publishCard, 200, 200, TimeUnit.MILLISECONDS);
@@ -354,7 +354,7 @@ public final class SiteServer implements AutoCloseable {
                             var dead = directory.deadSites();
                             for (String other : directory.siteNames()) {
                                 if (other.equals(site.name()) || dead.contains(other)) continue;
-                                shares.add(new RemoteSiteShare(other, caller));
+                                shares.add(new RemoteSiteShare(other, caller, tracing));
                             }
                             return shares;
                         },
@@ -523,13 +523,14 @@ public final class SiteServer implements AutoCloseable {
 
         FollowerView() {
             caller = new SiteCaller(this, Hello.of(site.name(), memberId), WireSettings.defaults());
-            own = new RemoteSiteShare(site.name(), caller);
+            own = new RemoteSiteShare(site.name(), caller, tracing);
             cloud = new FederatedCloud(
                     own,
                     () -> {
                         List<SiteShare> shares = new ArrayList<>();
                         shares.add(own);
-                        for (var other : known.reachable()) shares.add(new RemoteSiteShare(other.site(), caller));
+                        for (var other : known.reachable())
+                            shares.add(new RemoteSiteShare(other.site(), caller, tracing));
                         return shares;
                     },
                     () -> known.unreachable(),

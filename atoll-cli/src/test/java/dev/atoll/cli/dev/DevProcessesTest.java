@@ -32,13 +32,19 @@ class DevProcessesTest {
     Path dir;
 
     private static final String TRACE = "5bf92f3577b34da6a3ce929d0e0e4737";
+    private static final String SCALE_TRACE = "6bf92f3577b34da6a3ce929d0e0e4738";
 
-    /** The spans named {@code name} of the test's trace that the process at {@code base} kept. */
     private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(java.net.URI base, String name) {
+        return spans(base, TRACE, name);
+    }
+
+    /** The spans named {@code name} of {@code trace} that the process at {@code base} kept. */
+    private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(
+            java.net.URI base, String trace, String name) {
         try {
             var response = java.net.http.HttpClient.newHttpClient()
                     .send(
-                            java.net.http.HttpRequest.newBuilder(base.resolve("/v1/traces/" + TRACE))
+                            java.net.http.HttpRequest.newBuilder(base.resolve("/v1/traces/" + trace))
                                     .build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) return java.util.List.of();
@@ -125,6 +131,25 @@ class DevProcessesTest {
                                             spans(a, "atoll.instance.start").size())
                                     .sum()
                             == 4);
+
+            // And a scale sent to the other site reaches the home with its trace: the home places the
+            // fifth replica in the trace of that request
+            var scaled = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            cloud.apis().get(0).resolve("/v1/environments/sleepers/services/job/scale"))
+                                    .header("Content-Type", "application/json")
+                                    .header("traceparent", "00-" + SCALE_TRACE + "-00f067aa0ba902b7-01")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"replicas\": 5}"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+            await("the home placed the new replica in the scale's trace")
+                    .atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
+                    .until(() -> spans(cloud.apis().get(1), SCALE_TRACE, "atoll.place")
+                                    .size()
+                            == 1);
         }
         assertThat(output.toString()).contains("atoll site").contains("atoll agent");
     }

@@ -17,6 +17,19 @@ public interface Tracing {
     /** The span the calling thread works under (an API request's), or null. */
     TraceContext current();
 
+    /**
+     * Makes {@code context} (a span of another process, from the wire) the calling thread's current
+     * one until the scope is closed, so that what the thread calls into joins that trace; a null
+     * context changes nothing.
+     */
+    Scope enter(TraceContext context);
+
+    /** Undoes {@link #enter}; close it on the thread that entered. */
+    interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** A started span; end it exactly once. */
     interface Span {
         /** Where this span sits, to pass on to what it causes; null when nothing is traced. */
@@ -51,6 +64,11 @@ public interface Tracing {
         @Override
         public TraceContext current() {
             return null;
+        }
+
+        @Override
+        public Scope enter(TraceContext context) {
+            return () -> {};
         }
     };
 }
