@@ -64,6 +64,26 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
     private final List<Consumer<InstanceReport>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> heartbeatListeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceReport> latest = new ConcurrentHashMap<>();
+    /** The driver of every instance assigned here, for counting instances by driver. */
+    private final Map<InstanceId, String> driverOf = new ConcurrentHashMap<>();
+
+    private volatile dev.atoll.model.trace.Tracing tracing = dev.atoll.model.trace.Tracing.NONE;
+    /**
+     * The spans of instance starts under way, by "key#generation": from the assignment that carried a
+     * trace to the instance's first report as running (or failed). Bounded, like {@link #traced}.
+     */
+    private final Map<String, dev.atoll.model.trace.Tracing.Span> starting = new ConcurrentHashMap<>();
+    /** "key#generation" of assignments whose start was traced already (an assignment is sent again and again). */
+    private final java.util.Set<String> traced = java.util.Collections.newSetFromMap(
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 4096;
+                }
+            }));
+
+    /** Restarts of instances since this agent started, as seen in their reports. */
+    private final java.util.concurrent.atomic.AtomicLong restarts = new java.util.concurrent.atomic.AtomicLong();
 
     // Owned by the loop thread.
     private final Map<InstanceId, InstanceSupervisor> supervisors = new HashMap<>();
@@ -118,6 +138,7 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
                 sup -> {
                     supervisors.remove(sup.id(), sup);
                     latest.remove(sup.id());
+                    driverOf.remove(sup.id());
                 });
     }
 
@@ -133,6 +154,12 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
 
     public NodeInfo node() {
         return node;
+    }
+
+    /** Traces each start of an instance whose assignment carries a trace (a deploy's). */
+    public NodeAgent withTracing(dev.atoll.model.trace.Tracing tracing) {
+        this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
+        return this;
     }
 
     @Override
@@ -154,6 +181,28 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
     /** The last report of every instance this agent currently runs (or keeps as failed). */
     public Collection<InstanceReport> reports() {
         return List.copyOf(latest.values());
+    }
+
+    /** How many instances this agent runs in one state with one driver. */
+    public record InstanceCount(String state, String driver, long count) {}
+
+    /** The instances this agent runs, counted by state and driver (sorted). */
+    public List<InstanceCount> instanceCounts() {
+        var counts = new java.util.TreeMap<String, Long>();
+        for (InstanceReport r : latest.values()) {
+            counts.merge(r.state().wireName() + "|" + driverOf.getOrDefault(r.id(), "unknown"), 1L, Long::sum);
+        }
+        List<InstanceCount> result = new ArrayList<>();
+        counts.forEach((key, n) -> {
+            int bar = key.indexOf('|');
+            result.add(new InstanceCount(key.substring(0, bar), key.substring(bar + 1), n));
+        });
+        return result;
+    }
+
+    /** Restarts of its instances this agent made since it started (after a crash, by restart policy). */
+    public long restarts() {
+        return restarts.get();
     }
 
     @Override
@@ -231,6 +280,8 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
             recovered = null;
         }
         for (var a : wanted.values()) {
+            driverOf.put(a.id(), a.service().driver().wireName());
+            traceStart(a);
             supervisors
                     .computeIfAbsent(a.id(), id -> new InstanceSupervisor(id, ctx, Map.of(), 0))
                     .want(a);
@@ -302,8 +353,52 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
     }
 
     /** Reports go out in order on their own thread, so a slow listener never stalls supervision. */
+    private void traceStart(InstanceAssignment a) {
+        if (a.traceparent() == null) return;
+        var parent = dev.atoll.model.trace.TraceContext.parse(a.traceparent());
+        String key = a.id().key() + "#" + a.generation();
+        if (parent.isEmpty() || !traced.add(key)) return;
+        starting.put(
+                key,
+                tracing.start(
+                        "atoll.instance.start",
+                        parent.get(),
+                        Map.of(
+                                "atoll.node",
+                                node.id(),
+                                "atoll.site",
+                                node.site(),
+                                "atoll.instance",
+                                a.id().display(),
+                                "atoll.driver",
+                                a.service().driver().wireName(),
+                                "atoll.tenant",
+                                a.id().tenant())));
+        if (starting.size() > 4096) starting.clear(); // only if reports never come: bounded regardless
+    }
+
+    private void endStart(InstanceReport report) {
+        if (starting.isEmpty()) return;
+        String key = report.id().key() + "#" + report.generation();
+        switch (report.state()) {
+            case RUNNING -> {
+                var span = starting.remove(key);
+                if (span != null) span.end();
+            }
+            case FAILED, CRASH_LOOPING -> {
+                var span = starting.remove(key);
+                if (span != null) span.fail(report.message());
+            }
+            default -> {}
+        }
+    }
+
     private void publish(InstanceReport report) {
-        latest.put(report.id(), report);
+        endStart(report);
+        InstanceReport before = latest.put(report.id(), report);
+        if (before != null && report.restarts() > before.restarts()) {
+            restarts.addAndGet(report.restarts() - before.restarts());
+        }
         try {
             reportThread.execute(() -> {
                 for (var listener : listeners) {

@@ -335,6 +335,103 @@ class NodeAgentTest {
                 .isEqualTo("exited with code 137 (killed by signal 9); restarting in 100 ms"));
     }
 
+    // ---- what the operator sees --------------------------------------------------------------
+
+    @Test
+    void aRestartIsCountedAndInstancesAreCountedByStateAndDriver() {
+        var reports = new ReportLog();
+        var agent = anAgent(reports);
+        var id = anInstance("web", 0);
+        agent.assign(List.of(assignment(id, 1, SLEEPER)));
+        long pid = awaitRunning(reports, id);
+        assertThat(agent.restarts()).isZero();
+        assertThat(agent.instanceCounts()).containsExactly(new NodeAgent.InstanceCount("running", "process", 1));
+
+        killFromOutside(pid);
+
+        awaitReport(reports, id, runningOtherThan(pid));
+        assertThat(agent.restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void theStartOfAnAssignmentThatCarriesATraceIsASpanUnderItEndedOnceRunning() {
+        var reports = new ReportLog();
+        var spans = new RecordingTracing();
+        var agent = anAgent(reports).withTracing(spans);
+        var id = anInstance("web", 0);
+        String offer = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        agent.assign(List.of(new InstanceAssignment(id, 1, SLEEPER, List.of(), offer)));
+        awaitRunning(reports, id);
+        agent.assign(List.of(new InstanceAssignment(id, 1, SLEEPER, List.of(), offer)));
+
+        await().atMost(PATIENCE).until(() -> spans.ended().size() == 1);
+        var span = spans.ended().getFirst();
+        assertThat(span.name()).isEqualTo("atoll.instance.start");
+        assertThat(span.parent().traceparent()).isEqualTo(offer);
+        assertThat(span.attributes())
+                .containsEntry("atoll.node", "london/n1")
+                .containsEntry("atoll.driver", "process")
+                .containsEntry("atoll.instance", id.display());
+        assertThat(span.failure()).isNull();
+        assertThat(spans.started())
+                .as("the same assignment again starts no second span")
+                .isEqualTo(1);
+    }
+
+    /** A {@link dev.atoll.model.trace.Tracing} that records the spans it was asked for. */
+    static final class RecordingTracing implements dev.atoll.model.trace.Tracing {
+        record Recorded(
+                String name,
+                dev.atoll.model.trace.TraceContext parent,
+                Map<String, String> attributes,
+                String failure) {}
+
+        private final List<Recorded> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicInteger started =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        List<Recorded> ended() {
+            return List.copyOf(ended);
+        }
+
+        int started() {
+            return started.get();
+        }
+
+        @Override
+        public Span start(String name, dev.atoll.model.trace.TraceContext parent, Map<String, String> attributes) {
+            started.incrementAndGet();
+            var context = new dev.atoll.model.trace.TraceContext(parent.traceId(), "1111111111111111", true);
+            return new Span() {
+                @Override
+                public dev.atoll.model.trace.TraceContext context() {
+                    return context;
+                }
+
+                @Override
+                public void fail(String why) {
+                    ended.add(new Recorded(name, parent, attributes, why));
+                }
+
+                @Override
+                public void end() {
+                    ended.add(new Recorded(name, parent, attributes, null));
+                }
+            };
+        }
+
+        @Override
+        public dev.atoll.model.trace.TraceContext current() {
+            return null;
+        }
+
+        @Override
+        public Scope enter(dev.atoll.model.trace.TraceContext context) {
+            return () -> {};
+        }
+    }
+
     @Test
     void onFailureDoesNotRestartAfterACleanExit() {
         var reports = new ReportLog();

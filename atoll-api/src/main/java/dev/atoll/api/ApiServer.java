@@ -21,6 +21,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,15 @@ public final class ApiServer implements AutoCloseable {
     /** A route as Javalin has it registered: method and path template such as /v1/environments/{name}. */
     public record Route(String method, String path) {}
 
-    private ApiServer(Javalin app, OpenStreams streams, ApiMetrics metrics, String host) {
+    private final dev.atoll.api.trace.OtelTracing ownTracing;
+
+    private ApiServer(
+            Javalin app,
+            OpenStreams streams,
+            ApiMetrics metrics,
+            String host,
+            dev.atoll.api.trace.OtelTracing ownTracing) {
+        this.ownTracing = ownTracing;
         this.app = app;
         this.streams = streams;
         this.metrics = metrics;
@@ -54,9 +63,34 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public static ApiServer start(CloudApi cloud, String host, int port, ApiOptions options) {
+        var tracing = dev.atoll.api.trace.OtelTracing.create("atoll-api", Map.of());
+        return start(cloud, host, port, options, new ApiMetrics(cloud), tracing, tracing);
+    }
+
+    /**
+     * Serves {@code cloud} with its meters in {@code registry}, which the process shares with its
+     * site controllers (see {@code MicrometerControlMetrics}) and closes itself.
+     */
+    public static ApiServer start(
+            CloudApi cloud,
+            String host,
+            int port,
+            ApiOptions options,
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
+            dev.atoll.api.trace.OtelTracing tracing) {
+        return start(cloud, host, port, options, new ApiMetrics(cloud, registry), tracing, null);
+    }
+
+    private static ApiServer start(
+            CloudApi cloud,
+            String host,
+            int port,
+            ApiOptions options,
+            ApiMetrics metrics,
+            dev.atoll.api.trace.OtelTracing tracing,
+            dev.atoll.api.trace.OtelTracing ownTracing) {
         var streams = new OpenStreams(options.maxStreams());
-        var metrics = new ApiMetrics(cloud);
-        var wiring = new Wiring(cloud, options, streams, metrics);
+        var wiring = new Wiring(cloud, options, streams, metrics, tracing);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -75,13 +109,51 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             streams.close();
             metrics.close();
+            if (ownTracing != null) ownTracing.close();
             throw e;
         }
-        return new ApiServer(app, streams, metrics, host);
+        return new ApiServer(app, streams, metrics, host, ownTracing);
     }
 
     /** The wiring of routes to handlers, kept apart from start-up so it reads as the contract. */
-    private record Wiring(CloudApi cloud, ApiOptions options, OpenStreams streams, ApiMetrics metrics) {
+    private record Wiring(
+            CloudApi cloud,
+            ApiOptions options,
+            OpenStreams streams,
+            ApiMetrics metrics,
+            dev.atoll.api.trace.OtelTracing tracing) {
+        /**
+         * A deploy (create, apply, scale) is the root of a trace, or joins the caller's when it sends a
+         * W3C {@code traceparent}; the answer's {@code traceresponse} header names the trace, whose
+         * spans {@code GET /v1/traces/{id}} shows.
+         */
+        io.javalin.http.Handler traced(io.javalin.http.Handler handler) {
+            return ctx -> {
+                var parent = dev.atoll.model.trace.TraceContext.parse(ctx.header("traceparent"))
+                        .orElse(null);
+                String tenant = Requests.tenant(ctx);
+                try (var span = tracing.serve(
+                        "atoll.deploy",
+                        parent,
+                        Map.of(
+                                "http.request.method",
+                                ctx.method().name(),
+                                "url.path",
+                                ctx.path(),
+                                dev.atoll.api.trace.TraceRoutes.TENANT,
+                                tenant))) {
+                    ctx.header("traceresponse", span.context().traceparent());
+                    try {
+                        handler.handle(ctx);
+                        span.attribute("http.response.status_code", Integer.toString(ctx.statusCode()));
+                    } catch (Exception e) {
+                        span.fail(e.getMessage());
+                        throw e;
+                    }
+                }
+            };
+        }
+
         void routes(JavalinConfig config) {
             var environments =
                     new EnvironmentRoutes(cloud, options.specReader(), new EnvironmentJson(options.specWriter()));
@@ -108,11 +180,11 @@ public final class ApiServer implements AutoCloseable {
                         .toList());
             });
             r.get("/v1/environments", environments::list);
-            r.post("/v1/environments", environments::create);
+            r.post("/v1/environments", traced(environments::create));
             r.get("/v1/environments/{name}", environments::get);
-            r.put("/v1/environments/{name}", environments::put);
+            r.put("/v1/environments/{name}", traced(environments::put));
             r.delete("/v1/environments/{name}", environments::delete);
-            r.post("/v1/environments/{name}/services/{service}/scale", environments::scale);
+            r.post("/v1/environments/{name}/services/{service}/scale", traced(environments::scale));
             r.get(
                     "/v1/instances",
                     ctx -> ctx.json(cloud.instances(
@@ -135,6 +207,7 @@ public final class ApiServer implements AutoCloseable {
             });
             r.get("/v1/images", images::list);
             r.post("/v1/images", images::importArchive);
+            r.get("/v1/traces/{id}", new dev.atoll.api.trace.TraceRoutes(tracing.ring())::get);
             r.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         }
     }
@@ -182,6 +255,11 @@ public final class ApiServer implements AutoCloseable {
                 .toList();
     }
 
+    /** Runs {@code refresh} before every scrape of {@code /metrics} (gauges of the process). */
+    public void beforeScrape(Runnable refresh) {
+        metrics.beforeScrape(refresh);
+    }
+
     /** The registry behind {@code /metrics}, for meters of the process around the API. */
     public io.micrometer.core.instrument.MeterRegistry metrics() {
         return metrics.registry();
@@ -197,5 +275,6 @@ public final class ApiServer implements AutoCloseable {
         streams.close();
         app.stop();
         metrics.close();
+        if (ownTracing != null) ownTracing.close();
     }
 }

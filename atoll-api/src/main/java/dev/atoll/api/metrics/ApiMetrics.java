@@ -59,7 +59,9 @@ public final class ApiMetrics implements AutoCloseable {
             List.of("deploying", "ready", "degraded", "deleting", "unplaceable");
 
     private final CloudApi cloud;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
+    private final boolean ownsRegistry;
+    private final List<Runnable> refreshers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MultiGauge sites;
     private final MultiGauge nodes;
     private final MultiGauge instances;
@@ -68,7 +70,21 @@ public final class ApiMetrics implements AutoCloseable {
     private final AutoCloseable subscription;
 
     public ApiMetrics(CloudApi cloud) {
+        this(cloud, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
+    }
+
+    /**
+     * Meters in {@code registry}, shared with the process around the API (its site controllers
+     * count into it from the start); the process closes it.
+     */
+    public ApiMetrics(CloudApi cloud, PrometheusMeterRegistry registry) {
+        this(cloud, registry, false);
+    }
+
+    private ApiMetrics(CloudApi cloud, PrometheusMeterRegistry registry, boolean ownsRegistry) {
         this.cloud = cloud;
+        this.registry = registry;
+        this.ownsRegistry = ownsRegistry;
         sites = MultiGauge.builder("atoll.sites").description("Sites by health").register(registry);
         nodes = MultiGauge.builder("atoll.nodes").description("Nodes by state").register(registry);
         instances = MultiGauge.builder("atoll.instances")
@@ -96,6 +112,11 @@ public final class ApiMetrics implements AutoCloseable {
         return registry;
     }
 
+    /** Runs {@code refresh} before every scrape: where gauges of the process are worked out. */
+    public void beforeScrape(Runnable refresh) {
+        refreshers.add(refresh);
+    }
+
     /** A before-hook: starts timing the request. */
     public void startTimer(Context ctx) {
         ctx.attribute(SAMPLE, Timer.start(registry));
@@ -121,6 +142,14 @@ public final class ApiMetrics implements AutoCloseable {
     /** Refreshes the gauges from the cloud, then writes every meter in the Prometheus text format. */
     public synchronized String scrape() {
         refreshGauges();
+        for (Runnable refresh : refreshers) {
+            try {
+                refresh.run();
+            } catch (RuntimeException e) {
+                // A scrape answers with what it has rather than failing whole.
+                log.warn("refreshing gauges before a scrape failed", e);
+            }
+        }
         return registry.scrape();
     }
 
@@ -167,6 +196,6 @@ public final class ApiMetrics implements AutoCloseable {
         } catch (Exception e) {
             log.warn("closing the event subscription of the metrics failed", e);
         }
-        registry.close();
+        if (ownsRegistry) registry.close();
     }
 }

@@ -42,6 +42,17 @@ public final class NodeHttpServer implements AutoCloseable {
             Supplier<Map<String, Object>> health,
             Supplier<String> metrics,
             NodeAgentPort agent) {
+        return start(host, port, health, metrics, agent, null);
+    }
+
+    /** @param traces the spans this process kept, served at {@code /v1/traces/{id}} (null: not served) */
+    public static NodeHttpServer start(
+            String host,
+            int port,
+            Supplier<Map<String, Object>> health,
+            Supplier<String> metrics,
+            NodeAgentPort agent,
+            dev.atoll.api.trace.SpanRing traces) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -58,6 +69,7 @@ public final class NodeHttpServer implements AutoCloseable {
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.get()));
             r.get("/v1/logs/{tenant}/{environment}/{service}/{index}", ctx -> serveLog(ctx, agent));
+            if (traces != null) r.get("/v1/traces/{id}", new dev.atoll.api.trace.TraceRoutes(traces)::get);
             r.exception(ProblemException.class, (e, ctx) -> Problems.respond(ctx, e.problem()));
             r.exception(
                     HttpResponseException.class,

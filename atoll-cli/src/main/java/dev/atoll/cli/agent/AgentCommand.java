@@ -14,7 +14,6 @@ import dev.atoll.image.NodeImageCache;
 import dev.atoll.image.remote.RemoteBlobPeer;
 import dev.atoll.model.Quantities;
 import dev.atoll.model.Resources;
-import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.spec.DriverKind;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.wire.Failures;
@@ -203,17 +202,30 @@ public final class AgentCommand implements Callable<Integer> {
                 dataDir.resolve("images"),
                 () -> List.of(new RemoteBlobPeer(
                         "site " + site, (method, body) -> link[0].callRaw(method, body, IMAGE_CALL_TIMEOUT), true)));
-        NodeAgent agent =
-                new NodeAgent(node, dataDir, found.drivers(), images, Clock.systemUTC(), AgentSettings.DEFAULTS);
+        // Instance starts join the trace of the deploy that asked for them; see GET /v1/traces/{id}.
+        var tracing = dev.atoll.api.trace.OtelTracing.create("atoll-agent " + node.id(), System.getenv());
+        NodeAgent agent = new NodeAgent(
+                        node, dataDir, found.drivers(), images, Clock.systemUTC(), AgentSettings.DEFAULTS)
+                .withTracing(tracing);
         Optional<TenantNetworks> started = tenantNetworks;
         started.ifPresent(TenantNetworks::start);
         String bindHost = http != null ? http.getAddress().getHostAddress() : advertised.getHostAddress();
         int bindPort = http != null ? http.getPort() : 0;
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AgentMeters meters = new AgentMeters(registry, () -> List.of(agent));
         NodeHttpServer server;
         try {
-            server = NodeHttpServer.start(bindHost, bindPort, () -> health(agent, link[0]), registry::scrape, agent);
+            server = NodeHttpServer.start(
+                    bindHost,
+                    bindPort,
+                    () -> health(agent, link[0]),
+                    () -> {
+                        meters.refresh();
+                        return registry.scrape();
+                    },
+                    agent,
+                    tracing.ring());
         } catch (RuntimeException e) {
             agent.close();
             throw new ParameterException(
@@ -223,7 +235,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         String logUrl = "http://" + HostPort.text(new InetSocketAddress(advertised, server.port()));
         link[0] = ControllerLink.start(agent, controllers, logUrl, WireSettings.defaults());
-        metrics(registry, agent, link[0]);
+        metrics(registry, link[0]);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -237,6 +249,7 @@ public final class AgentCommand implements Callable<Integer> {
             server.close();
             started.ifPresent(TenantNetworks::close);
             agent.close();
+            tracing.close();
             stopped.countDown();
         }));
         out.printf(
@@ -285,15 +298,7 @@ public final class AgentCommand implements Callable<Integer> {
         return body;
     }
 
-    private static void metrics(PrometheusMeterRegistry registry, NodeAgent agent, ControllerLink link) {
-        for (InstanceState state : InstanceState.values()) {
-            Gauge.builder("atoll_agent_instances", agent, a -> a.reports().stream()
-                            .filter(r -> r.state() == state)
-                            .count())
-                    .tag("state", state.wireName())
-                    .description("Instances this agent runs, by state")
-                    .register(registry);
-        }
+    private static void metrics(PrometheusMeterRegistry registry, ControllerLink link) {
         Gauge.builder("atoll_agent_joined", link, l -> l.joined() ? 1 : 0)
                 .description("1 while the site's controller knows this node")
                 .register(registry);

@@ -158,6 +158,9 @@ final class ProcessesBenchmark {
     private static long counter(String metrics, String outcome) {
         Matcher m = Pattern.compile("atoll_offers_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.E+]+)")
                 .matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        // One series per reason (and per site): the outcome is their sum.
+        long sum = 0;
+        while (m.find()) sum += (long) Double.parseDouble(m.group(1));
+        return sum;
     }
 }

@@ -57,8 +57,18 @@ public final class DevCloud implements AutoCloseable {
     private final Map<String, SiteImages> siteImages = new LinkedHashMap<>();
     private final Map<String, ImageCallHandler> imageCalls = new LinkedHashMap<>();
 
+    /** Every meter of the cloud's sites and nodes, served at the API's /metrics. */
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+
+    /** Every span of the cloud (API, sites, agents): one process, so one ring holds a deploy's whole trace. */
+    private final dev.atoll.api.trace.OtelTracing tracing =
+            dev.atoll.api.trace.OtelTracing.create("atoll-dev", System.getenv());
+
     private DevCloud(Topology topology, Path dataDir, int controllersPerSite, String host, int port) throws Exception {
         Clock clock = Clock.systemUTC();
+        var controlMetrics = new dev.atoll.api.metrics.MicrometerControlMetrics(registry);
         EventLog events = new EventLog(clock, 1000);
         federation = new LocalFederation();
         for (var siteTopology : topology.sites()) {
@@ -104,12 +114,15 @@ public final class DevCloud implements AutoCloseable {
                 var images = new NodeImageCache(
                         nodeDir.resolve("images"),
                         () -> List.of(new RemoteBlobPeer("site " + siteName, callerOf(siteName), true)));
-                NodeAgent agent = new NodeAgent(node, nodeDir, found.drivers(), images, clock, AgentSettings.DEFAULTS);
+                NodeAgent agent = new NodeAgent(node, nodeDir, found.drivers(), images, clock, AgentSettings.DEFAULTS)
+                        .withTracing(tracing);
                 agents.add(agent);
                 siteAgents.put(node.name(), agent);
                 nodes.add(node);
             }
-            SiteController controller = new SiteController(site, raft, siteAgents, clock, events, seed++);
+            SiteController controller = new SiteController(site, raft, siteAgents, clock, events, seed++)
+                    .withMetrics(controlMetrics.forSite(site.name()))
+                    .withTracing(tracing);
             controllers.add(controller);
             federation.join(controller);
             nodesOf.put(controller, nodes);
@@ -133,7 +146,13 @@ public final class DevCloud implements AutoCloseable {
                             controller::rttMicrosToOtherSites)
                     .start(ingressSyncs));
         }
-        api = ApiServer.start(cloud, host, port);
+        api = ApiServer.start(cloud, host, port, dev.atoll.api.ApiOptions.defaults(), registry, tracing);
+        var siteMeters = new dev.atoll.cli.site.SiteMeters(registry, () -> controllers, () -> groups);
+        var agentMeters = new dev.atoll.cli.agent.AgentMeters(
+                registry,
+                () -> agents.stream().filter(a -> !crashed.contains(a)).toList());
+        api.beforeScrape(siteMeters::refresh);
+        api.beforeScrape(agentMeters::refresh);
     }
 
     /** The other sites a site reaches now, for its images: in-process calls to their handlers. */
@@ -215,5 +234,7 @@ public final class DevCloud implements AutoCloseable {
         controllers.forEach(SiteController::close);
         agents.forEach(NodeAgent::close);
         groups.forEach(RaftGroup::close);
+        registry.close();
+        tracing.close();
     }
 }

@@ -138,6 +138,16 @@ public final class SiteServer implements AutoCloseable {
     /** Where the controller says what it does (starts or stops acting as the site). */
     private final Consumer<String> say;
 
+    /** Every meter of this process, served at the API's /metrics. */
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    /** The spans of this controller: its API's deploys, its placements as a home and offers as a target. */
+    private final dev.atoll.api.trace.OtelTracing tracing;
+
+    /** What the controller of every term counts into (one set of series for the site). */
+    private final dev.atoll.api.metrics.MicrometerControlMetrics controlMetrics;
+
     /** The site as run by this controller while its Raft member leads; null while it follows. */
     private volatile Lead lead;
 
@@ -155,6 +165,10 @@ public final class SiteServer implements AutoCloseable {
                         .daemon()
                         .factory());
         resources.add(scheduler::shutdownNow);
+        resources.add(registry::close);
+        tracing = dev.atoll.api.trace.OtelTracing.create("atoll-site " + site.name(), System.getenv());
+        resources.add(tracing);
+        controlMetrics = new dev.atoll.api.metrics.MicrometerControlMetrics(registry).forSite(site.name());
         try {
             events = new EventLog(clock, 1000);
             if (alone) {
@@ -189,9 +203,12 @@ public final class SiteServer implements AutoCloseable {
             api = ApiServer.start(
                     cloud,
                     settings.api().getAddress().getHostAddress(),
-                    settings.api().getPort());
+                    settings.api().getPort(),
+                    dev.atoll.api.ApiOptions.defaults(),
+                    registry,
+                    tracing);
             resources.add(api);
-            siteMeters(api.metrics());
+            siteMeters(api);
             if (!alone) {
                 ScheduledExecutorService leadership = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                         .name("site-" + site.name() + "-leadership")
@@ -295,6 +312,7 @@ public final class SiteServer implements AutoCloseable {
                 // heard, offers under way, copies acknowledged) starts empty, as a new leader's must.
                 controller = new SiteController(
                         site, raft, Map.of(), clock, events, site.name().hashCode());
+                controller.withMetrics(controlMetrics).withTracing(tracing);
                 controller.withNetworkAddressing(new dev.atoll.net.ipam.NetworkAddressing(
                         settings.networkPool(), dev.atoll.net.ipam.NetworkAddressing.DEFAULT_SUBNET_PREFIX));
                 parts.add(controller);
@@ -322,7 +340,7 @@ public final class SiteServer implements AutoCloseable {
                 LocalSiteShare localShare = new LocalSiteShare(controller, clock);
                 agents = new AgentGateway(controller, memberId);
                 siteCalls = new SiteCallHandler(controller);
-                shareCalls = new ShareCallHandler(localShare);
+                shareCalls = new ShareCallHandler(localShare, tracing);
 
                 ScheduledFuture<?> publishing =
                         scheduler.scheduleWithFixedDelay(this::publishCard, 200, 200, TimeUnit.MILLISECONDS);
@@ -336,7 +354,7 @@ public final class SiteServer implements AutoCloseable {
                             var dead = directory.deadSites();
                             for (String other : directory.siteNames()) {
                                 if (other.equals(site.name()) || dead.contains(other)) continue;
-                                shares.add(new RemoteSiteShare(other, caller));
+                                shares.add(new RemoteSiteShare(other, caller, tracing));
                             }
                             return shares;
                         },
@@ -505,13 +523,14 @@ public final class SiteServer implements AutoCloseable {
 
         FollowerView() {
             caller = new SiteCaller(this, Hello.of(site.name(), memberId), WireSettings.defaults());
-            own = new RemoteSiteShare(site.name(), caller);
+            own = new RemoteSiteShare(site.name(), caller, tracing);
             cloud = new FederatedCloud(
                     own,
                     () -> {
                         List<SiteShare> shares = new ArrayList<>();
                         shares.add(own);
-                        for (var other : known.reachable()) shares.add(new RemoteSiteShare(other.site(), caller));
+                        for (var other : known.reachable())
+                            shares.add(new RemoteSiteShare(other.site(), caller, tracing));
                         return shares;
                     },
                     () -> known.unreachable(),
@@ -655,24 +674,18 @@ public final class SiteServer implements AutoCloseable {
 
     // --- metrics -------------------------------------------------------------------------------
 
-    private void siteMeters(io.micrometer.core.instrument.MeterRegistry registry) {
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "atoll_offers", this, s -> s.fromLead(l -> l.controller.offersAccepted()))
-                .tag("outcome", "accepted")
-                .description("Offers this site made as a home, by answer")
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "atoll_offers", this, s -> s.fromLead(l -> l.controller.offersRejected()))
-                .tag("outcome", "rejected")
-                .description("Offers this site made as a home, by answer")
-                .register(registry);
-        io.micrometer.core.instrument.Gauge.builder(
-                        "atoll_gossip_members",
-                        this,
-                        s -> s.fromLead(l -> l.directory.siteNames().size()
-                                - l.directory.deadSites().size()))
-                .description("Sites this site knows alive by gossip, itself included (0 on a follower)")
-                .register(registry);
+    private void siteMeters(ApiServer api) {
+        io.micrometer.core.instrument.MeterRegistry registry = api.metrics();
+        // Placements, offers by reason and failure detections are counted by the controller of each
+        // term as leader (see Lead); Raft, instances and gossip members are worked out per scrape.
+        var meters = new dev.atoll.cli.site.SiteMeters(
+                registry,
+                () -> {
+                    Lead current = lead;
+                    return current == null ? List.<SiteController>of() : List.of(current.controller);
+                },
+                () -> List.of(raft));
+        api.beforeScrape(meters::refresh);
         io.micrometer.core.instrument.Gauge.builder("atoll_wire_protocol_violations", wire, w -> w.protocolViolations())
                 .description("Wire connections closed because the peer broke the protocol")
                 .register(registry);

@@ -138,11 +138,14 @@ class SiteAndAgentProcessesTest {
         assertThat(siteMetrics)
                 .contains("atoll_agents_joined 1.0")
                 .contains("atoll_offers_total")
-                .contains("atoll_gossip_members");
+                .contains("atoll_gossip_members{site=\"london\"} 1.0")
+                .contains("atoll_raft_leader{member=\"london-c1\",site=\"london\"} 1.0")
+                .contains("atoll_offers_total{outcome=\"rejected\",reason=\"no-fit\",site=\"london\"} 0.0");
         String agentMetrics = get("http://127.0.0.1:" + agentHttp + "/metrics").body();
         assertThat(agentMetrics)
                 .contains("atoll_agent_joined 1.0")
-                .contains("atoll_agent_instances{state=\"running\"}");
+                .contains("atoll_agent_instances{driver=\"process\",node=\"london/n1\",state=\"running\"} 0.0")
+                .contains("atoll_agent_instance_restarts_total{node=\"london/n1\"} 0.0");
 
         agent.destroy();
         site.destroy();

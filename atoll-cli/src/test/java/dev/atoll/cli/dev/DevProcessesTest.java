@@ -31,6 +31,39 @@ class DevProcessesTest {
     @TempDir
     Path dir;
 
+    private static final String TRACE = "5bf92f3577b34da6a3ce929d0e0e4737";
+    private static final String SCALE_TRACE = "6bf92f3577b34da6a3ce929d0e0e4738";
+
+    private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(java.net.URI base, String name) {
+        return spans(base, TRACE, name);
+    }
+
+    /** The spans named {@code name} of {@code trace} that the process at {@code base} kept. */
+    private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(
+            java.net.URI base, String trace, String name) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(base.resolve("/v1/traces/" + trace))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) return java.util.List.of();
+            var found = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+            dev.atoll.model.json.AtollJson.json()
+                    .readTree(response.body())
+                    .path("spans")
+                    .forEach(s -> {
+                        if (s.path("name").asText().equals(name)) found.add(s);
+                    });
+            return found;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aDeploySentToOneSiteProcessRunsAndIsListedByAnother() throws Exception {
         int base = dev.atoll.cli.testing.FreePorts.range(40);
@@ -39,7 +72,6 @@ class DevProcessesTest {
         try (DevProcesses cloud =
                 DevProcesses.start(topology, dir, "127.0.0.1", base + 30, base, false, new PrintWriter(output))) {
             ApiClient first = new ApiClient(cloud.apis().get(0), "default");
-            ApiClient second = new ApiClient(cloud.apis().get(1), "default");
             await("both sites see both nodes ready")
                     .atMost(Duration.ofSeconds(60))
                     .ignoreExceptions()
@@ -48,7 +80,17 @@ class DevProcessesTest {
                                     .count()
                             == 2);
 
-            second.create(SLEEPER, "application/yaml");
+            // Sent with the caller's trace, so the deploy's spans in every process can be found
+            var sent = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            cloud.apis().get(1).resolve("/v1/environments"))
+                                    .header("Content-Type", "application/yaml")
+                                    .header("traceparent", "00-" + TRACE + "-00f067aa0ba902b7-01")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(SLEEPER))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
 
             await("4 replicas running, seen from the first site")
                     .atMost(Duration.ofSeconds(60))
@@ -60,6 +102,54 @@ class DevProcessesTest {
             assertThat(first.environment("sleepers").orElseThrow().homeSite())
                     .as("the site the deploy was sent to is its home")
                     .isEqualTo(topology.sites().get(1).site().name());
+
+            // And the deploy is one trace across the processes: the home placed under the API's span,
+            // the other site answered its offers under the home's, and both agents started replicas
+            String home = topology.sites().get(1).site().name();
+            String target = topology.sites().get(0).site().name();
+            assertThat(spans(cloud.apis().get(1), "atoll.deploy")).hasSize(1);
+            assertThat(spans(cloud.apis().get(1), "atoll.place")).hasSize(4);
+            assertThat(spans(cloud.apis().get(0), "atoll.offer"))
+                    .isNotEmpty()
+                    .allSatisfy(o -> assertThat(
+                                    o.path("attributes").path("atoll.home").asText())
+                            .isEqualTo(home))
+                    .allSatisfy(o -> assertThat(
+                                    o.path("attributes").path("atoll.site").asText())
+                            .isEqualTo(target));
+            var agents = java.util.regex.Pattern.compile("health, metrics and logs on (http://\\S+)")
+                    .matcher(output.toString())
+                    .results()
+                    .map(m -> java.net.URI.create(m.group(1)))
+                    .toList();
+            assertThat(agents).hasSize(2);
+            await("every agent traced its replicas' starts")
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> agents.stream()
+                                    .mapToInt(a ->
+                                            spans(a, "atoll.instance.start").size())
+                                    .sum()
+                            == 4);
+
+            // And a scale sent to the other site reaches the home with its trace: the home places the
+            // fifth replica in the trace of that request
+            var scaled = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            cloud.apis().get(0).resolve("/v1/environments/sleepers/services/job/scale"))
+                                    .header("Content-Type", "application/json")
+                                    .header("traceparent", "00-" + SCALE_TRACE + "-00f067aa0ba902b7-01")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"replicas\": 5}"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+            await("the home placed the new replica in the scale's trace")
+                    .atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
+                    .until(() -> spans(cloud.apis().get(1), SCALE_TRACE, "atoll.place")
+                                    .size()
+                            == 1);
         }
         assertThat(output.toString()).contains("atoll site").contains("atoll agent");
     }

@@ -148,6 +148,8 @@ class ConcurrentDeploysOnHostsTest {
     private static long counter(String metrics, String outcome) {
         Matcher m = Pattern.compile("atoll_offers_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.E]+)")
                 .matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        long sum = 0; // one series per reason of a rejection
+        while (m.find()) sum += (long) Double.parseDouble(m.group(1));
+        return sum;
     }
 }

@@ -14,10 +14,17 @@ public final class RemoteSiteShare implements SiteShare {
 
     private final String site;
     private final SiteCaller caller;
+    private final dev.atoll.model.trace.Tracing tracing;
 
     public RemoteSiteShare(String site, SiteCaller caller) {
+        this(site, caller, dev.atoll.model.trace.Tracing.NONE);
+    }
+
+    /** @param tracing whose current span (an API deploy's) a put carries to the home */
+    public RemoteSiteShare(String site, SiteCaller caller, dev.atoll.model.trace.Tracing tracing) {
         this.site = site;
         this.caller = caller;
+        this.tracing = tracing;
     }
 
     @Override
@@ -33,7 +40,8 @@ public final class RemoteSiteShare implements SiteShare {
 
     @Override
     public CompletableFuture<PutResult> put(EnvironmentSpec spec) {
-        return caller.call(site, ShareCalls.PUT, CallBodies.write(new ShareCalls.Put(spec)), WRITE)
+        var put = new ShareCalls.Put(spec, dev.atoll.model.trace.TraceContext.traceparentOf(tracing.current()));
+        return caller.call(site, ShareCalls.PUT, CallBodies.write(put), WRITE)
                 .thenApply(body -> CallBodies.answer(body, PutResult.class));
     }
 

@@ -11,9 +11,16 @@ public final class ShareCallHandler {
     private static final int MAX_LOG_CHUNK = 4 << 20;
 
     private final SiteShare local;
+    private final dev.atoll.model.trace.Tracing tracing;
 
     public ShareCallHandler(SiteShare local) {
+        this(local, dev.atoll.model.trace.Tracing.NONE);
+    }
+
+    /** @param tracing where a put that carries a traceparent continues its trace */
+    public ShareCallHandler(SiteShare local, dev.atoll.model.trace.Tracing tracing) {
         this.local = local;
+        this.tracing = tracing;
     }
 
     public static boolean serves(String method) {
@@ -23,8 +30,14 @@ public final class ShareCallHandler {
     public CompletableFuture<byte[]> handle(String method, byte[] body) {
         return switch (method) {
             case ShareCalls.PART -> local.part().thenApply(CallBodies::write);
-            case ShareCalls.PUT ->
-                local.put(CallBodies.request(body, ShareCalls.Put.class).spec()).thenApply(CallBodies::write);
+            case ShareCalls.PUT -> {
+                var put = CallBodies.request(body, ShareCalls.Put.class);
+                // The put reads the current trace where it starts, on this thread.
+                try (var scope = tracing.enter(dev.atoll.model.trace.TraceContext.parse(put.traceparent())
+                        .orElse(null))) {
+                    yield local.put(put.spec()).thenApply(CallBodies::write);
+                }
+            }
             case ShareCalls.DELETE -> {
                 var delete = CallBodies.request(body, ShareCalls.Delete.class);
                 yield local.delete(delete.tenant(), delete.environment()).thenApply(v -> CallBodies.write(Map.of()));

@@ -18,7 +18,15 @@ public final class ShareCalls {
 
     private ShareCalls() {}
 
-    public record Put(EnvironmentSpec spec) {}
+    /**
+     * @param traceparent optional: the W3C traceparent of the API's deploy span, so that the home's
+     *     placements join the deploy's trace when the API is at another process
+     */
+    public record Put(EnvironmentSpec spec, String traceparent) {
+        public Put(EnvironmentSpec spec) {
+            this(spec, null);
+        }
+    }
 
     public record Delete(String tenant, String environment) {}
 

@@ -168,8 +168,10 @@ public final class LocalFederation implements Federation {
         @Override
         public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
             if (!reaches(targetSite)) {
-                return CompletableFuture.completedFuture(
-                        new OfferReply.Rejected(targetSite, "site " + targetSite + " is unreachable"));
+                return CompletableFuture.completedFuture(new OfferReply.Rejected(
+                        targetSite,
+                        "site " + targetSite + " is unreachable",
+                        dev.atoll.control.metrics.OfferOutcome.NO_ANSWER));
             }
             return site(targetSite).handleOffer(offer);
         }

@@ -78,7 +78,8 @@ public final class NetworkFederation implements Federation {
                 .exceptionally(e -> new OfferReply.Rejected(
                         targetSite,
                         "no answer from site " + targetSite + ": "
-                                + String.valueOf(Failures.rootCause(e).getMessage())));
+                                + String.valueOf(Failures.rootCause(e).getMessage()),
+                        dev.atoll.control.metrics.OfferOutcome.NO_ANSWER));
     }
 
     @Override

@@ -12,9 +12,23 @@ public record Offer(
         long generation,
         ServiceSpec service,
         HomeClaim home,
-        java.util.List<dev.atoll.model.agent.NetworkAttachment> networks) {
+        java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
+        String traceparent) {
     public Offer {
         networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+    }
+
+    /**
+     * An offer outside any trace. {@code traceparent} (W3C Trace Context, optional on the wire) is the
+     * home's placement span, so that the target's work joins the deploy's trace.
+     */
+    public Offer(
+            InstanceId id,
+            long generation,
+            ServiceSpec service,
+            HomeClaim home,
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks) {
+        this(id, generation, service, home, networks, null);
     }
 
     /** A replica on no tenant network. */

@@ -34,16 +34,23 @@ public final class SiteCalls {
 
     private SiteCalls() {}
 
-    public record OfferAnswer(boolean accepted, String site, String node, String reason) {
+    /**
+     * @param code the kind of a refusal as counted ({@link dev.atoll.control.metrics.OfferOutcome#reason()});
+     *     optional: absent from older sites, then counted as "other"
+     */
+    public record OfferAnswer(boolean accepted, String site, String node, String reason, String code) {
         static OfferAnswer of(OfferReply reply) {
             return switch (reply) {
-                case OfferReply.Accepted a -> new OfferAnswer(true, a.site(), a.node(), "");
-                case OfferReply.Rejected r -> new OfferAnswer(false, r.site(), "", r.reason());
+                case OfferReply.Accepted a -> new OfferAnswer(true, a.site(), a.node(), "", null);
+                case OfferReply.Rejected r ->
+                    new OfferAnswer(false, r.site(), "", r.reason(), r.kind().reason());
             };
         }
 
         OfferReply reply() {
-            return accepted ? new OfferReply.Accepted(site, node) : new OfferReply.Rejected(site, reason);
+            return accepted
+                    ? new OfferReply.Accepted(site, node)
+                    : new OfferReply.Rejected(site, reason, dev.atoll.control.metrics.OfferOutcome.ofReason(code));
         }
     }
 

@@ -84,6 +84,7 @@ public final class RaftGroup implements AutoCloseable {
         final MemberEndpoint endpoint;
         final MvStoreRaftStore store;
         final ReplicatedStateMachine machine;
+        final ReplicatedMachineAdapter adapter;
         final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
         RaftNode node;
         volatile boolean stopped;
@@ -93,6 +94,7 @@ public final class RaftGroup implements AutoCloseable {
             this.endpoint = new MemberEndpoint(id);
             this.store = store;
             this.machine = machine;
+            this.adapter = new ReplicatedMachineAdapter(machine);
         }
     }
 
@@ -330,7 +332,7 @@ public final class RaftGroup implements AutoCloseable {
                     .setExecutor(time.newExecutor("raft-" + groupId + "-" + id, (groupId + "/" + id).hashCode()))
                     .setClock(time.clock())
                     .setTransport(transport)
-                    .setStateMachine(new ReplicatedMachineAdapter(member.machine))
+                    .setStateMachine(member.adapter)
                     .setStore(member.store)
                     .setModelFactory(RaftLogCodec.MODEL);
             runtime.randomFor(groupId + "/" + id).ifPresent(builder::setRandom);
@@ -373,6 +375,46 @@ public final class RaftGroup implements AutoCloseable {
 
     public String groupId() {
         return groupId;
+    }
+
+    /**
+     * How one member in this process stands, for the operator: its term, role, what its log has
+     * committed and what its machine applied ({@code commitIndex - lastApplied} is its apply lag).
+     */
+    public record MemberStatus(String memberId, String role, int term, long commitIndex, long lastApplied) {
+        public long applyLag() {
+            return Math.max(0, commitIndex - lastApplied);
+        }
+    }
+
+    /**
+     * The status of every live member in this process, from MicroRaft's report (asked on the
+     * member's own thread, waited for at most {@code timeout}; a member that does not answer in time
+     * is left out).
+     */
+    public List<MemberStatus> status(Duration timeout) {
+        List<MemberStatus> result = new ArrayList<>();
+        for (Member member : members.values()) {
+            if (member.stopped || closed) continue;
+            try {
+                var report = member.node
+                        .getReport()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .getResult();
+                result.add(new MemberStatus(
+                        member.id,
+                        report.getRole().name().toLowerCase(java.util.Locale.ROOT),
+                        report.getTerm().getTerm(),
+                        report.getLog().getCommitIndex(),
+                        member.adapter.lastApplied()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                LOG.debug("Raft group {}: no report from member {}: {}", groupId, member.id, e.toString());
+            }
+        }
+        return result;
     }
 
     /** The ids of every member of the group, including those in other processes, sorted. */

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
  */
 final class ReplicatedMachineAdapter implements StateMachine {
     private final ReplicatedStateMachine machine;
+    /** The index of the last entry applied (or restored from a snapshot), for the operator's apply lag. */
+    private volatile long lastApplied;
 
     ReplicatedMachineAdapter(ReplicatedStateMachine machine) {
         this.machine = Objects.requireNonNull(machine, "machine");
@@ -21,8 +23,13 @@ final class ReplicatedMachineAdapter implements StateMachine {
         return machine;
     }
 
+    long lastApplied() {
+        return lastApplied;
+    }
+
     @Override
     public Object runOperation(long commitIndex, Object operation) {
+        lastApplied = commitIndex;
         return switch (operation) {
             case byte[] command -> machine.apply(commitIndex, command);
             case GroupMarker marker -> null;
@@ -39,6 +46,7 @@ final class ReplicatedMachineAdapter implements StateMachine {
 
     @Override
     public void installSnapshot(long commitIndex, List<Object> snapshotChunks) {
+        lastApplied = commitIndex;
         if (snapshotChunks.size() == 1) {
             machine.restore((byte[]) snapshotChunks.getFirst());
             return;

@@ -21,7 +21,16 @@ public record Applied(Object response, List<SiteEvent> events) {
     public sealed interface Reservation {
         record Reserved(String node) implements Reservation {}
 
-        record Refused(String reason) implements Reservation {}
+        /** @param kind the refusal as counted (metrics); the reason is what a user reads */
+        record Refused(String reason, dev.atoll.control.metrics.OfferOutcome kind) implements Reservation {
+            public Refused {
+                if (kind == null || kind.accepted()) kind = dev.atoll.control.metrics.OfferOutcome.OTHER;
+            }
+
+            public Refused(String reason) {
+                this(reason, dev.atoll.control.metrics.OfferOutcome.OTHER);
+            }
+        }
     }
 
     public record NotFound(String what) {}

@@ -89,6 +89,33 @@ public final class SiteController implements AutoCloseable {
     private final Set<String> addressesInFlight = new HashSet<>();
 
     private NetworkAddressing addressing = NetworkAddressing.defaults();
+    /** Where placements, offers and detections are counted; the process binds it to its meters. */
+    private dev.atoll.control.metrics.ControlMetrics metrics = dev.atoll.control.metrics.ControlMetrics.NONE;
+    /** Where this site's part of a deploy's trace goes; nothing is traced by default (the simulator). */
+    private dev.atoll.model.trace.Tracing tracing = dev.atoll.model.trace.Tracing.NONE;
+    /**
+     * Per environment key, the trace of the deploy last accepted here and when: the replicas it asks
+     * for are placed in that trace. Bounded; an entry older than {@link #DEPLOY_TRACE_FOR} is not used.
+     */
+    private final Map<String, Map.Entry<dev.atoll.model.trace.TraceContext, Instant>> deployTraces =
+            java.util.Collections.synchronizedMap(bounded(256));
+    /** Per "instance key#generation" reserved here, the traceparent of its offer's span, for its assignment. */
+    private final Map<String, String> assignmentTraces = java.util.Collections.synchronizedMap(bounded(4096));
+
+    private static final Duration DEPLOY_TRACE_FOR = Duration.ofSeconds(60);
+
+    private static <V> Map<String, V> bounded(int max) {
+        return new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    /** Nodes judged suspect and not yet heard again or declared down; loop only (counted once each). */
+    private final Set<String> suspected = new HashSet<>();
+
     private long ticks;
     /** How long a home waits for a buddy to store a copy before trying the next one. */
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
@@ -252,6 +279,18 @@ public final class SiteController implements AutoCloseable {
         return this;
     }
 
+    /** Where this site counts placements, offers and failure detections (before {@link #start}). */
+    public SiteController withMetrics(dev.atoll.control.metrics.ControlMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        return this;
+    }
+
+    /** Where this site traces its part of deploys: placements as a home, offers as a target (before {@link #start}). */
+    public SiteController withTracing(dev.atoll.model.trace.Tracing tracing) {
+        this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
+        return this;
+    }
+
     /** Every network member of the cloud, as this site last heard it. */
     public NetworkDirectory networkDirectory() {
         return directory;
@@ -291,7 +330,13 @@ public final class SiteController implements AutoCloseable {
     public CompletableFuture<Applied> submit(SiteCommand command) {
         return raft.submit(SiteCodec.writeCommand(command)).thenApply(result -> {
             Applied applied = (Applied) result;
-            applied.events().forEach(e -> events.publish(site.name(), e));
+            for (SiteEvent e : applied.events()) {
+                events.publish(site.name(), e);
+                // Counted where it is applied, once: the command may have been sent twice.
+                if (e.type().equals("node-down")) {
+                    metrics.detected(site.name(), dev.atoll.control.metrics.ControlMetrics.Detection.NODE_DOWN);
+                }
+            }
             // What nodes run changes only with these; most commits are instance reports.
             if (command instanceof SiteCommand.ReserveInstance
                     || command instanceof SiteCommand.ReleaseInstance
@@ -350,9 +395,39 @@ public final class SiteController implements AutoCloseable {
 
     /** Chooses a node from the exact state and reserves it through the log. */
     public CompletableFuture<OfferReply> handleOffer(Offer offer) {
+        var parent = dev.atoll.model.trace.TraceContext.parse(offer.traceparent());
+        if (parent.isEmpty()) return decideOffer(offer);
+        var span = tracing.start(
+                "atoll.offer",
+                parent.get(),
+                Map.of(
+                        "atoll.site",
+                        site.name(),
+                        "atoll.instance",
+                        offer.id().display(),
+                        "atoll.home",
+                        offer.home() == null ? "" : offer.home().homeSite(),
+                        "atoll.tenant",
+                        offer.id().tenant()));
+        // Known before the reservation commits: its assignment may be sent to the agent right after.
+        String assignment = offer.id().key() + "#" + offer.generation();
+        if (span.context() != null)
+            assignmentTraces.put(assignment, span.context().traceparent());
+        return decideOffer(offer).whenComplete((reply, error) -> {
+            if (reply instanceof OfferReply.Accepted) {
+                span.end();
+            } else {
+                assignmentTraces.remove(assignment);
+                span.fail(reply instanceof OfferReply.Rejected r ? r.reason() : String.valueOf(error));
+            }
+        });
+    }
+
+    private CompletableFuture<OfferReply> decideOffer(Offer offer) {
         return CompletableFuture.supplyAsync(() -> chooseNode(offer), loop).thenCompose(choice -> {
             if (choice instanceof NodeDecision.NoFit(var why)) {
-                return CompletableFuture.completedFuture(new OfferReply.Rejected(site.name(), why.toString()));
+                return CompletableFuture.completedFuture(answered(new OfferReply.Rejected(
+                        site.name(), why.toString(), dev.atoll.control.metrics.OfferOutcome.NO_FIT)));
             }
             String node = ((NodeDecision.Chosen) choice).node();
             var reservation = new PendingReservation(node, offer.service().resources());
@@ -370,17 +445,25 @@ public final class SiteController implements AutoCloseable {
                             (applied, error) -> {
                                 pending.remove(reservation);
                                 if (error != null)
-                                    return new OfferReply.Rejected(
+                                    return answered(new OfferReply.Rejected(
                                             site.name(),
-                                            "site " + site.name() + " could not commit: " + error.getMessage());
-                                return switch ((Reservation) applied.response()) {
-                                    case Reservation.Reserved r ->
-                                        (OfferReply) new OfferReply.Accepted(site.name(), r.node());
-                                    case Reservation.Refused r -> new OfferReply.Rejected(site.name(), r.reason());
-                                };
+                                            "site " + site.name() + " could not commit: " + error.getMessage(),
+                                            dev.atoll.control.metrics.OfferOutcome.NOT_COMMITTED));
+                                return answered(
+                                        switch ((Reservation) applied.response()) {
+                                            case Reservation.Reserved r ->
+                                                (OfferReply) new OfferReply.Accepted(site.name(), r.node());
+                                            case Reservation.Refused r ->
+                                                new OfferReply.Rejected(site.name(), r.reason(), r.kind());
+                                        });
                             },
                             loop);
         });
+    }
+
+    private OfferReply answered(OfferReply reply) {
+        metrics.offerHandled(site.name(), reply.outcome());
+        return reply;
     }
 
     private NodeDecision chooseNode(Offer offer) {
@@ -645,8 +728,16 @@ public final class SiteController implements AutoCloseable {
             for (String node : nodesToPush) {
                 if (!state.nodes().containsKey(node)) continue;
                 List<InstanceAssignment> assignments = new ArrayList<>();
-                for (PlacedInstance i : machine.instancesOn(node))
-                    assignments.add(new InstanceAssignment(i.id(), i.generation(), i.service(), i.networks()));
+                for (PlacedInstance i : machine.instancesOn(node)) {
+                    assignments.add(new InstanceAssignment(
+                            i.id(),
+                            i.generation(),
+                            i.service(),
+                            i.networks(),
+                            assignmentTraces.isEmpty()
+                                    ? null
+                                    : assignmentTraces.get(i.id().key() + "#" + i.generation())));
+                }
                 byNode.put(node, assignments);
             }
             return byNode;
@@ -697,6 +788,8 @@ public final class SiteController implements AutoCloseable {
      */
     public CompletableFuture<Applied> putEnvironment(EnvironmentSpec spec, Instant now) {
         String key = SiteState.environmentKey(spec.tenant(), spec.name());
+        var trace = tracing.current();
+        if (trace != null) deployTraces.put(key, Map.entry(trace, clock.instant()));
         return submit(new SiteCommand.PutEnvironment(spec, now))
                 .thenComposeAsync(applied -> copyToABuddy(key).thenApply(v -> applied), loop);
     }
@@ -1023,6 +1116,13 @@ public final class SiteController implements AutoCloseable {
             judgeNodes();
             var dead = federation.deadSites();
             boolean deadChanged = !dead.equals(lastDead);
+            if (deadChanged) {
+                for (String lost : dead) {
+                    if (!lastDead.contains(lost)) {
+                        metrics.detected(site.name(), dev.atoll.control.metrics.ControlMetrics.Detection.SITE_LOST);
+                    }
+                }
+            }
             lastDead = dead;
             // Everything is looked at again when the state was replaced, the dead sites changed, and
             // every 10 s as a safety net under the change tracking.
@@ -1383,8 +1483,8 @@ public final class SiteController implements AutoCloseable {
         List<SiteCommand> changes = read(state -> {
             List<SiteCommand> result = new ArrayList<>();
             Set<String> down = state.downNodes();
-            // With none marked down, only a node falling silent changes anything, and none can before
-            // the oldest heartbeat is downAfter old: most ticks of most sites skip the scan.
+            // With none marked down or suspected, only a node falling silent changes anything, and
+            // none can before the oldest heartbeat is suspectAfter old: most ticks skip the scan.
             if (down.isEmpty()
                     && state.nodes().size() == quietNodes
                     && nodesQuietUntil != null
@@ -1396,6 +1496,14 @@ public final class SiteController implements AutoCloseable {
                 var heard = lastHeard.get(node);
                 var health = heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, now);
                 if (heard != null && (oldestHeard == null || heard.isBefore(oldestHeard))) oldestHeard = heard;
+                if (health == NodeLiveness.Health.SUSPECT) {
+                    if (suspected.add(node)) {
+                        metrics.detected(
+                                site.name(), dev.atoll.control.metrics.ControlMetrics.Detection.NODE_SUSPECTED);
+                    }
+                } else if (!suspected.isEmpty()) {
+                    suspected.remove(node);
+                }
                 // Most ticks of most sites: every node alive, none marked down.
                 if (health == NodeLiveness.Health.ALIVE && down.isEmpty()) continue;
                 boolean markedDown = down.contains(node);
@@ -1410,8 +1518,8 @@ public final class SiteController implements AutoCloseable {
                     lastAssigned.remove(node);
                 }
             }
-            boolean quiet = result.isEmpty() && down.isEmpty() && oldestHeard != null;
-            nodesQuietUntil = quiet ? oldestHeard.plus(liveness.downAfter()) : null;
+            boolean quiet = result.isEmpty() && down.isEmpty() && suspected.isEmpty() && oldestHeard != null;
+            nodesQuietUntil = quiet ? oldestHeard.plus(liveness.suspectAfter()) : null;
             quietNodes = state.nodes().size();
             return result;
         });
@@ -1560,21 +1668,48 @@ public final class SiteController implements AutoCloseable {
         return CompletableFuture.allOf(forgotten.toArray(CompletableFuture[]::new));
     }
 
+    /** The span of one replica's placement, in the trace of the deploy that asked for it (if recent). */
+    private dev.atoll.model.trace.Tracing.Span placementSpan(HomeAction.Place p) {
+        if (deployTraces.isEmpty()) return dev.atoll.model.trace.Tracing.NONE.start("", null, Map.of());
+        var deploy = deployTraces.get(SiteState.environmentKey(p.id().tenant(), p.id().environment()));
+        if (deploy == null || deploy.getValue().plus(DEPLOY_TRACE_FOR).isBefore(clock.instant())) {
+            return dev.atoll.model.trace.Tracing.NONE.start("", null, Map.of());
+        }
+        return tracing.start(
+                "atoll.place",
+                deploy.getKey(),
+                Map.of(
+                        "atoll.site",
+                        site.name(),
+                        "atoll.instance",
+                        p.id().display(),
+                        "atoll.generation",
+                        Long.toString(p.generation()),
+                        "atoll.tenant",
+                        p.id().tenant()));
+    }
+
     private CompletableFuture<Void> placeTracked(HomeAction.Place p) {
         List<String> reserved = new ArrayList<>();
+        var span = placementSpan(p);
         return CompletableFuture.<Void>completedFuture(null)
                 .thenCompose(v -> {
                     var addresses = allocateAddresses(p, reserved);
                     if (addresses instanceof AddressesFound(var attachments)) {
-                        return place(p, new java.util.LinkedHashMap<>(), attachments);
+                        return place(p, new java.util.LinkedHashMap<>(), attachments, askedAt(p), span);
                     }
                     String why = ((AddressesExhausted) addresses).reason();
+                    metrics.unplaceable(site.name());
                     return submit(new SiteCommand.RecordUnplaceable(p.id(), why, clock.instant()))
                             .thenApply(a -> (Void) null);
                 })
                 .whenCompleteAsync(
                         (v, e) -> {
-                            if (e != null) log.warn("site {}: placing {} failed", site.name(), p.id(), e);
+                            if (e != null) {
+                                log.warn("site {}: placing {} failed", site.name(), p.id(), e);
+                                span.fail(String.valueOf(e.getMessage()));
+                            }
+                            span.end();
                             unmarkBusy(p.id().key());
                             addressesInFlight.removeAll(reserved);
                         },
@@ -1628,11 +1763,32 @@ public final class SiteController implements AutoCloseable {
     }
 
     /**
+     * Since when a replica has been wanted, for its placement latency: a new replica since the
+     * deploy or scale that asked for it was accepted (its environment's last change), a replica
+     * placed again since now, when its home sets out to place it.
+     */
+    private Instant askedAt(HomeAction.Place p) {
+        Instant now = clock.instant();
+        // Nothing counts the latency (the simulator): no need to read the state for it.
+        if (p.replacing().isPresent() || metrics == dev.atoll.control.metrics.ControlMetrics.NONE) return now;
+        Instant updated = read(state -> {
+            HomedEnvironment env =
+                    state.environments().get(SiteState.environmentKey(p.id().tenant(), p.id().environment()));
+            return env == null ? null : env.updatedAt();
+        });
+        return updated == null || updated.isAfter(now) ? now : updated;
+    }
+
+    /**
      * Offers the replica to the best site, then the next, until one accepts or none is left. {@code
      * declined} holds the sites that refused it, with their reasons, which users see when none is left.
      */
     private CompletableFuture<Void> place(
-            HomeAction.Place p, Map<String, String> declined, List<NetworkAttachment> networks) {
+            HomeAction.Place p,
+            Map<String, String> declined,
+            List<NetworkAttachment> networks,
+            Instant asked,
+            dev.atoll.model.trace.Tracing.Span span) {
         Set<String> excluded = declined.keySet();
         String target;
         if (p.replacing().isPresent()
@@ -1675,6 +1831,8 @@ public final class SiteController implements AutoCloseable {
                     declined.forEach((other, because) -> each.add(other + ": " + because));
                     reason += " (" + String.join("; ", each) + ")";
                 }
+                metrics.unplaceable(site.name());
+                span.fail(reason);
                 return submit(new SiteCommand.RecordUnplaceable(p.id(), reason, clock.instant()))
                         .thenApply(a -> null);
             }
@@ -1683,23 +1841,73 @@ public final class SiteController implements AutoCloseable {
         HomeClaim claim = claimOf(p.id());
         if (claim == null) return CompletableFuture.completedFuture(null); // forgotten meanwhile
         return federation
-                .offer(target, new Offer(p.id(), p.generation(), p.service(), claim, networks))
+                .offer(
+                        target,
+                        new Offer(
+                                p.id(),
+                                p.generation(),
+                                p.service(),
+                                claim,
+                                networks,
+                                dev.atoll.model.trace.TraceContext.traceparentOf(span.context())))
                 .thenComposeAsync(
                         reply -> switch (reply) {
                             case OfferReply.Accepted a -> {
                                 offersAccepted.incrementAndGet();
+                                metrics.offerAnswered(site.name(), reply.outcome());
                                 yield submit(new SiteCommand.RecordPlacement(
                                                 p.id(), a.site(), p.generation(), p.templateVersion(), networks))
-                                        .thenCompose(applied -> releaseReplaced(p, a.site()));
+                                        .thenCompose(applied -> {
+                                            metrics.placed(
+                                                    site.name(),
+                                                    p.replacing().isPresent()
+                                                            ? dev.atoll.control.metrics.ControlMetrics.PlacementKind
+                                                                    .REPLACE
+                                                            : dev.atoll.control.metrics.ControlMetrics.PlacementKind
+                                                                    .DEPLOY,
+                                                    Duration.between(asked, clock.instant()));
+                                            return releaseReplaced(p, a.site());
+                                        });
                             }
                             case OfferReply.Rejected r -> {
                                 offersRejected.incrementAndGet();
+                                metrics.offerAnswered(site.name(), reply.outcome());
                                 declined.put(r.site(), r.reason());
                                 log.debug("site {}: {} rejected {}: {}", site.name(), r.site(), p.id(), r.reason());
-                                yield place(p, declined, networks);
+                                yield place(p, declined, networks, asked, span);
                             }
                         },
                         loop);
+    }
+
+    /** The sites this site knows alive (by gossip, or in one process by the in-process federation), itself included. */
+    public int liveSitesKnown() {
+        Federation f = federation;
+        if (f == null) return 1;
+        Set<String> dead = f.deadSites();
+        int alive = 0;
+        for (String name : f.siteNames()) if (!dead.contains(name)) alive++;
+        return Math.max(alive, 1);
+    }
+
+    /** How many replicas run at this site in one state with one driver. */
+    public record InstanceCount(String state, String driver, long count) {}
+
+    /** The replicas placed at this site, counted by state and driver (sorted), for the operator. */
+    public List<InstanceCount> instanceCounts() {
+        Map<String, Long> counts = read(state -> {
+            Map<String, Long> byKey = new java.util.TreeMap<>();
+            for (PlacedInstance i : state.instances().values()) {
+                byKey.merge(i.state().wireName() + "|" + i.service().driver().wireName(), 1L, Long::sum);
+            }
+            return byKey;
+        });
+        List<InstanceCount> result = new ArrayList<>();
+        counts.forEach((key, n) -> {
+            int bar = key.indexOf('|');
+            result.add(new InstanceCount(key.substring(0, bar), key.substring(bar + 1), n));
+        });
+        return result;
     }
 
     /** Offers this site made as a home that targets accepted, since start. */

@@ -469,15 +469,19 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         HomeClaim claim = c.claim() != null ? c.claim() : new HomeClaim(c.homeSite(), 1, java.time.Instant.EPOCH);
         HomeClaim standing = state.homeClaims().get(environment);
         if (standing != null && standing.outranks(claim)) {
-            return new Reservation.Refused("environment " + c.id().environment() + " is homed at " + standing.describe()
-                    + ", not at " + claim.describe());
+            return new Reservation.Refused(
+                    "environment " + c.id().environment() + " is homed at " + standing.describe() + ", not at "
+                            + claim.describe(),
+                    dev.atoll.control.metrics.OfferOutcome.NOT_HOME);
         }
         PlacedInstance current = state.instances().get(c.id().key());
         if (current != null && current.generation() >= c.generation()) {
             // A replayed or stale offer: the newer copy stays.
             return current.generation() == c.generation()
                     ? new Reservation.Reserved(current.node())
-                    : new Reservation.Refused("a newer generation " + current.generation() + " is already placed");
+                    : new Reservation.Refused(
+                            "a newer generation " + current.generation() + " is already placed",
+                            dev.atoll.control.metrics.OfferOutcome.SUPERSEDED);
         }
         var onNode = loads.getOrDefault(c.node(), SiteState.NodeLoad.NONE);
         Resources allocated = onNode.allocated();
@@ -487,8 +491,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             count--;
         }
         if (!allocated.plus(c.service().resources()).fitsIn(node.capacity()) || count + 1 > node.instanceSlots()) {
-            return new Reservation.Refused("node " + c.node() + " no longer has room for "
-                    + c.service().resources());
+            return new Reservation.Refused(
+                    "node " + c.node() + " no longer has room for "
+                            + c.service().resources(),
+                    dev.atoll.control.metrics.OfferOutcome.NO_ROOM);
         }
         state.homeClaims().put(environment, HomeClaim.stronger(standing, claim));
         var placed = new PlacedInstance(

@@ -33,6 +33,10 @@ final class Sites implements AutoCloseable {
     final Map<String, SiteController> controllers = new LinkedHashMap<>();
     final Map<String, List<FakeAgent>> agents = new LinkedHashMap<>();
     final FederatedCloud cloud;
+    /** What every site counted (placements, offers, detections), by site. */
+    final dev.atoll.control.metrics.RecordingControlMetrics metrics =
+            new dev.atoll.control.metrics.RecordingControlMetrics();
+
     private final List<RaftGroup> groups = new ArrayList<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
 
@@ -66,7 +70,8 @@ final class Sites implements AutoCloseable {
                 fakes.add(agent);
             }
             agents.put(name, fakes);
-            SiteController controller = new SiteController(aSite(name), raft, ports, clock, events, seed++);
+            SiteController controller =
+                    new SiteController(aSite(name), raft, ports, clock, events, seed++).withMetrics(metrics);
             controllers.put(name, controller);
             federation.join(controller);
             nodesOf.put(controller, nodes);

@@ -8,10 +8,23 @@ import dev.atoll.model.spec.ServiceSpec;
  * same id supersedes a lower one (the agent stops the old copy and starts the new).
  */
 public record InstanceAssignment(
-        InstanceId id, long generation, ServiceSpec service, java.util.List<NetworkAttachment> networks) {
+        InstanceId id,
+        long generation,
+        ServiceSpec service,
+        java.util.List<NetworkAttachment> networks,
+        String traceparent) {
     public InstanceAssignment {
         // Controllers older than networks send none.
         networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+    }
+
+    /**
+     * An assignment outside any trace. {@code traceparent} (W3C Trace Context, optional) is the span
+     * of the offer that put the replica here: the agent's start of it joins the deploy's trace.
+     */
+    public InstanceAssignment(
+            InstanceId id, long generation, ServiceSpec service, java.util.List<NetworkAttachment> networks) {
+        this(id, generation, service, networks, null);
     }
 
     /** A replica on no tenant network. */

@@ -76,7 +76,9 @@ final class SimFederation implements Federation {
     public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
         return network.call(self, targetSite, () -> at(targetSite).handleOffer(offer))
                 .exceptionally(e -> new OfferReply.Rejected(
-                        targetSite, "site " + targetSite + " did not answer: " + rootMessage(e)));
+                        targetSite,
+                        "site " + targetSite + " did not answer: " + rootMessage(e),
+                        dev.atoll.control.metrics.OfferOutcome.NO_ANSWER));
     }
 
     @Override
