@@ -1402,10 +1402,16 @@ public final class SiteController implements AutoCloseable {
                 && observedBySite.containsKey(target)) {
             return;
         }
-        lastReports.put(target, new LastReport(replicas, placementsVersion));
-        var sorted = replicas instanceof java.util.SortedMap<String, ReplicaStatus>
-                ? java.util.Collections.unmodifiableSortedMap((java.util.SortedMap<String, ReplicaStatus>) replicas)
-                : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas));
+        // Most sites run nothing for most homes: one shared empty map stands for all those answers
+        // (a million of them in a cloud of a thousand sites), and is checked again each time.
+        if (replicas.isEmpty()) lastReports.remove(target);
+        else lastReports.put(target, new LastReport(replicas, placementsVersion));
+        java.util.SortedMap<String, ReplicaStatus> sorted = replicas.isEmpty()
+                ? java.util.Collections.emptySortedMap()
+                : replicas instanceof java.util.SortedMap<String, ReplicaStatus>
+                        ? java.util.Collections.unmodifiableSortedMap(
+                                (java.util.SortedMap<String, ReplicaStatus>) replicas)
+                        : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas));
         var previous = observedBySite.put(target, sorted);
         if (!sorted.equals(previous)) {
             observedVersion++;
