@@ -55,6 +55,7 @@ class ImageRoutesTest {
         var cloud = FederatedCloud.inProcess(List.of(controller), "london", events, Clock.systemUTC(), Set::of)
                 .withImages(new SiteImages("london", dir.resolve("images"), List::of));
         server = ApiServer.start(cloud, "127.0.0.1", 0, ApiOptions.defaults());
+        TestTokens.registerCloudAdmin(cloud);
         http = new Http(server.uri());
         archive = dir.resolve("tool.tar");
         digest = TestImages.layout(

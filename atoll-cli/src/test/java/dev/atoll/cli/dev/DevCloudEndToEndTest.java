@@ -58,7 +58,7 @@ class DevCloudEndToEndTest {
                 Files.isExecutable(Path.of("/usr/bin/python3")) || onPath("python3"),
                 "python3 is needed as the example's HTTP server; ./scripts/install-test-deps installs it");
         cloud = DevCloud.start(Topologies.defaultDev(), dataDir, 1, "127.0.0.1", 0);
-        api = HttpApi.at(cloud.api().uri());
+        api = HttpApi.at(cloud.api().uri(), cloud.adminToken());
     }
 
     @AfterAll

@@ -66,11 +66,20 @@ class DevRestartAfterKillTest {
                         .toFile())
                 .start();
         started.add(p);
-        api = HttpApi.at(URI.create("http://127.0.0.1:" + port));
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
-                .until(() -> api.get("/healthz").status() == 200);
+                .until(() -> HttpApi.at(URI.create("http://127.0.0.1:" + port))
+                                        .get("/healthz")
+                                        .status()
+                                == 200
+                        && dev.atoll.cli.site.AdminToken.read(dataDir.resolve("admin-token"))
+                                .isPresent());
+        // atoll dev keeps its admin token in the data dir, the same across restarts.
+        api = HttpApi.at(
+                URI.create("http://127.0.0.1:" + port),
+                dev.atoll.cli.site.AdminToken.read(dataDir.resolve("admin-token"))
+                        .orElseThrow());
         return p;
     }
 

@@ -145,7 +145,8 @@ class NetworksOnHostsTest {
         return new ApiClient(
                 URI.create("http://" + cloud.controllerHost(site).address().getHostAddress() + ":"
                         + CloudOnHosts.API_PORT),
-                tenant);
+                tenant,
+                cloud.tokenOf(site, tenant));
     }
 
     @Test

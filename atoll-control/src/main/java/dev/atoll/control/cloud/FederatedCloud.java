@@ -1,10 +1,13 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
+import dev.atoll.control.auth.TokenRecord;
 import dev.atoll.control.image.SiteImages;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.image.ImageImportException;
 import dev.atoll.image.ImageRecord;
 import dev.atoll.model.Resources;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.image.ImageRef;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
@@ -22,6 +25,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -139,6 +143,7 @@ public final class FederatedCloud implements CloudApi {
                                     .toList();
                         },
                         events)
+                .withClock(clock)
                 .withNetworkMembers(sites.stream()
                         .filter(s -> s.site().name().equals(entrySite))
                         .findFirst()
@@ -624,5 +629,146 @@ public final class FederatedCloud implements CloudApi {
     @Override
     public AutoCloseable subscribe(Consumer<CloudEvent> listener) {
         return events.subscribe(listener);
+    }
+
+    // --- tenants, tokens and the audit log ---------------------------------------------------
+
+    /**
+     * How often the entry compares its tenants and tokens with every other site's at most, so that a
+     * change one site missed (it was cut off) reaches it, and a revocation reaches every site.
+     */
+    static final Duration AUTH_SYNC_EVERY = Duration.ofSeconds(5);
+    /** An unknown token asks the other sites; not more often than this, so made-up tokens cost nothing. */
+    static final Duration AUTH_MISS_SYNC_EVERY = Duration.ofSeconds(1);
+
+    private volatile Clock clock;
+    private volatile Instant lastAuthSync = Instant.MIN;
+    private final java.util.concurrent.atomic.AtomicBoolean authSyncRunning =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Lets this cloud compare tenants and tokens with other sites on a schedule (see {@link #AUTH_SYNC_EVERY}). */
+    public FederatedCloud withClock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    @Override
+    public AuthRecords authRecords() {
+        Clock now = clock;
+        if (now != null
+                && Duration.between(lastAuthSync, now.instant()).compareTo(AUTH_SYNC_EVERY) > 0
+                && authSyncRunning.compareAndSet(false, true)) {
+            // Off the request's path: this request is answered from what the entry knows now.
+            Thread.ofVirtual().name("auth-sync").start(() -> {
+                try {
+                    syncAuth();
+                } finally {
+                    authSyncRunning.set(false);
+                }
+            });
+        }
+        return await(entry.auth(), "site " + entry.site() + " could not read its tenants and tokens");
+    }
+
+    @Override
+    public Optional<TokenRecord> token(String id) {
+        Optional<TokenRecord> known = authRecords().token(id);
+        if (known.isPresent()) return known;
+        Clock now = clock;
+        if (now != null && Duration.between(lastAuthSync, now.instant()).compareTo(AUTH_MISS_SYNC_EVERY) < 0) {
+            return Optional.empty();
+        }
+        return syncAuth().token(id);
+    }
+
+    /**
+     * Asks every reachable site for its tenants and tokens, merges them, and sends each site that
+     * answered what it lacks (the entry first, and waited for). Answers the merged records.
+     */
+    AuthRecords syncAuth() {
+        Clock now = clock;
+        if (now != null) lastAuthSync = now.instant();
+        List<SiteShare> all = allShares();
+        List<CompletableFuture<AuthRecords>> asked = new ArrayList<>();
+        for (SiteShare s : all) asked.add(safely(s::auth).orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        AuthRecords union = AuthRecords.empty();
+        Map<SiteShare, AuthRecords> answers = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            try {
+                AuthRecords records = asked.get(i).join();
+                answers.put(all.get(i), records);
+                union.merge(records);
+            } catch (RuntimeException e) {
+                // Not reachable now: it catches up at a later sync.
+            }
+        }
+        List<CompletableFuture<AuthRecords>> sent = new ArrayList<>();
+        answers.forEach((share, records) -> {
+            AuthRecords missing = union.missingFrom(records);
+            if (!missing.isEmpty()) sent.add(safely(() -> share.mergeAuth(missing)));
+        });
+        waitQuietly(sent);
+        return union;
+    }
+
+    @Override
+    public AuthRecords changeAuth(AuthRecords change) {
+        AuthRecords changed = await(entry.mergeAuth(change), "the site's log did not commit the change");
+        List<CompletableFuture<AuthRecords>> sent = new ArrayList<>();
+        for (SiteShare s : allShares()) {
+            if (s != entry) sent.add(safely(() -> s.mergeAuth(change)));
+        }
+        // Every reachable site has it before the caller is answered, so a token made here works at
+        // once everywhere; one that does not answer in time gets it at the next sync.
+        waitQuietly(sent);
+        return changed;
+    }
+
+    private void waitQuietly(List<? extends CompletableFuture<?>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // A site that failed or did not answer catches up at the next sync.
+        }
+    }
+
+    @Override
+    public void recordAudit(AuditEntry e) {
+        // Stamped with the site that keeps it: the API does not know which one it is in front of.
+        var stamped = new AuditEntry(
+                e.time(),
+                entry.site(),
+                e.tenant(),
+                e.tokenId(),
+                e.tokenName(),
+                e.role(),
+                e.method(),
+                e.route(),
+                e.resource(),
+                e.status(),
+                e.outcome());
+        await(entry.recordAudit(stamped), "the site's log did not commit the audit entry");
+    }
+
+    @Override
+    public List<AuditEntry> audit(String tenant, int max) {
+        List<SiteShare> all = allShares();
+        List<CompletableFuture<List<AuditEntry>>> asked = new ArrayList<>();
+        for (SiteShare s : all) {
+            asked.add(safely(() -> s.audit(tenant, max)).orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        List<AuditEntry> merged = new ArrayList<>();
+        for (var answer : asked) {
+            try {
+                merged.addAll(answer.join());
+            } catch (RuntimeException e) {
+                // A site that does not answer is left out of this answer, as in every read.
+            }
+        }
+        merged.sort(Comparator.comparing(AuditEntry::time).thenComparing(AuditEntry::site));
+        return List.copyOf(merged.subList(Math.max(0, merged.size() - max), merged.size()));
     }
 }
