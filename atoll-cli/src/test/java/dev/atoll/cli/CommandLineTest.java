@@ -57,7 +57,10 @@ class CommandLineTest {
                         "site",
                         "agent",
                         "image",
-                        "sim");
+                        "sim",
+                        "tenant",
+                        "token",
+                        "audit");
     }
 
     @Test
