@@ -65,13 +65,19 @@ public interface CloudApi {
         return List.of();
     }
 
-    /** Images held by this site and the other reachable ones, with the sites holding each. */
-    default List<ImageView> images() {
+    /**
+     * The tenant's images held by this site and the other reachable ones, with the sites holding
+     * each, by the names the tenant gave them (see {@link dev.atoll.model.image.TenantImageNames}).
+     */
+    default List<ImageView> images(String tenant) {
         return List.of();
     }
 
-    /** Imports an OCI layout or docker-save archive at this site, named {@code name} when given. */
-    default ImportOutcome importImage(Path archive, Optional<String> name) {
+    /**
+     * Imports an OCI layout or docker-save archive at this site for {@code tenant}, named {@code
+     * name} when given (else by the archive's names), in the tenant's own namespace of names.
+     */
+    default ImportOutcome importImage(String tenant, Path archive, Optional<String> name) {
         return new ImportOutcome.NoStore("this site keeps no images");
     }
 

@@ -9,6 +9,7 @@ import dev.atoll.image.ImageRecord;
 import dev.atoll.model.Resources;
 import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.image.ImageRef;
+import dev.atoll.model.image.TenantImageNames;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.FieldError;
@@ -161,19 +162,40 @@ public final class FederatedCloud implements CloudApi {
     }
 
     @Override
-    public List<ImageView> images() {
+    public List<ImageView> images(String tenant) {
         SiteImages store = images;
-        return store == null ? List.of() : store.everywhere();
+        if (store == null) return List.of();
+        return store.everywhere().stream()
+                .map(image -> shownTo(tenant, image))
+                .filter(image -> !image.names().isEmpty())
+                .toList();
+    }
+
+    /** The image with only the names {@code tenant} gave it, as it gave them. */
+    private static ImageView shownTo(String tenant, ImageView image) {
+        List<String> names = image.names().stream()
+                .flatMap(n -> TenantImageNames.shownTo(tenant, n).stream())
+                .toList();
+        return new ImageView(names, image.digest(), image.size(), image.imported(), image.sites());
     }
 
     @Override
-    public ImportOutcome importImage(Path archive, Optional<String> name) {
+    public ImportOutcome importImage(String tenant, Path archive, Optional<String> name) {
         SiteImages store = images;
         if (store == null) return new ImportOutcome.NoStore("site " + entry.site() + " keeps no images");
         try {
-            ImageRecord record = store.importArchive(archive, name);
-            return new ImportOutcome.Imported(new ImageView(
-                    record.names(), record.manifestDigest(), record.size(), record.imported(), List.of(entry.site())));
+            ImageRecord record = store.importArchive(archive, name, n -> switch (TenantImageNames.stored(tenant, n)) {
+                case TenantImageNames.Result.Stored s -> s.name();
+                case TenantImageNames.Result.Refused r -> throw new ImageImportException("'" + n + "': " + r.reason());
+            });
+            return new ImportOutcome.Imported(shownTo(
+                    tenant,
+                    new ImageView(
+                            record.names(),
+                            record.manifestDigest(),
+                            record.size(),
+                            record.imported(),
+                            List.of(entry.site()))));
         } catch (ImageImportException e) {
             return new ImportOutcome.Invalid(e.getMessage());
         }
@@ -194,7 +216,14 @@ public final class FederatedCloud implements CloudApi {
             }
             String field = "spec.services." + service.name() + ".image";
             ImageRef ref = ImageRef.of(service.image().get());
-            Optional<String> pinned = store == null ? Optional.empty() : store.pin(ref);
+            // The tenant's own name for it: another tenant's image of the same name is not this one.
+            // The spec keeps the name as the user gave it; nodes run images by digest.
+            Optional<String> pinned = store == null
+                    ? Optional.empty()
+                    : TenantImageNames.stored(spec.tenant(), ref)
+                            .flatMap(store::pin)
+                            .flatMap(p -> ImageRef.of(p).digest())
+                            .map(digest -> ref.pinned(digest).toString());
             if (pinned.isEmpty()) {
                 errors.add(new FieldError(
                         field,
