@@ -69,7 +69,9 @@ public final class AtollCommand implements Callable<Integer> {
             names = "--tenant",
             paramLabel = "NAME",
             scope = ScopeType.INHERIT,
-            description = "Tenant to act for (default: " + DEFAULT_TENANT + "; deploy takes the spec's).")
+            description =
+                    "Tenant to act for: the token's own (the default), which a request may name but not"
+                            + " another; for token and audit commands, whose tokens or entries (another's needs a cloud admin).")
     private String tenant;
 
     @Option(
