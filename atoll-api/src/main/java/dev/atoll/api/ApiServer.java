@@ -191,6 +191,10 @@ public final class ApiServer implements AutoCloseable {
 
     private static void errors(JavalinConfig config) {
         config.routes.exception(ProblemException.class, (e, ctx) -> Problems.respond(ctx, e.problem()));
+        // The site cannot check tokens now (no site answered): a passing state, not the caller's fault.
+        config.routes.exception(
+                dev.atoll.control.auth.AuthUnavailableException.class,
+                (e, ctx) -> Problems.respond(ctx, Problem.of(503, e.getMessage())));
         // Javalin's own answers: unknown route (404), wrong method (405), and the like.
         config.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.respond(ctx, javalinProblem(e)));
         config.routes.exception(Exception.class, (e, ctx) -> {

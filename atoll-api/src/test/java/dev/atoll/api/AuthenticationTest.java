@@ -71,6 +71,16 @@ class AuthenticationTest {
         }
 
         @Test
+        void whenNoSiteCanCheckTokensTheAnswerIs503NotA401() {
+            cloud.authUnavailable = true;
+
+            var response = admin.get("/v1/environments");
+
+            assertProblem(response, 503);
+            assertThat(Http.json(response).path("detail").asText()).contains("try again");
+        }
+
+        @Test
         void healthMetricsAndTheApiDescriptionArePublic() {
             var anonymous = admin.as(null);
             assertThat(anonymous.get("/healthz").statusCode()).isEqualTo(200);

@@ -60,8 +60,12 @@ final class FakeCloud implements CloudApi {
         return auth.copy();
     }
 
+    /** When set, no site can say which tokens exist (as during a leader election everywhere). */
+    volatile boolean authUnavailable;
+
     @Override
     public synchronized Optional<dev.atoll.control.auth.TokenRecord> token(String id) {
+        if (authUnavailable) throw new dev.atoll.control.auth.AuthUnavailableException("no site answered; try again");
         return auth.token(id);
     }
 

@@ -142,6 +142,29 @@ public final class DevProcesses implements AutoCloseable {
             if (firstWire == null) firstWire = wire;
             index++;
         }
+        awaitToken(apis.getFirst());
+    }
+
+    /** Waits until the first site takes the admin token, so the token printed works at once. */
+    private void awaitToken(URI api) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                var response = http.send(
+                        HttpRequest.newBuilder(api.resolve("/v1/whoami"))
+                                .header("Authorization", "Bearer " + adminToken)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) return;
+            } catch (IOException e) {
+                // Not answering yet.
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the sites did not take the admin token within 60 s (their output is above)");
     }
 
     /** The cloud admin's token, which every site registers (it may take a moment after start). */

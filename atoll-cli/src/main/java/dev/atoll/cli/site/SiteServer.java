@@ -589,12 +589,13 @@ public final class SiteServer implements AutoCloseable {
     /**
      * Registers the admin token of {@code file} (made there when missing) in the cloud, in the
      * background: until the site's Raft group has a leader the cloud cannot commit it, so this tries
-     * every half second for two minutes.
+     * again, waiting longer each time (from half a second up to ten), for about five minutes.
      */
     public void registerAdminToken(Path file) throws IOException {
         String token = AdminToken.readOrCreate(file, new java.security.SecureRandom());
         Thread.ofVirtual().name("site-" + site.name() + "-admin-token").start(() -> {
-            for (int attempt = 0; attempt < 240; attempt++) {
+            long waitMs = 500;
+            for (int attempt = 0; attempt < 40; attempt++) {
                 try {
                     if (AdminToken.register(apiCloud, token, clock)) {
                         LOG.info("site {}: the admin token of {} is registered", site.name(), file);
@@ -606,10 +607,11 @@ public final class SiteServer implements AutoCloseable {
                     LOG.debug("site {}: admin token not registered yet: {}", site.name(), e.toString());
                 }
                 try {
-                    Thread.sleep(500);
+                    Thread.sleep(waitMs);
                 } catch (InterruptedException e) {
                     return;
                 }
+                waitMs = Math.min(10_000, waitMs * 2);
             }
             LOG.warn("site {}: gave up registering the admin token of {}", site.name(), file);
         });

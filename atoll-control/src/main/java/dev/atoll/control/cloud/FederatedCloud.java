@@ -1,6 +1,7 @@
 package dev.atoll.control.cloud;
 
 import dev.atoll.control.auth.AuthRecords;
+import dev.atoll.control.auth.AuthUnavailableException;
 import dev.atoll.control.auth.TokenRecord;
 import dev.atoll.control.image.SiteImages;
 import dev.atoll.control.site.SiteController;
@@ -691,28 +692,49 @@ public final class FederatedCloud implements CloudApi {
             Thread.ofVirtual().name("auth-sync").start(() -> {
                 try {
                     syncAuth();
+                } catch (RuntimeException e) {
+                    // Nobody answered: the next request tries again.
                 } finally {
                     authSyncRunning.set(false);
                 }
             });
         }
-        return await(entry.auth(), "site " + entry.site() + " could not read its tenants and tokens");
+        Optional<AuthRecords> here = entryAuth();
+        // The entry may be between leaders: then what the other sites know is as good.
+        return here.isPresent() ? here.get() : syncAuth();
+    }
+
+    /** What the entry site knows, or empty when it does not answer in time. */
+    private Optional<AuthRecords> entryAuth() {
+        try {
+            return Optional.of(safely(entry::auth).get(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
     public Optional<TokenRecord> token(String id) {
-        Optional<TokenRecord> known = authRecords().token(id);
-        if (known.isPresent()) return known;
-        Clock now = clock;
-        if (now != null && Duration.between(lastAuthSync, now.instant()).compareTo(AUTH_MISS_SYNC_EVERY) < 0) {
-            return Optional.empty();
+        Optional<AuthRecords> here = entryAuth();
+        if (here.isPresent()) {
+            Optional<TokenRecord> known = here.get().token(id);
+            if (known.isPresent()) return known;
+            Clock now = clock;
+            if (now != null && Duration.between(lastAuthSync, now.instant()).compareTo(AUTH_MISS_SYNC_EVERY) < 0) {
+                return Optional.empty();
+            }
         }
         return syncAuth().token(id);
     }
 
     /**
      * Asks every reachable site for its tenants and tokens, merges them, and sends each site that
-     * answered what it lacks (the entry first, and waited for). Answers the merged records.
+     * answered what it lacks. Answers the merged records.
+     *
+     * @throws AuthUnavailableException when no site answered
      */
     AuthRecords syncAuth() {
         Clock now = clock;
@@ -731,6 +753,10 @@ public final class FederatedCloud implements CloudApi {
                 // Not reachable now: it catches up at a later sync.
             }
         }
+        if (answers.isEmpty()) {
+            throw new AuthUnavailableException("no site could say which tokens exist just now (site " + entry.site()
+                    + " and " + (all.size() - 1) + " other(s) did not answer); try again");
+        }
         List<CompletableFuture<AuthRecords>> sent = new ArrayList<>();
         answers.forEach((share, records) -> {
             AuthRecords missing = union.missingFrom(records);
@@ -742,7 +768,13 @@ public final class FederatedCloud implements CloudApi {
 
     @Override
     public AuthRecords changeAuth(AuthRecords change) {
-        AuthRecords changed = await(entry.mergeAuth(change), "the site's log did not commit the change");
+        AuthRecords changed;
+        try {
+            changed = await(entry.mergeAuth(change), "site " + entry.site() + " did not commit the change");
+        } catch (IllegalStateException e) {
+            // Between leaders, say: nothing was changed, and trying again is the remedy.
+            throw new AuthUnavailableException(e.getMessage() + "; try again");
+        }
         List<CompletableFuture<AuthRecords>> sent = new ArrayList<>();
         for (SiteShare s : allShares()) {
             if (s != entry) sent.add(safely(() -> s.mergeAuth(change)));

@@ -299,6 +299,27 @@ class FederatedCloudTest {
                 .containsExactly("acme", "globex");
     }
 
+    @Test
+    void whenTheEntryDoesNotAnswerTokensAreCheckedAgainstTheOtherSites() {
+        var cloud = cloud();
+        cloud.changeAuth(aToken("t1"));
+        london.behaviour = FakeSiteShare.Behaviour.NEVER_ANSWERS;
+
+        assertThat(cloud.token("t1")).isPresent();
+        assertThat(cloud.authRecords().token("t1")).isPresent();
+    }
+
+    @Test
+    void whenNoSiteAnswersTokensCannotBeCheckedAndChangesAreRefusedAsUnavailable() {
+        var cloud = cloud();
+        for (var site : List.of(london, paris, tokyo)) site.behaviour = FakeSiteShare.Behaviour.FAILS;
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cloud.token("t1"))
+                .isInstanceOf(dev.atoll.control.auth.AuthUnavailableException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cloud.changeAuth(aToken("t2")))
+                .isInstanceOf(dev.atoll.control.auth.AuthUnavailableException.class);
+    }
+
     private static dev.atoll.model.auth.AuditEntry audit(int second, String site, String tenant) {
         return new dev.atoll.model.auth.AuditEntry(
                 Fixtures.T0.plusSeconds(second),
