@@ -141,6 +141,18 @@ class TenantIsolationTest {
             assertForbidden(h.get("/v1/audit?tenant=acme"));
             assertThat(json(h.get("/v1/audit")).findValuesAsText("tenant")).containsOnly("globex");
         });
+        // Outside /v1 only public files are served (the console): whatever is there shows no tenant's data.
+        for (var route : server.routes()) {
+            if (route.path().startsWith("/v1/")
+                    || probes.containsKey(route)
+                    || !route.method().equals("GET")) continue;
+            String path = route.path().replaceAll("\\{[^}]+}", "x").replace("*", "x");
+            probes.put(route, h -> {
+                var response = h.as(null).get(path);
+                assertThat(response.statusCode()).as(path).isLessThan(500);
+                assertThat(response.body()).as(path).doesNotContain("acme", "secret");
+            });
+        }
         return probes;
     }
 

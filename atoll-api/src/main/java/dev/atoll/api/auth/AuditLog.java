@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An after-hook that records every request to {@code /v1} that tries to change something (any
  * method but GET, HEAD and OPTIONS), allowed or not, in the audit log of the site answering.
- * Reads are not recorded: they change nothing, and there are many.
+ * Reads are not recorded: they change nothing, and there are many; nor are paths that are no route.
  */
 public final class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
@@ -30,7 +30,9 @@ public final class AuditLog {
         String method = ctx.method().name();
         if (READS.contains(method) || !ctx.path().startsWith("/v1/")) return;
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-        String route = endpoint == null ? "" : endpoint.path;
+        // A path that is no route changes nothing and names no resource: not worth a commit.
+        if (endpoint == null) return;
+        String route = endpoint.path;
         var caller = Authenticator.callerIfKnown(ctx);
         int status = ctx.statusCode();
         var entry = new AuditEntry(
