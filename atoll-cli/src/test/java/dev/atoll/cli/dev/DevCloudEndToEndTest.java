@@ -183,6 +183,30 @@ class DevCloudEndToEndTest {
     }
 
     @Test
+    @Order(6)
+    void anotherTenantSeesNothingOfItAndChangesNothing() {
+        assertThat(api.post("/v1/tenants", "{\"name\": \"acme\"}", "application/json")
+                        .status())
+                .isEqualTo(201);
+        var token = api.post("/v1/tokens", "{\"tenant\": \"acme\", \"role\": \"admin\"}", "application/json");
+        assertThat(token.status()).as(token.body()).isEqualTo(201);
+        var acme = HttpApi.at(cloud.api().uri(), token.json().path("token").asText());
+
+        assertThat(acme.get("/v1/environments").json()).isEmpty();
+        assertThat(acme.get("/v1/environments/hello").status()).isEqualTo(404);
+        assertThat(acme.get("/v1/instances").json()).isEmpty();
+        assertThat(acme.get("/v1/instances/hello.web.0/logs").status()).isEqualTo(404);
+        assertThat(acme.delete("/v1/environments/hello").status()).isEqualTo(404);
+        assertThat(acme.post("/v1/environments/hello/services/web/scale", "{\"replicas\": 0}", "application/json")
+                        .status())
+                .isEqualTo(404);
+        assertThat(acme.get("/v1/events?watch=false&limit=1000").body()).doesNotContain("hello");
+        assertThat(api.get("/v1/environments/hello").json().path("status").asText())
+                .isEqualTo("ready");
+        assertThat(instances()).hasSize(9);
+    }
+
+    @Test
     @Order(7)
     void deletingTheEnvironmentStopsEveryProcess() {
         Set<Long> pids = new HashSet<>(pids().values());
