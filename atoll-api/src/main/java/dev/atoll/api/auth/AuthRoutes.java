@@ -86,6 +86,10 @@ public final class AuthRoutes {
         if (exists(cloud.authRecords(), name)) {
             throw new ProblemException(Problem.of(409, "tenant \"" + name + "\" already exists"));
         }
+        if (cloud.authRecords().tenants().size() >= AuthRecords.MAX_TENANTS) {
+            throw new ProblemException(Problem.of(
+                    409, "the cloud holds " + AuthRecords.MAX_TENANTS + " tenants, its most; no more can be made"));
+        }
         var tenant = new TenantView(name, clock.instant());
         cloud.changeAuth(AuthRecords.ofTenant(tenant));
         ctx.status(201).json(tenant);
@@ -121,6 +125,10 @@ public final class AuthRoutes {
             throw new ProblemException(Problem.badField(
                     "name",
                     "must be 1 to " + MAX_TOKEN_NAME + " printable characters, got \"" + Requests.clip(name) + "\""));
+        }
+        if (cloud.authRecords().tokens().size() >= AuthRecords.MAX_TOKENS) {
+            throw new ProblemException(Problem.of(
+                    409, "the cloud holds " + AuthRecords.MAX_TOKENS + " tokens, its most; no more can be made"));
         }
         String text = createToken(cloud, clock, random, tenant, role, name);
         String id = BearerTokens.parse(text).orElseThrow().id();

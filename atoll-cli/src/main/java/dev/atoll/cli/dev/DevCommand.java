@@ -173,7 +173,14 @@ public final class DevCommand implements Callable<Integer> {
         var credentials = dev.atoll.cli.client.Credentials.ofUser();
         String saved;
         try {
-            for (var api : apis) credentials.save(api, token);
+            for (var api : apis) {
+                credentials.save(api, token);
+                // Listening on every address: the CLI's default server is the loopback one.
+                String host = api.getHost();
+                if (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::")) {
+                    credentials.save(java.net.URI.create("http://127.0.0.1:" + api.getPort()), token);
+                }
+            }
             saved = "saved for the atoll command in " + credentials.file();
         } catch (IOException e) {
             saved = "could not save it in " + credentials.file() + " (" + e.getMessage()
