@@ -10,8 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * Where the CLI keeps a bearer token per server: {@code ~/.atoll/credentials.json}, an object of
- * server address to token, readable by its owner only. `atoll dev` writes the token it prints there,
+ * Where the CLI keeps a bearer token per server: {@code ~/.atoll/credentials.json} (or the file
+ * {@code $ATOLL_CREDENTIALS} names), an object of server address to token, readable by its owner only. `atoll dev` writes the token it prints there,
  * so the commands of a second terminal find it without being told.
  */
 public final class Credentials {
@@ -21,8 +21,13 @@ public final class Credentials {
         this.file = file;
     }
 
-    /** {@code ~/.atoll/credentials.json} of the user running the command. */
+    /** The environment variable naming another file than {@code ~/.atoll/credentials.json}. */
+    public static final String FILE_VARIABLE = "ATOLL_CREDENTIALS";
+
+    /** {@code $ATOLL_CREDENTIALS}, else {@code ~/.atoll/credentials.json} of the user running the command. */
     public static Credentials ofUser() {
+        String named = System.getenv(FILE_VARIABLE);
+        if (named != null && !named.isBlank()) return new Credentials(Path.of(named));
         return new Credentials(Path.of(System.getProperty("user.home"), ".atoll", "credentials.json"));
     }
 
