@@ -19,6 +19,7 @@ import java.util.function.Function;
  * @param logPoll how often a followed log is checked for new bytes
  * @param followMax how long one followed log or event stream may stay open at most
  * @param maxStreams how many event and log streams may be open at once
+ * @param clock stamps new tenants and tokens and audit entries
  */
 public record ApiOptions(
         Function<String, SpecResult> specReader,
@@ -26,7 +27,8 @@ public record ApiOptions(
         Duration keepAlive,
         Duration logPoll,
         Duration followMax,
-        int maxStreams) {
+        int maxStreams,
+        java.time.Clock clock) {
 
     public static ApiOptions defaults() {
         return new ApiOptions(
@@ -35,22 +37,27 @@ public record ApiOptions(
                 Duration.ofSeconds(15),
                 Duration.ofMillis(200),
                 Duration.ofHours(1),
-                1024);
+                1024,
+                java.time.Clock.systemUTC());
     }
 
     public ApiOptions withSpecReader(Function<String, SpecResult> reader) {
-        return new ApiOptions(reader, specWriter, keepAlive, logPoll, followMax, maxStreams);
+        return new ApiOptions(reader, specWriter, keepAlive, logPoll, followMax, maxStreams, clock);
     }
 
     public ApiOptions withSpecWriter(Function<EnvironmentSpec, ObjectNode> writer) {
-        return new ApiOptions(specReader, writer, keepAlive, logPoll, followMax, maxStreams);
+        return new ApiOptions(specReader, writer, keepAlive, logPoll, followMax, maxStreams, clock);
     }
 
     public ApiOptions withKeepAlive(Duration interval) {
-        return new ApiOptions(specReader, specWriter, interval, logPoll, followMax, maxStreams);
+        return new ApiOptions(specReader, specWriter, interval, logPoll, followMax, maxStreams, clock);
+    }
+
+    public ApiOptions withClock(java.time.Clock clock) {
+        return new ApiOptions(specReader, specWriter, keepAlive, logPoll, followMax, maxStreams, clock);
     }
 
     public ApiOptions withLogPoll(Duration interval) {
-        return new ApiOptions(specReader, specWriter, keepAlive, interval, followMax, maxStreams);
+        return new ApiOptions(specReader, specWriter, keepAlive, interval, followMax, maxStreams, clock);
     }
 }

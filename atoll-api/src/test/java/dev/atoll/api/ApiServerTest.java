@@ -112,7 +112,9 @@ class ApiServerTest {
                             .asInt())
                     .isEqualTo(2);
             assertThat(list.get(0).path("createdAt").asText()).isEqualTo("2025-01-01T00:00:00Z");
-            assertThat(names(json(http.get("/v1/environments?tenant=acme")))).containsExactly("blog");
+            var acme = http.as(TestTokens.create(cloud, "acme", dev.atoll.model.auth.Role.VIEWER));
+            assertThat(names(json(acme.get("/v1/environments")))).containsExactly("blog");
+            assertThat(names(json(acme.get("/v1/environments?tenant=acme")))).containsExactly("blog");
         }
 
         @Test
@@ -125,14 +127,15 @@ class ApiServerTest {
                     "globex", "secret", 7, "100.65.0.0/20", List.of("paris"), List.of()));
             start();
 
-            var list = json(http.get("/v1/networks?tenant=acme"));
+            var acme = http.as(TestTokens.create(cloud, "acme", dev.atoll.model.auth.Role.VIEWER));
+            var list = json(acme.get("/v1/networks"));
             assertThat(list).hasSize(1);
             assertThat(list.get(0).path("subnet").asText()).isEqualTo("100.64.16.0/20");
-            var one = http.get("/v1/networks/backend?tenant=acme");
+            var one = acme.get("/v1/networks/backend");
             assertThat(one.statusCode()).isEqualTo(200);
             assertThat(json(one).path("members").get(0).path("address").asText())
                     .isEqualTo("100.64.16.2");
-            var missing = http.get("/v1/networks/secret?tenant=acme");
+            var missing = acme.get("/v1/networks/secret");
             assertProblem(missing, 404);
             assertThat(json(missing).path("detail").asText()).contains("no network secret");
         }
@@ -218,9 +221,10 @@ class ApiServerTest {
         }
 
         @Test
-        void aTenantOnTheRequestMovesADefaultTenantSpecIntoIt() {
+        void theTokensTenantTakesASpecThatNamesNoTenant() {
             start();
-            var response = http.post("/v1/environments?tenant=acme", "application/yaml", SpecTexts.yaml("shop", 1));
+            var acme = http.as(TestTokens.create(cloud, "acme", dev.atoll.model.auth.Role.DEPLOYER));
+            var response = acme.post("/v1/environments", "application/yaml", SpecTexts.yaml("shop", 1));
             assertThat(response.statusCode()).isEqualTo(201);
             assertThat(json(response).path("environment").path("tenant").asText())
                     .isEqualTo("acme");
@@ -228,11 +232,12 @@ class ApiServerTest {
         }
 
         @Test
-        void aSpecOfAnotherTenantThanTheRequestIsRejectedNamingMetadataTenant() {
+        void aSpecOfAnotherTenantThanTheTokensIsForbiddenNamingMetadataTenant() {
             start();
+            var acme = http.as(TestTokens.create(cloud, "acme", dev.atoll.model.auth.Role.DEPLOYER));
             String spec = SpecTexts.yaml("shop", 1).replace("  name: shop\n", "  name: shop\n  tenant: beta\n");
-            var response = http.post("/v1/environments?tenant=acme", "application/yaml", spec);
-            assertProblem(response, 400);
+            var response = acme.post("/v1/environments", "application/yaml", spec);
+            assertProblem(response, 403);
             assertThat(errorPaths(response)).containsExactly("metadata.tenant");
             assertThat(cloud.changes()).isEmpty();
         }

@@ -48,6 +48,45 @@ final class FakeCloud implements CloudApi {
     final AtomicInteger subscriptionsClosed = new AtomicInteger();
     volatile RuntimeException failure;
 
+    private final dev.atoll.control.auth.AuthRecords auth = dev.atoll.control.auth.AuthRecords.empty();
+    private final List<dev.atoll.model.auth.AuditEntry> audit = new CopyOnWriteArrayList<>();
+
+    FakeCloud() {
+        TestTokens.registerCloudAdmin(this);
+    }
+
+    @Override
+    public synchronized dev.atoll.control.auth.AuthRecords authRecords() {
+        return auth.copy();
+    }
+
+    /** When set, no site can say which tokens exist (as during a leader election everywhere). */
+    volatile boolean authUnavailable;
+
+    @Override
+    public synchronized Optional<dev.atoll.control.auth.TokenRecord> token(String id) {
+        if (authUnavailable) throw new dev.atoll.control.auth.AuthUnavailableException("no site answered; try again");
+        return auth.token(id);
+    }
+
+    @Override
+    public synchronized dev.atoll.control.auth.AuthRecords changeAuth(dev.atoll.control.auth.AuthRecords change) {
+        return auth.merge(change);
+    }
+
+    @Override
+    public void recordAudit(dev.atoll.model.auth.AuditEntry entry) {
+        audit.add(entry);
+    }
+
+    @Override
+    public List<dev.atoll.model.auth.AuditEntry> audit(String tenant, int max) {
+        var of = audit.stream()
+                .filter(e -> tenant == null || tenant.equals(e.tenant()))
+                .toList();
+        return List.copyOf(of.subList(Math.max(0, of.size() - max), of.size()));
+    }
+
     /** Calls that change state, like "create default/shop", in order. */
     List<String> changes() {
         return List.copyOf(changes);
@@ -100,6 +139,11 @@ final class FakeCloud implements CloudApi {
     }
 
     CloudEvent publish(String type, String environment) {
+        return publish(type, environment, null);
+    }
+
+    /** An event of {@code tenant}'s environment (null: of the cloud's machinery). */
+    CloudEvent publish(String type, String environment, String tenant) {
         var event = new CloudEvent(
                 seq.incrementAndGet(),
                 T0.plusSeconds(seq.get()),
@@ -107,7 +151,8 @@ final class FakeCloud implements CloudApi {
                 "london",
                 environment,
                 null,
-                type + " " + environment);
+                type + " " + environment,
+                tenant);
         events.add(event);
         listeners.forEach(l -> l.accept(event));
         return event;

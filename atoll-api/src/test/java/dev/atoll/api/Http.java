@@ -18,9 +18,22 @@ final class Http {
             .build();
 
     private final URI base;
+    /** Sent as the bearer token; null sends none. */
+    private final String token;
 
+    /** A client with the cloud admin's token, which every test cloud knows. */
     Http(URI base) {
+        this(base, TestTokens.CLOUD_ADMIN);
+    }
+
+    Http(URI base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** The same client with another token (null: none). */
+    Http as(String token) {
+        return new Http(base, token);
     }
 
     HttpResponse<String> get(String path) {
@@ -48,7 +61,9 @@ final class Http {
     }
 
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+        var request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        return request;
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {

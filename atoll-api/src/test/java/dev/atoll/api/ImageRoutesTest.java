@@ -38,6 +38,7 @@ class ImageRoutesTest {
     private RaftGroup raft;
     private SiteController controller;
     private ApiServer server;
+    private FederatedCloud cloud;
     private Http http;
     private Path archive;
     private String digest;
@@ -52,9 +53,10 @@ class ImageRoutesTest {
         var federation = new LocalFederation();
         federation.join(controller);
         controller.start(federation, List.of()).get(30, TimeUnit.SECONDS);
-        var cloud = FederatedCloud.inProcess(List.of(controller), "london", events, Clock.systemUTC(), Set::of)
+        cloud = FederatedCloud.inProcess(List.of(controller), "london", events, Clock.systemUTC(), Set::of)
                 .withImages(new SiteImages("london", dir.resolve("images"), List::of));
         server = ApiServer.start(cloud, "127.0.0.1", 0, ApiOptions.defaults());
+        TestTokens.registerCloudAdmin(cloud);
         http = new Http(server.uri());
         archive = dir.resolve("tool.tar");
         digest = TestImages.layout(
@@ -136,6 +138,57 @@ class ImageRoutesTest {
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(json(refused).path("errors").get(0).path("path").asText()).isEqualTo("spec.services.tool.image");
         assertThat(http.get("/v1/environments/box").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aTenantsImagesAreItsOwnByNameAndNoOtherTenantSeesOrRunsThem() throws Exception {
+        var acme = http.as(TestTokens.create(cloud, "acme", dev.atoll.model.auth.Role.DEPLOYER));
+        var imported = acme.send(acme.request("/v1/images")
+                .header("Content-Type", "application/x-tar")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(archive))));
+        assertThat(imported.statusCode()).isEqualTo(201);
+        assertThat(json(imported).path("names").toString()).isEqualTo("[\"tool:2\"]");
+
+        // acme sees it by its own name and runs it; the default tenant neither sees nor runs it.
+        assertThat(json(acme.get("/v1/images")).get(0).path("names").toString()).isEqualTo("[\"tool:2\"]");
+        assertThat(acme.post("/v1/environments", "application/yaml", container("tool:2"))
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(json(acme.get("/v1/environments/box"))
+                        .path("spec")
+                        .path("spec")
+                        .path("services")
+                        .path("tool")
+                        .path("image")
+                        .asText())
+                .isEqualTo("tool:2@" + digest);
+        assertThat(json(http.get("/v1/images"))).isEmpty();
+        var refused = http.post("/v1/environments", "application/yaml", container("tool:2"));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).path("errors").get(0).path("path").asText()).isEqualTo("spec.services.tool.image");
+        // Nor can it reach acme's namespace by naming it.
+        var sneaky = http.post("/v1/environments", "application/yaml", container("tenants/acme/tool:2"));
+        assertThat(sneaky.statusCode()).isEqualTo(400);
+        var reserved = upload("?name=tenants/acme/tool:2", Files.readAllBytes(archive));
+        assertThat(reserved.statusCode()).isEqualTo(400);
+        assertThat(json(reserved).path("errors").get(0).path("path").asText()).isEqualTo("name");
+        assertThat(json(acme.get("/v1/images")).get(0).path("names").toString()).isEqualTo("[\"tool:2\"]");
+    }
+
+    @Test
+    void anArchiveWhoseOwnNameIsReservedIsRefused() throws Exception {
+        Path sneaky = dir.resolve("sneaky.tar");
+        TestImages.layout(
+                sneaky,
+                "tenants/acme/tool:2",
+                List.of("/tool"),
+                tar -> tar.file("tool", 0755, "#!/bin/sh\necho not yours\n".getBytes(StandardCharsets.UTF_8)));
+
+        var refused = upload("", Files.readAllBytes(sneaky));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).path("detail").asText()).contains("reserved");
+        assertThat(json(http.get("/v1/images"))).isEmpty();
     }
 
     private static String container(String image) {

@@ -96,6 +96,7 @@ class MutatedSpecBodiesAgainstRealCloudTest {
         for (SiteController c : controllers) c.start(federation, List.of()).get(30, TimeUnit.SECONDS);
         cloud = FederatedCloud.inProcess(controllers, "london", events, Clock.systemUTC(), federation::deadSites);
         server = ApiServer.start(cloud, "127.0.0.1", 0, ApiOptions.defaults());
+        TestTokens.registerCloudAdmin(cloud);
         http = new Http(server.uri());
     }
 
@@ -197,12 +198,13 @@ class MutatedSpecBodiesAgainstRealCloudTest {
     @Example
     void anUnknownEnvironmentIs404ForGetDeleteAndScaleAndNothingChanges() {
         givenAnEnvironment("known");
+        var acme = http.as(TestTokens.create(cloud, "acme", dev.atoll.model.auth.Role.ADMIN));
         var before = snapshot();
 
         var get = http.get("/v1/environments/unknown");
         var delete = http.delete("/v1/environments/unknown");
         var scale = http.post("/v1/environments/unknown/services/web/scale", "application/json", "{\"replicas\": 2}");
-        var otherTenant = http.get("/v1/environments/known?tenant=acme");
+        var otherTenant = acme.get("/v1/environments/known");
         var unknownService =
                 http.post("/v1/environments/known/services/nope/scale", "application/json", "{\"replicas\": 2}");
 
@@ -295,7 +297,14 @@ class MutatedSpecBodiesAgainstRealCloudTest {
     }
 
     private static Snapshot snapshot() {
-        var states = controllers.stream().map(c -> c.read(SiteState::deepCopy)).toList();
+        // The audit log records refused requests too: that is its job, not a change of the cloud.
+        var states = controllers.stream()
+                .map(c -> c.read(s -> {
+                    var copy = s.deepCopy();
+                    copy.audit().clear();
+                    return copy;
+                }))
+                .toList();
         var environments = http.get("/v1/environments");
         var instances = http.get("/v1/instances");
         assertThat(environments.statusCode()).isEqualTo(200);

@@ -36,6 +36,9 @@ import picocli.CommandLine.ScopeType;
             EventsCommand.class,
             ValidateCommand.class,
             dev.atoll.cli.image.ImageCommand.class,
+            dev.atoll.cli.auth.TenantCommand.class,
+            dev.atoll.cli.auth.TokenCommand.class,
+            dev.atoll.cli.auth.AuditCommand.class,
             CompletionCommand.class,
             dev.atoll.cli.bench.BenchCommand.class,
             dev.atoll.cli.sim.SimCommand.class,
@@ -66,8 +69,19 @@ public final class AtollCommand implements Callable<Integer> {
             names = "--tenant",
             paramLabel = "NAME",
             scope = ScopeType.INHERIT,
-            description = "Tenant to act for (default: " + DEFAULT_TENANT + "; deploy takes the spec's).")
+            description =
+                    "Tenant to act for: the token's own (the default), which a request may name but not"
+                            + " another; for token and audit commands, whose tokens or entries (another's needs a cloud admin).")
     private String tenant;
+
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:ATOLL_TOKEN}",
+            description = "Bearer token (default: $ATOLL_TOKEN, else the one `atoll dev` saved for the server in"
+                    + " ~/.atoll/credentials.json).")
+    private String token;
 
     public AtollCommand(Session session) {
         this.session = session;
@@ -97,12 +111,20 @@ public final class AtollCommand implements Callable<Integer> {
         return explicitTenant().orElse(DEFAULT_TENANT);
     }
 
+    /** A client for the server, acting for --tenant when given, else for the token's tenant. */
     public ApiClient client() {
-        return new ApiClient(server, tenant());
+        return new ApiClient(server, explicitTenant().orElse(null), token().orElse(null));
     }
 
+    /** A client that names {@code tenant} on every call (null: none). */
     public ApiClient client(String tenant) {
-        return new ApiClient(server, tenant);
+        return new ApiClient(server, tenant, token().orElse(null));
+    }
+
+    /** --token, else $ATOLL_TOKEN, else what `atoll dev` saved for this server. */
+    public Optional<String> token() {
+        if (token != null && !token.isBlank()) return Optional.of(token.strip());
+        return dev.atoll.cli.client.Credentials.ofUser().tokenFor(server);
     }
 
     /** Accepts http(s)://host[:port][/path] and says so when given anything else. */

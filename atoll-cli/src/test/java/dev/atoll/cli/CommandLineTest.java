@@ -57,7 +57,10 @@ class CommandLineTest {
                         "site",
                         "agent",
                         "image",
-                        "sim");
+                        "sim",
+                        "tenant",
+                        "token",
+                        "audit");
     }
 
     @Test
@@ -152,11 +155,11 @@ class CommandLineTest {
     }
 
     @Test
-    void theTenantIsDefaultUnlessGiven() {
+    void theTenantIsTheTokensUnlessGiven() {
         try (var api = FakeAtoll.start().on("GET", "/v1/sites", Reply.ok(List.of()))) {
             Cli.run("--server", api.url(), "get", "sites");
 
-            assertThat(api.requests().getFirst().query()).containsEntry("tenant", "default");
+            assertThat(api.requests().getFirst().query()).doesNotContainKey("tenant");
         }
     }
 

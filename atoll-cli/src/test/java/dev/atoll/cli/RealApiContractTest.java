@@ -45,8 +45,11 @@ class RealApiContractTest {
         server.close();
     }
 
+    /** A cloud admin's token the static cloud knows, passed as --token like a user would. */
+    private static final String TOKEN = "atoll_00000000000000ad_" + "a".repeat(43);
+
     private Cli.Result atoll(String... args) {
-        var all = new ArrayList<>(List.of("--server", server.uri().toString()));
+        var all = new ArrayList<>(List.of("--server", server.uri().toString(), "--token", TOKEN));
         all.addAll(List.of(args));
         return Cli.run(all.toArray(String[]::new));
     }
@@ -169,6 +172,45 @@ class RealApiContractTest {
         @Override
         public AutoCloseable subscribe(Consumer<CloudEvent> listener) {
             return () -> {};
+        }
+
+        private final dev.atoll.control.auth.AuthRecords auth =
+                dev.atoll.control.auth.AuthRecords.ofToken(new dev.atoll.control.auth.TokenRecord(
+                        dev.atoll.model.auth.BearerTokens.parse(TOKEN)
+                                .orElseThrow()
+                                .id(),
+                        "default",
+                        dev.atoll.model.auth.Role.ADMIN,
+                        "test",
+                        dev.atoll.model.auth.BearerTokens.hash(dev.atoll.model.auth.BearerTokens.parse(TOKEN)
+                                .orElseThrow()
+                                .secret()),
+                        Contract.T0,
+                        null));
+
+        @Override
+        public dev.atoll.control.auth.AuthRecords authRecords() {
+            return auth.copy();
+        }
+
+        @Override
+        public java.util.Optional<dev.atoll.control.auth.TokenRecord> token(String id) {
+            return auth.token(id);
+        }
+
+        @Override
+        public dev.atoll.control.auth.AuthRecords changeAuth(dev.atoll.control.auth.AuthRecords change) {
+            throw new UnsupportedOperationException("a static cloud changes nothing");
+        }
+
+        @Override
+        public void recordAudit(dev.atoll.model.auth.AuditEntry entry) {
+            // A static cloud keeps no audit log: these tests are about reads.
+        }
+
+        @Override
+        public List<dev.atoll.model.auth.AuditEntry> audit(String tenant, int max) {
+            return List.of();
         }
     }
 }

@@ -48,6 +48,21 @@ public final class ImageImporter {
      * @param name {@code name[:tag]} to give the image instead of the names the archive carries
      */
     public ImageRecord importArchive(Path file, Optional<String> name) throws ImageImportException {
+        return importArchive(file, name, n -> n);
+    }
+
+    /** How a name given or carried by an archive is stored; may refuse it. */
+    @FunctionalInterface
+    public interface Naming {
+        /** {@code nameTag} (name:tag) as the catalog keeps it. */
+        String stored(String nameTag) throws ImageImportException;
+    }
+
+    /**
+     * Like {@link #importArchive(Path, Optional)}, with every name (given or the archive's) passed
+     * through {@code naming} before it is recorded: how a tenant's images get names of their own.
+     */
+    public ImageRecord importArchive(Path file, Optional<String> name, Naming naming) throws ImageImportException {
         String source = file.getFileName() == null
                 ? file.toString()
                 : file.getFileName().toString();
@@ -75,7 +90,8 @@ public final class ImageImporter {
             throw new ImageImportException(source + " is neither an OCI image layout (it has no index.json) nor a"
                     + " docker save archive (it has no manifest.json)");
         }
-        List<String> names = given.map(List::of).orElse(imported.names());
+        List<String> names = new ArrayList<>();
+        for (String n : given.map(List::of).orElse(imported.names())) names.add(naming.stored(ImageCatalog.nameTag(n)));
         return catalog.record(imported.manifestDigest(), names);
     }
 

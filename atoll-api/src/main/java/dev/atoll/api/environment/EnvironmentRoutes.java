@@ -101,18 +101,20 @@ public final class EnvironmentRoutes {
     }
 
     /**
-     * The spec's metadata.tenant defaults to "default"; a ?tenant= on the request moves such a spec
-     * into that tenant. A spec naming another tenant than the request is a mistake, not a choice.
+     * The tenant comes from the token, not from the spec: a spec naming no tenant (so "default") or
+     * the token's own is deployed into the token's tenant; one naming another tenant is refused with
+     * 403, whether or not that tenant exists.
      */
     private static EnvironmentSpec inTenant(Context ctx, EnvironmentSpec spec) {
-        if (!Requests.hasTenant(ctx)) return spec;
         String tenant = Requests.tenant(ctx);
         if (spec.tenant().equals(tenant)) return spec;
         if (spec.tenant().equals(EnvironmentSpec.DEFAULT_TENANT)) {
             return new EnvironmentSpec(spec.name(), tenant, spec.services(), spec.networks());
         }
-        throw new ProblemException(Problem.badField(
-                "metadata.tenant", "is \"" + spec.tenant() + "\" but the request is for tenant \"" + tenant + "\""));
+        String reason = "is \"" + Requests.clip(spec.tenant()) + "\" but the token is for tenant \"" + tenant
+                + "\"; leave it out or name the token's tenant";
+        throw new ProblemException(new Problem(
+                403, "Forbidden", "metadata.tenant: " + reason, List.of(new FieldError("metadata.tenant", reason))));
     }
 
     static int readReplicas(String body) {

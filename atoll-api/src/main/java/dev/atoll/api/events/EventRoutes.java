@@ -50,30 +50,33 @@ public final class EventRoutes {
     }
 
     public void handle(Context ctx) throws IOException {
+        String tenant = Requests.tenant(ctx);
         boolean watch = Requests.queryBoolean(ctx, "watch", true);
         int limit = Requests.queryInt(ctx, "limit", DEFAULT_BACKLOG, 1, MAX_BACKLOG);
         long since = Requests.queryLong(ctx, "since", -1, 0, Long.MAX_VALUE);
         if (!watch) {
-            ctx.json(backlog(limit, since));
+            ctx.json(backlog(tenant, limit, since));
             return;
         }
-        streams.run(() -> stream(ctx, limit, since));
+        streams.run(() -> stream(ctx, tenant, limit, since));
     }
 
-    private List<CloudEvent> backlog(int limit, long since) {
-        if (since < 0) return cloud.recentEvents(limit);
-        return cloud.recentEvents(MAX_BACKLOG).stream()
-                .filter(e -> e.seq() > since)
+    /** The tenant's events and the cloud's shared ones (nodes), never another tenant's. */
+    private List<CloudEvent> backlog(String tenant, int limit, long since) {
+        List<CloudEvent> visible = cloud.recentEvents(MAX_BACKLOG).stream()
+                .filter(e -> e.visibleTo(tenant))
+                .filter(e -> since < 0 || e.seq() > since)
                 .toList();
+        return since < 0 ? visible.subList(Math.max(0, visible.size() - limit), visible.size()) : visible;
     }
 
-    private void stream(Context ctx, int limit, long since) throws IOException, InterruptedException {
+    private void stream(Context ctx, String tenant, int limit, long since) throws IOException, InterruptedException {
         // Subscribe before reading the backlog so nothing falls between the two; the overlap is
         // dropped by sequence number below.
         var live = new LinkedBlockingQueue<CloudEvent>(QUEUE_CAPACITY);
         var overflowed = new AtomicBoolean();
         try (AutoCloseable subscription = cloud.subscribe(e -> {
-            if (!live.offer(e)) overflowed.set(true);
+            if (e.visibleTo(tenant) && !live.offer(e)) overflowed.set(true);
         })) {
             var res = ctx.res();
             res.setStatus(200);
@@ -83,7 +86,7 @@ public final class EventRoutes {
             res.setHeader("X-Accel-Buffering", "no");
             OutputStream out = res.getOutputStream();
             long last = since;
-            for (CloudEvent e : backlog(limit, since)) {
+            for (CloudEvent e : backlog(tenant, limit, since)) {
                 write(out, e);
                 last = Math.max(last, e.seq());
             }

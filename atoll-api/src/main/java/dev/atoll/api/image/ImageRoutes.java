@@ -30,13 +30,13 @@ public final class ImageRoutes {
         this.cloud = cloud;
     }
 
+    /** The caller's tenant's images, by the names it gave them. */
     public void list(Context ctx) {
-        Requests.tenant(ctx);
-        ctx.json(cloud.images());
+        ctx.json(cloud.images(Requests.tenant(ctx)));
     }
 
     public void importArchive(Context ctx) throws IOException {
-        Requests.tenant(ctx);
+        String tenant = Requests.tenant(ctx);
         Optional<String> name = Optional.ofNullable(ctx.queryParam("name")).filter(n -> !n.isEmpty());
         if (name.isPresent()) name = Optional.of(checkName(name.get()));
         Path archive = Files.createTempFile("atoll-import-", ".tar");
@@ -45,7 +45,7 @@ public final class ImageRoutes {
             if (Files.size(archive) == 0) {
                 throw new ProblemException(Problem.badField("body", "empty; send the image archive as the body"));
             }
-            switch (cloud.importImage(archive, name)) {
+            switch (cloud.importImage(tenant, archive, name)) {
                 case ImportOutcome.Imported imported -> ctx.status(201).json(imported.image());
                 case ImportOutcome.Invalid invalid ->
                     Problems.respond(
@@ -59,6 +59,12 @@ public final class ImageRoutes {
 
     private static String checkName(String text) {
         return switch (ImageRef.parse(text)) {
+            case ImageRef.Result.Valid v
+            when v.ref().name().isPresent()
+                    && v.ref().digest().isEmpty()
+                    && v.ref().name().get().startsWith("tenants/") ->
+                throw new ProblemException(
+                        Problem.badField("name", "names under tenants/ are reserved for tenants' own images"));
             case ImageRef.Result.Valid v
             when v.ref().name().isPresent() && v.ref().digest().isEmpty() ->
                 v.ref().nameAndTag().orElseThrow();

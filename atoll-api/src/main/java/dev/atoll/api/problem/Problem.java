@@ -46,6 +46,8 @@ public record Problem(int status, String title, String detail, List<FieldError> 
     static String titleOf(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";

@@ -1,8 +1,8 @@
 package dev.atoll.api.request;
 
+import dev.atoll.api.auth.Authenticator;
 import dev.atoll.api.problem.Problem;
 import dev.atoll.api.problem.ProblemException;
-import dev.atoll.model.spec.EnvironmentSpec;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,20 +23,25 @@ public final class Requests {
 
     private Requests() {}
 
-    /** {@code ?tenant=NAME}, default "default" (auth replaces this in a later issue). */
+    /**
+     * The tenant the request acts for: always its token's. A {@code ?tenant=} may name it (older
+     * clients always send one) but not another tenant: that is refused with 403 whether or not the
+     * other tenant exists, so the answer tells nothing about other tenants.
+     */
     public static String tenant(Context ctx) {
-        String tenant = ctx.queryParam("tenant");
-        if (tenant == null || tenant.isEmpty()) return EnvironmentSpec.DEFAULT_TENANT;
-        if (!DNS_LABEL.matcher(tenant).matches()) {
+        String own = Authenticator.caller(ctx).tenant();
+        String named = ctx.queryParam("tenant");
+        if (named == null || named.isEmpty() || named.equals(own)) return own;
+        if (!DNS_LABEL.matcher(named).matches()) {
             throw new ProblemException(
-                    Problem.badField("tenant", "must be a DNS label (RFC 1123), got \"" + clip(tenant) + "\""));
+                    Problem.badField("tenant", "must be a DNS label (RFC 1123), got \"" + clip(named) + "\""));
         }
-        return tenant;
-    }
-
-    public static boolean hasTenant(Context ctx) {
-        String tenant = ctx.queryParam("tenant");
-        return tenant != null && !tenant.isEmpty();
+        throw new ProblemException(new Problem(
+                403,
+                "Forbidden",
+                "tenant: the token is for tenant \"" + own + "\" and acts for it only, not for \"" + named + "\"",
+                java.util.List.of(
+                        new dev.atoll.model.spec.FieldError("tenant", "the token is for tenant \"" + own + "\""))));
     }
 
     public static long queryLong(Context ctx, String name, long fallback, long min, long max) {

@@ -62,8 +62,9 @@ final class ProcessesBenchmark {
         Path dir = Files.createTempDirectory("atoll-bench-processes");
         try (DevProcesses cloud = DevProcesses.start(
                 topology, dir, "127.0.0.1", apiPort, wireBase, false, new PrintWriter(new StringWriter()))) {
-            List<ApiClient> apis =
-                    cloud.apis().stream().map(u -> new ApiClient(u, "default")).toList();
+            List<ApiClient> apis = cloud.apis().stream()
+                    .map(u -> new ApiClient(u, null, cloud.adminToken()))
+                    .toList();
             ApiClient first = apis.getFirst();
             Poll.until(() -> first.nodes(Optional.empty()).stream()
                             .filter(n -> n.state().equals("ready"))

@@ -36,7 +36,8 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
- * The Atoll REST API (/v1) as typed calls, over java.net.http. Every call adds {@code ?tenant=}.
+ * The Atoll REST API (/v1) as typed calls, over java.net.http. Every call carries the bearer token
+ * and, when one was given, {@code ?tenant=}.
  * Failures arrive as {@link ApiException} carrying an {@link ApiFailure}: a problem the API
  * answered, a server that cannot be reached, or a broken exchange.
  */
@@ -53,6 +54,7 @@ public final class ApiClient {
 
     private final URI server;
     private final String tenant;
+    private final String token;
     private final HttpClient http;
     private final ObjectMapper json = AtollJson.json();
 
@@ -60,9 +62,20 @@ public final class ApiClient {
     /** An image upload may be large and its import unpacks and hashes every layer. */
     private static final java.time.Duration UPLOAD_TIMEOUT = java.time.Duration.ofMinutes(10);
 
+    /** A client without a token: enough for /healthz and the API's description, and for tests of the client. */
     public ApiClient(URI server, String tenant) {
+        this(server, tenant, null);
+    }
+
+    /**
+     * @param tenant sent as {@code ?tenant=} when not null; the server acts for the token's tenant
+     *     and refuses another
+     * @param token sent as {@code Authorization: Bearer} when not null
+     */
+    public ApiClient(URI server, String tenant, String token) {
         this.server = withoutTrailingSlash(server);
         this.tenant = tenant;
+        this.token = token;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -274,6 +287,51 @@ public final class ApiClient {
         return convert(tree, CloudEvent.class);
     }
 
+    // ---- tenants, tokens and the audit log ----
+
+    public JsonNode whoami() {
+        return getJson("/v1/whoami", Map.of());
+    }
+
+    public JsonNode tenantsJson() {
+        return getJson("/v1/tenants", Map.of());
+    }
+
+    public JsonNode createTenant(String name) {
+        return postJson("/v1/tenants", json.createObjectNode().put("name", name));
+    }
+
+    /** The tokens of {@code ofTenant} (the caller's own when empty). */
+    public JsonNode tokensJson(Optional<String> ofTenant) {
+        return getJson("/v1/tokens", query("tenant", ofTenant));
+    }
+
+    /** Creates a token; the answer carries the token itself, shown this once. */
+    public JsonNode createToken(Optional<String> ofTenant, String role, Optional<String> name) {
+        var body = json.createObjectNode().put("role", role);
+        ofTenant.ifPresent(t -> body.put("tenant", t));
+        name.ifPresent(n -> body.put("name", n));
+        return postJson("/v1/tokens", body);
+    }
+
+    public JsonNode revokeToken(String id) {
+        return bodyOf(send(request("/v1/tokens/" + segment(id), Map.of()).DELETE()));
+    }
+
+    public JsonNode auditJson(Optional<String> ofTenant, int limit) {
+        var query = new LinkedHashMap<String, String>();
+        ofTenant.ifPresent(t -> query.put("tenant", t));
+        query.put("limit", Integer.toString(limit));
+        return getJson("/v1/audit", query);
+    }
+
+    private JsonNode postJson(String path, JsonNode body) {
+        var request = request(path, Map.of())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        return bodyOf(send(request));
+    }
+
     // ---- plumbing ----
 
     private JsonNode getJson(String path, Map<String, String> query) {
@@ -282,16 +340,18 @@ public final class ApiClient {
 
     private HttpRequest.Builder request(String path, Map<String, String> query) {
         var all = new LinkedHashMap<>(query);
-        all.put("tenant", tenant);
+        if (tenant != null) all.put("tenant", tenant);
         var text = new StringBuilder(server.toString()).append(path);
         char separator = '?';
         for (var entry : all.entrySet()) {
             text.append(separator).append(encode(entry.getKey())).append('=').append(encode(entry.getValue()));
             separator = '&';
         }
-        return HttpRequest.newBuilder(URI.create(text.toString()))
+        var request = HttpRequest.newBuilder(URI.create(text.toString()))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        return request;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

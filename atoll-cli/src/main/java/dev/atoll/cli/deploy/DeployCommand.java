@@ -53,7 +53,12 @@ public final class DeployCommand implements Callable<Integer> {
         if (checked.isEmpty()) return ExitCodes.FAILED;
         var spec = checked.get().spec();
         var body = checked.get().file();
-        ApiClient client = atoll.client(atoll.explicitTenant().orElse(spec.tenant()));
+        // A spec naming no tenant (so "default") lands in the token's tenant: name none then.
+        ApiClient client = atoll.client(atoll.explicitTenant()
+                .orElse(
+                        spec.tenant().equals(dev.atoll.model.spec.EnvironmentSpec.DEFAULT_TENANT)
+                                ? null
+                                : spec.tenant()));
 
         DeployReply reply = client.environment(spec.name()).isEmpty()
                 ? createOrReplace(client, spec.name(), body)

@@ -153,6 +153,15 @@ public final class DevCloud implements AutoCloseable {
                 () -> agents.stream().filter(a -> !crashed.contains(a)).toList());
         api.beforeScrape(siteMeters::refresh);
         api.beforeScrape(agentMeters::refresh);
+        adminToken = dev.atoll.cli.site.AdminToken.ensure(
+                cloud, dataDir.resolve("admin-token"), clock, new java.security.SecureRandom());
+    }
+
+    private final String adminToken;
+
+    /** A cloud admin's token (an admin of tenant "default"), kept in the data dir across restarts. */
+    public String adminToken() {
+        return adminToken;
     }
 
     /** The other sites a site reaches now, for its images: in-process calls to their handlers. */

@@ -127,6 +127,7 @@ public final class DevCommand implements Callable<Integer> {
                 controllers,
                 dir);
         out.printf("API listening on %s%n", cloud.api().uri());
+        announceToken(out, cloud.adminToken(), java.util.List.of(cloud.api().uri()));
         String server = cloud.api().port() == 7070 && host.equals("127.0.0.1")
                 ? ""
                 : " --server " + cloud.api().uri();
@@ -154,6 +155,7 @@ public final class DevCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         out.printf("API of every site (each serves the whole cloud): %s%n", cloud.apis());
+        announceToken(out, cloud.adminToken(), cloud.apis());
         String server = port == 7070 && host.equals("127.0.0.1")
                 ? ""
                 : " --server " + cloud.apis().getFirst();
@@ -161,6 +163,30 @@ public final class DevCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Prints the cloud admin's token and saves it for the CLI (~/.atoll/credentials.json, by server
+     * address), so the commands of another terminal send it without being told.
+     */
+    private static void announceToken(PrintWriter out, String token, java.util.List<java.net.URI> apis) {
+        var credentials = dev.atoll.cli.client.Credentials.ofUser();
+        String saved;
+        try {
+            for (var api : apis) {
+                credentials.save(api, token);
+                // Listening on every address: the CLI's default server is the loopback one.
+                String host = api.getHost();
+                if (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::")) {
+                    credentials.save(java.net.URI.create("http://127.0.0.1:" + api.getPort()), token);
+                }
+            }
+            saved = "saved for the atoll command in " + credentials.file();
+        } catch (IOException e) {
+            saved = "could not save it in " + credentials.file() + " (" + e.getMessage()
+                    + "): use --token or ATOLL_TOKEN";
+        }
+        out.printf("admin token (tenant default, cloud admin): %s%n  %s%n", token, saved);
     }
 
     /** Held for the life of the process: two clouds on one data dir would corrupt each other's logs. */

@@ -35,6 +35,7 @@ public final class DevProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final java.util.Map<String, Process> byName = new java.util.LinkedHashMap<>();
     private final List<URI> apis = new ArrayList<>();
+    private String adminToken;
 
     private DevProcesses() {}
 
@@ -73,6 +74,9 @@ public final class DevProcesses implements AutoCloseable {
             boolean keepInstances,
             PrintWriter out)
             throws IOException, InterruptedException {
+        // Made before any site starts, so that every site registers the same token.
+        Path tokenFile = dataDir.resolve("admin-token");
+        adminToken = dev.atoll.cli.site.AdminToken.readOrCreate(tokenFile, new java.security.SecureRandom());
         String firstWire = null;
         int index = 0;
         for (var siteTopology : topology.sites()) {
@@ -96,7 +100,9 @@ public final class DevProcesses implements AutoCloseable {
                     "--api",
                     host + ":" + (port + index),
                     "--data-dir",
-                    dataDir.resolve("sites").resolve(site.name()).toString()));
+                    dataDir.resolve("sites").resolve(site.name()).toString(),
+                    "--admin-token-file",
+                    tokenFile.toString()));
             if (!site.tags().isEmpty()) args.addAll(List.of("--tags", String.join(",", site.tags())));
             if (firstWire != null) args.addAll(List.of("--join", firstWire));
             spawn(site.name(), args, out);
@@ -136,6 +142,34 @@ public final class DevProcesses implements AutoCloseable {
             if (firstWire == null) firstWire = wire;
             index++;
         }
+        awaitToken(apis.getFirst());
+    }
+
+    /** Waits until the first site takes the admin token, so the token printed works at once. */
+    private void awaitToken(URI api) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                var response = http.send(
+                        HttpRequest.newBuilder(api.resolve("/v1/whoami"))
+                                .header("Authorization", "Bearer " + adminToken)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) return;
+            } catch (IOException e) {
+                // Not answering yet.
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the sites did not take the admin token within 60 s (their output is above)");
+    }
+
+    /** The cloud admin's token, which every site registers (it may take a moment after start). */
+    public String adminToken() {
+        return adminToken;
     }
 
     /** The API of every site, in topology order; any of them serves the whole cloud. */

@@ -93,6 +93,13 @@ public final class SiteCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(
+            names = "--admin-token-file",
+            paramLabel = "FILE",
+            description = "Register the cloud admin token in FILE (made there when missing, readable by its owner"
+                    + " only), so the cloud has someone who may create tenants and tokens; give every site the same")
+    Path adminTokenFile;
+
+    @Option(
             names = "--peers",
             converter = HostPort.List.class,
             description = "The --listen addresses of this site's other controllers (e.g. 2 more for 3 per site),"
@@ -188,6 +195,15 @@ public final class SiteCommand implements Callable<Integer> {
             });
         } catch (java.io.UncheckedIOException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (adminTokenFile != null) {
+            try {
+                server.registerAdminToken(adminTokenFile);
+            } catch (java.io.IOException e) {
+                server.close();
+                throw new ParameterException(
+                        spec.commandLine(), "--admin-token-file " + adminTokenFile + ": " + e.getMessage());
+            }
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -31,6 +31,7 @@ import dev.atoll.wire.CallFailedException;
 import dev.atoll.wire.Hello;
 import dev.atoll.wire.WireServer;
 import dev.atoll.wire.WireSettings;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -132,6 +133,8 @@ public final class SiteServer implements AutoCloseable {
     private final RaftGroup raft;
     private final WireServer wire;
     private final ApiServer api;
+    /** What the API serves: the lead's cloud, or whichever of lead and follower this process is now. */
+    private final CloudApi apiCloud;
     /** With peers only: how this controller answers while it follows. */
     private final FollowerView follower;
 
@@ -200,6 +203,7 @@ public final class SiteServer implements AutoCloseable {
             wire.start();
             resources.add(wire);
             CloudApi cloud = alone ? lead.cloud : new ByRole();
+            apiCloud = cloud;
             api = ApiServer.start(
                     cloud,
                     settings.api().getAddress().getHostAddress(),
@@ -347,19 +351,20 @@ public final class SiteServer implements AutoCloseable {
                 parts.add(() -> publishing.cancel(false));
 
                 cloud = new FederatedCloud(
-                        localShare,
-                        () -> {
-                            List<SiteShare> shares = new ArrayList<>();
-                            shares.add(localShare);
-                            var dead = directory.deadSites();
-                            for (String other : directory.siteNames()) {
-                                if (other.equals(site.name()) || dead.contains(other)) continue;
-                                shares.add(new RemoteSiteShare(other, caller, tracing));
-                            }
-                            return shares;
-                        },
-                        this::unreachableSites,
-                        events);
+                                localShare,
+                                () -> {
+                                    List<SiteShare> shares = new ArrayList<>();
+                                    shares.add(localShare);
+                                    var dead = directory.deadSites();
+                                    for (String other : directory.siteNames()) {
+                                        if (other.equals(site.name()) || dead.contains(other)) continue;
+                                        shares.add(new RemoteSiteShare(other, caller, tracing));
+                                    }
+                                    return shares;
+                                },
+                                this::unreachableSites,
+                                events)
+                        .withClock(clock);
                 SiteImages images = new SiteImages(
                         site.name(), settings.dataDir().resolve("images"), () -> otherSitesNearestFirst(caller));
                 imageCalls = new ImageCallHandler(images);
@@ -525,16 +530,17 @@ public final class SiteServer implements AutoCloseable {
             caller = new SiteCaller(this, Hello.of(site.name(), memberId), WireSettings.defaults());
             own = new RemoteSiteShare(site.name(), caller, tracing);
             cloud = new FederatedCloud(
-                    own,
-                    () -> {
-                        List<SiteShare> shares = new ArrayList<>();
-                        shares.add(own);
-                        for (var other : known.reachable())
-                            shares.add(new RemoteSiteShare(other.site(), caller, tracing));
-                        return shares;
-                    },
-                    () -> known.unreachable(),
-                    events);
+                            own,
+                            () -> {
+                                List<SiteShare> shares = new ArrayList<>();
+                                shares.add(own);
+                                for (var other : known.reachable())
+                                    shares.add(new RemoteSiteShare(other.site(), caller, tracing));
+                                return shares;
+                            },
+                            () -> known.unreachable(),
+                            events)
+                    .withClock(clock);
             long every = KNOWN_SITES_REFRESH.toMillis();
             refresh = scheduler.scheduleWithFixedDelay(this::refresh, 0, every, TimeUnit.MILLISECONDS);
         }
@@ -598,6 +604,37 @@ public final class SiteServer implements AutoCloseable {
     }
 
     /** The REST API of a controller with peers: the site's while it leads, the follower's view otherwise. */
+    /**
+     * Registers the admin token of {@code file} (made there when missing) in the cloud, in the
+     * background: until the site's Raft group has a leader the cloud cannot commit it, so this tries
+     * again, waiting longer each time (from half a second up to ten), for about five minutes.
+     */
+    public void registerAdminToken(Path file) throws IOException {
+        String token = AdminToken.readOrCreate(file, new java.security.SecureRandom());
+        Thread.ofVirtual().name("site-" + site.name() + "-admin-token").start(() -> {
+            long waitMs = 500;
+            for (int attempt = 0; attempt < 40; attempt++) {
+                try {
+                    if (AdminToken.register(apiCloud, token, clock)) {
+                        LOG.info("site {}: the admin token of {} is registered", site.name(), file);
+                    } else {
+                        LOG.warn("site {}: the admin token of {} was revoked; make a new file", site.name(), file);
+                    }
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.debug("site {}: admin token not registered yet: {}", site.name(), e.toString());
+                }
+                try {
+                    Thread.sleep(waitMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                waitMs = Math.min(10_000, waitMs * 2);
+            }
+            LOG.warn("site {}: gave up registering the admin token of {}", site.name(), file);
+        });
+    }
+
     private final class ByRole implements CloudApi {
         private CloudApi now() {
             Lead current = lead;
@@ -669,6 +706,31 @@ public final class SiteServer implements AutoCloseable {
         @Override
         public AutoCloseable subscribe(java.util.function.Consumer<dev.atoll.model.view.CloudEvent> listener) {
             return now().subscribe(listener);
+        }
+
+        @Override
+        public dev.atoll.control.auth.AuthRecords authRecords() {
+            return now().authRecords();
+        }
+
+        @Override
+        public Optional<dev.atoll.control.auth.TokenRecord> token(String id) {
+            return now().token(id);
+        }
+
+        @Override
+        public dev.atoll.control.auth.AuthRecords changeAuth(dev.atoll.control.auth.AuthRecords change) {
+            return now().changeAuth(change);
+        }
+
+        @Override
+        public void recordAudit(dev.atoll.model.auth.AuditEntry entry) {
+            now().recordAudit(entry);
+        }
+
+        @Override
+        public List<dev.atoll.model.auth.AuditEntry> audit(String tenant, int max) {
+            return now().audit(tenant, max);
         }
     }
 

@@ -58,7 +58,7 @@ class DevCloudEndToEndTest {
                 Files.isExecutable(Path.of("/usr/bin/python3")) || onPath("python3"),
                 "python3 is needed as the example's HTTP server; ./scripts/install-test-deps installs it");
         cloud = DevCloud.start(Topologies.defaultDev(), dataDir, 1, "127.0.0.1", 0);
-        api = HttpApi.at(cloud.api().uri());
+        api = HttpApi.at(cloud.api().uri(), cloud.adminToken());
     }
 
     @AfterAll
@@ -180,6 +180,30 @@ class DevCloudEndToEndTest {
 
         assertThat(log.status()).isEqualTo(200);
         assertThat(log.body()).contains("GET / HTTP");
+    }
+
+    @Test
+    @Order(6)
+    void anotherTenantSeesNothingOfItAndChangesNothing() {
+        assertThat(api.post("/v1/tenants", "{\"name\": \"acme\"}", "application/json")
+                        .status())
+                .isEqualTo(201);
+        var token = api.post("/v1/tokens", "{\"tenant\": \"acme\", \"role\": \"admin\"}", "application/json");
+        assertThat(token.status()).as(token.body()).isEqualTo(201);
+        var acme = HttpApi.at(cloud.api().uri(), token.json().path("token").asText());
+
+        assertThat(acme.get("/v1/environments").json()).isEmpty();
+        assertThat(acme.get("/v1/environments/hello").status()).isEqualTo(404);
+        assertThat(acme.get("/v1/instances").json()).isEmpty();
+        assertThat(acme.get("/v1/instances/hello.web.0/logs").status()).isEqualTo(404);
+        assertThat(acme.delete("/v1/environments/hello").status()).isEqualTo(404);
+        assertThat(acme.post("/v1/environments/hello/services/web/scale", "{\"replicas\": 0}", "application/json")
+                        .status())
+                .isEqualTo(404);
+        assertThat(acme.get("/v1/events?watch=false&limit=1000").body()).doesNotContain("hello");
+        assertThat(api.get("/v1/environments/hello").json().path("status").asText())
+                .isEqualTo("ready");
+        assertThat(instances()).hasSize(9);
     }
 
     @Test

@@ -71,7 +71,8 @@ class DevProcessesTest {
         var topology = Topologies.generated(2, 1);
         try (DevProcesses cloud =
                 DevProcesses.start(topology, dir, "127.0.0.1", base + 30, base, false, new PrintWriter(output))) {
-            ApiClient first = new ApiClient(cloud.apis().get(0), "default");
+            ApiClient first = new ApiClient(cloud.apis().get(0), null, cloud.adminToken());
+            ApiClient second = new ApiClient(cloud.apis().get(1), null, cloud.adminToken());
             await("both sites see both nodes ready")
                     .atMost(Duration.ofSeconds(60))
                     .ignoreExceptions()

@@ -50,7 +50,7 @@ class DevRestartAfterKillTest {
 
     private Process startDev(int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(
+        ProcessBuilder builder = new ProcessBuilder(
                         java,
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
@@ -63,14 +63,35 @@ class DevRestartAfterKillTest {
                         dataDir.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-dev.log")
-                        .toFile())
-                .start();
+                        .toFile());
+        // Its token goes beside the data dir, not into the home of whoever runs the tests.
+        builder.environment()
+                .put(
+                        dev.atoll.cli.client.Credentials.FILE_VARIABLE,
+                        dataDir.resolveSibling(dataDir.getFileName() + "-credentials.json")
+                                .toString());
+        Process p = builder.start();
         started.add(p);
-        api = HttpApi.at(URI.create("http://127.0.0.1:" + port));
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
-                .until(() -> api.get("/healthz").status() == 200);
+                .until(() -> HttpApi.at(URI.create("http://127.0.0.1:" + port))
+                                        .get("/healthz")
+                                        .status()
+                                == 200
+                        && dev.atoll.cli.site.AdminToken.read(dataDir.resolve("admin-token"))
+                                .isPresent());
+        // atoll dev keeps its admin token in the data dir, the same across restarts.
+        String token = dev.atoll.cli.site.AdminToken.read(dataDir.resolve("admin-token"))
+                .orElseThrow();
+        api = HttpApi.at(URI.create("http://127.0.0.1:" + port), token);
+        // Where the atoll command finds it for this server, without being told.
+        var credentials = new dev.atoll.cli.client.Credentials(
+                dataDir.resolveSibling(dataDir.getFileName() + "-credentials.json"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> token.equals(credentials
+                        .tokenFor(URI.create("http://127.0.0.1:" + port))
+                        .orElse(null)));
         return p;
     }
 

@@ -10,7 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A test's view of the REST API: plain HTTP, JSON answers as trees. */
-record HttpApi(URI base, HttpClient http) {
+/** A tiny client of the real API with a bearer token (null: none). */
+record HttpApi(URI base, HttpClient http, String token) {
     record Answer(int status, String contentType, String body) {
         JsonNode json() {
             try {
@@ -22,9 +23,14 @@ record HttpApi(URI base, HttpClient http) {
     }
 
     static HttpApi at(URI base) {
+        return at(base, null);
+    }
+
+    static HttpApi at(URI base, String token) {
         return new HttpApi(
                 base,
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                token);
     }
 
     Answer get(String path) {
@@ -49,6 +55,7 @@ record HttpApi(URI base, HttpClient http) {
 
     private Answer send(HttpRequest.Builder request) {
         try {
+            if (token != null) request.header("Authorization", "Bearer " + token);
             var response =
                     http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(

@@ -156,6 +156,7 @@ final class CloudOnHosts implements AutoCloseable {
     }
 
     void startController(String site, List<String> joinSites) {
+        adminToken(); // the file exists before any site reads it, so all register the same token
         SiteSpec spec = specs.get(site);
         Host host = controllerHosts.get(site);
         List<String> args = new ArrayList<>(List.of(
@@ -173,7 +174,9 @@ final class CloudOnHosts implements AutoCloseable {
                 "--api",
                 host.address().getHostAddress() + ":" + API_PORT,
                 "--data-dir",
-                logs.resolve("data").resolve(site).toString()));
+                logs.resolve("data").resolve(site).toString(),
+                "--admin-token-file",
+                adminTokenFile().toString()));
         if (!joinSites.isEmpty()) {
             args.add("--join");
             args.add(String.join(",", joinSites.stream().map(this::wire).toList()));
@@ -219,7 +222,40 @@ final class CloudOnHosts implements AutoCloseable {
     ApiClient api(String site) {
         return new ApiClient(
                 URI.create("http://" + controllerHosts.get(site).address().getHostAddress() + ":" + API_PORT),
-                "default");
+                null,
+                adminToken());
+    }
+
+    /** The file every site registers as the cloud admin's token (made by the test, before any site starts). */
+    Path adminTokenFile() {
+        return logs.resolve("data").resolve("admin-token");
+    }
+
+    /** The cloud admin's token. */
+    String adminToken() {
+        try {
+            return dev.atoll.cli.site.AdminToken.readOrCreate(adminTokenFile(), new java.security.SecureRandom());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private final Map<String, String> tenantTokens = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An admin token of {@code tenant}, made (with the tenant) through the API of {@code site} on first use. */
+    String tokenOf(String site, String tenant) {
+        if (tenant.equals("default")) return adminToken();
+        return tenantTokens.computeIfAbsent(tenant, t -> {
+            var admin = api(site);
+            try {
+                admin.createTenant(t);
+            } catch (dev.atoll.cli.client.ApiException e) {
+                // It exists already: a token is all we need.
+            }
+            return admin.createToken(java.util.Optional.of(t), "admin", java.util.Optional.of("test"))
+                    .path("token")
+                    .asText();
+        });
     }
 
     Host controllerHost(String site) {

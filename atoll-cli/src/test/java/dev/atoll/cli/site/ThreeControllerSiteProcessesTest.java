@@ -55,6 +55,21 @@ class ThreeControllerSiteProcessesTest {
     @TempDir
     Path dir;
 
+    /** The cloud admin's token every controller registers, made before any starts. */
+    private Path adminTokenFile() {
+        adminToken();
+        return dir.resolve("admin-token");
+    }
+
+    private String adminToken() {
+        try {
+            return dev.atoll.cli.site.AdminToken.readOrCreate(
+                    dir.resolve("admin-token"), new java.security.SecureRandom());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final StringWriter output = new StringWriter();
     private final HttpClient http =
@@ -84,7 +99,9 @@ class ThreeControllerSiteProcessesTest {
                         "--api",
                         "127.0.0.1:" + (base + 35),
                         "--data-dir",
-                        dir.resolve("paris").toString()));
+                        dir.resolve("paris").toString(),
+                        "--admin-token-file",
+                        adminTokenFile().toString()));
         await("paris answers")
                 .atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
@@ -121,7 +138,9 @@ class ThreeControllerSiteProcessesTest {
                             "--join",
                             parisWire,
                             "--data-dir",
-                            dir.resolve("c" + i).toString()));
+                            dir.resolve("c" + i).toString(),
+                            "--admin-token-file",
+                            adminTokenFile().toString()));
         }
         for (String node : List.of("n1", "n2")) {
             spawn(
@@ -145,7 +164,7 @@ class ThreeControllerSiteProcessesTest {
 
         int leader = awaitOneLeader(apis, List.of(0, 1, 2));
         int follower = (leader + 1) % 3;
-        ApiClient viaFollower = new ApiClient(apis.get(follower), "default");
+        ApiClient viaFollower = new ApiClient(apis.get(follower), null, adminToken());
         awaitNodesReady(viaFollower);
 
         await("a follower lists the other site, as its leader knows it")
@@ -168,7 +187,7 @@ class ThreeControllerSiteProcessesTest {
 
         int newLeader = awaitOneLeader(apis, survivors);
         long tookOverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-        ApiClient viaSurvivor = new ApiClient(apis.get(survivors.get(0)), "default");
+        ApiClient viaSurvivor = new ApiClient(apis.get(survivors.get(0)), null, adminToken());
         awaitNodesReady(viaSurvivor);
         long nodesReadyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         System.out.printf(
@@ -184,7 +203,7 @@ class ThreeControllerSiteProcessesTest {
                 .as("no replica was placed again")
                 .containsOnly(1L);
 
-        ApiClient viaParis = new ApiClient(parisApi, "default");
+        ApiClient viaParis = new ApiClient(parisApi, null, adminToken());
         await("the other site sees the site's replicas through its new leader")
                 .atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
@@ -193,7 +212,7 @@ class ThreeControllerSiteProcessesTest {
                                 .anyMatch(v ->
                                         v.name().equals("london") && !v.health().equals("unreachable")));
 
-        ApiClient viaOther = new ApiClient(apis.get(survivors.get(1)), "default");
+        ApiClient viaOther = new ApiClient(apis.get(survivors.get(1)), null, adminToken());
         viaOther.scale("sleepers", "job", 5);
 
         awaitRunning(viaSurvivor, 5);

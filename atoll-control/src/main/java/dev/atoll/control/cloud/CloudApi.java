@@ -1,5 +1,8 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
+import dev.atoll.control.auth.TokenRecord;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.view.CloudEvent;
@@ -62,13 +65,44 @@ public interface CloudApi {
         return List.of();
     }
 
-    /** Images held by this site and the other reachable ones, with the sites holding each. */
-    default List<ImageView> images() {
+    /**
+     * The tenant's images held by this site and the other reachable ones, with the sites holding
+     * each, by the names the tenant gave them (see {@link dev.atoll.model.image.TenantImageNames}).
+     */
+    default List<ImageView> images(String tenant) {
         return List.of();
     }
 
-    /** Imports an OCI layout or docker-save archive at this site, named {@code name} when given. */
-    default ImportOutcome importImage(Path archive, Optional<String> name) {
+    /**
+     * Imports an OCI layout or docker-save archive at this site for {@code tenant}, named {@code
+     * name} when given (else by the archive's names), in the tenant's own namespace of names.
+     */
+    default ImportOutcome importImage(String tenant, Path archive, Optional<String> name) {
         return new ImportOutcome.NoStore("this site keeps no images");
     }
+
+    // --- tenants, tokens and the audit log (see dev.atoll.control.auth.AuthRecords) ---------
+
+    /** The tenants and tokens as the site answering knows them now: read on every API request. */
+    AuthRecords authRecords();
+
+    /**
+     * The token with this id: from {@link #authRecords()}, else asked of every reachable site (a site
+     * that missed a new token catches up on its first use).
+     */
+    Optional<TokenRecord> token(String id);
+
+    /**
+     * Commits a change (a new tenant, a new or revoked token) at the site answering, then sends it to
+     * every site it reaches; sites it does not reach catch up later. Answers what was new.
+     *
+     * @throws IllegalStateException when the site answering could not commit it
+     */
+    AuthRecords changeAuth(AuthRecords change);
+
+    /** Records a request that tried to change something, at the site answering. */
+    void recordAudit(AuditEntry entry);
+
+    /** The newest {@code max} audit entries of every reachable site, oldest first; of one tenant, or all when null. */
+    List<AuditEntry> audit(String tenant, int max);
 }

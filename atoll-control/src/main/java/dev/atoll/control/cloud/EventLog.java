@@ -26,7 +26,14 @@ public final class EventLog {
         CloudEvent stamped;
         synchronized (this) {
             stamped = new CloudEvent(
-                    ++seq, clock.instant(), event.type(), site, event.environment(), event.instance(), event.message());
+                    ++seq,
+                    clock.instant(),
+                    event.type(),
+                    site,
+                    event.environment(),
+                    event.instance(),
+                    event.message(),
+                    event.tenant());
             recent.addLast(stamped);
             while (recent.size() > capacity) recent.removeFirst();
         }

@@ -1,11 +1,16 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
+import dev.atoll.control.auth.AuthUnavailableException;
+import dev.atoll.control.auth.TokenRecord;
 import dev.atoll.control.image.SiteImages;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.image.ImageImportException;
 import dev.atoll.image.ImageRecord;
 import dev.atoll.model.Resources;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.image.ImageRef;
+import dev.atoll.model.image.TenantImageNames;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.FieldError;
@@ -22,6 +27,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -139,6 +145,7 @@ public final class FederatedCloud implements CloudApi {
                                     .toList();
                         },
                         events)
+                .withClock(clock)
                 .withNetworkMembers(sites.stream()
                         .filter(s -> s.site().name().equals(entrySite))
                         .findFirst()
@@ -156,19 +163,40 @@ public final class FederatedCloud implements CloudApi {
     }
 
     @Override
-    public List<ImageView> images() {
+    public List<ImageView> images(String tenant) {
         SiteImages store = images;
-        return store == null ? List.of() : store.everywhere();
+        if (store == null) return List.of();
+        return store.everywhere().stream()
+                .map(image -> shownTo(tenant, image))
+                .filter(image -> !image.names().isEmpty())
+                .toList();
+    }
+
+    /** The image with only the names {@code tenant} gave it, as it gave them. */
+    private static ImageView shownTo(String tenant, ImageView image) {
+        List<String> names = image.names().stream()
+                .flatMap(n -> TenantImageNames.shownTo(tenant, n).stream())
+                .toList();
+        return new ImageView(names, image.digest(), image.size(), image.imported(), image.sites());
     }
 
     @Override
-    public ImportOutcome importImage(Path archive, Optional<String> name) {
+    public ImportOutcome importImage(String tenant, Path archive, Optional<String> name) {
         SiteImages store = images;
         if (store == null) return new ImportOutcome.NoStore("site " + entry.site() + " keeps no images");
         try {
-            ImageRecord record = store.importArchive(archive, name);
-            return new ImportOutcome.Imported(new ImageView(
-                    record.names(), record.manifestDigest(), record.size(), record.imported(), List.of(entry.site())));
+            ImageRecord record = store.importArchive(archive, name, n -> switch (TenantImageNames.stored(tenant, n)) {
+                case TenantImageNames.Result.Stored s -> s.name();
+                case TenantImageNames.Result.Refused r -> throw new ImageImportException("'" + n + "': " + r.reason());
+            });
+            return new ImportOutcome.Imported(shownTo(
+                    tenant,
+                    new ImageView(
+                            record.names(),
+                            record.manifestDigest(),
+                            record.size(),
+                            record.imported(),
+                            List.of(entry.site()))));
         } catch (ImageImportException e) {
             return new ImportOutcome.Invalid(e.getMessage());
         }
@@ -189,7 +217,14 @@ public final class FederatedCloud implements CloudApi {
             }
             String field = "spec.services." + service.name() + ".image";
             ImageRef ref = ImageRef.of(service.image().get());
-            Optional<String> pinned = store == null ? Optional.empty() : store.pin(ref);
+            // The tenant's own name for it: another tenant's image of the same name is not this one.
+            // The spec keeps the name as the user gave it; nodes run images by digest.
+            Optional<String> pinned = store == null
+                    ? Optional.empty()
+                    : TenantImageNames.stored(spec.tenant(), ref)
+                            .flatMap(store::pin)
+                            .flatMap(p -> ImageRef.of(p).digest())
+                            .map(digest -> ref.pinned(digest).toString());
             if (pinned.isEmpty()) {
                 errors.add(new FieldError(
                         field,
@@ -624,5 +659,177 @@ public final class FederatedCloud implements CloudApi {
     @Override
     public AutoCloseable subscribe(Consumer<CloudEvent> listener) {
         return events.subscribe(listener);
+    }
+
+    // --- tenants, tokens and the audit log ---------------------------------------------------
+
+    /**
+     * How often the entry compares its tenants and tokens with every other site's at most, so that a
+     * change one site missed (it was cut off) reaches it, and a revocation reaches every site.
+     */
+    static final Duration AUTH_SYNC_EVERY = Duration.ofSeconds(5);
+    /** An unknown token asks the other sites; not more often than this, so made-up tokens cost nothing. */
+    static final Duration AUTH_MISS_SYNC_EVERY = Duration.ofSeconds(1);
+
+    private volatile Clock clock;
+    private volatile Instant lastAuthSync = Instant.MIN;
+    private final java.util.concurrent.atomic.AtomicBoolean authSyncRunning =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Lets this cloud compare tenants and tokens with other sites on a schedule (see {@link #AUTH_SYNC_EVERY}). */
+    public FederatedCloud withClock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    @Override
+    public AuthRecords authRecords() {
+        Clock now = clock;
+        if (now != null
+                && Duration.between(lastAuthSync, now.instant()).compareTo(AUTH_SYNC_EVERY) > 0
+                && authSyncRunning.compareAndSet(false, true)) {
+            // Off the request's path: this request is answered from what the entry knows now.
+            Thread.ofVirtual().name("auth-sync").start(() -> {
+                try {
+                    syncAuth();
+                } catch (RuntimeException e) {
+                    // Nobody answered: the next request tries again.
+                } finally {
+                    authSyncRunning.set(false);
+                }
+            });
+        }
+        Optional<AuthRecords> here = entryAuth();
+        // The entry may be between leaders: then what the other sites know is as good.
+        return here.isPresent() ? here.get() : syncAuth();
+    }
+
+    /** What the entry site knows, or empty when it does not answer in time. */
+    private Optional<AuthRecords> entryAuth() {
+        try {
+            return Optional.of(safely(entry::auth).get(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<TokenRecord> token(String id) {
+        Optional<AuthRecords> here = entryAuth();
+        if (here.isPresent()) {
+            Optional<TokenRecord> known = here.get().token(id);
+            if (known.isPresent()) return known;
+            Clock now = clock;
+            if (now != null && Duration.between(lastAuthSync, now.instant()).compareTo(AUTH_MISS_SYNC_EVERY) < 0) {
+                return Optional.empty();
+            }
+        }
+        return syncAuth().token(id);
+    }
+
+    /**
+     * Asks every reachable site for its tenants and tokens, merges them, and sends each site that
+     * answered what it lacks. Answers the merged records.
+     *
+     * @throws AuthUnavailableException when no site answered
+     */
+    AuthRecords syncAuth() {
+        Clock now = clock;
+        if (now != null) lastAuthSync = now.instant();
+        List<SiteShare> all = allShares();
+        List<CompletableFuture<AuthRecords>> asked = new ArrayList<>();
+        for (SiteShare s : all) asked.add(safely(s::auth).orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        AuthRecords union = AuthRecords.empty();
+        Map<SiteShare, AuthRecords> answers = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            try {
+                AuthRecords records = asked.get(i).join();
+                answers.put(all.get(i), records);
+                union.merge(records);
+            } catch (RuntimeException e) {
+                // Not reachable now: it catches up at a later sync.
+            }
+        }
+        if (answers.isEmpty()) {
+            throw new AuthUnavailableException("no site could say which tokens exist just now (site " + entry.site()
+                    + " and " + (all.size() - 1) + " other(s) did not answer); try again");
+        }
+        List<CompletableFuture<AuthRecords>> sent = new ArrayList<>();
+        answers.forEach((share, records) -> {
+            AuthRecords missing = union.missingFrom(records);
+            if (!missing.isEmpty()) sent.add(safely(() -> share.mergeAuth(missing)));
+        });
+        waitQuietly(sent);
+        return union;
+    }
+
+    @Override
+    public AuthRecords changeAuth(AuthRecords change) {
+        AuthRecords changed;
+        try {
+            changed = await(entry.mergeAuth(change), "site " + entry.site() + " did not commit the change");
+        } catch (IllegalStateException e) {
+            // Between leaders, say: nothing was changed, and trying again is the remedy.
+            throw new AuthUnavailableException(e.getMessage() + "; try again");
+        }
+        List<CompletableFuture<AuthRecords>> sent = new ArrayList<>();
+        for (SiteShare s : allShares()) {
+            if (s != entry) sent.add(safely(() -> s.mergeAuth(change)));
+        }
+        // Every reachable site has it before the caller is answered, so a token made here works at
+        // once everywhere; one that does not answer in time gets it at the next sync.
+        waitQuietly(sent);
+        return changed;
+    }
+
+    private void waitQuietly(List<? extends CompletableFuture<?>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // A site that failed or did not answer catches up at the next sync.
+        }
+    }
+
+    @Override
+    public void recordAudit(AuditEntry e) {
+        // Stamped with the site that keeps it: the API does not know which one it is in front of.
+        var stamped = new AuditEntry(
+                e.time(),
+                entry.site(),
+                e.tenant(),
+                e.tokenId(),
+                e.tokenName(),
+                e.role(),
+                e.method(),
+                e.route(),
+                e.resource(),
+                e.status(),
+                e.outcome());
+        await(entry.recordAudit(stamped), "the site's log did not commit the audit entry");
+    }
+
+    @Override
+    public List<AuditEntry> audit(String tenant, int max) {
+        List<SiteShare> all = allShares();
+        List<CompletableFuture<List<AuditEntry>>> asked = new ArrayList<>();
+        for (SiteShare s : all) {
+            asked.add(safely(() -> s.audit(tenant, max)).orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        List<AuditEntry> merged = new ArrayList<>();
+        for (var answer : asked) {
+            try {
+                merged.addAll(answer.join());
+            } catch (RuntimeException e) {
+                // A site that does not answer is left out of this answer, as in every read.
+            }
+        }
+        merged.sort(Comparator.comparing(AuditEntry::time).thenComparing(AuditEntry::site));
+        return List.copyOf(merged.subList(Math.max(0, merged.size() - max), merged.size()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
 import dev.atoll.control.federation.ReplicaStatus;
 import dev.atoll.control.site.Applied;
 import dev.atoll.control.site.SiteCommand;
@@ -8,6 +9,7 @@ import dev.atoll.control.site.SiteState;
 import dev.atoll.control.site.SiteState.PlacedInstance;
 import dev.atoll.model.Resources;
 import dev.atoll.model.agent.NodeAgentPort;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.instance.InstanceView;
@@ -121,6 +123,36 @@ public final class LocalSiteShare implements SiteShare {
                         throw new UncheckedIOException(e);
                     }
                 },
+                READS);
+    }
+
+    @Override
+    public CompletableFuture<AuthRecords> auth() {
+        return CompletableFuture.supplyAsync(
+                () -> controller.read(state -> state.auth().copy()), READS);
+    }
+
+    @Override
+    public CompletableFuture<AuthRecords> mergeAuth(AuthRecords records) {
+        return submit(new SiteCommand.MergeAuth(records)).thenApply(applied -> (AuthRecords) applied.response());
+    }
+
+    @Override
+    public CompletableFuture<Void> recordAudit(AuditEntry entry) {
+        return submit(new SiteCommand.RecordAudit(entry)).thenApply(applied -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<AuditEntry>> audit(String tenant, int max) {
+        return CompletableFuture.supplyAsync(
+                () -> controller.read(state -> {
+                    List<AuditEntry> found = new ArrayList<>();
+                    for (int i = state.audit().size() - 1; i >= 0 && found.size() < max; i--) {
+                        AuditEntry e = state.audit().get(i);
+                        if (tenant == null || tenant.equals(e.tenant())) found.add(e);
+                    }
+                    return List.copyOf(found.reversed());
+                }),
                 READS);
     }
 

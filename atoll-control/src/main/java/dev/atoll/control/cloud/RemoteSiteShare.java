@@ -1,9 +1,12 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
 import dev.atoll.control.federation.CallBodies;
 import dev.atoll.control.federation.SiteCaller;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.spec.EnvironmentSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -62,5 +65,29 @@ public final class RemoteSiteShare implements SiteShare {
                     var chunk = CallBodies.answer(body, ShareCalls.LogChunk.class);
                     return chunk.found() ? Optional.of(chunk.bytes()) : Optional.empty();
                 });
+    }
+
+    @Override
+    public CompletableFuture<AuthRecords> auth() {
+        return caller.call(site, ShareCalls.AUTH, new byte[0], READ)
+                .thenApply(body -> CallBodies.answer(body, AuthRecords.class));
+    }
+
+    @Override
+    public CompletableFuture<AuthRecords> mergeAuth(AuthRecords records) {
+        return caller.call(site, ShareCalls.MERGE_AUTH, CallBodies.write(records), WRITE)
+                .thenApply(body -> CallBodies.answer(body, AuthRecords.class));
+    }
+
+    @Override
+    public CompletableFuture<Void> recordAudit(AuditEntry entry) {
+        return caller.call(site, ShareCalls.RECORD_AUDIT, CallBodies.write(entry), WRITE)
+                .thenApply(body -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<AuditEntry>> audit(String tenant, int max) {
+        return caller.call(site, ShareCalls.AUDIT, CallBodies.write(new ShareCalls.Audit(tenant, max)), READ)
+                .thenApply(body -> List.of(CallBodies.answer(body, AuditEntry[].class)));
     }
 }

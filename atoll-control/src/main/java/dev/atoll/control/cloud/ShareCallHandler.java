@@ -1,6 +1,8 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
 import dev.atoll.control.federation.CallBodies;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.wire.CallFailedException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
 public final class ShareCallHandler {
     /** A log chunk must fit a frame with room to spare. */
     private static final int MAX_LOG_CHUNK = 4 << 20;
+
+    /** The most audit entries one answer carries (a site keeps no more). */
+    private static final int MAX_AUDIT_ENTRIES = dev.atoll.control.site.SiteState.MAX_AUDIT_KEPT;
 
     private final SiteShare local;
     private final dev.atoll.model.trace.Tracing tracing;
@@ -51,6 +56,17 @@ public final class ShareCallHandler {
                                 Math.clamp(read.maxBytes(), 0, MAX_LOG_CHUNK))
                         .thenApply(bytes -> CallBodies.write(
                                 new ShareCalls.LogChunk(bytes.isPresent(), bytes.orElse(new byte[0]))));
+            }
+            case ShareCalls.AUTH -> local.auth().thenApply(CallBodies::write);
+            case ShareCalls.MERGE_AUTH ->
+                local.mergeAuth(CallBodies.request(body, AuthRecords.class)).thenApply(CallBodies::write);
+            case ShareCalls.RECORD_AUDIT ->
+                local.recordAudit(CallBodies.request(body, AuditEntry.class))
+                        .thenApply(v -> CallBodies.write(Map.of()));
+            case ShareCalls.AUDIT -> {
+                var audit = CallBodies.request(body, ShareCalls.Audit.class);
+                yield local.audit(audit.tenant(), Math.clamp(audit.max(), 0, MAX_AUDIT_ENTRIES))
+                        .thenApply(CallBodies::write);
             }
             default ->
                 CompletableFuture.failedFuture(

@@ -1,5 +1,7 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.spec.EnvironmentSpec;
 
 /**
@@ -16,7 +18,19 @@ public final class ShareCalls {
     /** {@link ReadLog} → {@link LogChunk}. */
     public static final String READ_LOG = "share.read-log";
 
+    /** empty → {@link AuthRecords}: the tenants and tokens the site knows. */
+    public static final String AUTH = "share.auth";
+    /** {@link AuthRecords} → {@link AuthRecords}: merged into the site's log; answers what was new there. */
+    public static final String MERGE_AUTH = "share.merge-auth";
+    /** {@link AuditEntry} → empty: committed in the site's log. */
+    public static final String RECORD_AUDIT = "share.record-audit";
+    /** {@link Audit} → list of {@link AuditEntry}. */
+    public static final String AUDIT = "share.audit";
+
     private ShareCalls() {}
+
+    /** @param tenant null for every tenant's */
+    public record Audit(String tenant, int max) {}
 
     /**
      * @param traceparent optional: the W3C traceparent of the API's deploy span, so that the home's

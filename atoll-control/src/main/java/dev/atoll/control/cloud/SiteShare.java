@@ -1,6 +1,9 @@
 package dev.atoll.control.cloud;
 
+import dev.atoll.control.auth.AuthRecords;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.spec.EnvironmentSpec;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,4 +29,16 @@ public interface SiteShare {
 
     /** Up to maxBytes of the instance's log from offset; empty when this site runs no such instance. */
     CompletableFuture<Optional<byte[]>> readLog(String tenant, String instanceId, long offset, int maxBytes);
+
+    /** The cloud's tenants and tokens as this site knows them. */
+    CompletableFuture<AuthRecords> auth();
+
+    /** Commits what this site lacks of {@code records} in its log; answers what was new here. */
+    CompletableFuture<AuthRecords> mergeAuth(AuthRecords records);
+
+    /** Commits an entry of the audit log of this site's API. */
+    CompletableFuture<Void> recordAudit(AuditEntry entry);
+
+    /** The newest {@code max} audit entries of this site's API, oldest first; of one tenant, or all when null. */
+    CompletableFuture<List<AuditEntry>> audit(String tenant, int max);
 }

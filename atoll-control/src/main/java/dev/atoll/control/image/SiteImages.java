@@ -99,7 +99,13 @@ public final class SiteImages {
     }
 
     public ImageRecord importArchive(Path archive, Optional<String> name) throws ImageImportException {
-        ImageRecord record = importer.importArchive(archive, name);
+        return importArchive(archive, name, n -> n);
+    }
+
+    /** Imports with every name passed through {@code naming} (a tenant's namespace). */
+    public ImageRecord importArchive(Path archive, Optional<String> name, dev.atoll.image.ImageImporter.Naming naming)
+            throws ImageImportException {
+        ImageRecord record = importer.importArchive(archive, name, naming);
         LOG.info("site {}: imported image {} {}", site, record.names(), record.manifestDigest());
         return record;
     }

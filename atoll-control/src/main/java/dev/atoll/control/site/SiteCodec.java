@@ -34,7 +34,9 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.ClaimHome.class),
         @JsonSubTypes.Type(SiteCommand.StoreCopy.class),
         @JsonSubTypes.Type(SiteCommand.ForgetCopy.class),
-        @JsonSubTypes.Type(SiteCommand.AdoptEnvironment.class)
+        @JsonSubTypes.Type(SiteCommand.AdoptEnvironment.class),
+        @JsonSubTypes.Type(SiteCommand.MergeAuth.class),
+        @JsonSubTypes.Type(SiteCommand.RecordAudit.class)
     })
     private interface CommandTypes {}
 

@@ -140,4 +140,15 @@ public sealed interface SiteCommand {
 
     /** What the node agent observed about a replica. Ignored for a superseded generation. */
     record ReportInstance(InstanceReport report) implements SiteCommand {}
+
+    // --- tenants, tokens and the audit log ---------------------------------------------------
+
+    /**
+     * Merge tenants and tokens another site or this site's API knows into this site's copy (see
+     * {@link dev.atoll.control.auth.AuthRecords#merge}). Responds with what was new here.
+     */
+    record MergeAuth(dev.atoll.control.auth.AuthRecords records) implements SiteCommand {}
+
+    /** A request to this site's API that tried to change something; the newest entries are kept. */
+    record RecordAudit(dev.atoll.model.auth.AuditEntry entry) implements SiteCommand {}
 }

@@ -1,15 +1,19 @@
 package dev.atoll.control.site;
 
+import dev.atoll.control.auth.AuthRecords;
 import dev.atoll.control.federation.EnvironmentCopy;
 import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.model.Resources;
 import dev.atoll.model.agent.NetworkAttachment;
+import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.topology.NodeInfo;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -29,6 +33,10 @@ import java.util.TreeSet;
  * @param deletedHere environments this site homed and deleted, by key: a replica that still runs
  *     somewhere for one of them (its site was cut off when the delete went out) is released when it
  *     shows up; the newest {@link #MAX_DELETED_KEPT} are kept
+ * @param auth the cloud's tenants and tokens as this site knows them (every site keeps them all;
+ *     see {@link AuthRecords})
+ * @param audit the requests to this site's API that tried to change something, oldest first; the
+ *     newest {@link #MAX_AUDIT_KEPT} are kept
  */
 public record SiteState(
         SortedMap<String, NodeInfo> nodes,
@@ -39,8 +47,12 @@ public record SiteState(
         SortedSet<String> downNodes,
         SortedMap<String, EnvironmentCopy> copies,
         SortedMap<String, HomeClaim> homeClaims,
-        SortedMap<String, Deleted> deletedHere) {
+        SortedMap<String, Deleted> deletedHere,
+        AuthRecords auth,
+        List<AuditEntry> audit) {
     public static final int MAX_DELETED_KEPT = 10_000;
+    /** About a megabyte in a snapshot: weeks of deploys at a busy site. */
+    public static final int MAX_AUDIT_KEPT = 5_000;
 
     /** The claim a home held on an environment when it deleted it (the home is the site itself). */
     public record Deleted(long homeEpoch, Instant createdAt) {
@@ -55,6 +67,9 @@ public record SiteState(
         if (homeClaims == null) homeClaims = new TreeMap<>();
         // Nor before deleted environments were remembered.
         if (deletedHere == null) deletedHere = new TreeMap<>();
+        // Nor before tenants and tokens existed.
+        if (auth == null) auth = AuthRecords.empty();
+        audit = audit == null ? new ArrayList<>() : new ArrayList<>(audit);
     }
 
     public static SiteState empty() {
@@ -67,7 +82,9 @@ public record SiteState(
                 new TreeSet<>(),
                 new TreeMap<>(),
                 new TreeMap<>(),
-                new TreeMap<>());
+                new TreeMap<>(),
+                AuthRecords.empty(),
+                new ArrayList<>());
     }
 
     public SiteState deepCopy() {
@@ -80,7 +97,9 @@ public record SiteState(
                 new TreeSet<>(downNodes),
                 new TreeMap<>(copies),
                 new TreeMap<>(homeClaims),
-                new TreeMap<>(deletedHere));
+                new TreeMap<>(deletedHere),
+                auth.copy(),
+                new ArrayList<>(audit));
     }
 
     /**

@@ -276,6 +276,16 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case StoreCopy c -> storeCopy(c);
                     case ForgetCopy c -> forgetCopy(c);
                     case AdoptEnvironment c -> adopt(c, events);
+                    case MergeAuth c -> state.auth().merge(c.records());
+                    case RecordAudit c -> {
+                        state.audit().add(c.entry());
+                        if (state.audit().size() > SiteState.MAX_AUDIT_KEPT) {
+                            state.audit()
+                                    .subList(0, state.audit().size() - SiteState.MAX_AUDIT_KEPT)
+                                    .clear();
+                        }
+                        yield null;
+                    }
                 };
         if (placementsOf != null) indexPlacements(placementsOf, placedBefore);
         switch (command) {
@@ -315,6 +325,12 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             case StoreCopy c -> touched.add(c.copy().key());
             case ForgetCopy c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
             case AdoptEnvironment c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
+            case MergeAuth c -> {
+                // Tenants and tokens change no environment.
+            }
+            case RecordAudit c -> {
+                // Nor does the audit log.
+            }
         }
     }
 
@@ -346,7 +362,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             spec.services().keySet().forEach(s -> templates.put(s, version));
             state.environments().put(key, new HomedEnvironment(spec, version, templates, c.at(), c.at(), false));
             forgetUnwantedUnplaceable(spec);
-            events.add(new SiteEvent("environment-created", spec.name(), null, describe(spec)));
+            events.add(new SiteEvent("environment-created", spec.name(), null, describe(spec), spec.tenant()));
             return new EnvironmentChanged(
                     Outcome.CREATED, List.copyOf(spec.services().keySet()), version);
         }
@@ -377,7 +393,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 "environment-updated",
                 spec.name(),
                 null,
-                "version " + version + ", changed: " + String.join(", ", changed)));
+                "version " + version + ", changed: " + String.join(", ", changed),
+                spec.tenant()));
         return new EnvironmentChanged(Outcome.UPDATED, changed, version);
     }
 
@@ -417,7 +434,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                                     c.at(),
                                     true,
                                     existing.homeEpoch()));
-            events.add(new SiteEvent("environment-deleting", c.name(), null, "stopping its instances"));
+            events.add(new SiteEvent("environment-deleting", c.name(), null, "stopping its instances", c.tenant()));
         }
         return null;
     }
@@ -439,7 +456,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             }
             SiteState.ofEnvironment(state.placements(), key).clear();
             SiteState.ofEnvironment(state.unplaceable(), key).clear();
-            events.add(new SiteEvent("environment-deleted", c.name(), null, "all instances stopped"));
+            events.add(new SiteEvent("environment-deleted", c.name(), null, "all instances stopped", c.tenant()));
         }
         return null;
     }
@@ -457,7 +474,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         Unplaceable previous = state.unplaceable().get(c.id().key());
         if (previous == null || !previous.reason().equals(c.reason())) {
             state.unplaceable().put(c.id().key(), new Unplaceable(c.id(), c.reason(), c.at()));
-            events.add(new SiteEvent("instance-unplaceable", c.id().environment(), c.id().display(), c.reason()));
+            events.add(new SiteEvent(
+                    "instance-unplaceable", c.id().environment(), c.id().display(), c.reason(), c.id().tenant()));
         }
         return null;
     }
@@ -518,7 +536,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 "instance-placed",
                 c.id().environment(),
                 c.id().display(),
-                "generation " + c.generation() + " on node " + c.node()));
+                "generation " + c.generation() + " on node " + c.node(),
+                c.id().tenant()));
         return new Reservation.Reserved(c.node());
     }
 
@@ -534,7 +553,11 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             state.instances().remove(c.id().key());
             load(current, false);
             events.add(new SiteEvent(
-                    "instance-released", c.id().environment(), c.id().display(), "stopping on node " + current.node()));
+                    "instance-released",
+                    c.id().environment(),
+                    c.id().display(),
+                    "stopping on node " + current.node(),
+                    c.id().tenant()));
         }
         return null;
     }
@@ -579,7 +602,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     "instance-" + r.state().wireName(),
                     r.id().environment(),
                     r.id().display(),
-                    r.message() == null || r.message().isEmpty() ? "on node " + current.node() : r.message()));
+                    r.message() == null || r.message().isEmpty() ? "on node " + current.node() : r.message(),
+                    r.id().tenant()));
         }
         return null;
     }
@@ -606,7 +630,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     "environment-superseded",
                     c.name(),
                     null,
-                    "homed at " + c.claim().describe() + " now; its replicas are that site's to keep or stop"));
+                    "homed at " + c.claim().describe() + " now; its replicas are that site's to keep or stop",
+                    c.tenant()));
         }
         EnvironmentCopy copy = state.copies().get(key);
         if (copy != null && c.claim().outranks(copy.claim())) state.copies().remove(key);
@@ -663,7 +688,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 "environment-adopted",
                 c.name(),
                 null,
-                "its home site " + copy.homeSite() + " is dead; " + claim.describe() + " homes it now"));
+                "its home site " + copy.homeSite() + " is dead; " + claim.describe() + " homes it now",
+                c.tenant()));
         return claim;
     }
 }

@@ -176,4 +176,35 @@ final class FakeSiteShare implements SiteShare {
         // Four bytes at most per call, so that reading a whole log takes several calls.
         return answer(Optional.of(Arrays.copyOfRange(log, from, to)));
     }
+
+    /** The tenants and tokens this site knows; merged into as a site's log would. */
+    final dev.atoll.control.auth.AuthRecords auth = dev.atoll.control.auth.AuthRecords.empty();
+
+    final List<dev.atoll.model.auth.AuditEntry> auditEntries = new ArrayList<>();
+
+    @Override
+    public synchronized CompletableFuture<dev.atoll.control.auth.AuthRecords> auth() {
+        return answer(auth.copy());
+    }
+
+    @Override
+    public synchronized CompletableFuture<dev.atoll.control.auth.AuthRecords> mergeAuth(
+            dev.atoll.control.auth.AuthRecords records) {
+        if (behaviour != Behaviour.ANSWERS) return answer(null);
+        return answer(auth.merge(records));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> recordAudit(dev.atoll.model.auth.AuditEntry entry) {
+        auditEntries.add(entry);
+        return answer(null);
+    }
+
+    @Override
+    public synchronized CompletableFuture<List<dev.atoll.model.auth.AuditEntry>> audit(String tenant, int max) {
+        var of = auditEntries.stream()
+                .filter(e -> tenant == null || tenant.equals(e.tenant()))
+                .toList();
+        return answer(List.copyOf(of.subList(Math.max(0, of.size() - max), of.size())));
+    }
 }

@@ -236,4 +236,102 @@ class FederatedCloudTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("web", 2));
         assertThat(outcome.environment().status()).isEqualTo("deploying");
     }
+
+    // --- tenants and tokens ----------------------------------------------------------------
+
+    private static dev.atoll.control.auth.AuthRecords aToken(String id) {
+        return dev.atoll.control.auth.AuthRecords.ofToken(
+                dev.atoll.control.auth.AuthRecordsTest.token(id, "acme", 0, null));
+    }
+
+    @Test
+    void aNewTokenIsCommittedAtTheEntryAndSentToEveryReachableSite() {
+        var cloud = cloud();
+        tokyo.behaviour = FakeSiteShare.Behaviour.FAILS;
+
+        cloud.changeAuth(aToken("t1"));
+
+        assertThat(london.auth.token("t1")).isPresent();
+        assertThat(paris.auth.token("t1")).isPresent();
+        assertThat(tokyo.auth.token("t1")).isEmpty();
+    }
+
+    @Test
+    void aTokenTheEntryMissedIsFoundAtAnotherSiteAndTheEntryCatchesUp() {
+        var cloud = cloud();
+        paris.auth.merge(aToken("t1"));
+
+        assertThat(cloud.token("t1")).isPresent();
+
+        assertThat(london.auth.token("t1")).isPresent();
+        assertThat(tokyo.auth.token("t1")).isPresent();
+        assertThat(cloud.token("nope")).isEmpty();
+    }
+
+    @Test
+    void aSiteThatWasCutOffLearnsARevocationAtTheNextSync() {
+        var cloud = cloud();
+        cloud.changeAuth(aToken("t1"));
+        tokyo.behaviour = FakeSiteShare.Behaviour.FAILS;
+        var revoked = aToken("t1");
+        revoked.tokens().computeIfPresent("t1", (id, t) -> t.revokedAt(Fixtures.T0.plusSeconds(60)));
+        cloud.changeAuth(revoked);
+        assertThat(tokyo.auth.token("t1").orElseThrow().revoked()).isFalse();
+
+        tokyo.behaviour = FakeSiteShare.Behaviour.ANSWERS;
+        cloud.syncAuth();
+
+        assertThat(tokyo.auth.token("t1").orElseThrow().revoked()).isTrue();
+    }
+
+    @Test
+    void theAuditLogOfEverySiteIsReadAsOneNewestLast() {
+        var cloud = cloud();
+        london.auditEntries.add(audit(2, "london", "acme"));
+        paris.auditEntries.add(audit(1, "paris", "acme"));
+        paris.auditEntries.add(audit(3, "paris", "globex"));
+
+        assertThat(cloud.audit("acme", 10))
+                .extracting(dev.atoll.model.auth.AuditEntry::site)
+                .containsExactly("paris", "london");
+        assertThat(cloud.audit(null, 2))
+                .extracting(dev.atoll.model.auth.AuditEntry::tenant)
+                .containsExactly("acme", "globex");
+    }
+
+    @Test
+    void whenTheEntryDoesNotAnswerTokensAreCheckedAgainstTheOtherSites() {
+        var cloud = cloud();
+        cloud.changeAuth(aToken("t1"));
+        london.behaviour = FakeSiteShare.Behaviour.NEVER_ANSWERS;
+
+        assertThat(cloud.token("t1")).isPresent();
+        assertThat(cloud.authRecords().token("t1")).isPresent();
+    }
+
+    @Test
+    void whenNoSiteAnswersTokensCannotBeCheckedAndChangesAreRefusedAsUnavailable() {
+        var cloud = cloud();
+        for (var site : List.of(london, paris, tokyo)) site.behaviour = FakeSiteShare.Behaviour.FAILS;
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cloud.token("t1"))
+                .isInstanceOf(dev.atoll.control.auth.AuthUnavailableException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cloud.changeAuth(aToken("t2")))
+                .isInstanceOf(dev.atoll.control.auth.AuthUnavailableException.class);
+    }
+
+    private static dev.atoll.model.auth.AuditEntry audit(int second, String site, String tenant) {
+        return new dev.atoll.model.auth.AuditEntry(
+                Fixtures.T0.plusSeconds(second),
+                site,
+                tenant,
+                "t1",
+                "ci",
+                "admin",
+                "DELETE",
+                "/v1/environments/{name}",
+                "/v1/environments/x",
+                202,
+                "done");
+    }
 }
