@@ -1,5 +1,6 @@
 package dev.atoll.api;
 
+import dev.atoll.api.console.ConsoleAssets;
 import dev.atoll.api.environment.EnvironmentJson;
 import dev.atoll.api.environment.EnvironmentRoutes;
 import dev.atoll.api.events.EventRoutes;
@@ -68,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.port = port;
             config.jsonMapper(new JavalinJackson(AtollJson.json(), true));
             wiring.routes(config);
-            errors(config);
+            errors(config, new ConsoleAssets());
         });
         try {
             app.start();
@@ -100,6 +101,10 @@ public final class ApiServer implements AutoCloseable {
                 Requests.tenant(ctx);
                 ctx.json(cloud.sites());
             });
+            r.get("/v1/links", ctx -> {
+                Requests.tenant(ctx);
+                ctx.json(cloud.links());
+            });
             r.get("/v1/nodes", ctx -> {
                 Requests.tenant(ctx);
                 String site = Requests.queryFilter(ctx, "site");
@@ -109,10 +114,12 @@ public final class ApiServer implements AutoCloseable {
             });
             r.get("/v1/environments", environments::list);
             r.post("/v1/environments", environments::create);
+            r.post("/v1/environments/preview", environments::preview);
             r.get("/v1/environments/{name}", environments::get);
             r.put("/v1/environments/{name}", environments::put);
             r.delete("/v1/environments/{name}", environments::delete);
             r.post("/v1/environments/{name}/services/{service}/scale", environments::scale);
+            r.post("/v1/environments/{name}/services/{service}/restart", environments::restart);
             r.get(
                     "/v1/instances",
                     ctx -> ctx.json(cloud.instances(
@@ -139,10 +146,16 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static void errors(JavalinConfig config) {
+    private static void errors(JavalinConfig config, ConsoleAssets console) {
         config.routes.exception(ProblemException.class, (e, ctx) -> Problems.respond(ctx, e.problem()));
-        // Javalin's own answers: unknown route (404), wrong method (405), and the like.
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.respond(ctx, javalinProblem(e)));
+        // Javalin's own answers: unknown route (404), wrong method (405), and the like. A GET that no
+        // route took outside the API's paths is the web console's: its files, or its page for the path.
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404 && ConsoleAssets.owns(ctx.method().name(), ctx.path()) && console.respond(ctx)) {
+                return;
+            }
+            Problems.respond(ctx, javalinProblem(e));
+        });
         config.routes.exception(Exception.class, (e, ctx) -> {
             log.error("internal error serving {} {}", ctx.method(), ctx.path(), e);
             Problems.respond(ctx, Problem.of(500, "internal error"));

@@ -651,6 +651,16 @@ public final class SiteServer implements AutoCloseable {
         public AutoCloseable subscribe(java.util.function.Consumer<dev.atoll.model.view.CloudEvent> listener) {
             return now().subscribe(listener);
         }
+
+        @Override
+        public dev.atoll.model.view.PreviewOutcome preview(dev.atoll.model.spec.EnvironmentSpec spec) {
+            return now().preview(spec);
+        }
+
+        @Override
+        public List<dev.atoll.model.view.SiteLink> links() {
+            return now().links();
+        }
     }
 
     // --- metrics -------------------------------------------------------------------------------
