@@ -257,7 +257,7 @@ async function environmentPage(ctx) {
         h('div', {}, h('h2', {}, 'Services'),
           h('div', { class: 'services' }, env.services.map((svc) => serviceCard(env, svc, act)))),
         h('div', {}, h('h2', {}, 'Instances per site'),
-          h('figure', { class: 'map' }, worldMap({ sites, counts, navigate, label: `Replicas of ${name} per site` })))),
+          h('figure', { class: 'map' }, worldMap({ sites, counts, navigate, label: `Replicas of ${name} per site`, compact: true })))),
       h('h2', {}, 'Instances'),
       instancesTable(instances));
   }, { filter: (e) => e.environment === name || /site/.test(e.type || ''), everyMs: 3000 });

@@ -127,6 +127,7 @@ public final class DevCommand implements Callable<Integer> {
                 controllers,
                 dir);
         out.printf("API listening on %s%n", cloud.api().uri());
+        out.printf("web console: %s/%n", cloud.api().uri());
         String server = cloud.api().port() == 7070 && host.equals("127.0.0.1")
                 ? ""
                 : " --server " + cloud.api().uri();

@@ -522,7 +522,13 @@ public final class FederatedCloud implements CloudApi {
 
     @Override
     public List<dev.atoll.model.view.SiteLink> links() {
-        return allShares().stream().flatMap(s -> s.links().stream()).toList();
+        // Each site tells its own; one that does not answer in time (or predates the call) tells none.
+        var asked = allShares().stream()
+                .map(s -> safely(s::links)
+                        .orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> List.of()))
+                .toList();
+        return asked.stream().flatMap(f -> f.join().stream()).toList();
     }
 
     private static DeployOutcome notFound(String environment) {

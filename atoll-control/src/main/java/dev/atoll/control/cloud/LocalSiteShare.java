@@ -73,8 +73,8 @@ public final class LocalSiteShare implements SiteShare {
     }
 
     @Override
-    public List<dev.atoll.model.view.SiteLink> links() {
-        return controller.linksToOtherSites();
+    public CompletableFuture<List<dev.atoll.model.view.SiteLink>> links() {
+        return CompletableFuture.supplyAsync(controller::linksToOtherSites, READS);
     }
 
     @Override

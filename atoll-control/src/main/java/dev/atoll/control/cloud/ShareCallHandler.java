@@ -23,6 +23,7 @@ public final class ShareCallHandler {
     public CompletableFuture<byte[]> handle(String method, byte[] body) {
         return switch (method) {
             case ShareCalls.PART -> local.part().thenApply(CallBodies::write);
+            case ShareCalls.LINKS -> local.links().thenApply(links -> CallBodies.write(new ShareCalls.Links(links)));
             case ShareCalls.PUT ->
                 local.put(CallBodies.request(body, ShareCalls.Put.class).spec()).thenApply(CallBodies::write);
             case ShareCalls.DELETE -> {

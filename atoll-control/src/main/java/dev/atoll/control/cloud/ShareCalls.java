@@ -15,10 +15,14 @@ public final class ShareCalls {
     public static final String DELETE = "share.delete";
     /** {@link ReadLog} → {@link LogChunk}. */
     public static final String READ_LOG = "share.read-log";
+    /** empty → {@link Links}. */
+    public static final String LINKS = "share.links";
 
     private ShareCalls() {}
 
     public record Put(EnvironmentSpec spec) {}
+
+    public record Links(java.util.List<dev.atoll.model.view.SiteLink> links) {}
 
     public record Delete(String tenant, String environment) {}
 

@@ -34,9 +34,9 @@ public interface SiteShare {
                 new UnsupportedOperationException("site " + site() + " is not in this process"));
     }
 
-    /** The round trips from this site to the others it knows; none where this process cannot tell. */
-    default java.util.List<dev.atoll.model.view.SiteLink> links() {
-        return java.util.List.of();
+    /** The round trips from this site to the others it knows, measured where it has measured them. */
+    default CompletableFuture<java.util.List<dev.atoll.model.view.SiteLink>> links() {
+        return CompletableFuture.completedFuture(java.util.List.of());
     }
 
     /** Up to maxBytes of the instance's log from offset; empty when this site runs no such instance. */
