@@ -67,6 +67,9 @@ export async function deployPage(ctx) {
   });
   editor.value = text;
   const gutter = h('div', { class: 'gutter', 'aria-hidden': 'true' });
+  // Behind the (transparent) text area: the lines again, invisible, with each field error's line
+  // tinted and its reason written after it, so the error shows where the field is written.
+  const marks = h('pre', { class: 'marks', 'aria-hidden': 'true' });
   const errors = h('div', { id: 'spec-errors', class: 'field-errors', role: 'alert' });
   const preview = h('section', { id: 'preview', class: 'preview', 'aria-live': 'polite', 'aria-labelledby': 'preview-title' });
   const progress = h('section', { id: 'progress', class: 'progress', 'aria-live': 'polite' });
@@ -80,9 +83,17 @@ export async function deployPage(ctx) {
       frag.push(h('span', { class: errorLines.has(i) ? 'bad' : '', title: errorLines.get(i) || null }, String(i + 1)));
     }
     gutter.replaceChildren(...frag);
-    gutter.scrollTop = editor.scrollTop;
+    marks.replaceChildren(...editor.value.split('\n').map((line, i) => (errorLines.has(i)
+      ? h('span', { class: 'bad' }, line, h('span', { class: 'inline-error' }, `  \u2190 ${errorLines.get(i)}`), '\n')
+      : `${line}\n`)));
+    syncScroll();
   };
-  editor.addEventListener('scroll', () => { gutter.scrollTop = editor.scrollTop; });
+  const syncScroll = () => {
+    gutter.scrollTop = editor.scrollTop;
+    marks.scrollTop = editor.scrollTop;
+    marks.scrollLeft = editor.scrollLeft;
+  };
+  editor.addEventListener('scroll', syncScroll);
   editor.addEventListener('input', () => {
     lastPreview = null; deployButton.disabled = true;
     preview.replaceChildren();
@@ -104,7 +115,7 @@ export async function deployPage(ctx) {
     editor.setAttribute('aria-invalid', list.length || e ? 'true' : 'false');
     const items = list.map((f) => {
       const line = lineOfPath(editor.value, f.path);
-      if (line >= 0) errorLines.set(line, `${f.path}: ${f.reason}`);
+      if (line >= 0) errorLines.set(line, errorLines.has(line) ? `${errorLines.get(line)}; ${f.reason}` : f.reason);
       return h('li', { class: 'field-error', 'data-path': f.path },
         line >= 0 ? h('button', { type: 'button', class: 'link', onclick: () => goToLine(line) }, `Line ${line + 1}`) : null,
         ' ', h('code', {}, f.path), `: ${f.reason}`);
@@ -168,7 +179,7 @@ export async function deployPage(ctx) {
   const form = h('form', { onsubmit: (e) => { e.preventDefault(); check(); } },
     h('label', { for: 'spec' }, 'Environment spec (YAML or JSON)'),
     h('p', { id: 'spec-help', class: 'help' }, 'Check it first: errors are marked at their line, and the preview shows where each replica would go. Ctrl+Enter checks.'),
-    h('div', { class: 'editor' }, gutter, editor),
+    h('div', { class: 'editor' }, gutter, h('div', { class: 'editor-body' }, marks, editor)),
     errors,
     h('div', { class: 'actions' }, checkButton, deployButton));
   editor.addEventListener('keydown', (e) => {

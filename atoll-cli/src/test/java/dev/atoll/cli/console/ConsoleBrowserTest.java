@@ -154,6 +154,10 @@ class ConsoleBrowserTest {
                         .map(WebElement::getText)
                         .toList())
                 .containsExactly("9");
+        // ... and the reason is written after the field itself, in the editor.
+        assertThat(browser.findElement(By.cssSelector(".marks .bad")).getText())
+                .contains("memory: 64Zi")
+                .contains("is not a quantity");
         assertThat(editor.getDomAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.findElement(By.id("confirm-deploy")).isEnabled()).isFalse();
         screenshot("02-deploy-field-error");
