@@ -38,7 +38,8 @@ export function s(tag, attrs = {}, ...children) {
 /** A table with a caption, column headers and rows of cells (strings or nodes). */
 export function table(caption, columns, rows, { empty = 'None yet.', id } = {}) {
   if (!rows.length) return h('p', { class: 'empty', id }, empty);
-  return h('div', { class: 'table-wrap', id },
+  // The wrapper scrolls sideways on narrow screens: focusable and named, so keys can scroll it.
+  return h('div', { class: 'table-wrap', id, tabindex: '0', role: 'region', 'aria-label': caption },
     h('table', {},
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
