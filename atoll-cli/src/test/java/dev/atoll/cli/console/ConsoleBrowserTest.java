@@ -99,12 +99,25 @@ class ConsoleBrowserTest {
                 "--disable-dev-shm-usage",
                 "--window-size=1280,800",
                 "--user-data-dir=" + Files.createDirectories(dataDir.resolve("chromium")));
+        // The browser's console is read after each test: a script error or a blocked resource fails it.
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void theBrowserConsoleShowsNoErrors() {
+        var severe = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                // The API's own 4xx answers (a bad spec, a deleted environment) are the console's to show.
+                .filter(m -> !m.contains("the server responded with a status of 4"))
+                .toList();
+        assertThat(severe).as("errors in the browser's console").isEmpty();
     }
 
     @AfterAll
