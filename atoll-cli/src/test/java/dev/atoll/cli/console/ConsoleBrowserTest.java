@@ -230,10 +230,15 @@ class ConsoleBrowserTest {
     @Order(5)
     void scalingFromTheEnvironmentPageChangesTheReplicas() throws IOException {
         open("/environments/hello");
-        WebElement replicas = waitForElement("#replicas-web");
-        replicas.clear();
-        replicas.sendKeys("3");
-        browser.findElement(By.cssSelector("[data-key='scale-web']")).click();
+        waitForElement("#replicas-web");
+        waitFor(() -> {
+            WebElement replicas = browser.findElement(By.id("replicas-web"));
+            replicas.clear();
+            replicas.sendKeys("3");
+            return "3".equals(replicas.getDomProperty("value"));
+        });
+        // The page renders again as the cloud changes (keeping what was typed): click the current button.
+        click("[data-key='scale-web']");
         await().atMost(READY).until(() -> text(".action-status").contains("Scaling web to 3: updated"));
         await().atMost(READY)
                 .until(() ->
@@ -296,7 +301,8 @@ class ConsoleBrowserTest {
     @Order(8)
     void deletingFromTheConsoleRemovesTheEnvironment() throws IOException {
         open("/environments/hello");
-        waitForElement("[data-key='delete']").click();
+        waitForElement("[data-key='delete']");
+        click("[data-key='delete']");
         // The question opens with Cancel focused; deleting takes a deliberate choice.
         waitFor(() -> focused().getText().equals("Cancel"));
         screenshot("12-delete-question");
@@ -305,6 +311,41 @@ class ConsoleBrowserTest {
         open("/environments");
         waitFor(() -> text("main").contains("No environments yet"));
         screenshot("13-deleted");
+    }
+
+    @Test
+    @Order(9)
+    void anApiThatAsksForATokenGetsOneFromTheDialogAsABearerTokenOnEveryRequest() throws IOException {
+        open("/");
+        waitFor(() -> !browser.findElements(By.cssSelector("svg.world a.site")).isEmpty());
+        // This cloud has no tokens: the page's fetch is made to answer its next request with 401,
+        // as a cloud with tokens would, and to record the Authorization header of every request.
+        js().executeScript("window.sentAuth = []; const real = window.fetch; let refused = false;"
+                + "window.fetch = (url, init) => {"
+                + "  window.sentAuth.push(String(url) + ' ' + ((init && init.headers && init.headers.Authorization) || ''));"
+                + "  if (!refused && String(url).startsWith('/v1/nodes')) { refused = true;"
+                + "    return Promise.resolve(new Response('{\"status\":401,\"detail\":\"a token is needed\"}',"
+                + "      {status: 401, headers: {'Content-Type': 'application/problem+json'}})); }"
+                + "  return real(url, init); };");
+        browser.findElement(By.linkText("Nodes")).click();
+        WebElement input = waitForElement("#token-input");
+        waitFor(input::isDisplayed);
+        assertThat(text("#token-why")).contains("401");
+        // The dialog opens with the token field focused: type it and press Enter.
+        assertThat(focused().getDomAttribute("id")).isEqualTo("token-input");
+        focused().sendKeys("s3cret");
+        screenshot("14-token-dialog");
+        focused().sendKeys(Keys.ENTER);
+        waitFor(() -> text("h1").equals("Nodes")
+                && !browser.findElements(By.cssSelector("table tbody tr")).isEmpty());
+        @SuppressWarnings("unchecked")
+        List<String> sent = (List<String>) js().executeScript("return window.sentAuth;");
+        assertThat(sent)
+                .anySatisfy(line -> assertThat(line).startsWith("/v1/nodes").endsWith("Bearer s3cret"));
+        assertThat(js().executeScript("return localStorage.getItem('atoll.token');"))
+                .isEqualTo("s3cret");
+
+        js().executeScript("localStorage.removeItem('atoll.token');");
     }
 
     // --- helpers ---------------------------------------------------------------------------------
@@ -327,6 +368,14 @@ class ConsoleBrowserTest {
     private static String text(String css) {
         var found = browser.findElements(By.cssSelector(css));
         return found.isEmpty() ? "" : found.getFirst().getText();
+    }
+
+    /** Clicks the element {@code css} finds now, again if the page replaced it meanwhile. */
+    private static void click(String css) {
+        waitFor(() -> {
+            browser.findElement(By.cssSelector(css)).click();
+            return true;
+        });
     }
 
     private static WebElement waitForElement(String css) {
