@@ -280,7 +280,15 @@ class ConsoleBrowserTest {
     void atPhoneWidthPagesFitWithoutSidewaysScrolling() throws IOException {
         browser.manage().window().setSize(new Dimension(390, 844));
         try {
-            for (String page : List.of("/", "/environments/hello", "/deploy", "/nodes")) {
+            for (String page : List.of(
+                    "/",
+                    "/environments/hello",
+                    "/deploy",
+                    "/nodes",
+                    "/sites/london",
+                    "/instances",
+                    "/networks",
+                    "/images")) {
                 open(page);
                 waitFor(() -> !browser.findElements(By.cssSelector("main h1")).isEmpty()
                         && browser.findElements(By.cssSelector("main .region")).size()
