@@ -46,6 +46,10 @@ function fitted(sites, phone) {
   return near;
 }
 
+function box(x0, y0, x1, y1) { return { x0, y0, x1, y1 }; }
+
+function overlaps(a, b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+
 /**
  * @param sites the API's SiteViews
  * @param links SiteLinks (from, to, rttMs, measured); each pair is drawn once
@@ -68,49 +72,92 @@ export function worldMap({ sites, links = [], counts = null, navigate, label = '
   svg.append(s('path', { class: 'graticule', d: path(geoGraticule10()) }));
   svg.append(s('path', { class: 'land', d: path(land) }));
 
-  // Links: one per pair of sites (the lower RTT of the two directions if both sides report one).
+  // Markers first (their size and place), then labels placed where they overlap nothing already
+  // placed, biggest marker first; a label with no free place is left out (the marker still names
+  // the site to a pointer, a screen reader and the table below the map).
+  const maxCount = counts ? Math.max(1, ...Object.values(counts)) : 1;
+  const marks = [];
+  for (const site of located) {
+    const p = projection([site.lon, site.lat]);
+    if (!p) continue;
+    const n = counts ? (counts[site.name] || 0) : null;
+    const r = k * (counts ? (n ? 6 + 12 * Math.sqrt(n / maxCount) : 4) : 6 + 14 * load(site));
+    marks.push({ site, p, n, r, text: counts && n ? `${site.name} x${n}` : site.name });
+  }
+  const taken = marks.map(({ p, r }) => box(p[0] - r, p[1] - r, p[0] + r, p[1] + r));
+  const fontSize = 16 * k;
+  for (const m of [...marks].sort((a, b) => b.r - a.r || a.site.name.localeCompare(b.site.name))) {
+    const w = 0.6 * fontSize * m.text.length;
+    const [x, y] = m.p; const gap = m.r + 3 * k;
+    const candidates = [
+      [x + gap, y + fontSize * 0.35, 'start'], [x - gap, y + fontSize * 0.35, 'end'],
+      [x, y - gap - 2 * k, 'middle'], [x, y + gap + fontSize * 0.8, 'middle'],
+      [x + gap, y - fontSize * 0.5, 'start'], [x + gap, y + fontSize * 1.1, 'start'],
+      [x - gap, y - fontSize * 0.5, 'end'], [x - gap, y + fontSize * 1.1, 'end'],
+    ];
+    for (const [lx, ly, anchor] of candidates) {
+      const left = anchor === 'start' ? lx : anchor === 'end' ? lx - w : lx - w / 2;
+      const b = box(left, ly - fontSize * 0.8, left + w, ly + fontSize * 0.2);
+      if (b.x0 < 2 || b.x1 > WIDTH - 2 || b.y0 < 2 || b.y1 > HEIGHT - 2) continue;
+      if (taken.some((t) => overlaps(t, b))) continue;
+      taken.push(b);
+      m.label = { x: lx, y: ly, anchor };
+      break;
+    }
+  }
+
+  // Links: one per pair of sites (measured over estimated, then the lower RTT of the two
+  // directions). With many sites only some are drawn, so the map stays readable; the table below
+  // the map lists them all.
   const pairs = new Map();
   for (const l of links) {
-    if (!byName.has(l.from) || !byName.has(l.to)) continue;
+    if (!byName.has(l.from) || !byName.has(l.to) || l.from === l.to) continue;
     const key = [l.from, l.to].sort().join('|');
     const known = pairs.get(key);
     if (!known || (l.measured && !known.measured) || (l.measured === known.measured && l.rttMs < known.rttMs)) pairs.set(key, l);
   }
-  const labelLinks = pairs.size <= 12;
-  const placed = located.map((x) => projection([x.lon, x.lat])).filter(Boolean);
+  let shown = [...pairs.values()];
+  if (located.length > 8) {
+    // The shortest links that join every site (a minimum spanning tree by RTT), and each site's
+    // nearest: few lines, and no site drawn apart from the rest.
+    const keep = new Set();
+    const parent = new Map(located.map((x) => [x.name, x.name]));
+    const root = (x) => { while (parent.get(x) !== x) x = parent.get(x); return x; };
+    for (const l of [...shown].sort((a, b) => a.rttMs - b.rttMs)) {
+      const [ra, rb] = [root(l.from), root(l.to)];
+      if (ra !== rb) { parent.set(ra, rb); keep.add(l); }
+    }
+    for (const site of located) {
+      const nearest = shown.filter((l) => l.from === site.name || l.to === site.name)
+        .sort((a, b) => a.rttMs - b.rttMs)[0];
+      if (nearest) keep.add(nearest);
+    }
+    shown = shown.filter((l) => keep.has(l));
+  }
   const linkGroup = s('g', { class: 'links', 'aria-hidden': 'true' });
-  for (const l of pairs.values()) {
+  for (const l of shown) {
     const a = byName.get(l.from); const b = byName.get(l.to);
     const line = { type: 'LineString', coordinates: [[a.lon, a.lat], [b.lon, b.lat]] };
     const text = `${l.from} – ${l.to}: ${Math.round(l.rttMs)} ms${l.measured ? '' : ' (estimated)'}`;
     linkGroup.append(s('path', { class: `link${l.measured ? ' measured' : ''}`, d: path(line) }, s('title', { text })));
-    if (labelLinks) {
-      // Halfway along the arc, or a little off it when another label is already near there.
-      const along = geoInterpolate([a.lon, a.lat], [b.lon, b.lat]);
-      const spots = [0.5, 0.35, 0.65, 0.25, 0.75].map((t) => projection(along(t))).filter(Boolean);
-      const spot = spots.find((p) => placed.every((q) => Math.hypot(p[0] - q[0], p[1] - q[1]) > 36 * k)) || spots[0];
-      if (spot) {
-        placed.push(spot);
-        linkGroup.append(s('text', { class: 'link-label', 'font-size': 12 * k, x: spot[0].toFixed(1), y: (spot[1] - 3 * k).toFixed(1), text: `${Math.round(l.rttMs)} ms` }));
-      }
+    // Its RTT halfway along the arc, or a little off it, where it overlaps nothing; else none.
+    const along = geoInterpolate([a.lon, a.lat], [b.lon, b.lat]);
+    const rtt = `${Math.round(l.rttMs)} ms`;
+    const lw = 0.6 * 12 * k * rtt.length;
+    for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+      const q = projection(along(t));
+      if (!q) continue;
+      const b = box(q[0] - lw / 2, q[1] - 3 * k - 12 * k * 0.8, q[0] + lw / 2, q[1] - 3 * k + 12 * k * 0.2);
+      if (b.x0 < 2 || b.x1 > WIDTH - 2 || b.y0 < 2 || b.y1 > HEIGHT - 2 || taken.some((u) => overlaps(u, b))) continue;
+      taken.push(b);
+      linkGroup.append(s('text', { class: 'link-label', 'font-size': 12 * k, x: q[0].toFixed(1), y: (q[1] - 3 * k).toFixed(1), text: rtt }));
+      break;
     }
   }
   svg.append(linkGroup);
 
   const markers = s('g', { class: 'sites' });
-  const maxCount = counts ? Math.max(1, ...Object.values(counts)) : 1;
-  const positions = new Map(located.map((x) => [x.name, projection([x.lon, x.lat])]));
-  for (const site of located) {
-    const p = positions.get(site.name);
-    if (!p) continue;
-    const n = counts ? (counts[site.name] || 0) : null;
-    // A label goes to the left when another site sits just to the right of this one.
-    // It goes below, ending at the marker, when it would run past the right edge of the map.
-    const text = counts && n ? `${site.name} x${n}` : site.name;
-    const atEdge = p[0] + 0.62 * 16 * k * text.length + 20 * k > WIDTH;
-    const crowded = [...positions.entries()].some(([other, q]) => other !== site.name && q
-      && q[0] - p[0] >= 0 && q[0] - p[0] < 130 * k && Math.abs(q[1] - p[1]) < 24 * k);
-    const r = k * (counts ? (n ? 6 + 12 * Math.sqrt(n / maxCount) : 4) : 6 + 14 * load(site));
+  for (const { site, p, n, r, text, label: at } of marks) {
     const health = site.health || 'unknown';
     const desc = counts
       ? `${site.name}: ${n} replica${n === 1 ? '' : 's'}, site ${health}`
@@ -125,14 +172,11 @@ export function worldMap({ sites, links = [], counts = null, navigate, label = '
     });
     g.append(s('title', { text: desc }));
     g.append(s('circle', { cx: p[0].toFixed(1), cy: p[1].toFixed(1), r: r.toFixed(1) }));
-    g.append(s('text', {
-      class: 'site-label',
-      'font-size': 16 * k,
-      x: (atEdge ? Math.min(p[0] + r, WIDTH - 4) : crowded ? p[0] - r - 3 * k : p[0] + r + 3 * k).toFixed(1),
-      y: (atEdge ? p[1] + r + 15 * k : p[1] + 5 * k).toFixed(1),
-      'text-anchor': atEdge || crowded ? 'end' : 'start',
-      text,
-    }));
+    if (at) {
+      g.append(s('text', {
+        class: 'site-label', 'font-size': fontSize, x: at.x.toFixed(1), y: at.y.toFixed(1), 'text-anchor': at.anchor, text,
+      }));
+    }
     markers.append(g);
   }
   svg.append(markers);
