@@ -4,6 +4,7 @@ import dev.atoll.api.auth.Access;
 import dev.atoll.api.auth.AuditLog;
 import dev.atoll.api.auth.AuthRoutes;
 import dev.atoll.api.auth.Authenticator;
+import dev.atoll.api.console.ConsoleAssets;
 import dev.atoll.api.environment.EnvironmentJson;
 import dev.atoll.api.environment.EnvironmentRoutes;
 import dev.atoll.api.events.EventRoutes;
@@ -113,7 +114,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.port = port;
             config.jsonMapper(new JavalinJackson(AtollJson.json(), true));
             wiring.routes(config);
-            errors(config);
+            errors(config, new ConsoleAssets());
         });
         try {
             app.start();
@@ -192,6 +193,10 @@ public final class ApiServer implements AutoCloseable {
                 Requests.tenant(ctx);
                 ctx.json(cloud.sites());
             });
+            r.get("/v1/links", Access.VIEWER, ctx -> {
+                Requests.tenant(ctx);
+                ctx.json(cloud.links());
+            });
             r.get("/v1/nodes", Access.VIEWER, ctx -> {
                 Requests.tenant(ctx);
                 String site = Requests.queryFilter(ctx, "site");
@@ -201,10 +206,16 @@ public final class ApiServer implements AutoCloseable {
             });
             r.get("/v1/environments", Access.VIEWER, environments::list);
             r.post("/v1/environments", Access.DEPLOYER, traced(environments::create));
+            // A preview changes nothing: whoever may read the tenant's environments may ask for one.
+            r.post("/v1/environments/preview", Access.VIEWER, environments::preview);
             r.get("/v1/environments/{name}", Access.VIEWER, environments::get);
             r.put("/v1/environments/{name}", Access.DEPLOYER, traced(environments::put));
             r.delete("/v1/environments/{name}", Access.DEPLOYER, environments::delete);
             r.post("/v1/environments/{name}/services/{service}/scale", Access.DEPLOYER, traced(environments::scale));
+            r.post(
+                    "/v1/environments/{name}/services/{service}/restart",
+                    Access.DEPLOYER,
+                    traced(environments::restart));
             r.get(
                     "/v1/instances",
                     Access.VIEWER,
@@ -263,14 +274,20 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static void errors(JavalinConfig config) {
+    private static void errors(JavalinConfig config, ConsoleAssets console) {
         config.routes.exception(ProblemException.class, (e, ctx) -> Problems.respond(ctx, e.problem()));
         // The site cannot check tokens now (no site answered): a passing state, not the caller's fault.
         config.routes.exception(
                 dev.atoll.control.auth.AuthUnavailableException.class,
                 (e, ctx) -> Problems.respond(ctx, Problem.of(503, e.getMessage())));
-        // Javalin's own answers: unknown route (404), wrong method (405), and the like.
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.respond(ctx, javalinProblem(e)));
+        // Javalin's own answers: unknown route (404), wrong method (405), and the like. A GET that no
+        // route took outside the API's paths is the web console's: its files, or its page for the path.
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404 && ConsoleAssets.owns(ctx.method().name(), ctx.path()) && console.respond(ctx)) {
+                return;
+            }
+            Problems.respond(ctx, javalinProblem(e));
+        });
         config.routes.exception(Exception.class, (e, ctx) -> {
             log.error("internal error serving {} {}", ctx.method(), ctx.path(), e);
             Problems.respond(ctx, Problem.of(500, "internal error"));

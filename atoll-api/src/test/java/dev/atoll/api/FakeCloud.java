@@ -271,6 +271,35 @@ final class FakeCloud implements CloudApi {
         return new DeployOutcome.Updated(view, changed);
     }
 
+    /** Specs previewed, in order; a preview is not a change. */
+    private final List<EnvironmentSpec> previewed = new CopyOnWriteArrayList<>();
+
+    List<EnvironmentSpec> previewed() {
+        return List.copyOf(previewed);
+    }
+
+    /** Every replica "would go" to site {@code fake}; unofferred drivers are rejected as a deploy would be. */
+    @Override
+    public dev.atoll.model.view.PreviewOutcome preview(EnvironmentSpec spec) {
+        previewed.add(spec);
+        var rejected = rejectUnofferedDrivers(spec);
+        if (rejected.isPresent() && rejected.get() instanceof DeployOutcome.Rejected r) {
+            return new dev.atoll.model.view.PreviewOutcome.Rejected(r.errors());
+        }
+        var services = spec.services().values().stream()
+                .map(s -> new dev.atoll.model.view.PlacementPreview.ServicePreview(
+                        s.name(),
+                        s.replicas(),
+                        0,
+                        List.of(new dev.atoll.model.view.PlacementPreview.SiteCount("fake", s.replicas())),
+                        Optional.empty(),
+                        s.replicas() + " replicas would go to fake x" + s.replicas()))
+                .toList();
+        boolean exists = environments.containsKey(key(spec.tenant(), spec.name()));
+        return new dev.atoll.model.view.PreviewOutcome.Previewed(
+                new dev.atoll.model.view.PlacementPreview(spec.name(), spec.tenant(), exists, true, services));
+    }
+
     @Override
     public DeployOutcome scale(String tenant, String environment, String service, int replicas) {
         changes.add("scale " + tenant + "/" + environment + "/" + service + " " + replicas);

@@ -110,7 +110,7 @@ class MetricsTest {
         http.get("/v1/environments/nothing");
         http.delete("/v1/environments/nothing");
         http.get("/v1/sites");
-        http.get("/no/such/route");
+        http.get("/v1/no/such/route");
 
         String text = scrape();
         var samples = parse(text);
@@ -121,7 +121,7 @@ class MetricsTest {
                 .isEqualTo(1.0);
         assertThat(requests(samples, "GET", "/v1/sites", "200")).isEqualTo(1.0);
         assertThat(requests(samples, "GET", "unmatched", "404")).isEqualTo(1.0);
-        assertThat(text).doesNotContain("/v1/environments/shop").doesNotContain("/no/such/route");
+        assertThat(text).doesNotContain("/v1/environments/shop").doesNotContain("/v1/no/such/route");
         assertThat(text).contains("# TYPE atoll_api_requests_seconds summary");
     }
 

@@ -29,6 +29,26 @@ public final class CloudCapacity {
         return cloud;
     }
 
+    /**
+     * A cloud as a home site sees it in its summaries: each node's capacity is what it has free now,
+     * so placing onto this copy works out what the real selectors would decide next, without
+     * touching anything (placement previews).
+     */
+    public static CloudCapacity fromSummaries(List<SiteSummary> summaries) {
+        CloudCapacity cloud = new CloudCapacity();
+        for (SiteSummary summary : summaries) {
+            String site = summary.name();
+            cloud.addSite(
+                    summary.site(),
+                    summary.nodes().stream()
+                            .map(n -> new NodeInfo(site, n.name(), n.free(), n.freeSlots(), n.drivers(), n.tags()))
+                            .toList());
+            for (NodeCapacity node : summary.nodes()) if (!node.ready()) cloud.setReady(site, node.name(), false);
+            if (!summary.healthy()) cloud.setHealthy(site, false);
+        }
+        return cloud;
+    }
+
     /** Adds a healthy site whose nodes are ready and empty. */
     public CloudCapacity addSite(SiteInfo site, List<NodeInfo> nodes) {
         if (sites.containsKey(site.name())) throw new IllegalArgumentException("site exists: " + site.name());

@@ -12,6 +12,7 @@ import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.FieldError;
 import dev.atoll.model.spec.SpecResult;
 import dev.atoll.model.view.DeployOutcome;
+import dev.atoll.model.view.PreviewOutcome;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,25 @@ public final class EnvironmentRoutes {
                             + Requests.clip(name) + "\""));
         }
         respond(ctx, cloud.apply(spec));
+    }
+
+    /**
+     * POST /v1/environments/preview: the spec checked as a deploy checks it, then where its replicas
+     * would go now, or why they would not fit. Nothing changes.
+     */
+    public void preview(Context ctx) {
+        EnvironmentSpec spec = readSpec(ctx);
+        switch (cloud.preview(spec)) {
+            case PreviewOutcome.Previewed p -> ctx.status(200).json(p.preview());
+            case PreviewOutcome.Rejected r -> Problems.respond(ctx, rejected(r.errors()));
+            case PreviewOutcome.Unavailable u -> Problems.respond(ctx, Problem.of(503, u.message()));
+        }
+    }
+
+    /** POST .../services/{service}/restart: a rolling restart (see CloudApi#restart). */
+    public void restart(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        respond(ctx, cloud.restart(tenant, ctx.pathParam("name"), ctx.pathParam("service"), java.time.Instant.now()));
     }
 
     public void delete(Context ctx) {

@@ -138,6 +138,14 @@ public final class ApiClient {
         return convert(bodyOf(send(request)), DeployReply.class);
     }
 
+    /** POST /v1/environments/preview: where the spec's replicas would go now; changes nothing. */
+    public JsonNode preview(String specText, String contentType) {
+        var request = request("/v1/environments/preview", Map.of())
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(specText));
+        return bodyOf(send(request));
+    }
+
     /** PUT: creates or updates the environment named {@code name} (which must match the spec). */
     public DeployReply replace(String name, String specText, String contentType) {
         var request = request("/v1/environments/" + segment(name), Map.of())

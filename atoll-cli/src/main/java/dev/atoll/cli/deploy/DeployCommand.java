@@ -22,7 +22,11 @@ import picocli.CommandLine.ParentCommand;
             "The spec is validated locally first; an identical spec changes nothing."
         },
         footerHeading = "%nExample:%n",
-        footer = {"  atoll deploy -f examples/hello.yaml", "  atoll deploy -f - --no-wait < hello.json"})
+        footer = {
+            "  atoll deploy -f examples/hello.yaml",
+            "  atoll deploy -f examples/hello.yaml --dry-run   # where the replicas would go; nothing changes",
+            "  atoll deploy -f - --no-wait < hello.json"
+        })
 public final class DeployCommand implements Callable<Integer> {
     @ParentCommand
     private AtollCommand atoll;
@@ -36,6 +40,12 @@ public final class DeployCommand implements Callable<Integer> {
 
     @Option(names = "--no-wait", description = "Return once the API has accepted the spec.")
     private boolean noWait;
+
+    @Option(
+            names = "--dry-run",
+            description = "Check the spec with the cloud and show where its replicas would go (or why they"
+                    + " would not fit); change nothing. Exits 1 when some replica would not fit.")
+    private boolean dryRun;
 
     @Option(
             names = "--timeout",
@@ -59,6 +69,7 @@ public final class DeployCommand implements Callable<Integer> {
                         spec.tenant().equals(dev.atoll.model.spec.EnvironmentSpec.DEFAULT_TENANT)
                                 ? null
                                 : spec.tenant()));
+        if (dryRun) return preview(client, spec.name(), body, session.out());
 
         DeployReply reply = client.environment(spec.name()).isEmpty()
                 ? createOrReplace(client, spec.name(), body)
@@ -68,6 +79,18 @@ public final class DeployCommand implements Callable<Integer> {
         var progress =
                 new DeployProgress(client, session.out(), session.err(), session.clock(), session.pollEvery(), timeout);
         return progress.await(spec.name(), started) ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** The placement the cloud would make now, a line per service; nothing is changed. */
+    private static int preview(ApiClient client, String name, SpecFile body, java.io.PrintWriter out) {
+        var preview = client.preview(body.text(), body.contentType());
+        out.println("environment " + name + " would be "
+                + (preview.path("exists").asBoolean() ? "updated" : "created") + " (dry run: nothing was changed)");
+        for (var service : preview.path("services")) {
+            out.println(service.path("service").asText() + ": "
+                    + service.path("summary").asText());
+        }
+        return preview.path("placeable").asBoolean() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** Someone may create the same name between our GET and POST; then updating is what was meant. */

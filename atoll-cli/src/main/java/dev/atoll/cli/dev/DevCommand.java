@@ -128,6 +128,7 @@ public final class DevCommand implements Callable<Integer> {
                 dir);
         out.printf("API listening on %s%n", cloud.api().uri());
         announceToken(out, cloud.adminToken(), java.util.List.of(cloud.api().uri()));
+        out.printf("web console: %s/%n", cloud.api().uri());
         String server = cloud.api().port() == 7070 && host.equals("127.0.0.1")
                 ? ""
                 : " --server " + cloud.api().uri();

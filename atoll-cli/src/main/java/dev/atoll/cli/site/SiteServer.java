@@ -732,6 +732,16 @@ public final class SiteServer implements AutoCloseable {
         public List<dev.atoll.model.auth.AuditEntry> audit(String tenant, int max) {
             return now().audit(tenant, max);
         }
+
+        @Override
+        public dev.atoll.model.view.PreviewOutcome preview(dev.atoll.model.spec.EnvironmentSpec spec) {
+            return now().preview(spec);
+        }
+
+        @Override
+        public List<dev.atoll.model.view.SiteLink> links() {
+            return now().links();
+        }
     }
 
     // --- metrics -------------------------------------------------------------------------------

@@ -76,6 +76,71 @@ class DeployCommandTest {
     }
 
     @Test
+    void aDryRunShowsWhereTheReplicasWouldGoAndChangesNothing() throws IOException {
+        api.on("GET", "/v1/environments/hello", Reply.problem(404, "environment hello does not exist"));
+        api.on(
+                "POST",
+                "/v1/environments/preview",
+                Reply.json(
+                        200,
+                        java.util.Map.of(
+                                "environment",
+                                "hello",
+                                "tenant",
+                                "default",
+                                "exists",
+                                false,
+                                "placeable",
+                                true,
+                                "services",
+                                List.of(java.util.Map.of(
+                                        "service", "web",
+                                        "summary", "6 replicas would go to london x2, frankfurt x2, new-york x2")))));
+
+        var result = deploy(Contract.hello(6), "--dry-run");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out())
+                .isEqualTo("environment hello would be created (dry run: nothing was changed)\n"
+                        + "web: 6 replicas would go to london x2, frankfurt x2, new-york x2\n");
+        assertThat(api.requests("POST", "/v1/environments")).isEmpty();
+        assertThat(api.requests("PUT", "/v1/environments/hello")).isEmpty();
+        assertThat(api.requests("POST", "/v1/environments/preview"))
+                .singleElement()
+                .satisfies(post -> assertThat(post.body()).isEqualTo(Contract.hello(6)));
+    }
+
+    @Test
+    void aDryRunWhereSomeReplicaWouldNotFitSaysWhyAndFails() throws IOException {
+        api.on(
+                "POST",
+                "/v1/environments/preview",
+                Reply.json(
+                        200,
+                        java.util.Map.of(
+                                "environment",
+                                "hello",
+                                "tenant",
+                                "default",
+                                "exists",
+                                true,
+                                "placeable",
+                                false,
+                                "services",
+                                List.of(java.util.Map.of(
+                                        "service",
+                                        "web",
+                                        "summary",
+                                        "of 6 replicas, none would fit; the next fits nowhere: 0 of 3 sites fit:"
+                                                + " 3 outside jurisdiction CH")))));
+
+        var result = deploy(Contract.hello(6), "--dry-run");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("would be updated").contains("3 outside jurisdiction CH");
+    }
+
+    @Test
     void anEnvironmentThatExistsIsUpdatedWithPut() throws IOException {
         api.on("GET", "/v1/environments/hello", Reply.ok(environment("hello", "ready", service("web", 3, 3, 3))));
         api.on(

@@ -5,16 +5,20 @@ import dev.atoll.control.auth.TokenRecord;
 import dev.atoll.model.auth.AuditEntry;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
+import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.view.CloudEvent;
 import dev.atoll.model.view.DeployOutcome;
 import dev.atoll.model.view.EnvironmentView;
 import dev.atoll.model.view.ImageView;
 import dev.atoll.model.view.ImportOutcome;
 import dev.atoll.model.view.NodeView;
+import dev.atoll.model.view.PreviewOutcome;
+import dev.atoll.model.view.SiteLink;
 import dev.atoll.model.view.SiteView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,6 +48,40 @@ public interface CloudApi {
     }
 
     DeployOutcome scale(String tenant, String environment, String service, int replicas);
+
+    /**
+     * Where the replicas of {@code spec} would go if it were deployed now, or why some would not
+     * fit; changes nothing. Unavailable where this process cannot work it out.
+     */
+    default PreviewOutcome preview(EnvironmentSpec spec) {
+        return new PreviewOutcome.Unavailable("this server cannot preview placements");
+    }
+
+    /**
+     * Replaces the service's replicas one at a time, each after the one before is healthy, by the
+     * rolling update a changed template starts: the service's environment gets {@code
+     * ATOLL_RESTARTED_AT=at} (as `kubectl rollout restart` stamps an annotation), so the restart is
+     * in the spec, survives a failover of the home and shows in `atoll describe`.
+     */
+    default DeployOutcome restart(String tenant, String environment, String service, Instant at) {
+        var current = environment(tenant, environment);
+        if (current.isEmpty()) return new DeployOutcome.NotFound("environment " + environment + " does not exist");
+        EnvironmentSpec spec = current.get().spec();
+        ServiceSpec target = spec.services().get(service);
+        if (target == null) {
+            return new DeployOutcome.NotFound("environment " + environment + " has no service " + service
+                    + " (services: " + String.join(", ", spec.services().keySet()) + ")");
+        }
+        return update(spec.withService(target.withEnv(RESTARTED_AT, at.toString())));
+    }
+
+    /** The environment variable a rolling restart stamps; see {@link #restart}. */
+    String RESTARTED_AT = "ATOLL_RESTARTED_AT";
+
+    /** The round trip between sites, as each site this process reaches tells it. */
+    default List<SiteLink> links() {
+        return List.of();
+    }
 
     /** Deletes the environment and stops its instances. NotFound when unknown. */
     DeployOutcome delete(String tenant, String environment);

@@ -528,6 +528,44 @@ public final class FederatedCloud implements CloudApi {
         return new DeployOutcome.Updated(after, List.of());
     }
 
+    @Override
+    public dev.atoll.model.view.PreviewOutcome preview(EnvironmentSpec spec) {
+        Gathered gathered = gather();
+        Pinned pinned = pinImages(spec);
+        if (!pinned.errors().isEmpty()) return new dev.atoll.model.view.PreviewOutcome.Rejected(pinned.errors());
+        boolean exists = gathered.homeOf(spec.tenant(), spec.name()).isPresent();
+        // A new environment is homed at the entry; an existing one keeps its running replicas.
+        List<InstanceView> running = gathered.homeOf(spec.tenant(), spec.name()).stream()
+                .flatMap(a -> a.part().environments().stream())
+                .filter(h -> h.environment().tenant().equals(spec.tenant())
+                        && h.environment().name().equals(spec.name()))
+                .flatMap(h -> h.instances().stream())
+                .toList();
+        try {
+            return new dev.atoll.model.view.PreviewOutcome.Previewed(await(
+                    entry.previewPlacement(pinned.spec(), exists, running),
+                    "site " + entry.site() + " did not work the placement out"));
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof ExecutionException ee
+                    && ee.getCause() instanceof UnsupportedOperationException u) {
+                return new dev.atoll.model.view.PreviewOutcome.Unavailable(
+                        u.getMessage() + "; ask the site's leader for a preview");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<dev.atoll.model.view.SiteLink> links() {
+        // Each site tells its own; one that does not answer in time (or predates the call) tells none.
+        var asked = allShares().stream()
+                .map(s -> safely(s::links)
+                        .orTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> List.of()))
+                .toList();
+        return asked.stream().flatMap(f -> f.join().stream()).toList();
+    }
+
     private static DeployOutcome notFound(String environment) {
         return new DeployOutcome.NotFound("environment " + environment + " does not exist");
     }

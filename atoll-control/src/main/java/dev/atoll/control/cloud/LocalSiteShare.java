@@ -69,6 +69,17 @@ public final class LocalSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<dev.atoll.model.view.PlacementPreview> previewPlacement(
+            EnvironmentSpec spec, boolean exists, List<InstanceView> running) {
+        return CompletableFuture.supplyAsync(() -> controller.previewPlacement(spec, exists, running), READS);
+    }
+
+    @Override
+    public CompletableFuture<List<dev.atoll.model.view.SiteLink>> links() {
+        return CompletableFuture.supplyAsync(controller::linksToOtherSites, READS);
+    }
+
+    @Override
     public CompletableFuture<PutResult> put(EnvironmentSpec spec) {
         // Acknowledged once committed here and copied to a buddy site (SiteController says how).
         CompletableFuture<Applied> put;

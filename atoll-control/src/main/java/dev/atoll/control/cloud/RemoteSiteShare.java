@@ -42,6 +42,13 @@ public final class RemoteSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<java.util.List<dev.atoll.model.view.SiteLink>> links() {
+        return caller.call(site, ShareCalls.LINKS, new byte[0], READ)
+                .thenApply(
+                        body -> CallBodies.answer(body, ShareCalls.Links.class).links());
+    }
+
+    @Override
     public CompletableFuture<PutResult> put(EnvironmentSpec spec) {
         var put = new ShareCalls.Put(spec, dev.atoll.model.trace.TraceContext.traceparentOf(tracing.current()));
         return caller.call(site, ShareCalls.PUT, CallBodies.write(put), WRITE)

@@ -35,6 +35,7 @@ public final class ShareCallHandler {
     public CompletableFuture<byte[]> handle(String method, byte[] body) {
         return switch (method) {
             case ShareCalls.PART -> local.part().thenApply(CallBodies::write);
+            case ShareCalls.LINKS -> local.links().thenApply(links -> CallBodies.write(new ShareCalls.Links(links)));
             case ShareCalls.PUT -> {
                 var put = CallBodies.request(body, ShareCalls.Put.class);
                 // The put reads the current trace where it starts, on this thread.

@@ -17,6 +17,8 @@ public final class ShareCalls {
     public static final String DELETE = "share.delete";
     /** {@link ReadLog} → {@link LogChunk}. */
     public static final String READ_LOG = "share.read-log";
+    /** empty → {@link Links}. */
+    public static final String LINKS = "share.links";
 
     /** empty → {@link AuthRecords}: the tenants and tokens the site knows. */
     public static final String AUTH = "share.auth";
@@ -41,6 +43,8 @@ public final class ShareCalls {
             this(spec, null);
         }
     }
+
+    public record Links(java.util.List<dev.atoll.model.view.SiteLink> links) {}
 
     public record Delete(String tenant, String environment) {}
 

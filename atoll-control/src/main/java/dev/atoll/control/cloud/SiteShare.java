@@ -27,6 +27,21 @@ public interface SiteShare {
     /** Commit the deletion of an environment homed here. */
     CompletableFuture<Void> delete(String tenant, String environment);
 
+    /**
+     * Where this site, as a home, would place the replicas of {@code spec} now ({@code running}:
+     * the environment's replicas now), with nothing reserved. Only a site in this process can.
+     */
+    default CompletableFuture<dev.atoll.model.view.PlacementPreview> previewPlacement(
+            EnvironmentSpec spec, boolean exists, java.util.List<dev.atoll.model.instance.InstanceView> running) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("site " + site() + " is not in this process"));
+    }
+
+    /** The round trips from this site to the others it knows, measured where it has measured them. */
+    default CompletableFuture<java.util.List<dev.atoll.model.view.SiteLink>> links() {
+        return CompletableFuture.completedFuture(java.util.List.of());
+    }
+
     /** Up to maxBytes of the instance's log from offset; empty when this site runs no such instance. */
     CompletableFuture<Optional<byte[]>> readLog(String tenant, String instanceId, long offset, int maxBytes);
 

@@ -595,6 +595,46 @@ public final class SiteController implements AutoCloseable {
         return new AgentCalls.NetworkView(site.name(), directory.membersOf(tenants), rttMicrosToOtherSites());
     }
 
+    /**
+     * Where the replicas of {@code spec} would go if this site placed them now; nothing is reserved.
+     * {@code running} are the environment's replicas now (none for a new one). See {@link
+     * dev.atoll.control.home.PlacementForecast}.
+     */
+    public dev.atoll.model.view.PlacementPreview previewPlacement(
+            EnvironmentSpec spec, boolean exists, List<dev.atoll.model.instance.InstanceView> running) {
+        Federation f = federation;
+        if (f == null) throw new IllegalStateException("site " + site.name() + " has not started");
+        return dev.atoll.control.home.PlacementForecast.of(
+                spec, exists, running, f.summaries(), f.latency(LatencyModel.ESTIMATED), seed);
+    }
+
+    /** The round trip to every other site this one knows, measured where gossip has it, else estimated. */
+    public List<dev.atoll.model.view.SiteLink> linksToOtherSites() {
+        List<dev.atoll.model.view.SiteLink> links = new ArrayList<>();
+        Federation f = federation;
+        if (f == null) return links;
+        var latency = f.latency(LatencyModel.ESTIMATED);
+        Map<String, Double> measured = latency.measuredBetweenSites().stream()
+                .filter(r -> r.origin().name().equals(site.name()))
+                .findFirst()
+                .map(LatencyModel.SiteRtts::rttMsToSites)
+                .orElse(Map.of());
+        for (var summary : f.summaries()) {
+            String other = summary.site().name();
+            if (other.equals(site.name())) continue;
+            Double ms = measured.get(other);
+            links.add(new dev.atoll.model.view.SiteLink(
+                    site.name(),
+                    other,
+                    ms != null
+                            ? ms
+                            : LatencyModel.estimateRttMs(
+                                    site.location(), summary.site().location()),
+                    ms != null));
+        }
+        return links;
+    }
+
     /** Measured round trips where gossip has them, else estimated from the sites' coordinates. */
     public Map<String, Long> rttMicrosToOtherSites() {
         Map<String, Long> rtt = new HashMap<>();

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * A site's share kept in memory: a home that commits at once and runs every replica it homes on a
  * site of the test's choosing. It can be made to fail or to never answer.
  */
-final class FakeSiteShare implements SiteShare {
+class FakeSiteShare implements SiteShare {
     enum Behaviour {
         ANSWERS,
         FAILS,
@@ -134,6 +134,34 @@ final class FakeSiteShare implements SiteShare {
                         Set.of("process"),
                         Set.of())),
                 List.copyOf(homed.values())));
+    }
+
+    /** What previewPlacement was asked: the spec, whether it exists, and the running replicas. */
+    record PreviewAsked(EnvironmentSpec spec, boolean exists, List<InstanceView> running) {}
+
+    final List<PreviewAsked> previews = new ArrayList<>();
+
+    /** Answers every preview with all replicas on this site. */
+    @Override
+    public synchronized CompletableFuture<dev.atoll.model.view.PlacementPreview> previewPlacement(
+            EnvironmentSpec spec, boolean exists, List<InstanceView> running) {
+        previews.add(new PreviewAsked(spec, exists, running));
+        var services = spec.services().values().stream()
+                .map(s -> new dev.atoll.model.view.PlacementPreview.ServicePreview(
+                        s.name(),
+                        s.replicas(),
+                        0,
+                        List.of(new dev.atoll.model.view.PlacementPreview.SiteCount(site, s.replicas())),
+                        Optional.empty(),
+                        s.replicas() + " replicas would go to " + site + " x" + s.replicas()))
+                .toList();
+        return answer(new dev.atoll.model.view.PlacementPreview(spec.name(), spec.tenant(), exists, true, services));
+    }
+
+    /** Measures 10 ms to every site whose name differs. */
+    @Override
+    public CompletableFuture<List<dev.atoll.model.view.SiteLink>> links() {
+        return answer(List.of(new dev.atoll.model.view.SiteLink(site, "elsewhere", 10, true)));
     }
 
     @Override

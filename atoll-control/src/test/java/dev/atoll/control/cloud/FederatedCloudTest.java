@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class FederatedCloudTest {
@@ -333,5 +334,64 @@ class FederatedCloudTest {
                 "/v1/environments/x",
                 202,
                 "done");
+    }
+
+    @Test
+    void aPreviewIsWorkedOutAtTheEntryWithTheRunningReplicasOfTheEnvironmentsHome() {
+        paris.homing(anEnvironment("shop", aService("web", 2)));
+
+        var outcome = cloud().preview(anEnvironment("shop", aService("web", 5)));
+
+        assertThat(outcome).isInstanceOf(dev.atoll.model.view.PreviewOutcome.Previewed.class);
+        assertThat(london.previews).singleElement().satisfies(asked -> {
+            assertThat(asked.exists()).isTrue();
+            assertThat(asked.running()).extracting(InstanceView::id).containsExactly("shop.web.0", "shop.web.1");
+        });
+        assertThat(paris.previews).isEmpty();
+        assertThat(paris.puts).isEmpty();
+        assertThat(london.puts).isEmpty();
+    }
+
+    @Test
+    void aPreviewOfANewEnvironmentHasNoRunningReplicas() {
+        var outcome = cloud().preview(anEnvironment("blog", aService("web", 3)));
+
+        var preview = ((dev.atoll.model.view.PreviewOutcome.Previewed) outcome).preview();
+        assertThat(preview.exists()).isFalse();
+        assertThat(preview.services().getFirst().summary()).isEqualTo("3 replicas would go to london x3");
+        assertThat(london.previews.getFirst().running()).isEmpty();
+    }
+
+    @Test
+    void anEntryThatCannotPreviewSaysSoInsteadOfFailing() {
+        var remote = new FakeSiteShare("london") {
+            @Override
+            public synchronized CompletableFuture<dev.atoll.model.view.PlacementPreview> previewPlacement(
+                    EnvironmentSpec spec, boolean exists, List<InstanceView> running) {
+                return CompletableFuture.failedFuture(
+                        new UnsupportedOperationException("site london is not in this process"));
+            }
+        };
+        var cloud = new FederatedCloud(
+                remote,
+                () -> List.of(remote),
+                List::of,
+                new EventLog(Clock.fixed(Fixtures.T0, java.time.ZoneOffset.UTC), 10),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(2));
+
+        assertThat(cloud.preview(anEnvironment("blog", aService("web", 1))))
+                .isInstanceOfSatisfying(
+                        dev.atoll.model.view.PreviewOutcome.Unavailable.class,
+                        u -> assertThat(u.message()).contains("not in this process"));
+    }
+
+    @Test
+    void linksAreEachSitesOwnAndASiteThatDoesNotAnswerTellsNone() {
+        tokyo.behaviour = FakeSiteShare.Behaviour.NEVER_ANSWERS;
+
+        assertThat(cloud().links())
+                .extracting(dev.atoll.model.view.SiteLink::from)
+                .containsExactly("london", "paris");
     }
 }

@@ -24,6 +24,13 @@ public record EnvironmentSpec(
         this(name, tenant, services, java.util.List.of());
     }
 
+    /** The same environment with {@code service} in place of the service of its name. */
+    public EnvironmentSpec withService(ServiceSpec service) {
+        var copy = new LinkedHashMap<>(services);
+        copy.put(service.name(), service);
+        return new EnvironmentSpec(name, tenant, copy, networks);
+    }
+
     /** The same environment with one service's replica count changed. */
     public EnvironmentSpec withReplicas(String service, int replicas) {
         var copy = new LinkedHashMap<>(services);

@@ -95,6 +95,15 @@ public record ServiceSpec(
                 networks, expose);
     }
 
+    /** The same service with {@code key=value} added to (or replaced in) its environment variables. */
+    public ServiceSpec withEnv(String key, String value) {
+        var more = new java.util.TreeMap<>(env);
+        more.put(key, value);
+        return new ServiceSpec(
+                name, driver, command, more, resources, ports, health, replicas, restart, placement, image, readOnly,
+                mounts, networks, expose);
+    }
+
     /** The same service running {@code pinned}, an image reference resolved to its digest. */
     public ServiceSpec withImage(String pinned) {
         return new ServiceSpec(
