@@ -27,6 +27,7 @@ class TenantIsolationTest {
     private Http acme;
     private Http globex;
     private String acmeTokenId;
+    private String acmeTrace;
 
     @BeforeEach
     void givenTwoTenantsAndAcmesEnvironmentNetworkLogAndEvents() {
@@ -46,8 +47,12 @@ class TenantIsolationTest {
         acmeTokenId = BearerTokens.parse(acmeToken).orElseThrow().id();
         acme = new Http(server.uri(), acmeToken);
         globex = new Http(server.uri(), TestTokens.create(cloud, "globex", Role.ADMIN));
-        // Something in acme's audit log.
-        acme.post("/v1/environments/shop/services/web/scale", "application/json", "{\"replicas\": 2}");
+        // Something in acme's audit log, and a trace of acme's.
+        acmeTrace = acme.post("/v1/environments/shop/services/web/scale", "application/json", "{\"replicas\": 2}")
+                .headers()
+                .firstValue("traceresponse")
+                .orElseThrow()
+                .split("-")[1];
         cloud.reset();
         cloud.withEnvironment(Specs.anEnvironment("shop", "acme", Specs.aService("web", 2)));
     }
@@ -116,6 +121,24 @@ class TenantIsolationTest {
         probes.put(post("/v1/images"), h -> {
             // Importing is the caller's own: nothing of acme's is named or changed.
             assertForbidden(h.post("/v1/images?tenant=acme", "application/x-tar", "not an archive"));
+        });
+        probes.put(post("/v1/environments/preview"), h -> {
+            // Acme's environment of the same name is not the caller's: it previews a new one of its own.
+            var preview = h.post("/v1/environments/preview", "application/yaml", SpecTexts.yaml("shop", 2));
+            assertThat(preview.statusCode()).isEqualTo(200);
+            assertThat(cloud.previewed()).allMatch(spec -> spec.tenant().equals("globex"));
+            assertForbidden(h.post(
+                    "/v1/environments/preview",
+                    "application/yaml",
+                    SpecTexts.yaml("shop", 2).replace("name: shop", "name: shop\n  tenant: acme")));
+        });
+        probes.put(
+                post("/v1/environments/{name}/services/{service}/restart"),
+                h -> assertNotFound(h.post("/v1/environments/shop/services/web/restart", "application/json", "{}")));
+        probes.put(get("/v1/links"), h -> assertThat(h.get("/v1/links").body()).doesNotContain("acme", "shop"));
+        probes.put(get("/v1/traces/{id}"), h -> {
+            assertThat(acme.get("/v1/traces/" + acmeTrace).statusCode()).isEqualTo(200);
+            assertNotFound(h.get("/v1/traces/" + acmeTrace));
         });
         probes.put(get("/v1/whoami"), h -> assertThat(
                         json(h.get("/v1/whoami")).path("tenant").asText())
