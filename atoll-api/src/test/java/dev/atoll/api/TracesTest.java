@@ -73,11 +73,11 @@ class TracesTest {
         String traceId =
                 created.headers().firstValue("traceresponse").orElseThrow().substring(3, 35);
 
-        var asAcme = http.get("/v1/traces/" + traceId + "?tenant=acme");
+        var asAcme = http.as(TestTokens.create(cloud, "acme", dev.atoll.model.auth.Role.VIEWER))
+                .get("/v1/traces/" + traceId);
 
         assertThat(asAcme.statusCode()).isEqualTo(404);
-        assertThat(http.get("/v1/traces/" + traceId + "?tenant=default").statusCode())
-                .isEqualTo(200);
+        assertThat(http.get("/v1/traces/" + traceId).statusCode()).isEqualTo(200);
     }
 
     @Test

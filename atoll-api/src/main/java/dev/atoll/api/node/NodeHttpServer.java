@@ -69,7 +69,10 @@ public final class NodeHttpServer implements AutoCloseable {
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.get()));
             r.get("/v1/logs/{tenant}/{environment}/{service}/{index}", ctx -> serveLog(ctx, agent));
-            if (traces != null) r.get("/v1/traces/{id}", new dev.atoll.api.trace.TraceRoutes(traces)::get);
+            if (traces != null)
+                r.get(
+                        "/v1/traces/{id}",
+                        new dev.atoll.api.trace.TraceRoutes(traces, dev.atoll.api.trace.TraceRoutes::namedTenant)::get);
             r.exception(ProblemException.class, (e, ctx) -> Problems.respond(ctx, e.problem()));
             r.exception(
                     HttpResponseException.class,

@@ -55,9 +55,26 @@ public final class TraceRoutes {
     public record TraceView(String traceId, List<SpanView> spans) {}
 
     private final SpanRing ring;
+    private final java.util.function.Function<Context, String> tenantOf;
 
+    /** Behind the API's token check: the caller's tenant is the token's. */
     public TraceRoutes(SpanRing ring) {
+        this(ring, dev.atoll.api.request.Requests::tenant);
+    }
+
+    /**
+     * {@code tenantOf} says whose spans a request may see: an agent's own HTTP port has no token
+     * check (it is the node's, for its site and operator), so there it is the {@code ?tenant=} asked for.
+     */
+    public TraceRoutes(SpanRing ring, java.util.function.Function<Context, String> tenantOf) {
         this.ring = ring;
+        this.tenantOf = tenantOf;
+    }
+
+    /** The tenant a request to an agent's port names ({@code ?tenant=}, else "default"). */
+    public static String namedTenant(Context ctx) {
+        String named = ctx.queryParam("tenant");
+        return named == null || named.isEmpty() ? "default" : named;
     }
 
     public void get(Context ctx) {
@@ -66,7 +83,7 @@ public final class TraceRoutes {
             throw new ProblemException(
                     Problem.badField("id", "\"" + id + "\" is not a trace id (32 lower-case hex digits)"));
         }
-        String tenant = dev.atoll.api.request.Requests.tenant(ctx);
+        String tenant = tenantOf.apply(ctx);
         var all = ring.trace(id).stream().map(SpanView::of).toList();
         // A trace is the tenant's when one of its spans is; spans of other tenants stay hidden (404,
         // as for any resource of another tenant: no existence leak).

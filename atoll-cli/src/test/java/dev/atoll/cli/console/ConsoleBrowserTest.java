@@ -435,7 +435,10 @@ class ConsoleBrowserTest {
     private static HttpResponse<String> get(String path) {
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(
-                    HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .header("Authorization", "Bearer " + cloud.adminToken())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

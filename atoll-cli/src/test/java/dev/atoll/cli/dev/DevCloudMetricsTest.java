@@ -38,7 +38,7 @@ class DevCloudMetricsTest {
         var spec = ((SpecResult.Valid) SpecParser.parse(SPEC)).spec();
         try (DevCloud cloud = DevCloud.start(Topologies.defaultDev(), dataDir, 1, "127.0.0.1", 0)) {
             try {
-                var api = HttpApi.at(cloud.api().uri());
+                var api = HttpApi.at(cloud.api().uri(), cloud.adminToken());
                 // Given a cloud of three sites where nothing was placed yet
                 var before = PrometheusText.parse(api.get("/metrics").body());
                 assertThat(before.sum("atoll_placement_seconds_count")).isZero();

@@ -41,6 +41,7 @@ class DevCloudTraceTest {
                         HttpRequest.newBuilder(api.resolve("/v1/environments"))
                                 .header("Content-Type", "application/yaml")
                                 .header("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01")
+                                .header("Authorization", "Bearer " + cloud.adminToken())
                                 .POST(HttpRequest.BodyPublishers.ofString(DevCloudMetricsTest.SPEC))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -52,7 +53,7 @@ class DevCloudTraceTest {
                 assertThat(traceresponse).startsWith("00-" + CALLER_TRACE + "-");
 
                 // And once every instance runs, the trace holds every step of the deploy
-                var api2 = HttpApi.at(api);
+                var api2 = HttpApi.at(api, cloud.adminToken());
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     var answer = api2.get("/v1/traces/" + CALLER_TRACE);
                     return answer.status() == 200
@@ -103,7 +104,7 @@ class DevCloudTraceTest {
     @Test
     void aTraceIdThatIsNotOneIsABadRequestAndAnUnknownOneIsNotFound() throws Exception {
         try (DevCloud cloud = DevCloud.start(Topologies.defaultDev(), dataDir, 1, "127.0.0.1", 0)) {
-            var api = HttpApi.at(cloud.api().uri());
+            var api = HttpApi.at(cloud.api().uri(), cloud.adminToken());
 
             var bad = api.get("/v1/traces/not-a-trace");
             var unknown = api.get("/v1/traces/" + "0".repeat(31) + "1");

@@ -34,6 +34,9 @@ class DevProcessesTest {
     private static final String TRACE = "5bf92f3577b34da6a3ce929d0e0e4737";
     private static final String SCALE_TRACE = "6bf92f3577b34da6a3ce929d0e0e4738";
 
+    /** The cloud admin's token of the cloud under test, for the trace routes. */
+    private static String token;
+
     private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(java.net.URI base, String name) {
         return spans(base, TRACE, name);
     }
@@ -45,6 +48,7 @@ class DevProcessesTest {
             var response = java.net.http.HttpClient.newHttpClient()
                     .send(
                             java.net.http.HttpRequest.newBuilder(base.resolve("/v1/traces/" + trace))
+                                    .header("Authorization", "Bearer " + token)
                                     .build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) return java.util.List.of();
@@ -71,6 +75,7 @@ class DevProcessesTest {
         var topology = Topologies.generated(2, 1);
         try (DevProcesses cloud =
                 DevProcesses.start(topology, dir, "127.0.0.1", base + 30, base, false, new PrintWriter(output))) {
+            token = cloud.adminToken();
             ApiClient first = new ApiClient(cloud.apis().get(0), null, cloud.adminToken());
             ApiClient second = new ApiClient(cloud.apis().get(1), null, cloud.adminToken());
             await("both sites see both nodes ready")
@@ -88,6 +93,7 @@ class DevProcessesTest {
                                             cloud.apis().get(1).resolve("/v1/environments"))
                                     .header("Content-Type", "application/yaml")
                                     .header("traceparent", "00-" + TRACE + "-00f067aa0ba902b7-01")
+                                    .header("Authorization", "Bearer " + cloud.adminToken())
                                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(SLEEPER))
                                     .build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -141,6 +147,7 @@ class DevProcessesTest {
                                             cloud.apis().get(0).resolve("/v1/environments/sleepers/services/job/scale"))
                                     .header("Content-Type", "application/json")
                                     .header("traceparent", "00-" + SCALE_TRACE + "-00f067aa0ba902b7-01")
+                                    .header("Authorization", "Bearer " + cloud.adminToken())
                                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"replicas\": 5}"))
                                     .build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -80,7 +80,7 @@ class PromtoolCheckTest {
         var spec = ((SpecResult.Valid) SpecParser.parse(DevCloudMetricsTest.SPEC)).spec();
         try (DevCloud cloud = DevCloud.start(Topologies.defaultDev(), dataDir, 1, "127.0.0.1", 0)) {
             try {
-                var api = HttpApi.at(cloud.api().uri());
+                var api = HttpApi.at(cloud.api().uri(), cloud.adminToken());
                 cloud.cloud().create(spec);
                 await().atMost(Duration.ofSeconds(30)).until(() -> ready(cloud.cloud()));
                 api.get("/v1/environments/counted");
@@ -108,7 +108,7 @@ class PromtoolCheckTest {
                 base,
                 false,
                 new java.io.PrintWriter(output))) {
-            var api = HttpApi.at(cloud.apis().getFirst());
+            var api = HttpApi.at(cloud.apis().getFirst(), cloud.adminToken());
             var sent = api.post(
                     "/v1/environments",
                     DevCloudMetricsTest.SPEC
