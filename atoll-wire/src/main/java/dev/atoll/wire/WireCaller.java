@@ -88,13 +88,15 @@ public final class WireCaller implements AutoCloseable {
             return answer;
         }
         waiting.put(id, answer);
-        answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, e) -> waiting.remove(id));
+        answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             writer.execute(() -> send(id, WireFormat.encode(FrameType.REQUEST, payload)));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             fail(id, unreachable("the caller is closed"));
         }
         return answer.handle((r, e) -> {
+            // Forgotten before the caller hears the outcome (a separate stage could run after it).
+            waiting.remove(id);
             if (e instanceof TimeoutException) {
                 throw new CallFailedException(
                         CallFailedException.Reason.TIMED_OUT,
