@@ -77,8 +77,12 @@ class ReplicaReportsTest {
         // Then london, told by paris's reports that it is gone, places it again
         await().atMost(Duration.ofSeconds(30)).until(() -> sites.running().getOrDefault(key, List.of()).stream()
                 .anyMatch(c -> c.endsWith("@2")));
+        // The target starts it as soon as it accepts; the home records the placement once told.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> sites.site("london").read(SiteState::placements).values().stream()
+                        .anyMatch(p -> p.id().key().equals(key) && p.generation() == 2));
         long placements = sites.site("london").read(SiteState::placements).values().stream()
-                .filter(p -> p.id().key().equals(key) && p.generation() == 2)
+                .filter(p -> p.id().key().equals(key))
                 .count();
         assertThat(placements).isEqualTo(1);
     }
