@@ -1453,25 +1453,49 @@ public final class SiteController implements AutoCloseable {
                                 (java.util.SortedMap<String, ReplicaStatus>) replicas)
                         : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas));
         var previous = observedBySite.put(target, sorted);
-        if (!sorted.equals(previous)) {
+        java.util.SortedMap<String, ReplicaStatus> before = previous == null
+                ? java.util.Collections.emptySortedMap()
+                : previous instanceof java.util.SortedMap<String, ReplicaStatus> sortedBefore
+                        ? sortedBefore
+                        : new java.util.TreeMap<>(previous);
+        // One walk over both in key order finds what the target added, changed or dropped (a report
+        // of a busy pair holds thousands of replicas; most of them the same as last time).
+        Set<String> environments = new HashSet<>();
+        var was = before.entrySet().iterator();
+        var is = sorted.entrySet().iterator();
+        Map.Entry<String, ReplicaStatus> old = was.hasNext() ? was.next() : null;
+        Map.Entry<String, ReplicaStatus> now = is.hasNext() ? is.next() : null;
+        while (old != null || now != null) {
+            int order = old == null ? 1 : now == null ? -1 : old.getKey().compareTo(now.getKey());
+            if (order == 0) {
+                if (!old.getValue().equals(now.getValue()))
+                    observeReplica(target, now.getKey(), now.getValue(), environments);
+                old = was.hasNext() ? was.next() : null;
+                now = is.hasNext() ? is.next() : null;
+            } else if (order < 0) {
+                observeReplica(target, old.getKey(), null, environments);
+                old = was.hasNext() ? was.next() : null;
+            } else {
+                observeReplica(target, now.getKey(), now.getValue(), environments);
+                now = is.hasNext() ? is.next() : null;
+            }
+        }
+        if (previous == null || !environments.isEmpty()) {
             observedVersion++;
             observedTree.put(target, sorted);
-            Set<String> keys = new HashSet<>(sorted.keySet());
-            if (previous != null) keys.addAll(previous.keySet());
-            Set<String> environments = new HashSet<>();
-            for (String key : keys) {
-                ReplicaStatus now = sorted.get(key);
-                if (previous != null && java.util.Objects.equals(previous.get(key), now)) continue;
-                String environment = environmentOfInstance(key);
-                environments.add(environment);
-                var bySiteAndKey = observedByEnvironment.computeIfAbsent(environment, e -> new java.util.TreeMap<>());
-                if (now == null) bySiteAndKey.remove(target + "\0" + key);
-                else bySiteAndKey.put(target + "\0" + key, new dev.atoll.control.home.Observed.ReplicaAt(target, now));
-            }
             environments.forEach(this::reindex);
             toDecide.addAll(environments);
         }
         countAbsences(target, sorted);
+    }
+
+    /** One replica a target reports differently (null: no longer), into the index by environment. */
+    private void observeReplica(String target, String key, ReplicaStatus status, Set<String> environments) {
+        String environment = environmentOfInstance(key);
+        environments.add(environment);
+        var bySiteAndKey = observedByEnvironment.computeIfAbsent(environment, e -> new java.util.TreeMap<>());
+        if (status == null) bySiteAndKey.remove(target + "\0" + key);
+        else bySiteAndKey.put(target + "\0" + key, new dev.atoll.control.home.Observed.ReplicaAt(target, status));
     }
 
     /** The last report of a target and the version of this home's placements there it was checked against. */
