@@ -74,7 +74,7 @@ public final class TraceRoutes {
     /** The tenant a request to an agent's port names ({@code ?tenant=}, else "default"). */
     public static String namedTenant(Context ctx) {
         String named = ctx.queryParam("tenant");
-        return named == null || named.isEmpty() ? "default" : named;
+        return named == null || named.isEmpty() ? dev.atoll.model.spec.EnvironmentSpec.DEFAULT_TENANT : named;
     }
 
     public void get(Context ctx) {

@@ -58,7 +58,7 @@ class ReplicaReportsTest {
     }
 
     @Test
-    void aReplicaThatVanishesFromALiveSiteIsPlacedAgainWithTheNextGeneration() throws Exception {
+    void aReplicaThatVanishesFromALiveSiteIsPlacedAgainWithANewerGeneration() throws Exception {
         // Given three replicas of an environment homed at london running at paris
         sites = Sites.start(dir, 2, "london", "paris");
         sites.cloud.create(pinnedTo("paris", 3));

@@ -533,10 +533,6 @@ public final class Simulation {
         /** Service (tenant/environment.service) → site → live copies there: what users are served from. */
         final Map<String, Map<String, Integer>> liveSitesByService = new HashMap<>();
 
-        private static String serviceKey(InstanceId id) {
-            return SiteState.environmentKey(id.tenant(), id.environment()) + "." + id.service();
-        }
-
         @Override
         public void started(InstanceId id, long generation, NodeInfo node) {
             String key = id.key();
@@ -545,7 +541,7 @@ public final class Simulation {
             if (copies.size() > 1) multiples.add(key);
             keysByNode.computeIfAbsent(node.id(), k -> new TreeSet<>()).add(key);
             liveSitesByService
-                    .computeIfAbsent(serviceKey(id), k -> new HashMap<>(2))
+                    .computeIfAbsent(serviceKey(id.tenant(), id.environment(), id.service()), k -> new HashMap<>(2))
                     .merge(node.site(), 1, Integer::sum);
             int running = runningBySite.merge(node.site(), 1, Integer::sum);
             peakRunning.merge(node.site(), running, Math::max);
@@ -563,10 +559,11 @@ public final class Simulation {
             List<String> live = liveByKey.get(key);
             if (live != null) {
                 if (live.remove(node.id() + "#" + generation)) {
-                    var sites = liveSitesByService.get(serviceKey(id));
+                    String service = serviceKey(id.tenant(), id.environment(), id.service());
+                    var sites = liveSitesByService.get(service);
                     if (sites != null && sites.merge(node.site(), -1, Integer::sum) <= 0) {
                         sites.remove(node.site());
-                        if (sites.isEmpty()) liveSitesByService.remove(serviceKey(id));
+                        if (sites.isEmpty()) liveSitesByService.remove(service);
                     }
                 }
                 if (live.isEmpty()) liveByKey.remove(key);
@@ -589,6 +586,11 @@ public final class Simulation {
         Set<String> keysOn(NodeInfo node) {
             return new TreeSet<>(keysByNode.getOrDefault(node.id(), Set.of()));
         }
+    }
+
+    /** A service's key (tenant/environment.service): what its replicas' instance keys start with. */
+    private static String serviceKey(String tenant, String environment, String service) {
+        return SiteState.environmentKey(tenant, environment) + "." + service;
     }
 
     private boolean wanted(InstanceId id) {
@@ -905,8 +907,7 @@ public final class Simulation {
                     UserPopulation users = byName.get(region.name());
                     if (users == null) continue;
                     long best = Long.MAX_VALUE;
-                    var live = truth.liveSitesByService.get(
-                            SiteState.environmentKey(spec.tenant(), spec.name()) + "." + service.name());
+                    var live = truth.liveSitesByService.get(serviceKey(spec.tenant(), spec.name(), service.name()));
                     if (live != null) {
                         for (String site : live.keySet()) {
                             long micros = 2 * plan.latency().userToSiteMicros(users.location(), site);
