@@ -42,11 +42,12 @@ public interface Federation {
     CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite);
 
     /**
-     * Tells {@code homeSite} every replica {@code fromSite} runs for it now, as {@link #replicasOf}
-     * would answer. Targets report when that changes and every few seconds regardless, so homes do
-     * not ask every site all the time; {@link #replicasOf} is for a home that just started.
+     * Tells {@code homeSite} what replicas {@code fromSite} runs for it now (as {@link #replicasOf}
+     * would answer), or what changed since its last report. Targets report when that changes and
+     * every few seconds regardless, so homes do not ask every site all the time; {@link #replicasOf}
+     * is for a home that just started.
      */
-    CompletableFuture<Void> reportReplicas(String homeSite, String fromSite, Map<String, ReplicaStatus> replicas);
+    CompletableFuture<ReplicaReport.Receipt> reportReplicas(String homeSite, String fromSite, ReplicaReport report);
 
     /**
      * Store or refresh a home's copy of one environment at {@code buddySite}; completes once the

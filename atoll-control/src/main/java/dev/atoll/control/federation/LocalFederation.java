@@ -90,9 +90,9 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
-    public CompletableFuture<Void> reportReplicas(
-            String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
-        return observer.reportReplicas(homeSite, fromSite, replicas);
+    public CompletableFuture<ReplicaReport.Receipt> reportReplicas(
+            String homeSite, String fromSite, ReplicaReport report) {
+        return observer.reportReplicas(homeSite, fromSite, report);
     }
 
     @Override
@@ -199,12 +199,11 @@ public final class LocalFederation implements Federation {
         }
 
         @Override
-        public CompletableFuture<Void> reportReplicas(
-                String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
-            return call(homeSite, () -> {
-                site(homeSite).handleReplicaReport(fromSite, replicas);
-                return CompletableFuture.completedFuture(null);
-            });
+        public CompletableFuture<ReplicaReport.Receipt> reportReplicas(
+                String homeSite, String fromSite, ReplicaReport report) {
+            return call(
+                    homeSite,
+                    () -> CompletableFuture.completedFuture(site(homeSite).handleReplicaReport(fromSite, report)));
         }
 
         @Override

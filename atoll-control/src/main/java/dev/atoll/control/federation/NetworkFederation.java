@@ -146,18 +146,15 @@ public final class NetworkFederation implements Federation {
     }
 
     @Override
-    public CompletableFuture<Void> reportReplicas(
-            String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
-        if (isLocal(homeSite)) {
-            local.handleReplicaReport(fromSite, replicas);
-            return CompletableFuture.completedFuture(null);
-        }
+    public CompletableFuture<ReplicaReport.Receipt> reportReplicas(
+            String homeSite, String fromSite, ReplicaReport report) {
+        if (isLocal(homeSite)) return CompletableFuture.completedFuture(local.handleReplicaReport(fromSite, report));
         return sites.call(
                         homeSite,
                         SiteCalls.REPORT_REPLICAS,
-                        CallBodies.write(new SiteCalls.ReportReplicas(fromSite, replicas)),
+                        CallBodies.write(new SiteCalls.ReportReplicas(fromSite, report)),
                         QUERY_TIMEOUT)
-                .thenApply(body -> null);
+                .thenApply(body -> CallBodies.answer(body, ReplicaReport.Receipt.class));
     }
 
     @Override

@@ -55,8 +55,8 @@ public final class SiteCallHandler {
             }
             case SiteCalls.REPORT_REPLICAS -> {
                 var report = CallBodies.request(body, SiteCalls.ReportReplicas.class);
-                controller.handleReplicaReport(report.fromSite(), report.replicas());
-                yield CompletableFuture.completedFuture(CallBodies.write(Map.of()));
+                yield CompletableFuture.completedFuture(
+                        CallBodies.write(controller.handleReplicaReport(report.fromSite(), report.report())));
             }
             case SiteCalls.NETWORK_MEMBERS -> {
                 CallBodies.request(body, SiteCalls.NetworkMembers.class);

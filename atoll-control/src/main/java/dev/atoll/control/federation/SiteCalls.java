@@ -14,7 +14,10 @@ public final class SiteCalls {
     public static final String RELEASE = "site.release";
     /** {@link ReplicasOf} → map of instance key to {@link ReplicaStatus}. */
     public static final String REPLICAS_OF = "site.replicas-of";
-    /** {@link ReportReplicas} → empty: a target tells a home what it runs for it (on change, and every 5 s). */
+    /**
+     * {@link ReportReplicas} → {@link ReplicaReport.Receipt}: a target tells a home what it runs for it,
+     * or what changed (on change, and every 5 s).
+     */
     public static final String REPORT_REPLICAS = "site.report-replicas";
 
     /** {@link NetworkMembers} → list of {@code NetworkMember}: the replicas a site runs on networks or publishing ports. */
@@ -64,7 +67,7 @@ public final class SiteCalls {
 
     public record ReplicasOf(String homeSite) {}
 
-    public record ReportReplicas(String fromSite, java.util.Map<String, ReplicaStatus> replicas) {}
+    public record ReportReplicas(String fromSite, ReplicaReport report) {}
 
     public record NetworkMembers() {}
 }

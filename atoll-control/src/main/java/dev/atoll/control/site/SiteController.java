@@ -6,6 +6,7 @@ import dev.atoll.control.federation.Federation;
 import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.control.federation.Offer;
 import dev.atoll.control.federation.OfferReply;
+import dev.atoll.control.federation.ReplicaReport;
 import dev.atoll.control.federation.ReplicaStatus;
 import dev.atoll.control.home.Adoption;
 import dev.atoll.control.home.Buddies;
@@ -71,11 +72,13 @@ public final class SiteController implements AutoCloseable {
     /** Names must follow a moved replica within 2 s; a third of a second leaves room for a slow site. */
     private static final int DIRECTORY_EVERY_TICKS = 3;
     /**
-     * A target reports what it runs for each home when it changes, and all of it every 5 s even
-     * when nothing changed: that is how a home learns that a replica vanished, and how a report
-     * lost on the way is mended.
+     * A target reports to each home what changed when it changes, and every 5 s even when nothing
+     * did: that is how a home notices a replica it placed that never showed up. A lost report is
+     * mended at once: the home, or the failed call, asks for everything.
      */
     private static final int REPORT_ALL_EVERY_TICKS = 50;
+    /** Everything, to every home, once a minute: a safety net under the changes. */
+    private static final int REPORT_EVERYTHING_EVERY_TICKS = 600;
     /**
      * Every environment is decided again this often even when nothing it depends on changed: a
      * safety net under the change tracking, cheap at once per 10 s.
@@ -185,8 +188,10 @@ public final class SiteController implements AutoCloseable {
     // The target's reports to homes, on the loop only.
     /** Per home, by environment key, the replicas last reported (or to report) to it. */
     private final Map<String, Map<String, Map<String, ReplicaStatus>>> reportsByHome = new HashMap<>();
-    /** Per home, the report last assembled from {@link #reportsByHome}, while that is unchanged. */
-    private final Map<String, java.util.SortedMap<String, ReplicaStatus>> assembledReports = new HashMap<>();
+    /** Per home, what the next report to it carries: everything, or the changes since the last one. */
+    private final Map<String, Outbox> outboxes = new HashMap<>();
+    /** The {@link ReplicaReport#stream} of this leader's reports; a new one with every replaced state. */
+    private long reportStream;
     /** Per environment key, the homes its replicas were reported to. */
     private final Map<String, Set<String>> reportedHomesOf = new HashMap<>();
     /** Homes to send a report to at the next tick. */
@@ -481,9 +486,8 @@ public final class SiteController implements AutoCloseable {
                     replicasPerNode.merge(i.node(), 1, Integer::sum);
                 }
             }
-            var load = machine.loadByNode();
             for (NodeInfo info : state.nodes().values()) {
-                var onNode = load.getOrDefault(info.name(), SiteState.NodeLoad.NONE);
+                var onNode = machine.loadOn(info.name());
                 var allocated = onNode.allocated();
                 int count = onNode.instances();
                 PlacedInstance current = state.instances().get(offer.id().key());
@@ -703,9 +707,8 @@ public final class SiteController implements AutoCloseable {
         var machine = (SiteStateMachine) raft.leaderMachine();
         return machine.read(state -> {
             List<NodeCapacity> nodes = new ArrayList<>();
-            var load = machine.loadByNode();
             for (NodeInfo info : state.nodes().values()) {
-                var onNode = load.getOrDefault(info.name(), SiteState.NodeLoad.NONE);
+                var onNode = machine.loadOn(info.name());
                 nodes.add(new NodeCapacity(
                         info.name(),
                         info.capacity().minusClamped(onNode.allocated()),
@@ -1298,7 +1301,9 @@ public final class SiteController implements AutoCloseable {
                 // A new leader, or a restored snapshot: what was reported before counts for nothing.
                 reportsByHome.keySet().forEach(homesToReport::add);
                 reportsByHome.clear();
-                assembledReports.clear();
+                outboxes.clear();
+                var now = clock.instant();
+                reportStream = now.getEpochSecond() * 1_000_000_000L + now.getNano();
                 reportedHomesOf.clear();
                 environmentsWithMembers.clear();
             }
@@ -1318,38 +1323,85 @@ public final class SiteController implements AutoCloseable {
             });
         }
         for (String home : lastReportedDead) {
-            if (!dead.contains(home) && reportsByHome.containsKey(home)) homesToReport.add(home);
+            if (!dead.contains(home) && reportsByHome.containsKey(home)) {
+                homesToReport.add(home);
+                outbox(home).everything = true;
+            }
         }
         lastReportedDead = dead;
         if (ticks % REPORT_ALL_EVERY_TICKS == 0) homesToReport.addAll(reportsByHome.keySet());
+        // Changes only, as a rule; now and then everything, which mends whatever a home may have
+        // made of reports that reached it out of turn.
+        if (ticks % REPORT_EVERYTHING_EVERY_TICKS == 0) outboxes.values().forEach(box -> box.everything = true);
         for (String home : List.copyOf(homesToReport)) {
             if (dead.contains(home) || reportsInFlight.contains(home)) continue;
             homesToReport.remove(home);
             var byEnvironment = reportsByHome.get(home);
-            // Unchanged since last sent (the resend every 5 s): the same map again, which a home in
-            // the same process recognises without comparing it entry by entry.
-            java.util.SortedMap<String, ReplicaStatus> report = assembledReports.get(home);
-            if (report == null) {
-                var assembled = new java.util.TreeMap<String, ReplicaStatus>();
-                if (byEnvironment != null) byEnvironment.values().forEach(assembled::putAll);
-                report = java.util.Collections.unmodifiableSortedMap(assembled);
-                assembledReports.put(home, report);
+            Outbox box = outbox(home);
+            long number = box.sent + 1;
+            ReplicaReport report;
+            if (box.everything) {
+                var all = new java.util.TreeMap<String, ReplicaStatus>();
+                if (byEnvironment != null) byEnvironment.values().forEach(all::putAll);
+                report = ReplicaReport.everything(reportStream, number, all);
+            } else {
+                report = new ReplicaReport(reportStream, number, box.sent, box.changed, List.copyOf(box.gone));
             }
-            if (byEnvironment != null && byEnvironment.isEmpty()) {
+            box.sent = number;
+            box.everything = false;
+            box.changed = new java.util.TreeMap<>();
+            box.gone.clear();
+            if (byEnvironment == null || byEnvironment.isEmpty()) {
+                // The last report to this home: a later replica for it starts over with everything.
                 reportsByHome.remove(home);
-                assembledReports.remove(home);
+                outboxes.remove(home);
             }
             reportsInFlight.add(home);
             federation
                     .reportReplicas(home, site.name(), report)
                     .whenCompleteAsync(
-                            (v, e) -> {
+                            (receipt, e) -> {
                                 reportsInFlight.remove(home);
-                                // Sent again next tick; a home that stays unreachable is dead soon.
-                                if (e != null && reportsByHome.containsKey(home)) homesToReport.add(home);
+                                // Lost, or not following what the home took: everything, next tick. A
+                                // home that stays unreachable is dead soon.
+                                if (e != null || receipt == ReplicaReport.Receipt.SEND_EVERYTHING) {
+                                    var unsent = outboxes.get(home);
+                                    if (unsent != null) unsent.everything = true;
+                                    if (reportsByHome.containsKey(home)) homesToReport.add(home);
+                                }
                             },
                             loop);
         }
+    }
+
+    /** What the next report to one home carries (the target role, on the loop only). */
+    private static final class Outbox {
+        /** The number of the last report sent; the next one follows it. */
+        long sent;
+        /** Whether the next report must carry everything (the first, or after one was lost). */
+        boolean everything = true;
+
+        java.util.TreeMap<String, ReplicaStatus> changed = new java.util.TreeMap<>();
+        final Set<String> gone = new java.util.TreeSet<>();
+
+        /** One environment's replicas for this home went from {@code before} to {@code after}. */
+        void changes(Map<String, ReplicaStatus> before, Map<String, ReplicaStatus> after) {
+            for (var e : after.entrySet()) {
+                if (before != null && e.getValue().equals(before.get(e.getKey()))) continue;
+                changed.put(e.getKey(), e.getValue());
+                gone.remove(e.getKey());
+            }
+            if (before == null) return;
+            for (String key : before.keySet()) {
+                if (after.containsKey(key)) continue;
+                changed.remove(key);
+                gone.add(key);
+            }
+        }
+    }
+
+    private Outbox outbox(String home) {
+        return outboxes.computeIfAbsent(home, h -> new Outbox());
     }
 
     private Set<String> lastReportedDead = Set.of();
@@ -1385,17 +1437,19 @@ public final class SiteController implements AutoCloseable {
         for (String home : before) {
             if (byHome.containsKey(home)) continue;
             var reports = reportsByHome.get(home);
-            if (reports != null && reports.remove(environmentKey) != null) {
+            var removed = reports == null ? null : reports.remove(environmentKey);
+            if (removed != null) {
                 homesToReport.add(home);
-                assembledReports.remove(home);
+                outbox(home).changes(removed, Map.of());
                 changedHere = true;
             }
         }
         for (var entry : byHome.entrySet()) {
             var reports = reportsByHome.computeIfAbsent(entry.getKey(), h -> new HashMap<>());
-            if (!entry.getValue().equals(reports.put(environmentKey, entry.getValue()))) {
+            var reportedBefore = reports.put(environmentKey, entry.getValue());
+            if (!entry.getValue().equals(reportedBefore)) {
                 homesToReport.add(entry.getKey());
-                assembledReports.remove(entry.getKey());
+                outbox(entry.getKey()).changes(reportedBefore, entry.getValue());
                 changedHere = true;
             }
         }
@@ -1422,36 +1476,66 @@ public final class SiteController implements AutoCloseable {
     // --- home role: what targets report ------------------------------------------------------
 
     /**
-     * A target site's report of every replica it runs for this home. Ignored unless this site
-     * leads its group (a follower's controller does not act); the next report mends anything lost.
+     * A target site's report of the replicas it runs for this home. Changes are taken only when
+     * they follow the last report taken from that target; otherwise the target is asked for
+     * everything. Decided here, on the caller's thread, so the answer goes back with the call; the
+     * report itself is looked at on the loop, in the order taken.
      */
-    public void handleReplicaReport(String fromSite, Map<String, ReplicaStatus> replicas) {
-        loop.execute(() -> observe(fromSite, replicas));
+    public ReplicaReport.Receipt handleReplicaReport(String fromSite, ReplicaReport report) {
+        var receipt = new ReplicaReport.Receipt[] {ReplicaReport.Receipt.TAKEN};
+        reportCursors.compute(fromSite, (site, at) -> {
+            if (!report.full() && (at == null || at.stream() != report.stream() || at.number() != report.since())) {
+                receipt[0] = ReplicaReport.Receipt.SEND_EVERYTHING;
+                return at;
+            }
+            loop.execute(() -> observe(fromSite, report));
+            return new ReportCursor(report.stream(), report.number());
+        });
+        return receipt[0];
     }
 
-    private void observe(String target, Map<String, ReplicaStatus> replicas) {
-        var machine = (SiteStateMachine) raft.leaderMachine();
-        long placementsVersion = machine.placementsVersionAt(target);
-        LastReport last = lastReports.get(target);
-        // The very report already looked at (a target resends it every 5 s), against the same
-        // placements, with none of them missing: nothing to learn from it.
-        if (last != null
-                && last.replicas() == replicas
-                && last.placementsVersion() == placementsVersion
-                && !absentSince.containsKey(target)
-                && observedBySite.containsKey(target)) {
+    /** The last report taken from a target: the one its next report of changes must follow. */
+    private record ReportCursor(long stream, long number) {}
+
+    private final Map<String, ReportCursor> reportCursors = new ConcurrentHashMap<>();
+
+    private void observe(String target, ReplicaReport report) {
+        if (report.full()) {
+            observeEverything(target, report.changed());
             return;
         }
-        // Most sites run nothing for most homes: one shared empty map stands for all those answers
-        // (a million of them in a cloud of a thousand sites), and is checked again each time.
-        if (replicas.isEmpty()) lastReports.remove(target);
-        else lastReports.put(target, new LastReport(replicas, placementsVersion));
-        java.util.SortedMap<String, ReplicaStatus> sorted = replicas.isEmpty()
-                ? java.util.Collections.emptySortedMap()
-                : replicas instanceof java.util.SortedMap<String, ReplicaStatus>
-                        ? java.util.Collections.unmodifiableSortedMap(
-                                (java.util.SortedMap<String, ReplicaStatus>) replicas)
-                        : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(replicas));
+        var view = observedBySite.get(target);
+        if (view == null) {
+            // Forgotten (the target was given up for dead) after this report was taken: its next
+            // report of changes follows nothing here.
+            reportCursors.remove(target);
+            return;
+        }
+        Set<String> environments = new HashSet<>();
+        Set<String> keys = new HashSet<>(report.changed().keySet());
+        for (var e : report.changed().entrySet()) {
+            if (!e.getValue().equals(view.put(e.getKey(), e.getValue())))
+                observeReplica(target, e.getKey(), e.getValue(), environments);
+        }
+        for (String key : report.gone()) {
+            keys.add(key);
+            if (view.remove(key) != null) observeReplica(target, key, null, environments);
+        }
+        if (!environments.isEmpty()) {
+            observedVersion++;
+            environments.forEach(this::reindex);
+            toDecide.addAll(environments);
+        }
+        countAbsences(target, view, keys);
+    }
+
+    /**
+     * Everything a target runs for this home, from a full report or from asking it: replaces what
+     * was known of it. Kept in a concurrent map because reports of changes edit it in place while
+     * readers of the API copy it.
+     */
+    private void observeEverything(String target, Map<String, ReplicaStatus> replicas) {
+        var sorted = new java.util.concurrent.ConcurrentSkipListMap<String, ReplicaStatus>(replicas);
         var previous = observedBySite.put(target, sorted);
         java.util.SortedMap<String, ReplicaStatus> before = previous == null
                 ? java.util.Collections.emptySortedMap()
@@ -1480,13 +1564,14 @@ public final class SiteController implements AutoCloseable {
                 now = is.hasNext() ? is.next() : null;
             }
         }
+        // The tree the reconciler reads holds the same map that reports of changes edit.
+        observedTree.put(target, sorted);
         if (previous == null || !environments.isEmpty()) {
             observedVersion++;
-            observedTree.put(target, sorted);
             environments.forEach(this::reindex);
             toDecide.addAll(environments);
         }
-        countAbsences(target, sorted);
+        countAbsences(target, sorted, null);
     }
 
     /** One replica a target reports differently (null: no longer), into the index by environment. */
@@ -1498,15 +1583,9 @@ public final class SiteController implements AutoCloseable {
         else bySiteAndKey.put(target + "\0" + key, new dev.atoll.control.home.Observed.ReplicaAt(target, status));
     }
 
-    /** The last report of a target and the version of this home's placements there it was checked against. */
-    private record LastReport(Map<String, ReplicaStatus> replicas, long placementsVersion) {}
-
-    /** On the loop only. */
-    private final Map<String, LastReport> lastReports = new HashMap<>();
-
     /** What a site no longer reports (it is dead, or gone) leaves the observed replicas. */
     private void forgetObserved(String target) {
-        lastReports.remove(target);
+        reportCursors.remove(target);
         var previous = observedBySite.remove(target);
         if (previous == null) return;
         observedVersion++;
@@ -1542,7 +1621,13 @@ public final class SiteController implements AutoCloseable {
         for (String target : f.siteNames()) {
             if (dead.contains(target)) continue;
             f.replicasOf(target, site.name())
-                    .thenAcceptAsync(r -> observe(target, r), loop)
+                    .thenAcceptAsync(
+                            r -> {
+                                // A report taken meanwhile is as new, and the changes that follow it
+                                // build on it, not on this answer.
+                                if (!reportCursors.containsKey(target)) observeEverything(target, r);
+                            },
+                            loop)
                     .exceptionally(e -> null);
         }
     }
@@ -1606,34 +1691,74 @@ public final class SiteController implements AutoCloseable {
      * After each answer of a target: which of the replicas this home placed there it does not run
      * (no copy of that generation or newer), and since when. Kept per placement, so a placement
      * recorded while the answer was on its way is not mistaken for a vanished one: the next answer
-     * has it.
+     * has it. Looks again only at the keys the answer changed ({@code reported}; null: all of
+     * them) and at the placements there that changed since; every other key stands as it was.
      */
-    private void countAbsences(String target, Map<String, ReplicaStatus> answer) {
+    private void countAbsences(String target, Map<String, ReplicaStatus> answer, Set<String> reported) {
         var now = clock.instant();
-        var absences = absentSince.computeIfAbsent(target, t -> new HashMap<>());
         var machine = (SiteStateMachine) raft.leaderMachine();
+        var changed = machine.drainChangedPlacements();
+        if (changed.everything()) {
+            placementsToCheck.clear();
+            placementsCheckedWhole.clear();
+        }
+        changed.bySite().forEach((site, keys) -> {
+            if (placementsCheckedWhole.contains(site))
+                placementsToCheck.computeIfAbsent(site, k -> new HashSet<>()).addAll(keys);
+        });
+        boolean whole = reported == null || !placementsCheckedWhole.contains(target);
+        Set<String> placementKeys = placementsToCheck.remove(target);
+        var absences = absentSince.computeIfAbsent(target, t -> new HashMap<>());
         machine.read(state -> {
             var placedThere = machine.placementsAt(target);
-            for (var e : placedThere.entrySet()) {
-                String key = e.getKey();
-                long generation = e.getValue().generation();
-                ReplicaStatus status = answer.get(key);
-                if (status != null && status.generation() >= generation) {
-                    absences.remove(key);
-                    continue;
-                }
-                Absence absent = absences.get(key);
-                if (absent == null || absent.generation() != generation) {
-                    absences.put(key, new Absence(generation, now));
-                } else {
-                    toDecide.add(environmentOfInstance(key));
-                }
+            if (whole) {
+                for (String key : placedThere.keySet()) checkAbsence(key, placedThere, answer, absences, now);
+                absences.keySet().removeIf(key -> !placedThere.containsKey(key));
+                return null;
             }
-            absences.keySet().removeIf(key -> !placedThere.containsKey(key));
+            Set<String> keys = new HashSet<>(reported);
+            if (placementKeys != null) keys.addAll(placementKeys);
+            // Absent before and not looked at again: still absent, as a full pass would find.
+            for (String key : absences.keySet()) {
+                if (!keys.contains(key)) toDecide.add(environmentOfInstance(key));
+            }
+            for (String key : keys) {
+                if (placedThere.containsKey(key)) checkAbsence(key, placedThere, answer, absences, now);
+                else absences.remove(key);
+            }
             return null;
         });
+        if (whole) placementsCheckedWhole.add(target);
         if (absences.isEmpty()) absentSince.remove(target);
     }
+
+    private void checkAbsence(
+            String key,
+            java.util.SortedMap<String, SiteState.ReplicaPlacement> placedThere,
+            Map<String, ReplicaStatus> answer,
+            Map<String, Absence> absences,
+            Instant now) {
+        long generation = placedThere.get(key).generation();
+        ReplicaStatus status = answer.get(key);
+        if (status != null && status.generation() >= generation) {
+            absences.remove(key);
+            return;
+        }
+        Absence absent = absences.get(key);
+        if (absent == null || absent.generation() != generation) {
+            absences.put(key, new Absence(generation, now));
+        } else {
+            toDecide.add(environmentOfInstance(key));
+        }
+    }
+
+    /**
+     * Targets whose every placement was checked against their answers since the placements last
+     * changed wholesale (a restore, a new leader); for them only what changed is looked at again.
+     */
+    private final Set<String> placementsCheckedWhole = new HashSet<>();
+    /** Per such target, the instance keys whose placement there changed since its last answer. */
+    private final Map<String, Set<String>> placementsToCheck = new HashMap<>();
 
     /** Since when a placement's site has answered without it (at that generation or newer). */
     private record Absence(long generation, Instant since) {}

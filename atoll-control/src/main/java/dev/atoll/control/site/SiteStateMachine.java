@@ -56,6 +56,11 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         return Map.copyOf(loads);
     }
 
+    /** What the replicas on one node take ({@link SiteState.NodeLoad#NONE} for none): no copy of the rest. */
+    public synchronized SiteState.NodeLoad loadOn(String node) {
+        return loads.getOrDefault(node, SiteState.NodeLoad.NONE);
+    }
+
     /** Per node, the keys of the replicas on it, kept with {@link #loads}. */
     private final Map<String, java.util.TreeSet<String>> keysByNode = new HashMap<>();
 
@@ -145,13 +150,17 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         var previous = placementsBySite
                 .computeIfAbsent(placement.site(), s -> new java.util.TreeMap<>())
                 .put(instanceKey, placement);
-        if (!placement.equals(previous)) placementsVersions.put(placement.site(), ++placementChanges);
+        if (!placement.equals(previous)) {
+            placementsVersions.put(placement.site(), ++placementChanges);
+            notePlacementChanged(placement.site(), instanceKey);
+        }
     }
 
     private void unindexPlacement(String instanceKey, String site) {
         var placed = placementsBySite.get(site);
         if (placed == null || placed.remove(instanceKey) == null) return;
         placementsVersions.put(site, ++placementChanges);
+        notePlacementChanged(site, instanceKey);
         if (placed.isEmpty()) placementsBySite.remove(site);
     }
 
@@ -159,7 +168,46 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         placementsBySite.clear();
         placementsVersions.replaceAll((site, version) -> ++placementChanges);
         for (var e : state.placements().entrySet()) indexPlacement(e.getKey(), e.getValue());
+        everyPlacementChanged = true;
+        changedPlacements.clear();
+        changedPlacementCount = 0;
     }
+
+    /**
+     * Per site, the instance keys whose placement there changed since the home last asked (one
+     * reader: the check of targets' reports, which looks again only at what changed). A follower's
+     * machine is never asked, so past {@link #MAX_CHANGED_PLACEMENTS} it says "everything" instead.
+     */
+    private final Map<String, Set<String>> changedPlacements = new HashMap<>();
+
+    private int changedPlacementCount;
+    private boolean everyPlacementChanged = true;
+    private static final int MAX_CHANGED_PLACEMENTS = 100_000;
+
+    private void notePlacementChanged(String site, String instanceKey) {
+        if (everyPlacementChanged) return;
+        if (changedPlacements.computeIfAbsent(site, k -> new HashSet<>()).add(instanceKey)
+                && ++changedPlacementCount > MAX_CHANGED_PLACEMENTS) {
+            everyPlacementChanged = true;
+            changedPlacements.clear();
+            changedPlacementCount = 0;
+        }
+    }
+
+    /** Whose placements changed at which sites since the last call: some keys per site, or everything. */
+    public record ChangedPlacements(boolean everything, Map<String, Set<String>> bySite) {}
+
+    public synchronized ChangedPlacements drainChangedPlacements() {
+        if (!everyPlacementChanged && changedPlacementCount == 0) return NO_PLACEMENT_CHANGED;
+        var changed = new ChangedPlacements(
+                everyPlacementChanged, everyPlacementChanged ? Map.of() : Map.copyOf(changedPlacements));
+        everyPlacementChanged = false;
+        changedPlacements.clear();
+        changedPlacementCount = 0;
+        return changed;
+    }
+
+    private static final ChangedPlacements NO_PLACEMENT_CHANGED = new ChangedPlacements(false, Map.of());
 
     /** The environment whose placements {@code command} may change, or null. */
     private static String placementsChangedBy(SiteCommand command) {

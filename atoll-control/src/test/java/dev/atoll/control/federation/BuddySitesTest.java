@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.atoll.control.home.Buddies;
 import dev.atoll.control.site.SiteState;
-import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.PlacementIntent;
 import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.view.DeployOutcome;
-import dev.atoll.placement.SiteSummary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -272,68 +270,10 @@ class BuddySitesTest {
     }
 
     /** A site's federation whose copies to buddies wait until {@code held} completes. */
-    private record HoldingCopies(Federation delegate, CompletableFuture<Void> held) implements Federation {
-        @Override
-        public Set<String> deadSites() {
-            return delegate.deadSites();
-        }
-
-        @Override
-        public List<String> siteNames() {
-            return delegate.siteNames();
-        }
-
-        @Override
-        public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
-            return delegate.networkMembers(targetSite);
-        }
-
-        @Override
-        public List<SiteSummary> summaries() {
-            return delegate.summaries();
-        }
-
-        @Override
-        public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
-            return delegate.offer(targetSite, offer);
-        }
-
-        @Override
-        public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by) {
-            return delegate.release(targetSite, id, generation, by);
-        }
-
-        @Override
-        public CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite) {
-            return delegate.replicasOf(targetSite, homeSite);
-        }
-
-        @Override
-        public CompletableFuture<Void> reportReplicas(
-                String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
-            return delegate.reportReplicas(homeSite, fromSite, replicas);
-        }
-
+    private record HoldingCopies(Federation delegate, CompletableFuture<Void> held) implements ForwardingFederation {
         @Override
         public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
             return held.thenCompose(v -> delegate.storeCopy(buddySite, copy));
-        }
-
-        @Override
-        public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
-            return delegate.copiesHeld(buddySite, homeSite);
-        }
-
-        @Override
-        public CompletableFuture<Void> forgetCopy(
-                String buddySite, String tenant, String environment, HomeClaim claim) {
-            return delegate.forgetCopy(buddySite, tenant, environment, claim);
-        }
-
-        @Override
-        public CompletableFuture<HomeClaim> claimHome(
-                String targetSite, String tenant, String environment, HomeClaim claim) {
-            return delegate.claimHome(targetSite, tenant, environment, claim);
         }
     }
 }

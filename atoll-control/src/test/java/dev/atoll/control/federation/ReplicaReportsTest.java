@@ -87,6 +87,70 @@ class ReplicaReportsTest {
         });
     }
 
+    @Test
+    void aHomeTakesChangesOnlyWhenTheyFollowTheLastReportItTookFromThatTarget() throws Exception {
+        // Given a home that took everything rome runs for it, as report 1 of a stream
+        sites = Sites.start(dir, 1, "london");
+        var london = sites.site("london");
+        var taken = ReplicaReport.Receipt.TAKEN;
+        var sendEverything = ReplicaReport.Receipt.SEND_EVERYTHING;
+        assertThat(london.handleReplicaReport("rome", ReplicaReport.everything(7, 1, Map.of())))
+                .isEqualTo(taken);
+
+        // Then changes that follow report 1 are taken, and so are changes that follow those
+        assertThat(london.handleReplicaReport("rome", changes(7, 2, 1))).isEqualTo(taken);
+        assertThat(london.handleReplicaReport("rome", changes(7, 3, 2))).isEqualTo(taken);
+        // But changes that skip a report, repeat one, or come from another stream ask for everything
+        assertThat(london.handleReplicaReport("rome", changes(7, 5, 4))).isEqualTo(sendEverything);
+        assertThat(london.handleReplicaReport("rome", changes(7, 3, 2))).isEqualTo(sendEverything);
+        assertThat(london.handleReplicaReport("rome", changes(8, 4, 3))).isEqualTo(sendEverything);
+        // And so do changes from a target it took nothing from
+        assertThat(london.handleReplicaReport("oslo", changes(7, 2, 1))).isEqualTo(sendEverything);
+        // While changes that follow the last one taken still are
+        assertThat(london.handleReplicaReport("rome", changes(7, 4, 3))).isEqualTo(taken);
+    }
+
+    @Test
+    void aHomeThatMissedAReportOfChangesIsSentEverythingAndSeesWhatTheTargetRuns() throws Exception {
+        // Given three replicas homed at london running at paris, and paris's next report lost on the
+        // way without paris knowing
+        AtomicInteger askedForEverything = new AtomicInteger();
+        var lossy = new java.util.concurrent.atomic.AtomicReference<LosingOneReport>();
+        sites = Sites.startWith(
+                dir,
+                "paris",
+                f -> {
+                    lossy.set(new LosingOneReport(f, askedForEverything));
+                    return lossy.get();
+                },
+                "london",
+                "paris");
+        sites.cloud.create(pinnedTo("paris", 3));
+        await().atMost(Duration.ofSeconds(20)).until(() -> runningAt("paris") == 3);
+        lossy.get().loseNext.set(true);
+
+        // When one of them is gone from paris (so the lost report was the only one to say so)
+        var claim = sites.site("london")
+                .read(state -> state.environments().get("default/reports").claimAs("london"));
+        sites.site("paris")
+                .submit(new SiteCommand.ReleaseInstance(new InstanceId("default", "reports", "web", 2), 1, claim))
+                .get();
+
+        // Then london, finding paris's next report of changes does not follow what it took, asks for
+        // everything, and its view of paris matches what paris runs again (here: the replica placed
+        // again, with a newer generation)
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var seen = sites.site("london").observedReplicas().getOrDefault("paris", Map.of());
+            var runs = sites.site("paris").replicasOf("london");
+            return !lossy.get().loseNext.get() && seen.equals(runs) && runningAt("paris") == 3;
+        });
+        assertThat(askedForEverything.get()).isPositive();
+    }
+
+    private static ReplicaReport changes(long stream, long number, long since) {
+        return new ReplicaReport(stream, number, since, new java.util.TreeMap<>(), List.of());
+    }
+
     private long runningAt(String target) {
         return sites.site("london").observedReplicas().getOrDefault(target, Map.of()).values().stream()
                 .filter(r -> r.state() == InstanceState.RUNNING)
@@ -122,74 +186,31 @@ class ReplicaReportsTest {
     }
 
     /** A site's view of the federation that counts the times it asks another site for its replicas. */
-    private record CountingQuestions(Federation delegate, AtomicInteger questions) implements Federation {
+    private record CountingQuestions(Federation delegate, AtomicInteger questions) implements ForwardingFederation {
         @Override
         public CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite) {
             questions.incrementAndGet();
             return delegate.replicasOf(targetSite, homeSite);
         }
+    }
 
-        @Override
-        public CompletableFuture<Void> reportReplicas(
-                String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
-            return delegate.reportReplicas(homeSite, fromSite, replicas);
+    /** A site's view of the federation that loses its next report (when told to) as if it arrived. */
+    private record LosingOneReport(
+            Federation delegate, AtomicInteger askedForEverything, java.util.concurrent.atomic.AtomicBoolean loseNext)
+            implements ForwardingFederation {
+        LosingOneReport(Federation delegate, AtomicInteger askedForEverything) {
+            this(delegate, askedForEverything, new java.util.concurrent.atomic.AtomicBoolean());
         }
 
         @Override
-        public Set<String> deadSites() {
-            return delegate.deadSites();
-        }
-
-        @Override
-        public List<String> siteNames() {
-            return delegate.siteNames();
-        }
-
-        @Override
-        public List<dev.atoll.placement.SiteSummary> summaries() {
-            return delegate.summaries();
-        }
-
-        @Override
-        public CompletableFuture<OfferReply> offer(String targetSite, Offer offer) {
-            return delegate.offer(targetSite, offer);
-        }
-
-        @Override
-        public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by) {
-            return delegate.release(targetSite, id, generation, by);
-        }
-
-        @Override
-        public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
-            return delegate.storeCopy(buddySite, copy);
-        }
-
-        @Override
-        public CompletableFuture<Map<String, HomeClaim>> copiesHeld(String buddySite, String homeSite) {
-            return delegate.copiesHeld(buddySite, homeSite);
-        }
-
-        @Override
-        public CompletableFuture<Void> forgetCopy(
-                String buddySite, String tenant, String environment, HomeClaim claim) {
-            return delegate.forgetCopy(buddySite, tenant, environment, claim);
-        }
-
-        @Override
-        public CompletableFuture<HomeClaim> claimHome(
-                String targetSite, String tenant, String environment, HomeClaim claim) {
-            return delegate.claimHome(targetSite, tenant, environment, claim);
-        }
-
-        @Override
-        public CompletableFuture<List<dev.atoll.model.network.NetworkMember>> networkMembers(String targetSite) {
-            return delegate.networkMembers(targetSite);
-        }
-
-        @Override
-        public Map<String, Long> networkMembersVersions() {
-            return delegate.networkMembersVersions();
+        public CompletableFuture<ReplicaReport.Receipt> reportReplicas(
+                String homeSite, String fromSite, ReplicaReport report) {
+            if (loseNext.compareAndSet(true, false))
+                return CompletableFuture.completedFuture(ReplicaReport.Receipt.TAKEN);
+            return delegate.reportReplicas(homeSite, fromSite, report).thenApply(receipt -> {
+                if (receipt == ReplicaReport.Receipt.SEND_EVERYTHING) askedForEverything.incrementAndGet();
+                return receipt;
+            });
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.atoll.model.instance.InstanceState;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SiteStateMachineTest {
@@ -206,6 +207,34 @@ class SiteStateMachineTest {
         var restored = new SiteStateMachine();
         restored.restore(machine.snapshot());
         assertThat(placedAt(restored, "paris")).containsExactly("default/other.web.0@1");
+    }
+
+    @Test
+    void theHomeLearnsWhosePlacementsChangedAtWhichSiteOnceAndEverythingAfterARestore() {
+        // Given a machine whose placements the home has looked at all of
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 3)), T0));
+        var web1 = new InstanceId("default", "hello", "web", 1);
+        machine.apply(new SiteCommand.RecordPlacement(web0, "london", 1, 1));
+        assertThat(machine.drainChangedPlacements().everything()).isTrue();
+
+        // When web0 moves to paris and web1 is placed at london
+        machine.apply(new SiteCommand.RecordPlacement(web0, "paris", 2, 1));
+        machine.apply(new SiteCommand.RecordPlacement(web1, "london", 1, 1));
+
+        // Then the home is told which keys changed at each site, once
+        var changed = machine.drainChangedPlacements();
+        assertThat(changed.everything()).isFalse();
+        assertThat(changed.bySite())
+                .containsOnlyKeys("london", "paris")
+                .containsEntry("paris", Set.of("default/hello.web.0"))
+                .containsEntry("london", Set.of("default/hello.web.0", "default/hello.web.1"));
+        assertThat(machine.drainChangedPlacements().bySite()).isEmpty();
+        // And the same placement recorded again changes nothing
+        machine.apply(new SiteCommand.RecordPlacement(web1, "london", 1, 1));
+        assertThat(machine.drainChangedPlacements().bySite()).isEmpty();
+        // And after a restore it is everything
+        machine.restore(machine.snapshot());
+        assertThat(machine.drainChangedPlacements().everything()).isTrue();
     }
 
     /** The index's view of one site, checked against the placements themselves. */

@@ -5,6 +5,7 @@ import dev.atoll.control.federation.Federation;
 import dev.atoll.control.federation.HomeClaim;
 import dev.atoll.control.federation.Offer;
 import dev.atoll.control.federation.OfferReply;
+import dev.atoll.control.federation.ReplicaReport;
 import dev.atoll.control.federation.ReplicaStatus;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.model.instance.InstanceId;
@@ -92,12 +93,12 @@ final class SimFederation implements Federation {
     }
 
     @Override
-    public CompletableFuture<Void> reportReplicas(
-            String homeSite, String fromSite, Map<String, ReplicaStatus> replicas) {
-        return network.call(self, homeSite, () -> {
-            at(homeSite).handleReplicaReport(fromSite, replicas);
-            return CompletableFuture.completedFuture(null);
-        });
+    public CompletableFuture<ReplicaReport.Receipt> reportReplicas(
+            String homeSite, String fromSite, ReplicaReport report) {
+        return network.call(
+                self,
+                homeSite,
+                () -> CompletableFuture.completedFuture(at(homeSite).handleReplicaReport(fromSite, report)));
     }
 
     @Override

@@ -650,13 +650,18 @@ public final class Simulation {
         // at the last check is not looked at again (a thousand sites hold a million replicas). An
         // over-commit stays until something releases it, so a site is looked at once a second.
         boolean overCommitRound = ++invariantRounds % OVER_COMMIT_EVERY_ROUNDS == 0 || last;
+        // The check reads the load per node the state machine keeps (what placement trusts), and
+        // once a minute also works it out again from every replica, so a kept load that drifts
+        // from the replicas is itself a violation.
+        boolean recountRound = invariantRounds % RECOUNT_EVERY_ROUNDS == 0 || last;
         for (SimSite site : sites.values()) {
             if (site.controller == null || !overCommitRound) continue;
-            String broken = ((SiteStateMachine) site.raft.leaderMachine()).readAt((state, index) -> {
+            var machine = (SiteStateMachine) site.raft.leaderMachine();
+            String broken = machine.readAt((state, index) -> {
                 String checkedAt = site.name() + "@" + index;
-                if (checkedAt.equals(overCommitCheckedAt.get(site.name()))) return null;
+                if (!recountRound && checkedAt.equals(overCommitCheckedAt.get(site.name()))) return null;
                 overCommitCheckedAt.put(site.name(), checkedAt);
-                return overCommitted(state);
+                return overCommitted(state, machine, recountRound);
             });
             if (broken != null) violation(Violated.OVER_COMMIT, "site " + site.name() + ": " + broken, "");
         }
@@ -715,6 +720,8 @@ public final class Simulation {
     private long invariantRounds;
     /** Ten rounds of the default 100 ms: once a second. */
     private static final int OVER_COMMIT_EVERY_ROUNDS = 10;
+    /** Six hundred rounds of the default 100 ms: once a simulated minute. */
+    private static final int RECOUNT_EVERY_ROUNDS = 600;
 
     private final Map<String, String> overCommitCheckedAt = new HashMap<>();
     private final Map<String, HeldAt> heldBySite = new HashMap<>();
@@ -745,10 +752,17 @@ public final class Simulation {
         duplicateSince.keySet().retainAll(seen);
     }
 
-    private static String overCommitted(SiteState state) {
-        var load = state.loadByNode();
+    private static String overCommitted(SiteState state, SiteStateMachine machine, boolean recount) {
+        var recounted = recount ? state.loadByNode() : null;
         for (NodeInfo node : state.nodes().values()) {
-            var onNode = load.getOrDefault(node.name(), SiteState.NodeLoad.NONE);
+            var onNode = machine.loadOn(node.name());
+            if (recounted != null) {
+                var fromReplicas = recounted.getOrDefault(node.name(), SiteState.NodeLoad.NONE);
+                if (!fromReplicas.equals(onNode)) {
+                    return "node " + node.name() + " is kept as holding " + onNode + " but its replicas take "
+                            + fromReplicas;
+                }
+            }
             Resources used = onNode.allocated();
             if (used.cpuMillis() > node.capacity().cpuMillis()
                     || used.memoryBytes() > node.capacity().memoryBytes()) {
