@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Replicas that answer to this site as their home although it homes no such environment: strays.
@@ -40,8 +39,12 @@ public final class StrayReplicas {
             Map<String, Deleted> deletedHere,
             Map<String, HomeClaim> claims) {
         List<Step> steps = new ArrayList<>();
-        for (String key : new TreeSet<>(observed.byEnvironment().keySet())) {
-            if (homed.containsKey(key)) continue;
+        // A home observes thousands of environments it homes and a few it does not: only those are
+        // strays, and only they are put in order.
+        List<String> notHomed = new ArrayList<>();
+        for (String key : observed.byEnvironment().keySet()) if (!homed.containsKey(key)) notHomed.add(key);
+        notHomed.sort(null);
+        for (String key : notHomed) {
             HomeClaim standing = claims.get(key);
             Deleted deleted = deletedHere.get(key);
             Set<String> toldSites = new LinkedHashSet<>();
