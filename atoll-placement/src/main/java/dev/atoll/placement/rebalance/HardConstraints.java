@@ -1,6 +1,7 @@
 package dev.atoll.placement.rebalance;
 
 import dev.atoll.model.topology.NodeInfo;
+import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.placement.Assignment;
 import dev.atoll.placement.LatencyModel;
 import dev.atoll.placement.NodeDecision;
@@ -121,7 +122,10 @@ public final class HardConstraints {
         // As if empty but for the instance's own needs: capacity is judged per node above.
         NodeInfo info = layout.node(instance.nodeId());
         NodeState alone = new NodeState(info, dev.atoll.model.Resources.ZERO, 0, true);
-        SiteSummary summary = new SiteSummary(layout.site(site), true, List.of(alone.capacity()));
+        // Every node of the site, empty: the site-level rules count nodes (anti-affinity across nodes).
+        List<dev.atoll.placement.NodeCapacity> empties = new ArrayList<>();
+        for (NodeInfo n : layout.nodesOf(site)) empties.add(NodeState.empty(n).capacity());
+        SiteSummary summary = new SiteSummary(layout.site(site), true, empties);
         SiteDecision siteDecision = SiteSelector.select(new SiteRequest(
                 service, List.of(summary), perSite, 1, Set.of(), latency, 0));
         if (siteDecision instanceof SiteDecision.NoSite noSite) return reason(noSite.why());
@@ -129,6 +133,24 @@ public final class HardConstraints {
                 service, layout.site(site), List.of(alone), perNodeHere, 1, nodesElsewhere.size(), 0));
         if (nodeDecision instanceof NodeDecision.NoFit noFit) return reason(noFit.why());
         return null;
+    }
+
+    /**
+     * Whether a replica of {@code service} may run on {@code node} at all, whatever else runs there
+     * and wherever its other replicas are: the rules of site and node selection on an empty node
+     * (jurisdiction, country, pins, avoided sites, latency bounds, tags, driver, tenant networks,
+     * its size against the node's whole capacity). The optimizer's solver checks these once per
+     * service and node; capacity, anti-affinity and spread it checks as the layout changes.
+     */
+    public static boolean allowsStatically(
+            dev.atoll.model.spec.ServiceSpec service, SiteInfo site, NodeInfo node, LatencyModel latency) {
+        NodeState empty = NodeState.empty(node);
+        SiteSummary summary = new SiteSummary(site, true, List.of(empty.capacity()));
+        SiteDecision siteDecision =
+                SiteSelector.select(new SiteRequest(service, List.of(summary), Map.of(), 1, Set.of(), latency, 0));
+        if (siteDecision instanceof SiteDecision.NoSite) return false;
+        return NodeSelector.select(new NodeRequest(service, site, List.of(empty), Map.of(), 1, 0, 0))
+                instanceof NodeDecision.Chosen;
     }
 
     private static String reason(dev.atoll.placement.Explanation why) {
