@@ -42,7 +42,7 @@ import java.util.Set;
  * <p>The solver starts from where every instance runs now, so its best solution is never worse
  * than that: hard first, then overload, then the weighted soft terms. Instances outside the scope
  * are pinned (they count, they do not move). Only local search runs, for a bounded number of
- * steps, from the seed: the same request gives the same plan on any machine. The solution's
+ * evaluated moves, from the seed: the same request gives the same plan on any machine. The solution's
  * changes are then ordered so that each move, applied after those before it, passes the placement
  * filters ({@link HardConstraints}); a move that cannot be ordered so (a swap with no room to
  * pass through) is left out. The plan's before and after figures come from {@link Objective},
@@ -51,7 +51,9 @@ import java.util.Set;
 public final class BackgroundOptimizer {
     /**
      * @param scopeSites the sites whose instances may move, and only between their nodes
-     * @param stepLimit local search steps: the bound that makes a run deterministic
+     * @param moveLimit moves the local search evaluates: the bound that makes a run deterministic
+     *     (a step count would not do: on a small problem where no move is accepted, one step never
+     *     ends)
      * @param safetyLimit wall time after which the solver stops whatever the steps (only reached
      *     on a machine far slower than expected; the plan is then not reproducible, so keep it
      *     generous)
@@ -64,16 +66,16 @@ public final class BackgroundOptimizer {
             LatencyModel latency,
             ObjectiveWeights weights,
             long seed,
-            int stepLimit,
+            int moveLimit,
             Duration safetyLimit) {
         public Request {
             Objects.requireNonNull(layout, "layout");
             scopeSites = Set.copyOf(scopeSites);
-            if (stepLimit < 1) throw new IllegalArgumentException("stepLimit must be 1 or more, got " + stepLimit);
+            if (moveLimit < 1) throw new IllegalArgumentException("moveLimit must be 1 or more, got " + moveLimit);
         }
 
         /** Over every site of the layout, loads from allocations, default policy and weights. */
-        public static Request wholeLayout(CloudLayout layout, long seed, int stepLimit) {
+        public static Request wholeLayout(CloudLayout layout, long seed, int moveLimit) {
             Set<String> all = new java.util.HashSet<>();
             for (SiteInfo s : layout.sites()) all.add(s.name());
             return new Request(
@@ -84,7 +86,7 @@ public final class BackgroundOptimizer {
                     LatencyModel.ESTIMATED,
                     ObjectiveWeights.DEFAULT,
                     seed,
-                    stepLimit,
+                    moveLimit,
                     Duration.ofSeconds(60));
         }
     }
@@ -106,7 +108,7 @@ public final class BackgroundOptimizer {
                 .withRandomSeed(request.seed())
                 .withTerminationConfig(new TerminationConfig().withSpentLimit(request.safetyLimit()))
                 .withPhases(new LocalSearchPhaseConfig()
-                        .withTerminationConfig(new TerminationConfig().withStepCountLimit(request.stepLimit())));
+                        .withTerminationConfig(new TerminationConfig().withMoveCountLimit((long) request.moveLimit())));
         Solver<RebalanceProblem> solver = SolverFactory.<RebalanceProblem>create(config).buildSolver();
         RebalanceProblem best = solver.solve(problem.solution);
 
