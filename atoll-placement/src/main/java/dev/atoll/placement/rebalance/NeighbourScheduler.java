@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * inside a small partition grown around it, with no global coordinator.
  *
  * <p>The partition starts at the event's node and grows one neighbour at a time: the other nodes of
- * the same site first (in a seeded order, as a ring of peers would meet them), then whole sites,
- * nearest first by RTT from the event's site. A node another partition holds is passed by (the
+ * the same site first (in a seeded order, as a ring of peers would meet them), then the nodes of
+ * the other sites, site by site, nearest first by RTT from the event's site. A node another partition holds is passed by (the
  * partition grows around it); closed nodes and nodes with events of their own are passed by too.
  * Each time the partition's headroom (capacity under the overload limits, on nodes that can still
  * take instances) covers what must leave, moves are worked out inside it; the first partition whose
@@ -158,8 +158,9 @@ public final class NeighbourScheduler {
     }
 
     /**
-     * The order the partition may grow in: each inner list is one growth step. Same-site nodes are
-     * one step each; then each other site, nearest first, is one step.
+     * The order the partition may grow in: each inner list is one growth step. One node a step,
+     * the same site's first, then each other site's, nearest site first: a partition takes no
+     * more of a site than it needs, so other events nearby can still grow into the rest.
      */
     private List<List<String>> neighbours(CloudLayout layout, String origin, long seed) {
         NodeInfo originNode = layout.node(origin);
@@ -171,9 +172,7 @@ public final class NeighbourScheduler {
         others.sort(Comparator.comparingDouble((SiteInfo s) -> LatencyModel.estimateRttMs(home.location(), s.location()))
                 .thenComparing(SiteInfo::name));
         for (SiteInfo s : others) {
-            List<String> ids = new ArrayList<>();
-            for (NodeInfo n : seeded(layout.nodesOf(s.name()), seed)) ids.add(n.id());
-            if (!ids.isEmpty()) steps.add(ids);
+            for (NodeInfo n : seeded(layout.nodesOf(s.name()), seed)) steps.add(List.of(n.id()));
         }
         return steps;
     }
