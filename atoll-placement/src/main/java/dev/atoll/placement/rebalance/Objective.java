@@ -25,11 +25,13 @@ public final class Objective {
             CloudLayout layout, CloudLayout original, Loads loads, OverloadPolicy policy, LatencyModel latency) {
         long hard = HardConstraints.violations(layout, latency).size();
         long overload = 0;
+        long draining = 0;
         long energy = 0;
         for (NodeInfo node : layout.nodes()) {
             List<PlacedInstance> here = layout.instancesOn(node.id());
             overload += overloadUnits(loads.onNode(layout, node.id()), limit(node, policy));
             if (!here.isEmpty()) energy += SiteEnergy.IDLE_NODE_COST;
+            if (layout.closedNodes().contains(node.id())) draining += here.size();
         }
         long latencyMs = 0;
         long spread = 0;
@@ -46,7 +48,7 @@ public final class Objective {
             PlacedInstance was = original.instance(i.id());
             if (!was.at().equals(i.at())) moves++;
         }
-        return new ObjectiveScore(hard, overload, latencyMs, spread, energy, moves);
+        return new ObjectiveScore(hard, draining, overload, latencyMs, spread, energy, moves);
     }
 
     public static Resources limit(NodeInfo node, OverloadPolicy policy) {

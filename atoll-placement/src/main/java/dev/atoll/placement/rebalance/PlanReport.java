@@ -17,6 +17,7 @@ public final class PlanReport {
         List<String[]> terms = new ArrayList<>();
         terms.add(new String[] {"TERM", "BEFORE", "AFTER", "WEIGHT"});
         terms.add(row("hard violations", b.hard(), a.hard(), "-"));
+        terms.add(row("draining", b.draining(), a.draining(), "-"));
         terms.add(row("overload", b.overload(), a.overload(), "-"));
         terms.add(row("user latency (ms)", b.latency(), a.latency(), plan.weights().latency()));
         terms.add(row("spread", b.spread(), a.spread(), plan.weights().spread()));

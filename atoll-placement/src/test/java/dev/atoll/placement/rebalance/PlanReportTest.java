@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlanReportTest {
-    static final ObjectiveScore BEFORE = new ObjectiveScore(0, 3, 126, 1, 420, 0);
-    static final ObjectiveScore AFTER = new ObjectiveScore(0, 0, 10, 0, 320, 2);
+    static final ObjectiveScore BEFORE = new ObjectiveScore(0, 0, 3, 126, 1, 420, 0);
+    static final ObjectiveScore AFTER = new ObjectiveScore(0, 0, 0, 10, 0, 320, 2);
 
     @Test
     void aPlanShowsEachTermBeforeAndAfterThenItsMovesInOrder() {
@@ -27,6 +27,7 @@ class PlanReportTest {
                         """
                         TERM               BEFORE  AFTER  WEIGHT
                         hard violations    0       0      -
+                        draining           0       0      -
                         overload           3       0      -
                         user latency (ms)  126     10     1
                         spread             1       0      20

@@ -41,7 +41,8 @@ import java.util.Set;
  *
  * <p>The solver starts from where every instance runs now, so its best solution is never worse
  * than that: hard first, then overload, then the weighted soft terms. Instances outside the scope
- * are pinned (they count, they do not move). Only local search runs, for a bounded number of
+ * are pinned (they count, they do not move). Instances on closed nodes (being drained) must leave:
+ * that weighs right after the hard constraints. Only local search runs, for a bounded number of
  * evaluated moves, from the seed: the same request gives the same plan on any machine. The solution's
  * changes are then ordered so that each move, applied after those before it, passes the placement
  * filters ({@link HardConstraints}); a move that cannot be ordered so (a swap with no room to
@@ -201,6 +202,7 @@ public final class BackgroundOptimizer {
                         used.memoryBytes(),
                         slotById.get(i.nodeId()),
                         w.moves(),
+                        layout.closedNodes().contains(i.nodeId()),
                         !request.scopeSites().contains(i.at().site())));
             }
             return new Problem(new RebalanceProblem(slots, variables), nodes, instances);

@@ -22,6 +22,7 @@ public class InstanceVariable {
     private long usedMemoryBytes;
     private HostSlot original;
     private long moveCost;
+    private boolean onClosedNode;
 
     @PlanningPin
     private boolean pinned;
@@ -40,6 +41,7 @@ public class InstanceVariable {
             long usedMemoryBytes,
             HostSlot original,
             long moveCost,
+            boolean onClosedNode,
             boolean pinned) {
         this.id = id;
         this.service = service;
@@ -49,6 +51,7 @@ public class InstanceVariable {
         this.usedMemoryBytes = usedMemoryBytes;
         this.original = original;
         this.moveCost = moveCost;
+        this.onClosedNode = onClosedNode;
         this.pinned = pinned;
         this.node = original;
     }
@@ -120,6 +123,20 @@ public class InstanceVariable {
 
     public void setMoveCost(long moveCost) {
         this.moveCost = moveCost;
+        this.onClosedNode = onClosedNode;
+    }
+
+    /** Whether it sits on its original node and that node is closed (being drained). */
+    public boolean stuckOnClosedNode() {
+        return onClosedNode && node == original;
+    }
+
+    public boolean isOnClosedNode() {
+        return onClosedNode;
+    }
+
+    public void setOnClosedNode(boolean onClosedNode) {
+        this.onClosedNode = onClosedNode;
     }
 
     public boolean isPinned() {

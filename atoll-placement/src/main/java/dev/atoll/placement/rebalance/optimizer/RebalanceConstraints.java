@@ -16,14 +16,16 @@ import ai.timefold.solver.core.api.score.stream.Joiners;
  *
  * <p>Hard: no node over its cpu, memory or slots (1 per 100 millicores, per 128 MiB, per slot
  * over); no instance on a node its service may not use (10 each); anti-affinity across nodes and
- * sites (10 per pair); spread (10 per missing domain). Medium: estimated use over the overload
- * limits (1 per 100 millicores, per 128 MiB over). Soft, weights applied in the facts: user
+ * sites (10 per pair); spread (10 per missing domain). Medium: instances still on a draining node
+ * (outweighing all else at that level), estimated use over the overload limits (1 per 100 millicores, per 128 MiB over). Soft, weights applied in the facts: user
  * latency, replicas of spread services sharing a node, energy (busy cores at their site's cost,
  * an idle cost per node in use), moves.
  */
 public class RebalanceConstraints implements ConstraintProvider {
     private static final long CPU_UNIT = 100;
     private static final long MEMORY_UNIT = 128L << 20;
+    /** An instance left on a draining node outweighs any overload it could relieve elsewhere. */
+    static final long DRAINING_WEIGHT = 1_000_000;
 
     @Override
     public Constraint[] defineConstraints(ConstraintFactory factory) {
@@ -34,6 +36,7 @@ public class RebalanceConstraints implements ConstraintProvider {
             antiAffinitySite(factory),
             spreadOverSites(factory),
             spreadOverNodes(factory),
+            draining(factory),
             overload(factory),
             userLatency(factory),
             replicasSharingNodes(factory),
@@ -103,6 +106,13 @@ public class RebalanceConstraints implements ConstraintProvider {
                 .filter((service, nodes) -> nodes < service.domainsNeeded())
                 .penalize(HardMediumSoftScore.ofHard(10), (service, nodes) -> service.domainsNeeded() - nodes)
                 .asConstraint("spread over nodes");
+    }
+
+    Constraint draining(ConstraintFactory factory) {
+        return factory.forEach(InstanceVariable.class)
+                .filter(InstanceVariable::stuckOnClosedNode)
+                .penalize(HardMediumSoftScore.ofMedium(DRAINING_WEIGHT))
+                .asConstraint("instance on a draining node");
     }
 
     Constraint overload(ConstraintFactory factory) {

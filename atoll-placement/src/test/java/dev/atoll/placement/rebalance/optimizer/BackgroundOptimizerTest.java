@@ -175,6 +175,23 @@ class BackgroundOptimizerTest {
     }
 
     @Test
+    void everyInstanceLeavesADrainingNode() {
+        var batch = service("batch", "500m", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
+        var layout = new Cloud().site(LONDON, 3)
+                .run(batch, 0, "london", "n1")
+                .run(batch, 1, "london", "n1")
+                .run(batch, 2, "london", "n2")
+                .layout()
+                .closing(Set.of("london/n1"));
+
+        Plan plan = propose(layout, ObjectiveWeights.DEFAULT);
+
+        assertThat(plan.before().draining()).isEqualTo(2);
+        assertThat(plan.after().draining()).isZero();
+        assertThat(layout.applyAll(plan.moves()).instancesOn("london/n1")).isEmpty();
+    }
+
+    @Test
     void onlyInstancesOfTheSitesInScopeMove() {
         SiteInfo boston = new SiteInfo("boston", new GeoPoint(42.3601, -71.0589), "US", "US", Set.of());
         var shop = service("shop", "500m", Set.of(), List.of(PARISIANS), PlacementIntent.Strategy.SPREAD);
