@@ -7,9 +7,10 @@ import java.util.Set;
 
 /**
  * How gradually a plan is applied: at most {@code maxInFlight} moves at once, at most {@code
- * maxStartsPerWindow} started in any {@code windowMillis}, and never two moves in flight that touch
- * the same node (as source or target) or the same instance. The last rule also keeps a plan's
- * order: a move into the room an earlier move frees waits until that move is done.
+ * maxStartsPerWindow} started in any {@code windowMillis}, one move at a time per instance, and a
+ * plan's order kept where it matters: a move into a node that an earlier move (in flight, or not
+ * yet started) is to leave waits until that move is done, as the plan counted on the room it frees.
+ * Moves out of one node, or into one node, otherwise run side by side.
  */
 public record MoveRateLimit(int maxInFlight, int maxStartsPerWindow, long windowMillis) {
     /** Two moves at a time, ten a minute. */
@@ -35,26 +36,22 @@ public record MoveRateLimit(int maxInFlight, int maxStartsPerWindow, long window
         int budget = Math.min(maxInFlight - inFlight.size(), maxStartsPerWindow - startedInWindow);
         List<Move> out = new ArrayList<>();
         if (budget <= 0) return out;
-        Set<String> busyNodes = new HashSet<>();
+        // Nodes whose room is still taken by an instance that is to leave: in-flight moves' sources,
+        // and the sources of moves not started yet, earlier in the plan.
+        Set<String> leaving = new HashSet<>();
         Set<String> busyInstances = new HashSet<>();
-        for (Move m : inFlight) touch(m, busyNodes, busyInstances);
-        // Nodes a skipped move would touch stay busy for the moves after it: later moves must not
-        // overtake an earlier one on the same node, as the plan's order is what keeps it feasible.
+        for (Move m : inFlight) {
+            leaving.add(node(m.from()));
+            busyInstances.add(m.id().key());
+        }
         for (Move m : remaining) {
             if (out.size() >= budget) break;
-            boolean free = !busyInstances.contains(m.id().key())
-                    && !busyNodes.contains(node(m.from()))
-                    && !busyNodes.contains(node(m.to()));
+            boolean free = !busyInstances.contains(m.id().key()) && !leaving.contains(node(m.to()));
             if (free) out.add(m);
-            touch(m, busyNodes, busyInstances);
+            else leaving.add(node(m.from()));
+            busyInstances.add(m.id().key());
         }
         return out;
-    }
-
-    private static void touch(Move m, Set<String> nodes, Set<String> instances) {
-        nodes.add(node(m.from()));
-        nodes.add(node(m.to()));
-        instances.add(m.id().key());
     }
 
     private static String node(dev.atoll.placement.Assignment a) {

@@ -47,6 +47,24 @@ class MoveRateLimitTest {
     }
 
     @Test
+    void movesOutOfOneNodeOrIntoOneNodeRunSideBySide() {
+        var limit = new MoveRateLimit(5, 10, 60_000);
+        Move alsoFromN1 = move(4, "london/n1", "london/n3");
+        Move alsoIntoN2 = move(5, "london/n8", "london/n2");
+
+        assertThat(limit.admit(List.of(A, alsoFromN1, alsoIntoN2), List.of(), List.of(), 0))
+                .containsExactly(A, alsoFromN1, alsoIntoN2);
+    }
+
+    @Test
+    void anInstanceMovesOnceAtATime() {
+        var limit = new MoveRateLimit(5, 10, 60_000);
+        Move aAgain = move(0, "london/n2", "london/n9");
+
+        assertThat(limit.admit(List.of(aAgain), List.of(A), List.of(0L), 0)).isEmpty();
+    }
+
+    @Test
     void aMoveToAWholeSiteTouchesOnlyItsSource() {
         var limit = new MoveRateLimit(5, 10, 60_000);
         Move toParis = new Move(

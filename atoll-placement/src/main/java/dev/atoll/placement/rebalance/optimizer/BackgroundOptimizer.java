@@ -2,7 +2,11 @@ package dev.atoll.placement.rebalance.optimizer;
 
 import ai.timefold.solver.core.api.solver.Solver;
 import ai.timefold.solver.core.api.solver.SolverFactory;
+import ai.timefold.solver.core.config.constructionheuristic.ConstructionHeuristicPhaseConfig;
 import ai.timefold.solver.core.config.localsearch.LocalSearchPhaseConfig;
+import ai.timefold.solver.core.config.localsearch.decider.acceptor.AcceptorType;
+import ai.timefold.solver.core.config.localsearch.decider.acceptor.LocalSearchAcceptorConfig;
+import ai.timefold.solver.core.config.localsearch.decider.forager.LocalSearchForagerConfig;
 import ai.timefold.solver.core.config.solver.EnvironmentMode;
 import ai.timefold.solver.core.config.solver.SolverConfig;
 import ai.timefold.solver.core.config.solver.termination.TerminationConfig;
@@ -41,7 +45,10 @@ import java.util.Set;
  *
  * <p>The solver starts from where every instance runs now, so its best solution is never worse
  * than that: hard first, then overload, then the weighted soft terms. Instances outside the scope
- * are pinned (they count, they do not move). Instances on closed nodes (being drained) must leave:
+ * are pinned (they count, they do not move). The search is hill climbing: it only takes moves that
+ * do not make the score worse. Late acceptance (Timefold's default) wandered: while draining or
+ * overload improved it accepted any soft loss, and ended with most instances moved for little
+ * gain; a plan should move few instances, and hill climbing from the current placement does. Instances on closed nodes (being drained) must leave:
  * that weighs right after the hard constraints. Only local search runs, for a bounded number of
  * evaluated moves, from the seed: the same request gives the same plan on any machine. The solution's
  * changes are then ordered so that each move, applied after those before it, passes the placement
@@ -92,6 +99,9 @@ public final class BackgroundOptimizer {
         }
     }
 
+    /** Improving moves weighed against each other per step. */
+    static final int ACCEPTED_PER_STEP = 50;
+
     private BackgroundOptimizer() {}
 
     public static Plan propose(Request request) {
@@ -108,14 +118,21 @@ public final class BackgroundOptimizer {
                 .withEnvironmentMode(EnvironmentMode.NO_ASSERT)
                 .withRandomSeed(request.seed())
                 .withTerminationConfig(new TerminationConfig().withSpentLimit(request.safetyLimit()))
-                .withPhases(new LocalSearchPhaseConfig()
+                .withPhases(
+                        new ConstructionHeuristicPhaseConfig(),
+                        new LocalSearchPhaseConfig()
+                        .withAcceptorConfig(
+                                new LocalSearchAcceptorConfig().withAcceptorTypeList(List.of(AcceptorType.HILL_CLIMBING)))
+                        // The best of several improving moves, not the first: the first move
+                        // that takes an instance off a draining node may take it anywhere.
+                        .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(ACCEPTED_PER_STEP))
                         .withTerminationConfig(new TerminationConfig().withMoveCountLimit((long) request.moveLimit())));
         Solver<RebalanceProblem> solver = SolverFactory.<RebalanceProblem>create(config).buildSolver();
         RebalanceProblem best = solver.solve(problem.solution);
 
         List<Move> wanted = new ArrayList<>();
         for (InstanceVariable v : best.getInstances()) {
-            if (v.isPinned() || v.getNode() == v.getOriginal()) continue;
+            if (v.isPinned() || v.getNode() == null || v.getNode() == v.getOriginal()) continue;
             PlacedInstance instance = problem.instances.get(v.getId());
             NodeInfo target = problem.nodes.get(v.getNode().index());
             wanted.add(new Move(instance.id(), instance.at(), CloudLayout.at(target), "optimizer: " + best.getScore()));

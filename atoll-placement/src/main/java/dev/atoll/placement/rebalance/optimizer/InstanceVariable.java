@@ -8,7 +8,9 @@ import ai.timefold.solver.core.api.domain.variable.PlanningVariable;
 /**
  * One instance: the planning entity, its node the planning variable. Instances outside the
  * optimizer's scope are pinned where they run (they still count for capacity, anti-affinity and
- * spread). {@code original} is where it runs now, so staying is always allowed and moving costs.
+ * spread). {@code original} is where it runs now, so staying is allowed (unless that node is being
+ * drained) and moving costs. An instance on a draining node starts without a node, for the
+ * construction heuristic to place it where it fits best before the local search improves the rest.
  */
 @PlanningEntity
 public class InstanceVariable {
@@ -53,12 +55,12 @@ public class InstanceVariable {
         this.moveCost = moveCost;
         this.onClosedNode = onClosedNode;
         this.pinned = pinned;
-        this.node = original;
+        this.node = onClosedNode ? null : original;
     }
 
-    /** Where it may go: allowed for its service, or where it already is. */
+    /** Where it may go: allowed for its service, or where it already is unless that is draining. */
     public boolean allowedOn(HostSlot slot) {
-        return slot == original || service.allows(slot);
+        return (slot == original && !onClosedNode) || service.allows(slot);
     }
 
     public int getId() {
