@@ -30,7 +30,6 @@ import dev.atoll.placement.rebalance.Resolution;
 import dev.atoll.placement.rebalance.optimizer.BackgroundOptimizer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -61,6 +60,7 @@ public final class RebalanceRun {
     static final int MAX_CENTRAL_SOLVES = 5;
 
     private static final LatencyModel LATENCY = LatencyModel.ESTIMATED;
+    static final int EVENT_NODE_MIN_INSTANCES = 3;
 
     /**
      * @param centralMoveLimit moves Timefold evaluates per solve (its deterministic bound)
@@ -95,10 +95,11 @@ public final class RebalanceRun {
         Set<String> drained = new LinkedHashSet<>();
         switch (scenario) {
             case HOT_SPOT -> {
-                for (String node : hotNodes(layout)) for (PlacedInstance i : layout.instancesOn(node)) hot.add(i.id());
+                for (String node : eventNodes(layout, settings.seed(), 3))
+                    for (PlacedInstance i : layout.instancesOn(node)) hot.add(i.id());
             }
             case DRAIN -> {
-                drained.addAll(hotNodes(layout).subList(1, 3));
+                drained.addAll(eventNodes(layout, settings.seed() + 1, 2));
                 layout = layout.closing(drained);
             }
             case USER_MOVEMENT -> {
@@ -265,21 +266,23 @@ public final class RebalanceRun {
     }
 
     /**
-     * The nodes the events start at: the two fullest nodes (by cpu allocated) of the fullest
-     * site, then the fullest of the next site.
+     * The nodes the events start at: {@code count} nodes drawn from the seed among those running
+     * at least {@link #EVENT_NODE_MIN_INSTANCES} instances, in two sites or more when the cloud has
+     * them (the first two from one site, the rest from others), so events meet in a site and also
+     * happen apart.
      */
-    static List<String> hotNodes(CloudLayout layout) {
-        Map<String, Long> siteCpu = new HashMap<>();
-        for (NodeInfo n : layout.nodes()) siteCpu.merge(n.site(), layout.allocated(n.id()).cpuMillis(), Long::sum);
-        List<String> sites = new ArrayList<>(siteCpu.keySet());
-        sites.sort(Comparator.comparingLong((String s) -> -siteCpu.get(s)).thenComparing(s -> s));
+    static List<String> eventNodes(CloudLayout layout, long seed, int count) {
+        List<NodeInfo> busy = new ArrayList<>();
+        for (NodeInfo n : layout.nodes()) if (layout.instancesOn(n.id()).size() >= EVENT_NODE_MIN_INSTANCES) busy.add(n);
+        SplittableRandom random = new SplittableRandom(seed);
         List<String> out = new ArrayList<>();
-        for (int k = 0; k < Math.min(2, sites.size()); k++) {
-            List<NodeInfo> nodes = new ArrayList<>(layout.nodesOf(sites.get(k)));
-            nodes.sort(Comparator.comparingLong((NodeInfo n) -> -layout.allocated(n.id()).cpuMillis())
-                    .thenComparing(NodeInfo::id));
-            for (int j = 0; j < Math.min(k == 0 ? 2 : 1, nodes.size()); j++) out.add(nodes.get(j).id());
-        }
+        if (busy.isEmpty()) return out;
+        NodeInfo first = busy.get(random.nextInt(busy.size()));
+        out.add(first.id());
+        List<NodeInfo> sameSite = busy.stream().filter(n -> n.site().equals(first.site()) && n != first).toList();
+        if (count > 1 && !sameSite.isEmpty()) out.add(sameSite.get(random.nextInt(sameSite.size())).id());
+        List<NodeInfo> elsewhere = new ArrayList<>(busy.stream().filter(n -> !n.site().equals(first.site())).toList());
+        while (out.size() < count && !elsewhere.isEmpty()) out.add(elsewhere.remove(random.nextInt(elsewhere.size())).id());
         return out;
     }
 

@@ -17,7 +17,9 @@ import java.util.TreeSet;
  *
  * <p>The partition starts at the event's node and grows one neighbour at a time: the other nodes of
  * the same site first (in a seeded order, as a ring of peers would meet them), then the nodes of
- * the other sites, site by site, nearest first by RTT from the event's site. A node another partition holds is passed by (the
+ * the other sites, site by site, nearest first by RTT from the event's site. A neighbour with
+ * nothing to give declines and does not join: no headroom, or none of the instances that must
+ * leave may run on it at all (driver, tags, jurisdiction, latency bounds). A node another partition holds is passed by (the
  * partition grows around it); closed nodes and nodes with events of their own are passed by too.
  * Each time the partition's headroom (capacity under the overload limits, on nodes that can still
  * take instances) covers what must leave, moves are worked out inside it; the first partition whose
@@ -106,9 +108,12 @@ public final class NeighbourScheduler {
                     continue;
                 }
                 if (work.closedNodes().contains(node) || otherEvents.contains(node)) continue;
+                // A neighbour with nothing to give declines: no room under its limits, or none of
+                // the instances that must leave may run on it at all (driver, tags, jurisdiction).
+                Resources room = headroom(work, loads, node);
+                if (room.cpuMillis() == 0 || room.memoryBytes() == 0 || !couldTakeAny(work, origin, node)) continue;
                 partition.add(node);
                 grew = true;
-                Resources room = headroom(work, loads, node);
                 headroomCpu += room.cpuMillis();
                 headroomMemory += room.memoryBytes();
             }
@@ -122,6 +127,18 @@ public final class NeighbourScheduler {
         if (!blockedBy.isEmpty()) return new Resolution.Waiting(event, blockedBy);
         if (last.moves.isEmpty() && partition.size() > 1) last = plan(event, work, loads, partition);
         return new Resolution.Unresolvable(event, new Partition(owner, origin, partition), last.moves, last.why);
+    }
+
+    /** Whether some instance of {@code origin} may run on {@code node} at all (capacity aside). */
+    private boolean couldTakeAny(CloudLayout layout, String origin, String node) {
+        NodeInfo info = layout.node(node);
+        SiteInfo site = layout.site(info.site());
+        Set<String> seen = new HashSet<>();
+        for (PlacedInstance i : layout.instancesOn(origin)) {
+            if (!seen.add(i.serviceKey())) continue;
+            if (HardConstraints.allowsStatically(i.service(), site, info, latency)) return true;
+        }
+        return false;
     }
 
     public static String owner(NodeEvent event) {
