@@ -61,8 +61,16 @@ public final class RebalanceComparison {
             out.println("== " + scenario.label + ": " + describe(scenario));
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {
-                "strategy", "resolved after", "moves", "between sites", "aborted", "decide", "violations",
-                "still bad", "nearest replica", "mean replica"
+                "strategy",
+                "resolved after",
+                "moves",
+                "between sites",
+                "aborted",
+                "decide",
+                "violations",
+                "still bad",
+                "nearest replica",
+                "mean replica"
             });
             for (Strategy strategy : Strategy.values()) {
                 RunResult r = RebalanceRun.run(world, scenario, strategy, settings);
@@ -71,7 +79,9 @@ public final class RebalanceComparison {
                     strategy.label,
                     scenario == Scenario.USER_MOVEMENT
                             ? "-"
-                            : r.resolvedAfterSeconds().isPresent() ? r.resolvedAfterSeconds().getAsLong() + " s" : "never",
+                            : r.resolvedAfterSeconds().isPresent()
+                                    ? r.resolvedAfterSeconds().getAsLong() + " s"
+                                    : "never",
                     String.valueOf(r.moves()),
                     String.valueOf(r.crossSiteMoves()),
                     String.valueOf(r.abortedMoves()),
@@ -81,7 +91,8 @@ public final class RebalanceComparison {
                     String.format(Locale.ROOT, "%.1f -> %.1f ms", r.userLatencyBeforeMs(), r.userLatencyAfterMs()),
                     String.format(Locale.ROOT, "%.1f -> %.1f ms", r.replicaLatencyBeforeMs(), r.replicaLatencyAfterMs())
                 });
-                if (r.violations() > 0) out.println("   first violation (" + strategy.label + "): " + r.firstViolation());
+                if (r.violations() > 0)
+                    out.println("   first violation (" + strategy.label + "): " + r.firstViolation());
             }
             table(rows);
             out.println();
@@ -91,11 +102,13 @@ public final class RebalanceComparison {
 
     private static String describe(Scenario scenario) {
         return switch (scenario) {
-            case HOT_SPOT -> "the instances of 3 nodes use " + Scenario.HOT_FACTOR + "x their cpu request from t=0"
-                    + " (others " + Scenario.NORMAL_FACTOR + "x)";
+            case HOT_SPOT ->
+                "the instances of 3 nodes use " + Scenario.HOT_FACTOR + "x their cpu request from t=0" + " (others "
+                        + Scenario.NORMAL_FACTOR + "x)";
             case DRAIN -> "2 nodes are drained at t=0";
-            case USER_MOVEMENT -> "every service's users move near another site its jurisdiction allows at t=0"
-                    + " (the central solve runs once the window has passed; nothing triggers the neighbours)";
+            case USER_MOVEMENT ->
+                "every service's users move near another site its jurisdiction allows at t=0"
+                        + " (the central solve runs once the window has passed; nothing triggers the neighbours)";
         };
     }
 

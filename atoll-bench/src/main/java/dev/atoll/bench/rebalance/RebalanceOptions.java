@@ -48,8 +48,8 @@ public record RebalanceOptions(InstanceShape shape, int centralMoves) {
             String flag = args[i];
             if (flag.equals("--quick")) continue;
             if (flag.equals("--help") || flag.equals("-h")) return new Parsed.Help();
-            if (!List.of("--instances", "--nodes", "--sites", "--seed", "--central-moves").contains(flag))
-                return new Parsed.Invalid("unknown option " + flag + " (see --help)");
+            if (!List.of("--instances", "--nodes", "--sites", "--seed", "--central-moves")
+                    .contains(flag)) return new Parsed.Invalid("unknown option " + flag + " (see --help)");
             if (i + 1 >= args.length) return new Parsed.Invalid(flag + ": a value is missing");
             String value = args[++i];
             try {

@@ -107,10 +107,10 @@ public final class RebalanceRun {
                 layout = world.layout();
             }
         }
-        double latencyBefore = Quality.of(world.instance(), world.nodeOf(layout)).meanUserLatencyMs();
+        double latencyBefore =
+                Quality.of(world.instance(), world.nodeOf(layout)).meanUserLatencyMs();
         double replicaLatencyBefore = replicaLatencyMs(layout);
-        NeighbourScheduler scheduler =
-                new NeighbourScheduler(settings.policy(), LATENCY, settings.maxPartitionNodes());
+        NeighbourScheduler scheduler = new NeighbourScheduler(settings.policy(), LATENCY, settings.maxPartitionNodes());
         long windowMillis = settings.policy().windowMillis();
 
         List<LoadSample> samples = new ArrayList<>();
@@ -145,7 +145,8 @@ public final class RebalanceRun {
                 } else {
                     aborted++;
                 }
-                if (f.owner() != null && flights.stream().noneMatch(o -> f.owner().equals(o.owner())))
+                if (f.owner() != null
+                        && flights.stream().noneMatch(o -> f.owner().equals(o.owner())))
                     registry = registry.release(f.owner());
             }
             if (changed) {
@@ -153,13 +154,15 @@ public final class RebalanceRun {
                 List<String> filters = HardConstraints.violations(layout, LATENCY);
                 if (v.total() + filters.size() > 0) {
                     if (violations == 0)
-                        firstViolation = "t=" + t + "s: " + v.describe() + (filters.isEmpty() ? "" : "; " + filters.get(0));
+                        firstViolation =
+                                "t=" + t + "s: " + v.describe() + (filters.isEmpty() ? "" : "; " + filters.get(0));
                     violations += v.total() + filters.size();
                 }
             }
 
             Loads loads = loads(layout, hot);
-            for (NodeInfo n : layout.nodes()) samples.add(new LoadSample(n.id(), t * 1000, loads.onNode(layout, n.id())));
+            for (NodeInfo n : layout.nodes())
+                samples.add(new LoadSample(n.id(), t * 1000, loads.onNode(layout, n.id())));
             long oldest = t * 1000 - windowMillis - TICK_SECONDS * 1000L;
             samples.removeIf(s -> s.atMillis() < oldest);
             bad = badNodes(layout, loads, settings.policy(), drained);
@@ -172,7 +175,9 @@ public final class RebalanceRun {
                 case NONE -> {}
                 case NEIGHBOURS -> {
                     final PartitionRegistry held = registry;
-                    events.removeIf(e -> held.ownerOf(e.nodeId()).map(NeighbourScheduler.owner(e)::equals).orElse(false));
+                    events.removeIf(e -> held.ownerOf(e.nodeId())
+                            .map(NeighbourScheduler.owner(e)::equals)
+                            .orElse(false));
                     if (events.isEmpty()) break;
                     long start = System.nanoTime();
                     var round = scheduler.resolveAll(events, layout, loads, registry, settings.seed() + t);
@@ -180,12 +185,16 @@ public final class RebalanceRun {
                     for (Resolution r : round.resolutions()) {
                         if (!(r instanceof Resolution.Resolved ok) || ok.moves().isEmpty()) continue;
                         registry = registry.reserve(ok.partition());
-                        for (Move m : ok.moves()) flights.add(new Flight(m, t + duration(m), ok.partition().owner()));
+                        for (Move m : ok.moves())
+                            flights.add(new Flight(
+                                    m, t + duration(m), ok.partition().owner()));
                     }
                 }
                 case CENTRAL -> {
                     boolean periodic = scenario == Scenario.USER_MOVEMENT && t * 1000 == windowMillis;
-                    if (queue.isEmpty() && flights.isEmpty() && solves < MAX_CENTRAL_SOLVES
+                    if (queue.isEmpty()
+                            && flights.isEmpty()
+                            && solves < MAX_CENTRAL_SOLVES
                             && (periodic || !events.isEmpty())) {
                         Set<String> all = new HashSet<>();
                         for (SiteInfo s : layout.sites()) all.add(s.name());
@@ -249,7 +258,11 @@ public final class RebalanceRun {
         Map<InstanceId, Resources> use = new HashMap<>();
         for (PlacedInstance i : layout.instances()) {
             double f = hot.contains(i.id()) ? Scenario.HOT_FACTOR : Scenario.NORMAL_FACTOR;
-            use.put(i.id(), new Resources(Math.round(i.resources().cpuMillis() * f), i.resources().memoryBytes()));
+            use.put(
+                    i.id(),
+                    new Resources(
+                            Math.round(i.resources().cpuMillis() * f),
+                            i.resources().memoryBytes()));
         }
         return new Loads(use, Map.of());
     }
@@ -259,7 +272,8 @@ public final class RebalanceRun {
         int bad = 0;
         for (NodeInfo n : layout.nodes()) {
             boolean over = !loads.onNode(layout, n.id()).fitsIn(Objective.limit(n, policy));
-            boolean notDrained = drained.contains(n.id()) && !layout.instancesOn(n.id()).isEmpty();
+            boolean notDrained =
+                    drained.contains(n.id()) && !layout.instancesOn(n.id()).isEmpty();
             if (over || notDrained) bad++;
         }
         return bad;
@@ -273,16 +287,22 @@ public final class RebalanceRun {
      */
     static List<String> eventNodes(CloudLayout layout, long seed, int count) {
         List<NodeInfo> busy = new ArrayList<>();
-        for (NodeInfo n : layout.nodes()) if (layout.instancesOn(n.id()).size() >= EVENT_NODE_MIN_INSTANCES) busy.add(n);
+        for (NodeInfo n : layout.nodes())
+            if (layout.instancesOn(n.id()).size() >= EVENT_NODE_MIN_INSTANCES) busy.add(n);
         SplittableRandom random = new SplittableRandom(seed);
         List<String> out = new ArrayList<>();
         if (busy.isEmpty()) return out;
         NodeInfo first = busy.get(random.nextInt(busy.size()));
         out.add(first.id());
-        List<NodeInfo> sameSite = busy.stream().filter(n -> n.site().equals(first.site()) && n != first).toList();
-        if (count > 1 && !sameSite.isEmpty()) out.add(sameSite.get(random.nextInt(sameSite.size())).id());
-        List<NodeInfo> elsewhere = new ArrayList<>(busy.stream().filter(n -> !n.site().equals(first.site())).toList());
-        while (out.size() < count && !elsewhere.isEmpty()) out.add(elsewhere.remove(random.nextInt(elsewhere.size())).id());
+        List<NodeInfo> sameSite = busy.stream()
+                .filter(n -> n.site().equals(first.site()) && n != first)
+                .toList();
+        if (count > 1 && !sameSite.isEmpty())
+            out.add(sameSite.get(random.nextInt(sameSite.size())).id());
+        List<NodeInfo> elsewhere = new ArrayList<>(
+                busy.stream().filter(n -> !n.site().equals(first.site())).toList());
+        while (out.size() < count && !elsewhere.isEmpty())
+            out.add(elsewhere.remove(random.nextInt(elsewhere.size())).id());
         return out;
     }
 
@@ -302,7 +322,8 @@ public final class RebalanceRun {
             for (SiteInfo site : sites)
                 if (intent.jurisdictions().isEmpty() || intent.jurisdictions().contains(site.jurisdiction()))
                     allowed.add(site);
-            UserRegion was = intent.nearUsers().isEmpty() ? null : intent.nearUsers().get(0);
+            UserRegion was =
+                    intent.nearUsers().isEmpty() ? null : intent.nearUsers().get(0);
             if (was != null && allowed.size() > 1) {
                 allowed.removeIf(site -> site.location().distanceKm(was.location()) < 1);
             }

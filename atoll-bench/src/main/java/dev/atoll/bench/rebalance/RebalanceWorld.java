@@ -11,8 +11,8 @@ import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.placement.Assignment;
 import dev.atoll.placement.CloudCapacity;
 import dev.atoll.placement.LatencyModel;
-import dev.atoll.placement.Placer;
 import dev.atoll.placement.PlacementResult;
+import dev.atoll.placement.Placer;
 import dev.atoll.placement.rebalance.CloudLayout;
 import dev.atoll.placement.rebalance.PlacedInstance;
 import java.util.ArrayList;
@@ -51,14 +51,15 @@ public record RebalanceWorld(PlacementInstance instance, CloudLayout layout, Map
             kept.add(workload);
             List<Assignment> at = result.assignments();
             for (int r = 0; r < at.size(); r++)
-                placed.add(new PlacedInstance(
-                        new InstanceId(TENANT, "env" + w, service.name(), r), service, at.get(r)));
+                placed.add(
+                        new PlacedInstance(new InstanceId(TENANT, "env" + w, service.name(), r), service, at.get(r)));
         }
         PlacementInstance instance =
                 new PlacementInstance(generated.seed(), generated.sites(), generated.nodes(), kept);
         Map<InstanceId, Integer> numberOf = new HashMap<>();
         for (int i = 0; i < placed.size(); i++) numberOf.put(placed.get(i).id(), i);
-        return new RebalanceWorld(instance, new CloudLayout(generated.sites(), generated.nodes(), Set.of(), placed), numberOf);
+        return new RebalanceWorld(
+                instance, new CloudLayout(generated.sites(), generated.nodes(), Set.of(), placed), numberOf);
     }
 
     /** The same world with other workloads (the same instances in the same order, other specs). */

@@ -29,8 +29,11 @@ class RebalanceComparisonTest {
 
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(results).hasSize(Scenario.values().length * Strategy.values().length);
-        assertThat(results).allSatisfy(r -> assertThat(r.violations()).as(r.firstViolation()).isZero());
-        assertThat(out).contains("== hot spot", "== drain", "== user movement", "neighbours (DVMS)", "central Timefold");
+        assertThat(results)
+                .allSatisfy(
+                        r -> assertThat(r.violations()).as(r.firstViolation()).isZero());
+        assertThat(out)
+                .contains("== hot spot", "== drain", "== user movement", "neighbours (DVMS)", "central Timefold");
 
         // Doing nothing leaves the hot spot hot and the drained nodes full.
         for (Scenario s : List.of(Scenario.HOT_SPOT, Scenario.DRAIN)) {
@@ -47,7 +50,8 @@ class RebalanceComparisonTest {
             assertThat(dvms.moves()).isPositive();
         }
         // Users moving raise no event, so only the optimizer follows them, and it brings replicas nearer.
-        assertThat(find(results, Scenario.USER_MOVEMENT, Strategy.NEIGHBOURS).moves()).isZero();
+        assertThat(find(results, Scenario.USER_MOVEMENT, Strategy.NEIGHBOURS).moves())
+                .isZero();
         RunResult central = find(results, Scenario.USER_MOVEMENT, Strategy.CENTRAL);
         assertThat(central.replicaLatencyAfterMs()).isLessThanOrEqualTo(central.replicaLatencyBeforeMs());
     }
@@ -60,7 +64,10 @@ class RebalanceComparisonTest {
         for (Strategy strategy : List.of(Strategy.NEIGHBOURS, Strategy.CENTRAL)) {
             RunResult first = RebalanceRun.run(world, Scenario.DRAIN, strategy, settings);
             RunResult second = RebalanceRun.run(world, Scenario.DRAIN, strategy, settings);
-            assertThat(second).usingRecursiveComparison().ignoringFields("decideMillis").isEqualTo(first);
+            assertThat(second)
+                    .usingRecursiveComparison()
+                    .ignoringFields("decideMillis")
+                    .isEqualTo(first);
         }
     }
 

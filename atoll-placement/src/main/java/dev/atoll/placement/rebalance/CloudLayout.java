@@ -191,9 +191,11 @@ public final class CloudLayout {
             throw new IllegalArgumentException(move.id().display() + " is on " + current.nodeId() + ", not on "
                     + move.from().site() + "/" + move.from().node());
         if (move.to().node() == null)
-            throw new IllegalArgumentException("a layout can only apply a move to a node: " + move.id().display());
+            throw new IllegalArgumentException(
+                    "a layout can only apply a move to a node: " + move.id().display());
         if (!hasNode(move.to().site() + "/" + move.to().node()))
-            throw new IllegalArgumentException("unknown node: " + move.to().site() + "/" + move.to().node());
+            throw new IllegalArgumentException(
+                    "unknown node: " + move.to().site() + "/" + move.to().node());
         List<PlacedInstance> next = new ArrayList<>(instances.size());
         for (PlacedInstance i : instances) next.add(i.id().equals(move.id()) ? i.movedTo(move.to()) : i);
         return new CloudLayout(sites, nodes, closedNodes, next);

@@ -57,8 +57,7 @@ public final class HardConstraints {
         List<NodeState> states = new ArrayList<>();
         NodeState targetState = null;
         for (NodeState s : layout.nodeStates(site)) {
-            NodeState state =
-                    s.info().id().equals(instance.nodeId()) ? s.withReleased(instance.resources()) : s;
+            NodeState state = s.info().id().equals(instance.nodeId()) ? s.withReleased(instance.resources()) : s;
             states.add(state);
             if (s.info().id().equals(targetNodeId)) targetState = state;
         }
@@ -66,8 +65,8 @@ public final class HardConstraints {
                 layout.site(site),
                 true,
                 states.stream().map(NodeState::capacity).toList());
-        SiteDecision siteDecision = SiteSelector.select(
-                new SiteRequest(service, List.of(summary), perSite, 1, Set.of(), latency, 0));
+        SiteDecision siteDecision =
+                SiteSelector.select(new SiteRequest(service, List.of(summary), perSite, 1, Set.of(), latency, 0));
         if (siteDecision instanceof SiteDecision.NoSite noSite) return Optional.of(reason(noSite.why()));
 
         NodeDecision nodeDecision = NodeSelector.select(new NodeRequest(
@@ -76,7 +75,8 @@ public final class HardConstraints {
         return Optional.empty();
     }
 
-    public static boolean allows(CloudLayout layout, PlacedInstance instance, String targetNodeId, LatencyModel latency) {
+    public static boolean allows(
+            CloudLayout layout, PlacedInstance instance, String targetNodeId, LatencyModel latency) {
         return whyNot(layout, instance, targetNodeId, latency).isEmpty();
     }
 
@@ -126,11 +126,11 @@ public final class HardConstraints {
         List<dev.atoll.placement.NodeCapacity> empties = new ArrayList<>();
         for (NodeInfo n : layout.nodesOf(site)) empties.add(NodeState.empty(n).capacity());
         SiteSummary summary = new SiteSummary(layout.site(site), true, empties);
-        SiteDecision siteDecision = SiteSelector.select(new SiteRequest(
-                service, List.of(summary), perSite, 1, Set.of(), latency, 0));
+        SiteDecision siteDecision =
+                SiteSelector.select(new SiteRequest(service, List.of(summary), perSite, 1, Set.of(), latency, 0));
         if (siteDecision instanceof SiteDecision.NoSite noSite) return reason(noSite.why());
-        NodeDecision nodeDecision = NodeSelector.select(new NodeRequest(
-                service, layout.site(site), List.of(alone), perNodeHere, 1, nodesElsewhere.size(), 0));
+        NodeDecision nodeDecision = NodeSelector.select(
+                new NodeRequest(service, layout.site(site), List.of(alone), perNodeHere, 1, nodesElsewhere.size(), 0));
         if (nodeDecision instanceof NodeDecision.NoFit noFit) return reason(noFit.why());
         return null;
     }

@@ -1,13 +1,17 @@
 package dev.atoll.placement.rebalance;
 
 import dev.atoll.model.Resources;
+import dev.atoll.model.spec.PlacementIntent.UserRegion;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.placement.LatencyModel;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -89,7 +93,8 @@ public final class NeighbourScheduler {
             long seed) {
         String origin = event.nodeId();
         String owner = owner(event);
-        if (registry.heldByOther(origin, owner)) return new Resolution.Waiting(event, Set.of(registry.owners().get(origin)));
+        if (registry.heldByOther(origin, owner))
+            return new Resolution.Waiting(event, Set.of(registry.owners().get(origin)));
         CloudLayout work = event instanceof NodeEvent.Drain ? layout.closing(Set.of(origin)) : layout;
 
         Resources toShed = toShed(event, work, loads);
@@ -121,7 +126,8 @@ public final class NeighbourScheduler {
             // Worth working out moves only once the partition could hold what must leave.
             if (headroomCpu < toShed.cpuMillis() || headroomMemory < toShed.memoryBytes()) continue;
             last = plan(event, work, loads, partition);
-            if (last.resolves) return new Resolution.Resolved(event, new Partition(owner, origin, partition), last.moves);
+            if (last.resolves)
+                return new Resolution.Resolved(event, new Partition(owner, origin, partition), last.moves);
             if (partition.size() >= maxPartitionNodes) break;
         }
         if (!blockedBy.isEmpty()) return new Resolution.Waiting(event, blockedBy);
@@ -183,11 +189,17 @@ public final class NeighbourScheduler {
         NodeInfo originNode = layout.node(origin);
         SiteInfo home = layout.site(originNode.site());
         List<List<String>> steps = new ArrayList<>();
-        for (NodeInfo n : seeded(layout.nodesOf(home.name()), seed)) if (!n.id().equals(origin)) steps.add(List.of(n.id()));
+        for (NodeInfo n : seeded(layout.nodesOf(home.name()), seed))
+            if (!n.id().equals(origin)) steps.add(List.of(n.id()));
         List<SiteInfo> others = new ArrayList<>();
         for (SiteInfo s : layout.sites()) if (!s.name().equals(home.name())) others.add(s);
-        others.sort(Comparator.comparingDouble((SiteInfo s) -> LatencyModel.estimateRttMs(home.location(), s.location()))
-                .thenComparing(SiteInfo::name));
+        // The home site's own RTT measurements where the model has them (gossip measures them from
+        // the placing site), the distance estimate elsewhere.
+        UserRegion atHome = new UserRegion(home.name(), home.location(), Optional.empty());
+        Map<String, Double> rtt = new HashMap<>();
+        for (SiteInfo s : others) rtt.put(s.name(), latency.rttMs(s, atHome));
+        others.sort(
+                Comparator.comparingDouble((SiteInfo s) -> rtt.get(s.name())).thenComparing(SiteInfo::name));
         for (SiteInfo s : others) {
             for (NodeInfo n : seeded(layout.nodesOf(s.name()), seed)) steps.add(List.of(n.id()));
         }
@@ -196,7 +208,8 @@ public final class NeighbourScheduler {
 
     private static List<NodeInfo> seeded(List<NodeInfo> nodes, long seed) {
         List<NodeInfo> out = new ArrayList<>(nodes);
-        out.sort(Comparator.comparingLong((NodeInfo n) -> Seeds.tieBreak(seed, n.id())).thenComparing(NodeInfo::id));
+        out.sort(Comparator.comparingLong((NodeInfo n) -> Seeds.tieBreak(seed, n.id()))
+                .thenComparing(NodeInfo::id));
         return out;
     }
 
@@ -216,7 +229,8 @@ public final class NeighbourScheduler {
         List<Move> moves = new ArrayList<>();
         String stuck = null;
         for (PlacedInstance candidate : candidates) {
-            if (event instanceof NodeEvent.Overload && loads.onNode(work, origin).fitsIn(limit)) break;
+            if (event instanceof NodeEvent.Overload
+                    && loads.onNode(work, origin).fitsIn(limit)) break;
             PlacedInstance inst = work.instance(candidate.id());
             String best = null;
             double bestScore = Double.NEGATIVE_INFINITY;
@@ -254,10 +268,11 @@ public final class NeighbourScheduler {
             moves.add(move);
             work = work.apply(move);
         }
-        boolean resolves = switch (event) {
-            case NodeEvent.Overload o -> loads.onNode(work, origin).fitsIn(limit);
-            case NodeEvent.Drain d -> work.instancesOn(origin).isEmpty();
-        };
+        boolean resolves =
+                switch (event) {
+                    case NodeEvent.Overload o -> loads.onNode(work, origin).fitsIn(limit);
+                    case NodeEvent.Drain d -> work.instancesOn(origin).isEmpty();
+                };
         String why = resolves ? "" : stuck != null ? stuck : "the partition has too little room";
         return new Attempt(moves, resolves, why);
     }

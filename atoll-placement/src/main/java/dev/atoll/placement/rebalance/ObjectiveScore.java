@@ -15,7 +15,8 @@ package dev.atoll.placement.rebalance;
  *     cost
  * @param moves instances not where they were
  */
-public record ObjectiveScore(long hard, long draining, long overload, long latency, long spread, long energy, long moves) {
+public record ObjectiveScore(
+        long hard, long draining, long overload, long latency, long spread, long energy, long moves) {
     /** The soft terms weighted and summed. */
     public long weightedSoft(ObjectiveWeights w) {
         return w.latency() * latency + w.spread() * spread + w.energy() * energy + w.moves() * moves;

@@ -25,7 +25,8 @@ public final class Overloads {
             CloudLayout layout, List<LoadSample> samples, OverloadPolicy policy, long nowMillis) {
         Map<String, List<LoadSample>> byNode = new HashMap<>();
         for (LoadSample s : samples) {
-            if (s.atMillis() <= nowMillis) byNode.computeIfAbsent(s.nodeId(), k -> new ArrayList<>()).add(s);
+            if (s.atMillis() <= nowMillis)
+                byNode.computeIfAbsent(s.nodeId(), k -> new ArrayList<>()).add(s);
         }
         List<NodeEvent.Overload> out = new ArrayList<>();
         for (NodeInfo node : layout.nodes()) {

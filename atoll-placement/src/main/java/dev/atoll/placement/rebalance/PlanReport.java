@@ -19,7 +19,8 @@ public final class PlanReport {
         terms.add(row("hard violations", b.hard(), a.hard(), "-"));
         terms.add(row("draining", b.draining(), a.draining(), "-"));
         terms.add(row("overload", b.overload(), a.overload(), "-"));
-        terms.add(row("user latency (ms)", b.latency(), a.latency(), plan.weights().latency()));
+        terms.add(row(
+                "user latency (ms)", b.latency(), a.latency(), plan.weights().latency()));
         terms.add(row("spread", b.spread(), a.spread(), plan.weights().spread()));
         terms.add(row("energy", b.energy(), a.energy(), plan.weights().energy()));
         terms.add(row("moves", b.moves(), a.moves(), plan.weights().moves()));

@@ -32,8 +32,10 @@ class MoveRateLimitTest {
     void noMoreMovesStartInAWindowThanItAllows() {
         var limit = new MoveRateLimit(5, 2, 60_000);
 
-        assertThat(limit.admit(List.of(C), List.of(), List.of(10_000L, 20_000L), 30_000)).isEmpty();
-        assertThat(limit.admit(List.of(C), List.of(), List.of(10_000L, 20_000L), 70_001)).containsExactly(C);
+        assertThat(limit.admit(List.of(C), List.of(), List.of(10_000L, 20_000L), 30_000))
+                .isEmpty();
+        assertThat(limit.admit(List.of(C), List.of(), List.of(10_000L, 20_000L), 70_001))
+                .containsExactly(C);
     }
 
     @Test

@@ -72,7 +72,8 @@ class NeighbourSchedulerTest {
 
     @Test
     void aMoveNeverLeavesTheServicesJurisdictionEvenForANearerSite() {
-        ServiceSpec euOnly = service("ledger").needing("1", "1Gi").inJurisdictions("EU").build();
+        ServiceSpec euOnly =
+                service("ledger").needing("1", "1Gi").inJurisdictions("EU").build();
         var layout = world().site(site("paris"), 1)
                 .site(site("london"), 1)
                 .site(site("frankfurt"), 1)
@@ -80,8 +81,8 @@ class NeighbourSchedulerTest {
                 .layout();
         Loads loads = Loads.estimate(layout, Map.of("paris/n1", res("3800m", "4Gi")));
 
-        var r = resolved(SCHEDULER.resolve(
-                hot(layout, "paris/n1", loads), layout, loads, PartitionRegistry.EMPTY, Set.of(), 7));
+        var r = resolved(
+                SCHEDULER.resolve(hot(layout, "paris/n1", loads), layout, loads, PartitionRegistry.EMPTY, Set.of(), 7));
 
         assertThat(r.partition().nodes()).containsExactly("paris/n1", "london/n1", "frankfurt/n1");
         assertThat(r.moves()).extracting(m -> m.to().site()).containsOnly("frankfurt");
@@ -89,7 +90,10 @@ class NeighbourSchedulerTest {
 
     @Test
     void aMoveKeepsAntiAffinityAcrossNodes() {
-        ServiceSpec db = service("db").needing("1", "1Gi").antiAffinity(AntiAffinity.NODE).build();
+        ServiceSpec db = service("db")
+                .needing("1", "1Gi")
+                .antiAffinity(AntiAffinity.NODE)
+                .build();
         var layout = world().site(site("london"), 3)
                 .run(db, "london/n1", 1)
                 .run(WEB, "london/n1", 3)
@@ -108,7 +112,10 @@ class NeighbourSchedulerTest {
 
     @Test
     void aDrainMovesEveryInstanceOffTheNode() {
-        var layout = world().site(site("london"), 3).run(WEB, "london/n1", 3).run(BATCH, "london/n1", 2).layout();
+        var layout = world().site(site("london"), 3)
+                .run(WEB, "london/n1", 3)
+                .run(BATCH, "london/n1", 2)
+                .layout();
         Loads loads = Loads.fromAllocations(layout);
 
         var r = resolved(SCHEDULER.resolve(
@@ -125,7 +132,8 @@ class NeighbourSchedulerTest {
                 .run(WEB, "london/n1", 4)
                 .layout();
         Loads loads = Loads.estimate(layout, Map.of("london/n1", res("3800m", "4Gi")));
-        var registry = PartitionRegistry.EMPTY.reserve(new Partition("drain:london/n9", "london/n2", List.of("london/n2")));
+        var registry =
+                PartitionRegistry.EMPTY.reserve(new Partition("drain:london/n9", "london/n2", List.of("london/n2")));
 
         var r = resolved(SCHEDULER.resolve(hot(layout, "london/n1", loads), layout, loads, registry, Set.of(), 7));
 
@@ -136,7 +144,8 @@ class NeighbourSchedulerTest {
     void anEventWaitsWhenEveryNeighbourItNeedsIsHeld() {
         var layout = world().site(site("london"), 2).run(WEB, "london/n1", 4).layout();
         Loads loads = Loads.estimate(layout, Map.of("london/n1", res("3800m", "4Gi")));
-        var registry = PartitionRegistry.EMPTY.reserve(new Partition("drain:london/n2", "london/n2", List.of("london/n2")));
+        var registry =
+                PartitionRegistry.EMPTY.reserve(new Partition("drain:london/n2", "london/n2", List.of("london/n2")));
 
         var r = SCHEDULER.resolve(hot(layout, "london/n1", loads), layout, loads, registry, Set.of(), 7);
 
@@ -146,7 +155,8 @@ class NeighbourSchedulerTest {
 
     @Test
     void anOverloadWithNoRoomAnywhereItMayGoIsUnresolvableAndSaysWhy() {
-        ServiceSpec ukOnly = service("gov").needing("1", "1Gi").inJurisdictions("UK").build();
+        ServiceSpec ukOnly =
+                service("gov").needing("1", "1Gi").inJurisdictions("UK").build();
         var layout = world().site(site("london"), 1)
                 .site(site("paris"), 2)
                 .run(ukOnly, "london/n1", 4)
@@ -167,8 +177,8 @@ class NeighbourSchedulerTest {
                 .run(WEB, "london/n1", 4)
                 .run(BATCH, "new-york/n1", 4)
                 .layout();
-        Loads loads = Loads.estimate(
-                layout, Map.of("london/n1", res("3800m", "4Gi"), "new-york/n1", res("3900m", "4Gi")));
+        Loads loads =
+                Loads.estimate(layout, Map.of("london/n1", res("3800m", "4Gi"), "new-york/n1", res("3900m", "4Gi")));
 
         var round = SCHEDULER.resolveAll(
                 List.of(hot(layout, "london/n1", loads), hot(layout, "new-york/n1", loads)),

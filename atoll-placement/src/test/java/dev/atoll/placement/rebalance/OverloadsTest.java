@@ -21,7 +21,8 @@ class OverloadsTest {
 
     @Test
     void aNodeOverItsCpuThresholdForTheWholeWindowIsOverloaded() {
-        var samples = List.of(at(0, "3500m", "1Gi"), at(10, "3600m", "1Gi"), at(20, "3700m", "1Gi"), at(30, "3800m", "1Gi"));
+        var samples =
+                List.of(at(0, "3500m", "1Gi"), at(10, "3600m", "1Gi"), at(20, "3700m", "1Gi"), at(30, "3800m", "1Gi"));
 
         var found = Overloads.detect(LAYOUT, samples, POLICY, 30_000);
 
@@ -33,7 +34,8 @@ class OverloadsTest {
 
     @Test
     void aDipBelowTheThresholdInsideTheWindowStartsTheWindowAgain() {
-        var samples = List.of(at(0, "3500m", "1Gi"), at(10, "3000m", "1Gi"), at(20, "3700m", "1Gi"), at(30, "3800m", "1Gi"));
+        var samples =
+                List.of(at(0, "3500m", "1Gi"), at(10, "3000m", "1Gi"), at(20, "3700m", "1Gi"), at(30, "3800m", "1Gi"));
 
         assertThat(Overloads.detect(LAYOUT, samples, POLICY, 30_000)).isEmpty();
         assertThat(Overloads.detect(LAYOUT, samples, POLICY, 50_000)).hasSize(1);

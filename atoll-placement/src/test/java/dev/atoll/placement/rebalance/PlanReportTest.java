@@ -14,17 +14,21 @@ class PlanReportTest {
     void aPlanShowsEachTermBeforeAndAfterThenItsMovesInOrder() {
         var plan = new Plan(
                 List.of(
-                        new Move(new InstanceId("acme", "shop", "web", 0), RebalanceFixtures.assignment("new-york/n1"),
-                                RebalanceFixtures.assignment("paris/n1"), "optimizer"),
-                        new Move(new InstanceId("acme", "shop", "web", 1), RebalanceFixtures.assignment("new-york/n2"),
-                                RebalanceFixtures.assignment("paris/n1"), "optimizer")),
+                        new Move(
+                                new InstanceId("acme", "shop", "web", 0),
+                                RebalanceFixtures.assignment("new-york/n1"),
+                                RebalanceFixtures.assignment("paris/n1"),
+                                "optimizer"),
+                        new Move(
+                                new InstanceId("acme", "shop", "web", 1),
+                                RebalanceFixtures.assignment("new-york/n2"),
+                                RebalanceFixtures.assignment("paris/n1"),
+                                "optimizer")),
                 BEFORE,
                 AFTER,
                 ObjectiveWeights.DEFAULT);
 
-        assertThat(PlanReport.render(plan))
-                .isEqualTo(
-                        """
+        assertThat(PlanReport.render(plan)).isEqualTo("""
                         TERM               BEFORE  AFTER  WEIGHT
                         hard violations    0       0      -
                         draining           0       0      -
@@ -45,6 +49,7 @@ class PlanReportTest {
     void anEmptyPlanSaysThereIsNothingToDo() {
         var plan = new Plan(List.of(), BEFORE, BEFORE, ObjectiveWeights.DEFAULT);
 
-        assertThat(PlanReport.render(plan)).endsWith("No moves: the placement is as good as the optimizer can make it.\n");
+        assertThat(PlanReport.render(plan))
+                .endsWith("No moves: the placement is as good as the optimizer can make it.\n");
     }
 }

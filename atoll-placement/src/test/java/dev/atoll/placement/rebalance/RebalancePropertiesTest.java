@@ -71,8 +71,10 @@ class RebalancePropertiesTest {
     }
 
     private Arbitrary<Scenario> scenarios(boolean constrained) {
-        Arbitrary<List<Integer>> nodesPerSite = Arbitraries.integers().between(0, 3).list().ofSize(SITES.size());
-        Arbitrary<List<ServiceSpec>> services = service(constrained).list().ofMinSize(1).ofMaxSize(5);
+        Arbitrary<List<Integer>> nodesPerSite =
+                Arbitraries.integers().between(0, 3).list().ofSize(SITES.size());
+        Arbitrary<List<ServiceSpec>> services =
+                service(constrained).list().ofMinSize(1).ofMaxSize(5);
         Arbitrary<Long> seeds = Arbitraries.longs().between(0, 1_000_000);
         Arbitrary<Double> heat = Arbitraries.doubles().between(0.5, 1.6);
         return Combinators.combine(nodesPerSite, services, seeds, heat)
@@ -112,7 +114,8 @@ class RebalancePropertiesTest {
         }
         CloudCapacity cloud = new CloudCapacity();
         for (SiteInfo site : sites) {
-            List<NodeInfo> of = nodes.stream().filter(n -> n.site().equals(site.name())).toList();
+            List<NodeInfo> of =
+                    nodes.stream().filter(n -> n.site().equals(site.name())).toList();
             cloud.addSite(site, of);
         }
         Placer placer = new Placer(cloud, LATENCY);
@@ -158,7 +161,8 @@ class RebalancePropertiesTest {
                     .as("move of %s to %s", m.id().display(), target)
                     .isEmpty();
             work = work.apply(m);
-            for (NodeInfo n : work.nodes()) assertThat(work.overCommitted(n.id())).as(n.id()).isFalse();
+            for (NodeInfo n : work.nodes())
+                assertThat(work.overCommitted(n.id())).as(n.id()).isFalse();
         }
         return work;
     }
@@ -185,7 +189,9 @@ class RebalancePropertiesTest {
 
     @Property(tries = 150)
     void everyMoveOfTheNeighbourSchedulerKeepsEveryHardConstraint(@ForAll("scenarios") Scenario s) {
-        assertThat(HardConstraints.violations(s.layout(), LATENCY)).as("the Placer's own placement").isEmpty();
+        assertThat(HardConstraints.violations(s.layout(), LATENCY))
+                .as("the Placer's own placement")
+                .isEmpty();
 
         var round = SCHEDULER.resolveAll(events(s), s.layout(), s.loads(), PartitionRegistry.EMPTY, s.seed());
 
@@ -196,7 +202,10 @@ class RebalancePropertiesTest {
     @Property(tries = 150)
     void partitionsNeverOverlapNorTakeAHeldNode(@ForAll("scenarios") Scenario s) {
         // Another event holds one node before the round.
-        String held = s.layout().nodes().get((int) (s.seed() % s.layout().nodes().size())).id();
+        String held = s.layout()
+                .nodes()
+                .get((int) (s.seed() % s.layout().nodes().size()))
+                .id();
         var registry = PartitionRegistry.EMPTY.reserve(new Partition("elsewhere", held, List.of(held)));
 
         var round = SCHEDULER.resolveAll(events(s), s.layout(), s.loads(), registry, s.seed());
@@ -204,9 +213,11 @@ class RebalancePropertiesTest {
         Set<String> seen = new HashSet<>(Set.of(held));
         for (Resolution r : round.resolutions()) {
             if (!(r instanceof Resolution.Resolved ok)) continue;
-            for (String node : ok.partition().nodes()) assertThat(seen.add(node)).as("node %s held twice", node).isTrue();
+            for (String node : ok.partition().nodes())
+                assertThat(seen.add(node)).as("node %s held twice", node).isTrue();
             for (Move m : ok.moves()) {
-                assertThat(ok.partition().nodes()).contains(m.from().site() + "/" + m.from().node());
+                assertThat(ok.partition().nodes())
+                        .contains(m.from().site() + "/" + m.from().node());
                 assertThat(ok.partition().nodes()).contains(m.to().site() + "/" + m.to().node());
             }
         }
@@ -257,7 +268,14 @@ class RebalancePropertiesTest {
         Set<String> all = new HashSet<>();
         for (SiteInfo site : s.layout().sites()) all.add(site.name());
         return new BackgroundOptimizer.Request(
-                s.layout(), all, s.loads(), POLICY, LATENCY, ObjectiveWeights.DEFAULT, s.seed(), 3_000,
+                s.layout(),
+                all,
+                s.loads(),
+                POLICY,
+                LATENCY,
+                ObjectiveWeights.DEFAULT,
+                s.seed(),
+                3_000,
                 Duration.ofSeconds(60));
     }
 
@@ -269,7 +287,8 @@ class RebalancePropertiesTest {
         assertThat(plan.after().hard()).isLessThanOrEqualTo(plan.before().hard());
         assertThat(HardConstraints.violations(after, LATENCY)).isEmpty();
         assertThat(plan.after().compareTo(plan.before(), plan.weights())).isLessThanOrEqualTo(0);
-        assertThat(Objective.score(after, s.layout(), s.loads(), POLICY, LATENCY)).isEqualTo(plan.after());
+        assertThat(Objective.score(after, s.layout(), s.loads(), POLICY, LATENCY))
+                .isEqualTo(plan.after());
     }
 
     @Property(tries = 10)

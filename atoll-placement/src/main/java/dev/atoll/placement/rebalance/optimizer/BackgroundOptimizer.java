@@ -107,8 +107,7 @@ public final class BackgroundOptimizer {
     public static Plan propose(Request request) {
         CloudLayout layout = request.layout();
         ObjectiveWeights weights = request.weights();
-        ObjectiveScore before =
-                Objective.score(layout, layout, request.loads(), request.policy(), request.latency());
+        ObjectiveScore before = Objective.score(layout, layout, request.loads(), request.policy(), request.latency());
 
         Problem problem = Problem.of(request);
         SolverConfig config = new SolverConfig()
@@ -121,13 +120,16 @@ public final class BackgroundOptimizer {
                 .withPhases(
                         new ConstructionHeuristicPhaseConfig(),
                         new LocalSearchPhaseConfig()
-                        .withAcceptorConfig(
-                                new LocalSearchAcceptorConfig().withAcceptorTypeList(List.of(AcceptorType.HILL_CLIMBING)))
-                        // The best of several improving moves, not the first: the first move
-                        // that takes an instance off a draining node may take it anywhere.
-                        .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(ACCEPTED_PER_STEP))
-                        .withTerminationConfig(new TerminationConfig().withMoveCountLimit((long) request.moveLimit())));
-        Solver<RebalanceProblem> solver = SolverFactory.<RebalanceProblem>create(config).buildSolver();
+                                .withAcceptorConfig(new LocalSearchAcceptorConfig()
+                                        .withAcceptorTypeList(List.of(AcceptorType.HILL_CLIMBING)))
+                                // The best of several improving moves, not the first: the first move
+                                // that takes an instance off a draining node may take it anywhere.
+                                .withForagerConfig(
+                                        new LocalSearchForagerConfig().withAcceptedCountLimit(ACCEPTED_PER_STEP))
+                                .withTerminationConfig(
+                                        new TerminationConfig().withMoveCountLimit((long) request.moveLimit())));
+        Solver<RebalanceProblem> solver =
+                SolverFactory.<RebalanceProblem>create(config).buildSolver();
         RebalanceProblem best = solver.solve(problem.solution);
 
         List<Move> wanted = new ArrayList<>();
@@ -141,7 +143,8 @@ public final class BackgroundOptimizer {
         CloudLayout afterLayout = layout.applyAll(ordered);
         ObjectiveScore after =
                 Objective.score(afterLayout, layout, request.loads(), request.policy(), request.latency());
-        if (ordered.isEmpty() || after.compareTo(before, weights) >= 0) return new Plan(List.of(), before, before, weights);
+        if (ordered.isEmpty() || after.compareTo(before, weights) >= 0)
+            return new Plan(List.of(), before, before, weights);
         return new Plan(ordered, before, after, weights);
     }
 
@@ -208,7 +211,12 @@ public final class BackgroundOptimizer {
                 PlacedInstance i = instances.get(k);
                 ServiceRules r = rules.computeIfAbsent(
                         i.serviceKey(),
-                        key -> rulesOf(rules.size(), i.service(), layout.replicasOf(i.id()).size(), request, sites));
+                        key -> rulesOf(
+                                rules.size(),
+                                i.service(),
+                                layout.replicasOf(i.id()).size(),
+                                request,
+                                sites));
                 Resources used = request.loads().of(i.id());
                 variables.add(new InstanceVariable(
                         k,
@@ -242,15 +250,18 @@ public final class BackgroundOptimizer {
             for (int s = 0; s < sites.size(); s++) {
                 latency[s] = w.latency()
                         * Objective.meanRttMs(service.placement().nearUsers(), sites.get(s), request.latency());
-                energy[s] = w.energy() * SiteEnergy.of(sites.get(s)).cost(service.resources().cpuMillis());
+                energy[s] = w.energy()
+                        * SiteEnergy.of(sites.get(s)).cost(service.resources().cpuMillis());
             }
             PlacementIntent intent = service.placement();
-            int anti = switch (intent.antiAffinity()) {
-                case NONE -> ServiceRules.NONE;
-                case NODE -> ServiceRules.NODE;
-                case SITE -> ServiceRules.SITE;
-            };
-            int across = intent.spread().map(s -> s.across() == Domain.SITE ? ServiceRules.SITE : ServiceRules.NODE)
+            int anti =
+                    switch (intent.antiAffinity()) {
+                        case NONE -> ServiceRules.NONE;
+                        case NODE -> ServiceRules.NODE;
+                        case SITE -> ServiceRules.SITE;
+                    };
+            int across = intent.spread()
+                    .map(s -> s.across() == Domain.SITE ? ServiceRules.SITE : ServiceRules.NODE)
                     .orElse(ServiceRules.NONE);
             int min = intent.spread().map(PlacementIntent.Spread::minDomains).orElse(0);
             boolean spreadStrategy = intent.strategy() == Strategy.SPREAD;

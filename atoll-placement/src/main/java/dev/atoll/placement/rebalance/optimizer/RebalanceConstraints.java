@@ -93,7 +93,8 @@ public class RebalanceConstraints implements ConstraintProvider {
     Constraint spreadOverSites(ConstraintFactory factory) {
         return factory.forEach(InstanceVariable.class)
                 .filter(i -> i.getService().spreadAcross == ServiceRules.SITE)
-                .groupBy(InstanceVariable::getService, countDistinct((InstanceVariable i) -> i.getNode().site()))
+                .groupBy(InstanceVariable::getService, countDistinct((InstanceVariable i) -> i.getNode()
+                        .site()))
                 .filter((service, sites) -> sites < service.domainsNeeded())
                 .penalize(HardMediumSoftScore.ofHard(10), (service, sites) -> service.domainsNeeded() - sites)
                 .asConstraint("spread over sites");

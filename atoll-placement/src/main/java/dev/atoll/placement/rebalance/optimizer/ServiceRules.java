@@ -14,11 +14,13 @@ public final class ServiceRules {
     public final int antiAffinity;
     /** {@link #NONE}, {@link #NODE} or {@link #SITE}. */
     public final int spreadAcross;
+
     public final int minDomains;
     public final int replicas;
     public final boolean spreadStrategy;
     /** What one replica sharing a node with another costs, weight applied; 0 unless spread strategy. */
     public final long spreadCost;
+
     private final boolean[] allowed;
     /**
      * Per site index, weights applied: the mean RTT to the users (ms); the energy cost of one

@@ -43,7 +43,12 @@ class BackgroundOptimizerTest {
                 Quantities.parseMemoryBytes(memory).orElseThrow());
     }
 
-    static ServiceSpec service(String name, String cpu, Set<String> jurisdictions, List<UserRegion> users, PlacementIntent.Strategy strategy) {
+    static ServiceSpec service(
+            String name,
+            String cpu,
+            Set<String> jurisdictions,
+            List<UserRegion> users,
+            PlacementIntent.Strategy strategy) {
         return new ServiceSpec(
                 name,
                 DriverKind.PROCESS,
@@ -55,8 +60,16 @@ class BackgroundOptimizerTest {
                 2,
                 RestartPolicy.ALWAYS,
                 new PlacementIntent(
-                        jurisdictions, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), users, Optional.empty(),
-                        PlacementIntent.AntiAffinity.NONE, strategy));
+                        jurisdictions,
+                        Set.of(),
+                        Set.of(),
+                        Set.of(),
+                        Set.of(),
+                        Set.of(),
+                        users,
+                        Optional.empty(),
+                        PlacementIntent.AntiAffinity.NONE,
+                        strategy));
     }
 
     static final class Cloud {
@@ -82,9 +95,17 @@ class BackgroundOptimizerTest {
         }
     }
 
-    static BackgroundOptimizer.Request request(CloudLayout layout, Set<String> scope, Loads loads, ObjectiveWeights w, long seed) {
+    static BackgroundOptimizer.Request request(
+            CloudLayout layout, Set<String> scope, Loads loads, ObjectiveWeights w, long seed) {
         return new BackgroundOptimizer.Request(
-                layout, scope, loads, new OverloadPolicy(0.8, 0.9, 30_000), LatencyModel.ESTIMATED, w, seed, MOVES,
+                layout,
+                scope,
+                loads,
+                new OverloadPolicy(0.8, 0.9, 30_000),
+                LatencyModel.ESTIMATED,
+                w,
+                seed,
+                MOVES,
                 Duration.ofSeconds(60));
     }
 
@@ -101,7 +122,9 @@ class BackgroundOptimizerTest {
     @Test
     void replicasFarFromTheirUsersMoveToTheSiteNearThem() {
         var shop = service("shop", "500m", Set.of(), List.of(PARISIANS), PlacementIntent.Strategy.SPREAD);
-        var layout = new Cloud().site(NEW_YORK, 2).site(PARIS, 2)
+        var layout = new Cloud()
+                .site(NEW_YORK, 2)
+                .site(PARIS, 2)
                 .run(shop, 0, "new-york", "n1")
                 .run(shop, 1, "new-york", "n2")
                 .layout();
@@ -117,7 +140,9 @@ class BackgroundOptimizerTest {
     @Test
     void aReplicaNeverLeavesItsJurisdictionToBeNearerItsUsers() {
         var gov = service("gov", "500m", Set.of("UK"), List.of(PARISIANS), PlacementIntent.Strategy.SPREAD);
-        var layout = new Cloud().site(LONDON, 1).site(PARIS, 2)
+        var layout = new Cloud()
+                .site(LONDON, 1)
+                .site(PARIS, 2)
                 .run(gov, 0, "london", "n1")
                 .layout();
 
@@ -130,7 +155,8 @@ class BackgroundOptimizerTest {
     @Test
     void packedServicesAreConsolidatedToFreeWholeNodes() {
         var batch = service("batch", "500m", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
-        var layout = new Cloud().site(LONDON, 3)
+        var layout = new Cloud()
+                .site(LONDON, 3)
                 .run(batch, 0, "london", "n1")
                 .run(batch, 1, "london", "n2")
                 .layout();
@@ -139,28 +165,34 @@ class BackgroundOptimizerTest {
 
         CloudLayout after = layout.applyAll(plan.moves());
         assertThat(plan.moves()).hasSize(1);
-        assertThat(after.instances().stream().map(PlacedInstance::nodeId).distinct()).hasSize(1);
+        assertThat(after.instances().stream().map(PlacedInstance::nodeId).distinct())
+                .hasSize(1);
         assertThat(plan.after().energy()).isLessThan(plan.before().energy());
     }
 
     @Test
     void workMovesToASiteOnGreenPowerWhenEnergyWeighsEnough() {
         SiteInfo greenParis = new SiteInfo("paris", PARIS.location(), "FR", "EU", Set.of("green"));
-        SiteInfo frankfurt = new SiteInfo("frankfurt", new GeoPoint(50.1109, 8.6821), "DE", "EU", Set.of("energy-price=150"));
+        SiteInfo frankfurt =
+                new SiteInfo("frankfurt", new GeoPoint(50.1109, 8.6821), "DE", "EU", Set.of("energy-price=150"));
         var compute = service("compute", "2", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
-        var layout = new Cloud().site(frankfurt, 1).site(greenParis, 1)
+        var layout = new Cloud()
+                .site(frankfurt, 1)
+                .site(greenParis, 1)
                 .run(compute, 0, "frankfurt", "n1")
                 .layout();
 
         Plan plan = propose(layout, new ObjectiveWeights(1, 20, 10, 20));
 
-        assertThat(plan.moves()).singleElement().satisfies(m -> assertThat(m.to().site()).isEqualTo("paris"));
+        assertThat(plan.moves()).singleElement().satisfies(m -> assertThat(m.to().site())
+                .isEqualTo("paris"));
     }
 
     @Test
     void anOverloadedNodeIsRelievedFirst() {
         var web = service("web", "1", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
-        var layout = new Cloud().site(LONDON, 2)
+        var layout = new Cloud()
+                .site(LONDON, 2)
                 .run(web, 0, "london", "n1")
                 .run(web, 1, "london", "n1")
                 .run(web, 2, "london", "n1")
@@ -177,7 +209,8 @@ class BackgroundOptimizerTest {
     @Test
     void everyInstanceLeavesADrainingNode() {
         var batch = service("batch", "500m", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
-        var layout = new Cloud().site(LONDON, 3)
+        var layout = new Cloud()
+                .site(LONDON, 3)
                 .run(batch, 0, "london", "n1")
                 .run(batch, 1, "london", "n1")
                 .run(batch, 2, "london", "n2")
@@ -195,7 +228,10 @@ class BackgroundOptimizerTest {
     void onlyInstancesOfTheSitesInScopeMove() {
         SiteInfo boston = new SiteInfo("boston", new GeoPoint(42.3601, -71.0589), "US", "US", Set.of());
         var shop = service("shop", "500m", Set.of(), List.of(PARISIANS), PlacementIntent.Strategy.SPREAD);
-        var layout = new Cloud().site(NEW_YORK, 1).site(boston, 1).site(PARIS, 1)
+        var layout = new Cloud()
+                .site(NEW_YORK, 1)
+                .site(boston, 1)
+                .site(PARIS, 1)
                 .run(shop, 0, "new-york", "n1")
                 .run(shop, 1, "boston", "n1")
                 .layout();
@@ -221,7 +257,10 @@ class BackgroundOptimizerTest {
     void theSameRequestAndSeedGiveTheSamePlan() {
         var shop = service("shop", "500m", Set.of(), List.of(PARISIANS), PlacementIntent.Strategy.SPREAD);
         var batch = service("batch", "1", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
-        var layout = new Cloud().site(NEW_YORK, 2).site(LONDON, 2).site(PARIS, 2)
+        var layout = new Cloud()
+                .site(NEW_YORK, 2)
+                .site(LONDON, 2)
+                .site(PARIS, 2)
                 .run(shop, 0, "new-york", "n1")
                 .run(shop, 1, "new-york", "n2")
                 .run(batch, 0, "london", "n1")
@@ -234,6 +273,7 @@ class BackgroundOptimizerTest {
         Plan second = BackgroundOptimizer.propose(request);
 
         assertThat(second).isEqualTo(first);
-        assertThat(HardConstraints.violations(layout.applyAll(first.moves()), LatencyModel.ESTIMATED)).isEmpty();
+        assertThat(HardConstraints.violations(layout.applyAll(first.moves()), LatencyModel.ESTIMATED))
+                .isEmpty();
     }
 }
