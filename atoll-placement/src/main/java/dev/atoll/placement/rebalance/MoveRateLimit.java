@@ -48,7 +48,8 @@ public record MoveRateLimit(int maxInFlight, int maxStartsPerWindow, long window
             if (out.size() >= budget) break;
             boolean free = !busyInstances.contains(m.id().key()) && !leaving.contains(node(m.to()));
             if (free) out.add(m);
-            else leaving.add(node(m.from()));
+            // Started now or waiting, its source's room is not free until it is done.
+            leaving.add(node(m.from()));
             busyInstances.add(m.id().key());
         }
         return out;

@@ -100,7 +100,9 @@ public final class NeighbourScheduler {
         Resources toShed = toShed(event, work, loads);
         List<String> partition = new ArrayList<>(List.of(origin));
         Set<String> blockedBy = new TreeSet<>();
-        Attempt last = new Attempt(List.of(), false, "no neighbour can take any of its instances");
+        Attempt last = null;
+        int declinedFull = 0;
+        int declinedUnfit = 0;
         long headroomCpu = 0;
         long headroomMemory = 0;
         List<List<String>> growth = neighbours(work, origin, seed);
@@ -116,7 +118,14 @@ public final class NeighbourScheduler {
                 // A neighbour with nothing to give declines: no room under its limits, or none of
                 // the instances that must leave may run on it at all (driver, tags, jurisdiction).
                 Resources room = headroom(work, loads, node);
-                if (room.cpuMillis() == 0 || room.memoryBytes() == 0 || !couldTakeAny(work, origin, node)) continue;
+                if (room.cpuMillis() == 0 || room.memoryBytes() == 0) {
+                    declinedFull++;
+                    continue;
+                }
+                if (!couldTakeAny(work, origin, node)) {
+                    declinedUnfit++;
+                    continue;
+                }
                 partition.add(node);
                 grew = true;
                 headroomCpu += room.cpuMillis();
@@ -131,7 +140,14 @@ public final class NeighbourScheduler {
             if (partition.size() >= maxPartitionNodes) break;
         }
         if (!blockedBy.isEmpty()) return new Resolution.Waiting(event, blockedBy);
-        if (last.moves.isEmpty() && partition.size() > 1) last = plan(event, work, loads, partition);
+        if ((last == null || last.moves.isEmpty()) && partition.size() > 1) last = plan(event, work, loads, partition);
+        if (last == null || (last.moves.isEmpty() && partition.size() == 1)) {
+            last = new Attempt(
+                    List.of(),
+                    false,
+                    "no neighbour can take any of its instances: " + declinedFull + " without room under their limits, "
+                            + declinedUnfit + " where none of them may run (driver, tags, jurisdiction, latency)");
+        }
         return new Resolution.Unresolvable(event, new Partition(owner, origin, partition), last.moves, last.why);
     }
 
