@@ -257,6 +257,26 @@ class RebalancePropertiesTest {
     }
 
     @Property(tries = 100)
+    void aDrainEmptiesItsNodeWhenTheCloudHasRoom(@ForAll("unconstrained") Scenario s) {
+        List<SiteInfo> sites = new ArrayList<>(s.layout().sites());
+        List<NodeInfo> nodes = new ArrayList<>(s.layout().nodes());
+        sites.add(site("tokyo"));
+        for (int n = 1; n <= 2; n++)
+            nodes.add(new NodeInfo("tokyo", "n" + n, res("64", "256Gi"), 64, Set.of("process"), Set.of()));
+        String drained = s.busyNodes().get((int) (s.seed() % s.busyNodes().size()));
+        CloudLayout layout =
+                new CloudLayout(sites, nodes, Set.of(drained), s.layout().instances());
+        Loads loads = Loads.estimate(layout, s.measured());
+
+        var r = SCHEDULER.resolve(
+                new NodeEvent.Drain(drained), layout, loads, PartitionRegistry.EMPTY, Set.of(), s.seed());
+
+        assertThat(r).isInstanceOf(Resolution.Resolved.class);
+        CloudLayout after = applyChecked(layout, ((Resolution.Resolved) r).moves());
+        assertThat(after.instancesOn(drained)).isEmpty();
+    }
+
+    @Property(tries = 100)
     void theNeighbourSchedulerDecidesTheSameForTheSameInputAndSeed(@ForAll("scenarios") Scenario s) {
         var first = SCHEDULER.resolveAll(events(s), s.layout(), s.loads(), PartitionRegistry.EMPTY, s.seed());
         var second = SCHEDULER.resolveAll(events(s), s.layout(), s.loads(), PartitionRegistry.EMPTY, s.seed());
