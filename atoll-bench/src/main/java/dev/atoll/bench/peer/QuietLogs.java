@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
  * named after its classes' simple names. Their logs would cost time inside the measurement and bury
  * the table, so only errors are kept.
  */
-final class QuietLogs {
+public final class QuietLogs {
     private QuietLogs() {}
 
-    static void apply() {
+    public static void apply() {
         if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
             root.setLevel(Level.ERROR);
         }
