@@ -141,7 +141,24 @@ public final class SiteController implements AutoCloseable {
     /** Reservations accepted but not yet in the applied state, so two offers never take one slot. */
     private final List<PendingReservation> pending = new ArrayList<>();
     /** When each node's agent was last heard; soft state, so a new leader starts by trusting all. */
-    private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
+    private final Map<String, Heard> lastHeard = new ConcurrentHashMap<>();
+
+    /**
+     * One node's last heartbeat. A holder the heartbeat callback keeps, so the two a second of each
+     * of a site's hundred nodes are one write each, not a map update.
+     */
+    private static final class Heard {
+        volatile java.time.Instant at;
+
+        Heard(java.time.Instant at) {
+            this.at = at;
+        }
+    }
+
+    private java.time.Instant lastHeard(String node) {
+        Heard heard = lastHeard.get(node);
+        return heard == null ? null : heard.at;
+    }
 
     private final NodeLiveness liveness = NodeLiveness.DEFAULT;
     /** Until when no node can be judged down (loop thread; null: judge at the next tick). */
@@ -317,7 +334,7 @@ public final class SiteController implements AutoCloseable {
                     // in-process ones: a node is judged only once it had time to be heard.
                     var now = clock.instant();
                     read(state -> List.copyOf(state.nodes().keySet()))
-                            .forEach(node -> lastHeard.putIfAbsent(node, now));
+                            .forEach(node -> lastHeard.putIfAbsent(node, new Heard(now)));
                     loop.execute(() -> {
                         pushAllNodes = true;
                         pushAssignments();
@@ -354,9 +371,10 @@ public final class SiteController implements AutoCloseable {
     }
 
     private void listenTo(String node, NodeAgentPort agent) {
-        lastHeard.put(node, clock.instant());
+        Heard heard = lastHeard.computeIfAbsent(node, n -> new Heard(clock.instant()));
+        heard.at = clock.instant();
         agent.onReport(report -> loop.execute(() -> onReport(report)));
-        agent.onHeartbeat(() -> lastHeard.put(node, clock.instant()));
+        agent.onHeartbeat(() -> heard.at = clock.instant());
     }
 
     /**
@@ -388,7 +406,7 @@ public final class SiteController implements AutoCloseable {
 
     /** How the leader judges a node now; a node without an agent here is down. */
     public NodeLiveness.Health health(String node) {
-        var heard = lastHeard.get(node);
+        var heard = lastHeard(node);
         return heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, clock.instant());
     }
 
@@ -1648,7 +1666,7 @@ public final class SiteController implements AutoCloseable {
             }
             java.time.Instant oldestHeard = null;
             for (String node : state.nodes().keySet()) {
-                var heard = lastHeard.get(node);
+                var heard = lastHeard(node);
                 var health = heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, now);
                 if (heard != null && (oldestHeard == null || heard.isBefore(oldestHeard))) oldestHeard = heard;
                 if (health == NodeLiveness.Health.SUSPECT) {

@@ -56,8 +56,11 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         return Map.copyOf(loads);
     }
 
-    /** What the replicas on one node take ({@link SiteState.NodeLoad#NONE} for none): no copy of the rest. */
-    public synchronized SiteState.NodeLoad loadOn(String node) {
+    /**
+     * What the replicas on one node take ({@link SiteState.NodeLoad#NONE} for none); call inside
+     * {@link #read}, as offers and summaries do for every node (not locking again for each).
+     */
+    public SiteState.NodeLoad loadOn(String node) {
         return loads.getOrDefault(node, SiteState.NodeLoad.NONE);
     }
 
