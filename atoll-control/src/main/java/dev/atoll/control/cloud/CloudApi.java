@@ -143,4 +143,17 @@ public interface CloudApi {
 
     /** The newest {@code max} audit entries of every reachable site, oldest first; of one tenant, or all when null. */
     List<AuditEntry> audit(String tenant, int max);
+
+    // --- join tokens (see dev.atoll.control.join) ------------------------------------------
+
+    /**
+     * Makes a one-time join token for a site controller or a node agent of {@code site}, kept
+     * (hashed) in the log of the site answering, which must be {@code site} for an agent token.
+     *
+     * @throws IllegalArgumentException naming the field when the request cannot be met here
+     */
+    default dev.atoll.control.join.JoinTokens.Issued createJoinToken(
+            dev.atoll.wire.tls.PeerRole role, String site, java.time.Duration ttl) {
+        throw new IllegalArgumentException("for: this cloud runs in one process and issues no join tokens");
+    }
 }
