@@ -53,7 +53,44 @@ public final class NodeHttpServer implements AutoCloseable {
             Supplier<String> metrics,
             NodeAgentPort agent,
             dev.atoll.api.trace.SpanRing traces) {
+        return start(host, port, health, metrics, agent, traces, null);
+    }
+
+    /**
+     * The same over HTTPS with mutual TLS by {@code tls} (null: plain HTTP): TLS 1.3, a client
+     * certificate of the cloud CA required, and only a site's certificate may read anything (its
+     * controller reads logs and traces; an agent certificate is refused with 403, logged and counted).
+     */
+    public static NodeHttpServer start(
+            String host,
+            int port,
+            Supplier<Map<String, Object>> health,
+            Supplier<String> metrics,
+            NodeAgentPort agent,
+            dev.atoll.api.trace.SpanRing traces,
+            dev.atoll.wire.tls.CloudIdentity tls) {
         Javalin app = Javalin.create(config -> {
+            if (tls != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    var ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+                    ssl.setSslContext(tls.sslContext());
+                    ssl.setNeedClientAuth(true);
+                    ssl.setIncludeProtocols(dev.atoll.wire.tls.CloudIdentity.PROTOCOL);
+                    var secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+                    // Peers are known by their certificate's role and name, not by a host name.
+                    secure.setSniHostCheck(false);
+                    secure.setSniRequired(false);
+                    httpConfig.addCustomizer(secure);
+                    var connector = new org.eclipse.jetty.server.ServerConnector(
+                            server,
+                            new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                            new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector;
+                });
+                config.routes.before(ctx -> onlySites(ctx, tls));
+            }
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
@@ -84,6 +121,26 @@ public final class NodeHttpServer implements AutoCloseable {
         });
         app.start();
         return new NodeHttpServer(app);
+    }
+
+    /** Refuses a caller whose certificate is not a site's (the TLS handshake already checked the CA). */
+    private static void onlySites(Context ctx, dev.atoll.wire.tls.CloudIdentity tls) {
+        Object chain = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        String peer = ctx.req().getRemoteAddr() + ":" + ctx.req().getRemotePort();
+        try {
+            if (!(chain instanceof java.security.cert.X509Certificate[] certificates)) {
+                throw new dev.atoll.wire.tls.RefusedCertificateException(
+                        dev.atoll.wire.tls.RefusalReason.NO_CERTIFICATE, "no certificate");
+            }
+            var who = tls.verify(certificates);
+            if (who.role() != dev.atoll.wire.tls.PeerRole.SITE) {
+                throw new dev.atoll.wire.tls.RefusedCertificateException(
+                        dev.atoll.wire.tls.RefusalReason.WRONG_ROLE, "a " + who + " may not read a node's port");
+            }
+        } catch (dev.atoll.wire.tls.RefusedCertificateException e) {
+            tls.refusals().refused(peer, e.reason(), e.getMessage());
+            throw new ProblemException(Problem.of(403, "refused: " + e.getMessage()));
+        }
     }
 
     private static void serveLog(Context ctx, NodeAgentPort agent) throws Exception {
