@@ -57,9 +57,11 @@ public final class NodeHttpServer implements AutoCloseable {
     }
 
     /**
-     * The same over HTTPS with mutual TLS by {@code tls} (null: plain HTTP): TLS 1.3, a client
-     * certificate of the cloud CA required, and only a site's certificate may read anything (its
-     * controller reads logs and traces; an agent certificate is refused with 403, logged and counted).
+     * The same over HTTPS by {@code tls} (null: plain HTTP): TLS 1.3 with the node's certificate. A
+     * client certificate, when presented, must be the cloud CA's; logs and traces are read only with a
+     * site's certificate (its controller's), anything else is refused with 403, logged and counted.
+     * {@code /healthz} and {@code /metrics} need none, like a site API's, so a scraper needs only to
+     * trust the CA.
      */
     public static NodeHttpServer start(
             String host,
@@ -74,7 +76,7 @@ public final class NodeHttpServer implements AutoCloseable {
                 config.jetty.addConnector((server, httpConfig) -> {
                     var ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
                     ssl.setSslContext(tls.sslContext());
-                    ssl.setNeedClientAuth(true);
+                    ssl.setWantClientAuth(true);
                     ssl.setIncludeProtocols(dev.atoll.wire.tls.CloudIdentity.PROTOCOL);
                     var secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
                     // Peers are known by their certificate's role and name, not by a host name.
@@ -89,7 +91,7 @@ public final class NodeHttpServer implements AutoCloseable {
                     connector.setPort(port);
                     return connector;
                 });
-                config.routes.before(ctx -> onlySites(ctx, tls));
+                config.routes.before("/v1/*", ctx -> onlySites(ctx, tls));
             }
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

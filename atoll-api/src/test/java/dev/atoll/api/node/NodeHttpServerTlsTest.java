@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** An agent's HTTP port over mutual TLS: only its site's controllers (site certificates) read it. */
+/** An agent's HTTP port over TLS: logs and traces only for its site's controllers (site certificates). */
 class NodeHttpServerTlsTest {
     private final CertificateAuthority ca = CertificateAuthority.create("test", Instant.now());
     private final CloudIdentity agent = identity(PeerRole.AGENT, "n1");
@@ -79,17 +79,17 @@ class NodeHttpServerTlsTest {
     void aSiteCertificateReadsTheAgentsPort() throws Exception {
         start();
 
-        var response = get(identity(PeerRole.SITE, "london"), "/metrics");
+        var response = get(identity(PeerRole.SITE, "london"), "/v1/logs/default/hello/web/0");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("atoll_x 1\n");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("no log of instance");
     }
 
     @Test
     void anotherAgentsCertificateIsRefusedWith403AndCounted() throws Exception {
         start();
 
-        var response = get(identity(PeerRole.AGENT, "n2"), "/metrics");
+        var response = get(identity(PeerRole.AGENT, "n2"), "/v1/logs/default/hello/web/0");
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).contains("refused: a agent n2 may not read a node's port");
@@ -97,15 +97,24 @@ class NodeHttpServerTlsTest {
     }
 
     @Test
-    void aClientWithoutACertificateOrOfAnotherCaCannotConnect() {
+    void healthAndMetricsNeedNoCertificateButLogsDo() throws Exception {
         start();
-        CloudIdentity anonymous = new CloudIdentity(ca.certificate(), null);
+        CloudIdentity scraper = new CloudIdentity(ca.certificate(), null);
+
+        assertThat(get(scraper, "/metrics").body()).isEqualTo("atoll_x 1\n");
+        assertThat(get(scraper, "/healthz").statusCode()).isEqualTo(200);
+        assertThat(get(scraper, "/v1/logs/default/hello/web/0").statusCode()).isEqualTo(403);
+        assertThat(agent.refusals().count(RefusalReason.NO_CERTIFICATE)).isEqualTo(1);
+    }
+
+    @Test
+    void aClientWithACertificateOfAnotherCaCannotConnect() {
+        start();
         CertificateAuthority other = CertificateAuthority.create("other", Instant.now());
         CloudIdentity foreign = new CloudIdentity(
                 other.certificate(),
                 other.issueFor(Certificates.newKeyPair(), PeerRole.SITE, "london", Instant.now(), Duration.ofHours(1)));
 
-        assertThatThrownBy(() -> get(anonymous, "/metrics")).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> get(foreign, "/metrics")).isInstanceOf(IOException.class);
     }
 }
