@@ -213,9 +213,9 @@ public final class AuthRoutes {
                 throw new ProblemException(Problem.badField("ttl", "must be more than 0 and at most 7 days"));
             }
         }
-        dev.atoll.control.join.JoinTokens.Issued issued;
+        var issued = dev.atoll.control.join.JoinTokens.issue(random, role, site, clock.instant(), ttl);
         try {
-            issued = cloud.createJoinToken(role, site, ttl);
+            cloud.keepJoinToken(issued.record());
         } catch (IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
             int colon = message.indexOf(": ");

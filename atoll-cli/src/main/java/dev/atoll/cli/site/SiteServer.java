@@ -384,7 +384,11 @@ public final class SiteServer implements AutoCloseable {
                                         .toList(),
                         GossipTimings.LAN,
                         clock,
-                        scheduler);
+                        scheduler,
+                        // Gossip has no TLS: each card is signed by its site and checked on arrival.
+                        settings.tls()
+                                .map(t -> dev.atoll.control.gossip.CardSeal.signedBy(t.identity()))
+                                .orElse(dev.atoll.control.gossip.CardSeal.NONE));
                 parts.add(membership);
                 directory = SiteDirectory.open(membership, clock, scheduler, SiteDirectory.Settings.DEFAULT);
                 parts.add(directory);
@@ -744,9 +748,8 @@ public final class SiteServer implements AutoCloseable {
         }
 
         @Override
-        public dev.atoll.control.join.JoinTokens.Issued createJoinToken(
-                dev.atoll.wire.tls.PeerRole role, String forSite, Duration ttl) {
-            return now().createJoinToken(role, forSite, ttl);
+        public void keepJoinToken(dev.atoll.control.join.JoinToken token) {
+            now().keepJoinToken(token);
         }
 
         @Override

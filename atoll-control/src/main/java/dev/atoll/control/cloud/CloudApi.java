@@ -147,13 +147,12 @@ public interface CloudApi {
     // --- join tokens (see dev.atoll.control.join) ------------------------------------------
 
     /**
-     * Makes a one-time join token for a site controller or a node agent of {@code site}, kept
-     * (hashed) in the log of the site answering, which must be {@code site} for an agent token.
+     * Keeps a new one-time join token (its hash; see {@link dev.atoll.control.join.JoinTokens#issue})
+     * in the log of the site answering, which must be the token's site for an agent token.
      *
      * @throws IllegalArgumentException naming the field when the request cannot be met here
      */
-    default dev.atoll.control.join.JoinTokens.Issued createJoinToken(
-            dev.atoll.wire.tls.PeerRole role, String site, java.time.Duration ttl) {
+    default void keepJoinToken(dev.atoll.control.join.JoinToken token) {
         throw new IllegalArgumentException("for: this cloud runs in one process and issues no join tokens");
     }
 }

@@ -805,23 +805,18 @@ public final class FederatedCloud implements CloudApi {
     }
 
     @Override
-    public dev.atoll.control.join.JoinTokens.Issued createJoinToken(
-            dev.atoll.wire.tls.PeerRole role, String site, Duration ttl) {
+    public void keepJoinToken(dev.atoll.control.join.JoinToken token) {
         String here = entry.site();
-        if (role == dev.atoll.wire.tls.PeerRole.AGENT && !here.equals(site)) {
-            throw new IllegalArgumentException(
-                    "site: a join token for agents of " + site + " is made at that site's API; this is site " + here);
+        if (token.role() == dev.atoll.wire.tls.PeerRole.AGENT && !here.equals(token.site())) {
+            throw new IllegalArgumentException("site: a join token for agents of " + token.site()
+                    + " is made at that site's API; this is site " + here);
         }
-        var issued = dev.atoll.control.join.JoinTokens.issue(JOIN_RANDOM, role, site, clock.instant(), ttl);
-        Boolean kept = await(entry.issueJoinToken(issued.record()), "site " + here + " did not commit the join token");
+        Boolean kept = await(entry.issueJoinToken(token), "site " + here + " did not commit the join token");
         if (!Boolean.TRUE.equals(kept)) {
             throw new IllegalArgumentException("for: site " + here + " holds "
                     + dev.atoll.control.join.JoinTokens.MAX_KEPT + " unused join tokens, its most");
         }
-        return issued;
     }
-
-    private static final java.security.SecureRandom JOIN_RANDOM = new java.security.SecureRandom();
 
     @Override
     public AuthRecords changeAuth(AuthRecords change) {

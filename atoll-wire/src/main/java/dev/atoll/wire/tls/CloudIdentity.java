@@ -40,6 +40,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class CloudIdentity {
     public static final String PROTOCOL = "TLSv1.3";
     static final String TLS_DIR = "tls";
+    private static final int NO_TICKETS_SECONDS = 7 * 24 * 3600 + 1;
     static final String KEY_FILE = "node.key";
     static final String CERTIFICATE_FILE = "node.crt";
 
@@ -71,6 +72,11 @@ public final class CloudIdentity {
                     new javax.net.ssl.KeyManager[] {new CurrentKey()},
                     new javax.net.ssl.TrustManager[] {new CloudTrust()},
                     new SecureRandom());
+            // No session resumption: a resumed session carries the certificates of the first
+            // handshake, which may have been renewed (or expired) since; every connection is checked
+            // afresh. The JDK sends no TLS 1.3 session tickets when the server session timeout
+            // exceeds the longest ticket lifetime (7 days), so none is ever resumed.
+            context.getServerSessionContext().setSessionTimeout(NO_TICKETS_SECONDS);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK speaks " + PROTOCOL, e);
         }
