@@ -434,6 +434,19 @@ public final class WireServer implements AutoCloseable {
                 throw new ProtocolViolation("HELLO speaks protocol version " + decoded.protocolVersion()
                         + ", this server speaks " + WireFormat.PROTOCOL_VERSION);
             }
+            if (tls != null
+                    && tls.groupMustMatch()
+                    && identity.isPresent()
+                    && !identity.get().name().equals(decoded.groupId())) {
+                tls.identity()
+                        .refusals()
+                        .refused(
+                                peer,
+                                RefusalReason.WRONG_ROLE,
+                                "a " + identity.get() + " introduced itself as a member of " + decoded.groupId());
+                throw new ProtocolViolation(
+                        "certificate of " + identity.get() + " does not name group " + decoded.groupId());
+            }
             Optional<String> refused = refusal.apply(decoded);
             if (refused.isPresent()) {
                 throw new ProtocolViolation("refused member " + decoded.memberId() + " of group " + decoded.groupId()

@@ -156,9 +156,16 @@ public final class AgentCommand implements Callable<Integer> {
     private Optional<dev.atoll.wire.tls.CloudIdentity> identity(
             List<InetSocketAddress> controllers, dev.atoll.wire.tls.TlsRefusals refusals) {
         try {
-            if (dev.atoll.wire.tls.Enrollment.joinedBefore(dataDir)) {
+            boolean joined = dev.atoll.wire.tls.Enrollment.joinedBefore(dataDir);
+            if (joined && dev.atoll.wire.tls.Enrollment.validIn(dataDir, java.time.Instant.now())) {
                 return Optional.of(
                         dev.atoll.wire.tls.Enrollment.load(dataDir, refusals).identity());
+            }
+            if (joined && joinToken == null) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--join-token: the node's certificate in " + dataDir + " has expired (the agent was"
+                                + " stopped longer than its lifetime); join again with a new token");
             }
             if (joinToken == null) {
                 if (caFingerprint != null) {

@@ -168,7 +168,7 @@ public final class DevProcesses implements AutoCloseable {
                         .resolve(site.name())
                         .resolve("nodes")
                         .resolve(node.name());
-                if (!dev.atoll.wire.tls.Enrollment.joinedBefore(nodeDir)) {
+                if (!dev.atoll.wire.tls.Enrollment.validIn(nodeDir, java.time.Instant.now())) {
                     agentArgs.addAll(List.of(
                             "--join-token",
                             joinToken(api, "agent", site.name()),

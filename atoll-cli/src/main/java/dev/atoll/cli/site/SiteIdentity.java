@@ -46,6 +46,20 @@ public record SiteIdentity(CloudIdentity identity, CertificateAuthority ca, Dura
                 throw new IllegalArgumentException(
                         "--data-dir " + dataDir + ": holds a certificate but not the CA's key");
             }
+            if (!Enrollment.validIn(dataDir, Instant.now())) {
+                // Stopped longer than its certificate's lifetime: the site holds the CA, so it signs a
+                // new one before it opens a port, rather than greet its peers with an expired one.
+                var credentials = saved.ca()
+                        .get()
+                        .issueFor(
+                                Certificates.newKeyPair(),
+                                PeerRole.SITE,
+                                site,
+                                Instant.now().minus(Duration.ofMinutes(1)),
+                                lifetime);
+                CloudIdentity.save(dataDir, saved.ca().get().certificate(), credentials);
+                saved.identity().rotate(credentials);
+            }
             return Optional.of(new SiteIdentity(saved.identity(), saved.ca().get(), lifetime));
         }
         if (caDir != null) {

@@ -210,7 +210,12 @@ public final class SiteServer implements AutoCloseable {
                         raftAddress(settings.listen()),
                         WireSettings.defaults(),
                         dev.atoll.control.raft.ResultCodec.BASIC,
-                        tlsFor(dev.atoll.wire.tls.PeerRole.SITE));
+                        // Raft: the certificates of this site's own controllers only.
+                        settings.tls()
+                                .map(t -> dev.atoll.wire.tls.WireTls.accepting(
+                                                t.identity(), dev.atoll.wire.tls.PeerRole.SITE)
+                                        .sameGroupOnly())
+                                .orElse(null));
                 resources.add(raft);
                 follower = new FollowerView();
                 resources.add(follower);

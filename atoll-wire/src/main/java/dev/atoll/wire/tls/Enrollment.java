@@ -21,6 +21,9 @@ import java.util.Optional;
  * finds the certificate in the data dir and joins no more.
  */
 public final class Enrollment {
+    /** What a controller that does not lead its site answers (SiteCalls.NOT_LEADER in atoll-control). */
+    private static final String NOT_LEADER = "not the leader of its site";
+
     private Enrollment() {}
 
     /** What a process joined with: its identity and, for a site, the CA (so it signs its agents). */
@@ -78,7 +81,10 @@ public final class Enrollment {
                 return new Joined(identity, authority);
             } catch (RuntimeException e) {
                 Throwable cause = Failures.unwrap(e);
-                if (cause instanceof CallFailedException f && f.reason() == CallFailedException.Reason.REFUSED) {
+                if (cause instanceof CallFailedException f
+                        && f.reason() == CallFailedException.Reason.REFUSED
+                        // A follower controller of a site sends joiners to its leader: try the next address.
+                        && !String.valueOf(f.getMessage()).contains(NOT_LEADER)) {
                     // A refusal (token used, expired, bad CSR) will not change at another site.
                     throw new IllegalStateException("joining refused: " + f.getMessage(), f);
                 }
@@ -91,6 +97,16 @@ public final class Enrollment {
     /** Whether {@code dataDir} holds a certificate from an earlier join (or {@code atoll init}). */
     public static boolean joinedBefore(Path dataDir) {
         return CloudIdentity.savedIn(dataDir);
+    }
+
+    /**
+     * Whether {@code dataDir} holds a certificate that is still valid for a while: one that expired
+     * (the process was stopped longer than its lifetime) cannot renew over a connection it can no
+     * longer open, so the process joins again.
+     */
+    public static boolean validIn(Path dataDir, java.time.Instant now) {
+        if (!joinedBefore(dataDir)) return false;
+        return CloudIdentity.load(dataDir).credentials().notAfter().isAfter(now.plus(Duration.ofMinutes(1)));
     }
 
     /** The identity saved in {@code dataDir}, and the CA when the data dir holds its key (a site). */

@@ -19,7 +19,8 @@ import javax.net.ssl.SSLSocket;
  * which roles of peer it accepts. A server takes connections from {@code peerRoles} only, and may
  * narrow single methods ({@code methodRoles}, by method-name prefix) or let peers without a
  * certificate call a few methods ({@code anonymousMethods}: joining, which is how a process gets its
- * first certificate). A client accepts servers of {@code peerRoles}.
+ * first certificate), and require the certificate to name the group of the peer's HELLO ({@code
+ * groupMustMatch}). A client accepts servers of {@code peerRoles}.
  *
  * <p>Every refusal is logged with the peer's address and counted in {@link CloudIdentity#refusals}.
  */
@@ -27,7 +28,8 @@ public record WireTls(
         CloudIdentity identity,
         Set<PeerRole> peerRoles,
         Set<String> anonymousMethods,
-        Map<String, Set<PeerRole>> methodRoles) {
+        Map<String, Set<PeerRole>> methodRoles,
+        boolean groupMustMatch) {
 
     public WireTls {
         Objects.requireNonNull(identity, "identity");
@@ -38,19 +40,27 @@ public record WireTls(
 
     /** A server (or client) that accepts peers of {@code roles} only. */
     public static WireTls accepting(CloudIdentity identity, PeerRole... roles) {
-        return new WireTls(identity, Set.of(roles), Set.of(), Map.of());
+        return new WireTls(identity, Set.of(roles), Set.of(), Map.of(), false);
     }
 
     /** The same, letting peers without a certificate call {@code methods} (and nothing else). */
     public WireTls withAnonymous(Set<String> methods) {
-        return new WireTls(identity, peerRoles, methods, methodRoles);
+        return new WireTls(identity, peerRoles, methods, methodRoles, groupMustMatch);
     }
 
     /** The same, letting only {@code roles} call the methods whose names start with {@code prefix}. */
     public WireTls withMethod(String prefix, PeerRole... roles) {
         Map<String, Set<PeerRole>> more = new TreeMap<>(methodRoles);
         more.put(prefix, Set.of(roles));
-        return new WireTls(identity, peerRoles, anonymousMethods, more);
+        return new WireTls(identity, peerRoles, anonymousMethods, more, groupMustMatch);
+    }
+
+    /**
+     * The same, taking only peers whose certificate names the group their HELLO names (Raft: only
+     * the controllers of this very site, not another site's).
+     */
+    public WireTls sameGroupOnly() {
+        return new WireTls(identity, peerRoles, anonymousMethods, methodRoles, true);
     }
 
     /**

@@ -306,4 +306,36 @@ class WireTlsTest {
         assertThat(serialsSeen).containsExactlyInAnyOrder(firstSerial, secondSerial);
         assertThat(server.refusals().total() + client.refusals().total()).isZero();
     }
+
+    @Test
+    void aSiteCertificateOfAnotherSiteCannotJoinThisSitesRaftGroup() throws Exception {
+        CloudIdentity server = identity(PeerRole.SITE, "london");
+        InetSocketAddress address =
+                serve(WireTls.accepting(server, PeerRole.SITE).sameGroupOnly());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        closing.add(scheduler::shutdownNow);
+        WireClient paris = new WireClient(
+                "london-c1",
+                address,
+                Hello.of("london", "c2"),
+                WireSettings.defaults(),
+                scheduler,
+                WireTls.accepting(identity(PeerRole.SITE, "paris"), PeerRole.SITE));
+        WireClient london = new WireClient(
+                "london-c1",
+                address,
+                Hello.of("london", "c3"),
+                WireSettings.defaults(),
+                scheduler,
+                WireTls.accepting(identity(PeerRole.SITE, "london"), PeerRole.SITE));
+        closing.add(paris);
+        closing.add(london);
+
+        paris.send(FrameType.RAFT, "from paris".getBytes(StandardCharsets.UTF_8));
+        london.send(FrameType.RAFT, "from london".getBytes(StandardCharsets.UTF_8));
+
+        Awaitility.await().atMost(PATIENCE).until(() -> streamed.contains("from london"));
+        Awaitility.await().atMost(PATIENCE).until(() -> server.refusals().count(RefusalReason.WRONG_ROLE) == 1);
+        assertThat(streamed).containsExactly("from london");
+    }
 }
