@@ -47,11 +47,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "agent",
         description = "Run a node agent: it joins its site's controller over the wire protocol, runs the instances"
-                + " the site assigns to it, and serves /healthz, /metrics and instance logs over HTTP.",
+                + " the site assigns to it, and serves /healthz, /metrics and instance logs over HTTP (HTTPS once it"
+                + " joined with a token: then everything is mutual TLS).",
         footerHeading = "%nExample:%n",
         footer = {
             "  atoll agent --site london --controller 198.18.0.1:7000 --name n1 \\",
-            "      --capacity cpu=4,memory=8Gi --tags ssd --drivers process --data-dir /var/lib/atoll/n1"
+            "      --capacity cpu=4,memory=8Gi --tags ssd --drivers process --data-dir /var/lib/atoll/n1",
+            "  # with TLS: a token from `atoll join-token create --for agent --site london`, the fingerprint from atoll init",
+            "  atoll agent --site london --controller 198.18.0.1:7000 --name n2 --data-dir /var/lib/atoll/n2 \\",
+            "      --join-token atoll-join_... --ca-fingerprint 3f2a..."
         })
 public final class AgentCommand implements Callable<Integer> {
     /** An agent's image call may wait while its site fetches the image from another site. */

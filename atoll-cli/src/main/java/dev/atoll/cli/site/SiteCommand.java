@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
             "      --listen 198.18.0.1:7000 --api 198.18.0.1:7070 --join 198.18.1.1:7000 --data-dir /var/lib/atoll",
             "  # one of three controllers of a site (start the other two with their own --listen and --peers):",
             "  atoll site --name london --lat 51.51 --lon -0.13 --country GB --listen 198.18.0.1:7000 \\",
-            "      --peers 198.18.0.2:7000,198.18.0.3:7000 --join 198.18.1.1:7000 --data-dir /var/lib/atoll"
+            "      --peers 198.18.0.2:7000,198.18.0.3:7000 --join 198.18.1.1:7000 --data-dir /var/lib/atoll",
+            "  # with TLS: the first site signs with the CA of atoll init, the others join with a token",
+            "  atoll site --name london ... --ca /etc/atoll/ca --data-dir /var/lib/atoll",
+            "  atoll site --name paris ... --join 198.18.0.1:7000 --join-token atoll-join_... --ca-fingerprint 3f2a..."
         })
 public final class SiteCommand implements Callable<Integer> {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
