@@ -23,7 +23,7 @@ class DevProcessesTest {
             spec:
               services:
                 job:
-                  command: [sleep, "600"]
+                  command: [sh, -c, "echo up; exec sleep 600"]
                   resources: {cpu: 100m, memory: 16Mi}
                   replicas: 4
             """;
@@ -111,6 +111,23 @@ class DevProcessesTest {
                                     .filter(i -> i.state() == InstanceState.RUNNING)
                                     .count()
                             == 4);
+            // A replica's log, read by its site's controller from the agent's HTTPS port with the site's
+            // certificate, reaches the API of either site.
+            for (var api : cloud.apis()) {
+                await("a replica's log through " + api)
+                        .atMost(Duration.ofSeconds(20))
+                        .ignoreExceptions()
+                        .untilAsserted(() -> {
+                            var log = http.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    api.resolve("/v1/instances/sleepers.job.0/logs"))
+                                            .header("Authorization", "Bearer " + token)
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                            assertThat(log.statusCode()).as(log.body()).isEqualTo(200);
+                            assertThat(log.body()).isEqualTo("up\n");
+                        });
+            }
             assertThat(first.environment("sleepers").orElseThrow().homeSite())
                     .as("the site the deploy was sent to is its home")
                     .isEqualTo(topology.sites().get(1).site().name());
