@@ -479,7 +479,20 @@ public final class SiteServer implements AutoCloseable {
             if (joinCalls != null && dev.atoll.control.join.JoinCallHandler.serves(method)) {
                 return joinCalls.handle(certified, method, body);
             }
-            if (AgentGateway.serves(method)) return agents.handle(method, body);
+            if (AgentGateway.serves(method)) {
+                Optional<String> impostor = certified.flatMap(peer -> speaksForAnotherNode(peer, body));
+                if (impostor.isPresent()) {
+                    settings.tls().ifPresent(t -> t.identity()
+                            .refusals()
+                            .refused(
+                                    "agent " + certified.get().name(),
+                                    dev.atoll.wire.tls.RefusalReason.WRONG_ROLE,
+                                    impostor.get()));
+                    return CompletableFuture.failedFuture(
+                            new CallFailedException(CallFailedException.Reason.REFUSED, "refused: " + impostor.get()));
+                }
+                return agents.handle(method, body);
+            }
             if (ImageCallHandler.serves(method)) return imageCalls.handle(method, body);
             if (SiteCallHandler.serves(method)) return siteCalls.handle(method, body);
             if (ShareCallHandler.serves(method)) return shareCalls.handle(method, body);
@@ -574,6 +587,24 @@ public final class SiteServer implements AutoCloseable {
                                     .orElse(" (no leader now)")));
         }
         return unknownMethod(method);
+    }
+
+    /**
+     * Why an agent's call names another node than its certificate does (every {@code agent.*} body
+     * names its node: a string, or the node's record with its name), or empty when it names its own.
+     */
+    private static Optional<String> speaksForAnotherNode(dev.atoll.wire.tls.PeerIdentity peer, byte[] body) {
+        if (peer.role() != dev.atoll.wire.tls.PeerRole.AGENT) return Optional.empty();
+        String named;
+        try {
+            var node = dev.atoll.model.json.AtollJson.internal().readTree(body).path("node");
+            named = node.isTextual() ? node.asText() : node.path("name").asText("");
+        } catch (IOException e) {
+            return Optional.empty(); // the gateway answers a body it cannot read
+        }
+        return named.equals(peer.name())
+                ? Optional.empty()
+                : Optional.of("the certificate of node " + peer.name() + " cannot speak for node " + named);
     }
 
     /**

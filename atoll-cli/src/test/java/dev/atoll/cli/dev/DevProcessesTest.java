@@ -210,7 +210,8 @@ class DevProcessesTest {
                             java.time.Instant.now().minusSeconds(60),
                             Duration.ofHours(1)));
 
-            // Given a caller with no certificate, and one with an agent's certificate offering like a site,
+            // Given a caller with no certificate, one with an agent's certificate offering like a site and
+            // heartbeating for another node, and one that does not speak TLS,
             try (var noCert = new dev.atoll.wire.WireCaller(
                             "site",
                             wire,
@@ -235,6 +236,10 @@ class DevProcessesTest {
                 var calls = java.util.List.of(
                         noCert.call("share.auth", new byte[0], Duration.ofSeconds(5)),
                         agentCert.call("site.offer", new byte[0], Duration.ofSeconds(5)),
+                        agentCert.call(
+                                "agent.heartbeat",
+                                "{\"node\": \"n1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                Duration.ofSeconds(5)),
                         plain.call("share.auth", new byte[0], Duration.ofSeconds(5)));
                 // then every call fails
                 for (var call : calls) {
@@ -256,7 +261,7 @@ class DevProcessesTest {
                                             java.net.http.HttpResponse.BodyHandlers.ofString())
                                     .body())
                             .contains("atoll_tls_refused_total{reason=\"no-certificate\"} 1.0")
-                            .contains("atoll_tls_refused_total{reason=\"wrong-role\"} 1.0")
+                            .contains("atoll_tls_refused_total{reason=\"wrong-role\"} 2.0")
                             .contains("atoll_tls_refused_total{reason=\"handshake\"} 1.0"));
             assertThat(output.toString()).contains("tls: refused /127.0.0.1:");
         }
