@@ -248,6 +248,7 @@ public final class ApiServer implements AutoCloseable {
             r.post("/v1/tokens", Access.ADMIN, auth::createToken);
             r.delete("/v1/tokens/{id}", Access.ADMIN, auth::revokeToken);
             r.get("/v1/audit", Access.ADMIN, auth::audit);
+            r.post("/v1/join-tokens", Access.CLOUD_ADMIN, auth::createJoinToken);
         }
     }
 

@@ -148,6 +148,10 @@ class TenantIsolationTest {
         probes.put(
                 post("/v1/tenants"),
                 h -> assertForbidden(h.post("/v1/tenants", "application/json", "{\"name\": \"acme2\"}")));
+        // Join tokens let a process into the cloud: a cloud admin's alone.
+        probes.put(
+                post("/v1/join-tokens"),
+                h -> assertForbidden(h.post("/v1/join-tokens", "application/json", "{\"for\": \"site\"}")));
         probes.put(get("/v1/tokens"), h -> {
             assertNotFound(h.get("/v1/tokens?tenant=acme"));
             assertThat(h.get("/v1/tokens").body()).doesNotContain(acmeTokenId);

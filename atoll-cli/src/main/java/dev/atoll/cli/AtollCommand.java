@@ -39,6 +39,8 @@ import picocli.CommandLine.ScopeType;
             dev.atoll.cli.auth.TenantCommand.class,
             dev.atoll.cli.auth.TokenCommand.class,
             dev.atoll.cli.auth.AuditCommand.class,
+            dev.atoll.cli.pki.InitCommand.class,
+            dev.atoll.cli.pki.JoinTokenCommand.class,
             CompletionCommand.class,
             dev.atoll.cli.bench.BenchCommand.class,
             dev.atoll.cli.sim.SimCommand.class,

@@ -58,6 +58,8 @@ class CommandLineTest {
                         "agent",
                         "image",
                         "sim",
+                        "init",
+                        "join-token",
                         "tenant",
                         "token",
                         "audit");

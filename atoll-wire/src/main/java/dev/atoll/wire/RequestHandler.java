@@ -16,4 +16,13 @@ public interface RequestHandler {
      * @throws MalformedFrameException if the body does not decode; the connection is closed
      */
     CompletableFuture<byte[]> handle(Hello from, String method, byte[] body);
+
+    /**
+     * The same, knowing the caller's certificate (empty on plain TCP or for a caller that joins
+     * without one). The server has already checked that this caller may call {@code method}.
+     */
+    default CompletableFuture<byte[]> handle(
+            Hello from, java.util.Optional<dev.atoll.wire.tls.PeerIdentity> certified, String method, byte[] body) {
+        return handle(from, method, body);
+    }
 }

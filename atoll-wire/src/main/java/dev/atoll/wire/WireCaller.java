@@ -36,6 +36,7 @@ public final class WireCaller implements AutoCloseable {
     private final byte[] helloFrame;
     private final WireSettings settings;
     private final int maxInFlight;
+    private final dev.atoll.wire.tls.WireTls tls;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
     /** One thread writes, in call order; it also connects, so connecting never blocks a caller. */
@@ -52,6 +53,18 @@ public final class WireCaller implements AutoCloseable {
      *     {@link CallFailedException.Reason#OVERLOADED}
      */
     public WireCaller(String peerName, InetSocketAddress address, Hello hello, WireSettings settings, int maxInFlight) {
+        this(peerName, address, hello, settings, maxInFlight, null);
+    }
+
+    /** A caller whose connections are TLS by {@code tls} (null: plain TCP). */
+    public WireCaller(
+            String peerName,
+            InetSocketAddress address,
+            Hello hello,
+            WireSettings settings,
+            int maxInFlight,
+            dev.atoll.wire.tls.WireTls tls) {
+        this.tls = tls;
         this.peerName = Objects.requireNonNull(peerName, "peerName");
         this.address = Objects.requireNonNull(address, "address");
         this.helloFrame = WireFormat.encode(FrameType.HELLO, hello.encode());
@@ -136,6 +149,11 @@ public final class WireCaller implements AutoCloseable {
             fresh.setTcpNoDelay(true);
             fresh.setKeepAlive(true);
             fresh.connect(address, Math.toIntExact(settings.connectTimeout().toMillis()));
+            if (tls != null) {
+                fresh.setSoTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
+                fresh = tls.connect(fresh, address);
+                fresh.setSoTimeout(0);
+            }
             OutputStream stream = new BufferedOutputStream(fresh.getOutputStream(), 64 * 1024);
             stream.write(helloFrame);
             socket = fresh;

@@ -38,6 +38,7 @@ public final class WireClient implements AutoCloseable {
     private final WireSettings settings;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong dropped = new AtomicLong();
+    private final dev.atoll.wire.tls.WireTls tls;
 
     /** Guarded by this. */
     private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
@@ -67,6 +68,18 @@ public final class WireClient implements AutoCloseable {
             Hello hello,
             WireSettings settings,
             ScheduledExecutorService scheduler) {
+        this(peerName, address, hello, settings, scheduler, null);
+    }
+
+    /** A client whose connections are TLS by {@code tls} (null: plain TCP). */
+    public WireClient(
+            String peerName,
+            InetSocketAddress address,
+            Hello hello,
+            WireSettings settings,
+            ScheduledExecutorService scheduler,
+            dev.atoll.wire.tls.WireTls tls) {
+        this.tls = tls;
         this.peerName = Objects.requireNonNull(peerName, "peerName");
         this.address = Objects.requireNonNull(address, "address");
         this.helloFrame = WireFormat.encode(FrameType.HELLO, hello.encode());
@@ -188,9 +201,15 @@ public final class WireClient implements AutoCloseable {
             fresh.setTcpNoDelay(true);
             fresh.setKeepAlive(true);
             fresh.connect(address, Math.toIntExact(settings.connectTimeout().toMillis()));
-            out = new BufferedOutputStream(fresh.getOutputStream(), 64 * 1024);
+            Socket connected = fresh;
+            if (tls != null) {
+                fresh.setSoTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
+                connected = tls.connect(fresh, address);
+                fresh = connected;
+            }
+            out = new BufferedOutputStream(connected.getOutputStream(), 64 * 1024);
             out.write(helloFrame);
-            socket = fresh;
+            socket = connected;
             synchronized (this) {
                 backoff = settings.reconnectMin();
             }

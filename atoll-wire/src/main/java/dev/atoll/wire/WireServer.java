@@ -1,5 +1,9 @@
 package dev.atoll.wire;
 
+import dev.atoll.wire.tls.PeerIdentity;
+import dev.atoll.wire.tls.RefusalReason;
+import dev.atoll.wire.tls.RefusedCertificateException;
+import dev.atoll.wire.tls.WireTls;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -22,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +48,9 @@ public final class WireServer implements AutoCloseable {
     private final Function<Hello, Optional<String>> refusal;
     private final Map<FrameType, FrameHandler> handlers;
     private final RequestHandler requests;
+    /** Null: plain TCP (one process, tests); else every connection is TLS first (see {@link WireTls}). */
+    private final WireTls tls;
+
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong violations = new AtomicLong();
     private volatile ServerSocket server;
@@ -71,6 +79,21 @@ public final class WireServer implements AutoCloseable {
             Function<Hello, Optional<String>> refusal,
             Map<FrameType, FrameHandler> handlers,
             RequestHandler requests) {
+        this(bind, settings, refusal, handlers, requests, null);
+    }
+
+    /**
+     * A server whose connections are mutually authenticated TLS 1.3 by {@code tls} (null: plain
+     * TCP). A peer refused by {@code tls} is logged, counted and disconnected before its HELLO is read.
+     */
+    public WireServer(
+            InetSocketAddress bind,
+            WireSettings settings,
+            Function<Hello, Optional<String>> refusal,
+            Map<FrameType, FrameHandler> handlers,
+            RequestHandler requests,
+            WireTls tls) {
+        this.tls = tls;
         this.requests = requests;
         this.bind = Objects.requireNonNull(bind, "bind");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -186,7 +209,11 @@ public final class WireServer implements AutoCloseable {
     private record Frame(FrameType type, byte[] payload) {}
 
     private final class Connection {
-        final Socket socket;
+        /** The accepted socket, replaced by its TLS layer once the handshake starts. */
+        volatile Socket socket;
+        /** The peer's certificate; empty on plain TCP and for a peer that joins without one. */
+        volatile Optional<PeerIdentity> identity = Optional.empty();
+
         final String peer;
         final BlockingQueue<Frame> inbound = new ArrayBlockingQueue<>(settings.inboundQueueFrames());
         final Semaphore inboundBytes = new Semaphore(settings.inboundQueueBytes());
@@ -209,6 +236,9 @@ public final class WireServer implements AutoCloseable {
             try {
                 socket.setSoTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
                 socket.setTcpNoDelay(true);
+                if (tls != null && !handshake()) {
+                    return;
+                }
                 InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
                 Frame first = readFrame(in);
                 if (first == null) {
@@ -252,6 +282,15 @@ public final class WireServer implements AutoCloseable {
                     if (frame.type() == FrameType.HELLO) {
                         throw new ProtocolViolation("second HELLO");
                     }
+                    if (tls != null && identity.isEmpty() && frame.type() != FrameType.REQUEST) {
+                        tls.identity()
+                                .refusals()
+                                .refused(
+                                        peer,
+                                        RefusalReason.NO_CERTIFICATE,
+                                        "sent " + frame.type() + " without a certificate");
+                        return;
+                    }
                     if (!serves(frame.type())) {
                         throw new ProtocolViolation("frame type " + frame.type() + " is not served here");
                     }
@@ -273,6 +312,55 @@ public final class WireServer implements AutoCloseable {
                 LOG.warn("wire: closing connection from {} after an unexpected failure", peer, e);
             } finally {
                 close();
+            }
+        }
+
+        /**
+         * Layers TLS on the accepted socket and checks the peer's certificate and role; false (refusal
+         * logged and counted) when the peer may not connect.
+         */
+        private boolean handshake() throws IOException {
+            SSLSocket ssl =
+                    (SSLSocket) tls.identity().sslContext().getSocketFactory().createSocket(socket, null, true);
+            tls.configureServer(ssl);
+            socket = ssl;
+            try {
+                ssl.startHandshake();
+                if (ssl.getSession().getPeerCertificates().length > 0) {
+                    PeerIdentity peerIdentity = tls.identity().verify(ssl.getSession());
+                    if (!tls.peerRoles().contains(peerIdentity.role())) {
+                        throw new RefusedCertificateException(
+                                RefusalReason.WRONG_ROLE, "a " + peerIdentity + " may not connect here");
+                    }
+                    identity = Optional.of(peerIdentity);
+                }
+                return true;
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                if (tls.anonymousMethods().isEmpty()) {
+                    tls.identity().refusals().refused(peer, RefusalReason.NO_CERTIFICATE, "no certificate");
+                    return false;
+                }
+                return true; // it may only call the anonymous methods (checked per call)
+            } catch (RefusedCertificateException e) {
+                tls.identity().refusals().refused(peer, e.reason(), e.getMessage());
+                return false;
+            } catch (IOException e) {
+                if (done) return false;
+                var refused = RefusedCertificateException.in(e);
+                if (refused.isPresent()) {
+                    tls.identity()
+                            .refusals()
+                            .refused(peer, refused.get().reason(), refused.get().getMessage());
+                } else {
+                    String message = String.valueOf(e.getMessage());
+                    // The JDK's words when a client sends no certificate where one is required.
+                    RefusalReason reason = message.contains("Empty client certificate chain")
+                                    || message.contains("certificate_required")
+                            ? RefusalReason.NO_CERTIFICATE
+                            : RefusalReason.HANDSHAKE;
+                    tls.identity().refusals().refused(peer, reason, message);
+                }
+                return false;
             }
         }
 
@@ -346,6 +434,19 @@ public final class WireServer implements AutoCloseable {
                 throw new ProtocolViolation("HELLO speaks protocol version " + decoded.protocolVersion()
                         + ", this server speaks " + WireFormat.PROTOCOL_VERSION);
             }
+            if (tls != null
+                    && tls.groupMustMatch()
+                    && identity.isPresent()
+                    && !identity.get().name().equals(decoded.groupId())) {
+                tls.identity()
+                        .refusals()
+                        .refused(
+                                peer,
+                                RefusalReason.WRONG_ROLE,
+                                "a " + identity.get() + " introduced itself as a member of " + decoded.groupId());
+                throw new ProtocolViolation(
+                        "certificate of " + identity.get() + " does not name group " + decoded.groupId());
+            }
             Optional<String> refused = refusal.apply(decoded);
             if (refused.isPresent()) {
                 throw new ProtocolViolation("refused member " + decoded.memberId() + " of group " + decoded.groupId()
@@ -382,8 +483,20 @@ public final class WireServer implements AutoCloseable {
         /** Hands the request to the handler; its answer is written back whenever it completes. */
         private void answer(Calls.Request request) {
             CompletableFuture<byte[]> answer;
+            Optional<String> refused = tls == null ? Optional.empty() : tls.callRefusal(identity, request.method());
+            if (refused.isPresent()) {
+                tls.identity()
+                        .refusals()
+                        .refused(
+                                peer,
+                                identity.isEmpty() ? RefusalReason.NO_CERTIFICATE : RefusalReason.WRONG_ROLE,
+                                refused.get());
+                reply(Calls.encodeResponse(
+                        request.id(), Calls.STATUS_FAILED, Calls.failure("refused: " + refused.get())));
+                return;
+            }
             try {
-                answer = requests.handle(hello, request.method(), request.body());
+                answer = requests.handle(hello, identity, request.method(), request.body());
             } catch (MalformedFrameException e) {
                 throw e;
             } catch (RuntimeException e) {

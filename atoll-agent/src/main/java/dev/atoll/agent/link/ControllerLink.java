@@ -47,7 +47,16 @@ public final class ControllerLink implements AutoCloseable {
     private volatile String lastProblem = "";
     private final AtomicLong heartbeatsAnswered = new AtomicLong();
 
-    private ControllerLink(NodeAgent agent, List<InetSocketAddress> controllers, String logUrl, WireSettings settings) {
+    /** Null: plain TCP; else the agent's certificate, and only site certificates are trusted. */
+    private final dev.atoll.wire.tls.WireTls tls;
+
+    private ControllerLink(
+            NodeAgent agent,
+            List<InetSocketAddress> controllers,
+            String logUrl,
+            WireSettings settings,
+            dev.atoll.wire.tls.WireTls tls) {
+        this.tls = tls;
         if (controllers.isEmpty()) throw new IllegalArgumentException("at least one controller address is needed");
         this.agent = agent;
         this.controllers = List.copyOf(controllers);
@@ -58,7 +67,17 @@ public final class ControllerLink implements AutoCloseable {
     /** Starts linking at once; returns without waiting for the controller. */
     public static ControllerLink start(
             NodeAgent agent, List<InetSocketAddress> controllers, String logUrl, WireSettings settings) {
-        ControllerLink link = new ControllerLink(agent, controllers, logUrl, settings);
+        return start(agent, controllers, logUrl, settings, null);
+    }
+
+    /** The same over mutually authenticated TLS by {@code tls} (null: plain TCP). */
+    public static ControllerLink start(
+            NodeAgent agent,
+            List<InetSocketAddress> controllers,
+            String logUrl,
+            WireSettings settings,
+            dev.atoll.wire.tls.WireTls tls) {
+        ControllerLink link = new ControllerLink(agent, controllers, logUrl, settings, tls);
         link.caller = link.callerFor(0);
         agent.onReport(link::sendReport);
         agent.onHeartbeat(link::heartbeat);
@@ -86,7 +105,8 @@ public final class ControllerLink implements AutoCloseable {
                 controllers.get(index),
                 Hello.of(node.site(), "agent:" + node.name()),
                 settings,
-                256);
+                256,
+                tls);
     }
 
     /** Joins (again) and follows assignments; runs until closed. */

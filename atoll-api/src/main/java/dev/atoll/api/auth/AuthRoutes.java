@@ -184,6 +184,55 @@ public final class AuthRoutes {
         ctx.json(cloud.audit(tenant, limit));
     }
 
+    // --- join tokens -------------------------------------------------------------------------
+
+    /** A one-time join token, kept hashed at the site answering; the token is shown this once. */
+    public void createJoinToken(Context ctx) {
+        JsonNode body = readObject(ctx, Set.of("for", "site", "ttl"));
+        String forText = text(body, "for");
+        var role = dev.atoll.wire.tls.PeerRole.ofUnit(forText)
+                .orElseThrow(() ->
+                        new ProblemException(Problem.badField("for", "\"" + forText + "\" is not site or agent")));
+        String site = body.hasNonNull("site") ? text(body, "site") : null;
+        if (role == dev.atoll.wire.tls.PeerRole.AGENT && site == null) {
+            throw new ProblemException(Problem.badField("site", "is required for agent tokens: the site they join"));
+        }
+        java.time.Duration ttl = dev.atoll.control.join.JoinTokens.DEFAULT_TTL;
+        if (body.hasNonNull("ttl")) {
+            String ttlText = text(body, "ttl");
+            var m = java.util.regex.Pattern.compile("(\\d{1,7})(s|m|h)").matcher(ttlText);
+            if (!m.matches())
+                throw new ProblemException(Problem.badField("ttl", "\"" + ttlText + "\" is not like 30s, 10m or 1h"));
+            long n = Long.parseLong(m.group(1));
+            ttl = switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofHours(n);
+            };
+            if (ttl.isZero() || ttl.compareTo(dev.atoll.control.join.JoinTokens.MAX_TTL) > 0) {
+                throw new ProblemException(Problem.badField("ttl", "must be more than 0 and at most 7 days"));
+            }
+        }
+        var issued = dev.atoll.control.join.JoinTokens.issue(random, role, site, clock.instant(), ttl);
+        try {
+            cloud.keepJoinToken(issued.record());
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            int colon = message.indexOf(": ");
+            throw new ProblemException(
+                    colon > 0
+                            ? Problem.badField(message.substring(0, colon), message.substring(colon + 2))
+                            : Problem.of(400, message));
+        }
+        var answer = AtollJson.json().createObjectNode();
+        answer.put("token", issued.text());
+        answer.put("id", issued.record().id());
+        answer.put("for", role.unit());
+        answer.put("site", issued.record().site());
+        answer.put("expiresAt", issued.record().expiresAt().toString());
+        ctx.status(201).json(answer);
+    }
+
     // --- bodies ------------------------------------------------------------------------------
 
     private static JsonNode readObject(Context ctx, Set<String> fields) {

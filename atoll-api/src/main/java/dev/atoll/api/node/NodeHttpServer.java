@@ -53,7 +53,46 @@ public final class NodeHttpServer implements AutoCloseable {
             Supplier<String> metrics,
             NodeAgentPort agent,
             dev.atoll.api.trace.SpanRing traces) {
+        return start(host, port, health, metrics, agent, traces, null);
+    }
+
+    /**
+     * The same over HTTPS by {@code tls} (null: plain HTTP): TLS 1.3 with the node's certificate. A
+     * client certificate, when presented, must be the cloud CA's; logs and traces are read only with a
+     * site's certificate (its controller's), anything else is refused with 403, logged and counted.
+     * {@code /healthz} and {@code /metrics} need none, like a site API's, so a scraper needs only to
+     * trust the CA.
+     */
+    public static NodeHttpServer start(
+            String host,
+            int port,
+            Supplier<Map<String, Object>> health,
+            Supplier<String> metrics,
+            NodeAgentPort agent,
+            dev.atoll.api.trace.SpanRing traces,
+            dev.atoll.wire.tls.CloudIdentity tls) {
         Javalin app = Javalin.create(config -> {
+            if (tls != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    var ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+                    ssl.setSslContext(tls.sslContext());
+                    ssl.setWantClientAuth(true);
+                    ssl.setIncludeProtocols(dev.atoll.wire.tls.CloudIdentity.PROTOCOL);
+                    var secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+                    // Peers are known by their certificate's role and name, not by a host name.
+                    secure.setSniHostCheck(false);
+                    secure.setSniRequired(false);
+                    httpConfig.addCustomizer(secure);
+                    var connector = new org.eclipse.jetty.server.ServerConnector(
+                            server,
+                            new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                            new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector;
+                });
+                config.routes.before("/v1/*", ctx -> onlySites(ctx, tls));
+            }
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
@@ -84,6 +123,26 @@ public final class NodeHttpServer implements AutoCloseable {
         });
         app.start();
         return new NodeHttpServer(app);
+    }
+
+    /** Refuses a caller whose certificate is not a site's (the TLS handshake already checked the CA). */
+    private static void onlySites(Context ctx, dev.atoll.wire.tls.CloudIdentity tls) {
+        Object chain = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        String peer = ctx.req().getRemoteAddr() + ":" + ctx.req().getRemotePort();
+        try {
+            if (!(chain instanceof java.security.cert.X509Certificate[] certificates)) {
+                throw new dev.atoll.wire.tls.RefusedCertificateException(
+                        dev.atoll.wire.tls.RefusalReason.NO_CERTIFICATE, "no certificate");
+            }
+            var who = tls.verify(certificates);
+            if (who.role() != dev.atoll.wire.tls.PeerRole.SITE) {
+                throw new dev.atoll.wire.tls.RefusedCertificateException(
+                        dev.atoll.wire.tls.RefusalReason.WRONG_ROLE, "a " + who + " may not read a node's port");
+            }
+        } catch (dev.atoll.wire.tls.RefusedCertificateException e) {
+            tls.refusals().refused(peer, e.reason(), e.getMessage());
+            throw new ProblemException(Problem.of(403, "refused: " + e.getMessage()));
+        }
     }
 
     private static void serveLog(Context ctx, NodeAgentPort agent) throws Exception {

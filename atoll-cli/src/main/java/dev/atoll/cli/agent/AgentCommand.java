@@ -47,11 +47,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "agent",
         description = "Run a node agent: it joins its site's controller over the wire protocol, runs the instances"
-                + " the site assigns to it, and serves /healthz, /metrics and instance logs over HTTP.",
+                + " the site assigns to it, and serves /healthz, /metrics and instance logs over HTTP (HTTPS once it"
+                + " joined with a token: then everything is mutual TLS).",
         footerHeading = "%nExample:%n",
         footer = {
             "  atoll agent --site london --controller 198.18.0.1:7000 --name n1 \\",
-            "      --capacity cpu=4,memory=8Gi --tags ssd --drivers process --data-dir /var/lib/atoll/n1"
+            "      --capacity cpu=4,memory=8Gi --tags ssd --drivers process --data-dir /var/lib/atoll/n1",
+            "  # with TLS: a token from `atoll join-token create --for agent --site london`, the fingerprint from atoll init",
+            "  atoll agent --site london --controller 198.18.0.1:7000 --name n2 --data-dir /var/lib/atoll/n2 \\",
+            "      --join-token atoll-join_... --ca-fingerprint 3f2a..."
         })
 public final class AgentCommand implements Callable<Integer> {
     /** An agent's image call may wait while its site fetches the image from another site. */
@@ -130,6 +134,70 @@ public final class AgentCommand implements Callable<Integer> {
                     + " start re-adopts them)")
     boolean stopInstancesOnExit;
 
+    /** Runs certificate renewals (one a day by default); a daemon, so it never holds the process. */
+    private static final java.util.concurrent.ScheduledExecutorService RENEWALS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("agent-tls-renewal").daemon().factory());
+
+    @Option(
+            names = "--join-token",
+            paramLabel = "TOKEN",
+            description = "A one-time join token (atoll join-token create --for agent --site SITE): the site signs"
+                    + " this node's certificate (its key stays in --data-dir); needs --ca-fingerprint. Later starts"
+                    + " use the certificate in --data-dir")
+    String joinToken;
+
+    @Option(
+            names = "--ca-fingerprint",
+            paramLabel = "SHA256",
+            description = "The cloud CA's SHA-256 fingerprint (atoll init prints it): the only CA the agent trusts")
+    String caFingerprint;
+
+    /**
+     * The node's certificate: from --data-dir (an earlier join), else by joining with --join-token;
+     * empty: plain TCP, as before TLS.
+     */
+    private Optional<dev.atoll.wire.tls.CloudIdentity> identity(
+            List<InetSocketAddress> controllers, dev.atoll.wire.tls.TlsRefusals refusals) {
+        try {
+            boolean joined = dev.atoll.wire.tls.Enrollment.joinedBefore(dataDir);
+            if (joined && dev.atoll.wire.tls.Enrollment.validIn(dataDir, java.time.Instant.now())) {
+                return Optional.of(
+                        dev.atoll.wire.tls.Enrollment.load(dataDir, refusals).identity());
+            }
+            if (joined && joinToken == null) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--join-token: the node's certificate in " + dataDir + " has expired (the agent was"
+                                + " stopped longer than its lifetime); join again with a new token");
+            }
+            if (joinToken == null) {
+                if (caFingerprint != null) {
+                    throw new ParameterException(spec.commandLine(), "--ca-fingerprint: only with --join-token");
+                }
+                return Optional.empty();
+            }
+            if (caFingerprint == null) {
+                throw new ParameterException(
+                        spec.commandLine(), "--ca-fingerprint: required with --join-token (atoll init prints it)");
+            }
+            String fingerprint = dev.atoll.wire.tls.Enrollment.checkFingerprint("--ca-fingerprint", caFingerprint);
+            return Optional.of(dev.atoll.wire.tls.Enrollment.join(
+                            dataDir,
+                            controllers,
+                            joinToken,
+                            fingerprint,
+                            dev.atoll.wire.tls.PeerRole.AGENT,
+                            name,
+                            dev.atoll.wire.Hello.of(site, "agent:" + name),
+                            refusals,
+                            Duration.ofSeconds(10))
+                    .identity());
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), "--join-token: " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -159,6 +227,8 @@ public final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--data-dir " + dataDir + ": in use by another atoll agent; stop it first");
         }
+        var refusals = new dev.atoll.wire.tls.TlsRefusals();
+        Optional<dev.atoll.wire.tls.CloudIdentity> tls = identity(controllers, refusals);
         InetAddress advertised = http != null && !http.getAddress().isAnyLocalAddress()
                 ? http.getAddress()
                 : addressTowards(controllers.getFirst());
@@ -225,7 +295,8 @@ public final class AgentCommand implements Callable<Integer> {
                         return registry.scrape();
                     },
                     agent,
-                    tracing.ring());
+                    tracing.ring(),
+                    tls.orElse(null));
         } catch (RuntimeException e) {
             agent.close();
             throw new ParameterException(
@@ -233,8 +304,36 @@ public final class AgentCommand implements Callable<Integer> {
                     "--http " + bindHost + ":" + bindPort + ": cannot listen: "
                             + Failures.rootCause(e).getMessage());
         }
-        String logUrl = "http://" + HostPort.text(new InetSocketAddress(advertised, server.port()));
-        link[0] = ControllerLink.start(agent, controllers, logUrl, WireSettings.defaults());
+        String logUrl = (tls.isPresent() ? "https://" : "http://")
+                + HostPort.text(new InetSocketAddress(advertised, server.port()));
+        link[0] = ControllerLink.start(
+                agent,
+                controllers,
+                logUrl,
+                WireSettings.defaults(),
+                tls.map(t -> dev.atoll.wire.tls.WireTls.accepting(t, dev.atoll.wire.tls.PeerRole.SITE))
+                        .orElse(null));
+        // Renewed at two thirds of its lifetime over the link, which the certificate authenticates.
+        Optional<dev.atoll.wire.tls.CertificateRenewal> renewal =
+                tls.map(t -> new dev.atoll.wire.tls.CertificateRenewal(
+                                t,
+                                dataDir,
+                                csr -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                                    try {
+                                        byte[] answer = link[0].callRaw(
+                                                dev.atoll.wire.tls.JoinCalls.RENEW,
+                                                dev.atoll.wire.tls.JoinCalls.write(
+                                                        dev.atoll.wire.tls.Pem.encode("CERTIFICATE REQUEST", csr)),
+                                                Duration.ofSeconds(10));
+                                        return dev.atoll.wire.tls.Pem.parseCertificate(
+                                                dev.atoll.wire.tls.JoinCalls.read(answer, 1)[0]);
+                                    } catch (java.io.IOException e) {
+                                        throw new java.io.UncheckedIOException(e);
+                                    }
+                                }),
+                                RENEWALS)
+                        .start());
+        tls.ifPresent(t -> dev.atoll.cli.site.TlsMeters.register(registry, t.refusals()));
         metrics(registry, link[0]);
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -244,6 +343,7 @@ public final class AgentCommand implements Callable<Integer> {
                             ? " and its instances"
                             : " (its instances keep running until the agent's next start re-adopts them)"));
             out.flush();
+            renewal.ifPresent(dev.atoll.wire.tls.CertificateRenewal::close);
             link[0].close();
             if (stopInstancesOnExit) agent.stopAll();
             server.close();
@@ -256,6 +356,9 @@ public final class AgentCommand implements Callable<Integer> {
                 "atoll agent %s: capacity %s, %d slots, drivers %s, tags %s, state in %s%n",
                 node.id(), resources, slots, describe(found), tagSet, dataDir);
         out.printf("joining controller %s; health, metrics and logs on %s%n", controllers, logUrl);
+        out.println(tls.map(t -> "internal traffic: mutual TLS 1.3 as agent " + name + ", certificate until "
+                        + t.credentials().orElseThrow().notAfter())
+                .orElse("internal traffic: plain TCP, not authenticated (start with --join-token for TLS)"));
         out.flush();
         stopped.await();
         return 0;

@@ -309,6 +309,13 @@ public final class ApiClient {
         return postJson("/v1/tenants", json.createObjectNode().put("name", name));
     }
 
+    /** Creates a one-time join token at the site answering; the answer carries the token, shown once. */
+    public JsonNode createJoinToken(String forRole, String site, String ttl) {
+        var body = json.createObjectNode().put("for", forRole).put("ttl", ttl);
+        if (site != null) body.put("site", site);
+        return postJson("/v1/join-tokens", body);
+    }
+
     /** The tokens of {@code ofTenant} (the caller's own when empty). */
     public JsonNode tokensJson(Optional<String> ofTenant) {
         return getJson("/v1/tokens", query("tenant", ofTenant));

@@ -25,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  * agent its own OS process (`atoll site`, `atoll agent`) on loopback, talking over the wire protocol
  * and gossip as they would across machines. Their output is shown prefixed with their name.
  *
+ * <p>All internal traffic is mutual TLS, as across machines: the first run makes a cloud CA in
+ * {@code DATA_DIR/ca} ({@code atoll init}); the first site signs its own certificate with it ({@code
+ * --ca}); every other site and every agent joins with a one-time join token made through a site's
+ * API ({@code POST /v1/join-tokens}) and the CA's fingerprint. Later runs find the certificates in
+ * the data dirs.
+ *
  * <p>Ports: site i (from 0) takes wire calls on {@code 7100 + 10 i} (gossip on the next port) and
  * serves its API on {@code --port + i}.
  */
@@ -36,6 +42,7 @@ public final class DevProcesses implements AutoCloseable {
     private final java.util.Map<String, Process> byName = new java.util.LinkedHashMap<>();
     private final List<URI> apis = new ArrayList<>();
     private String adminToken;
+    private dev.atoll.wire.tls.CertificateAuthority ca;
 
     private DevProcesses() {}
 
@@ -77,6 +84,13 @@ public final class DevProcesses implements AutoCloseable {
         // Made before any site starts, so that every site registers the same token.
         Path tokenFile = dataDir.resolve("admin-token");
         adminToken = dev.atoll.cli.site.AdminToken.readOrCreate(tokenFile, new java.security.SecureRandom());
+        Path caDir = dataDir.resolve("ca");
+        if (!dev.atoll.wire.tls.CertificateAuthority.existsIn(caDir)) {
+            dev.atoll.wire.tls.CertificateAuthority.create("atoll dev", java.time.Instant.now())
+                    .save(caDir);
+        }
+        ca = dev.atoll.wire.tls.CertificateAuthority.load(caDir);
+        URI firstApi = null;
         String firstWire = null;
         int index = 0;
         for (var siteTopology : topology.sites()) {
@@ -105,8 +119,21 @@ public final class DevProcesses implements AutoCloseable {
                     tokenFile.toString()));
             if (!site.tags().isEmpty()) args.addAll(List.of("--tags", String.join(",", site.tags())));
             if (firstWire != null) args.addAll(List.of("--join", firstWire));
+            Path siteDir = dataDir.resolve("sites").resolve(site.name());
+            if (firstApi == null) {
+                args.addAll(List.of("--ca", caDir.toString()));
+            } else if (!dev.atoll.wire.tls.Enrollment.joinedBefore(siteDir)) {
+                args.addAll(List.of(
+                        "--join-token",
+                        joinToken(firstApi, "site", site.name()),
+                        "--ca-fingerprint",
+                        ca.fingerprint()));
+            }
             spawn(site.name(), args, out);
             awaitHealthy(api, site.name());
+            // Join tokens are made by the cloud admin, whom the site registers in the background.
+            awaitToken(api);
+            if (firstApi == null) firstApi = api;
             apis.add(api);
             for (NodeInfo node : siteTopology.nodes()) {
                 List<String> agentArgs = new ArrayList<>(List.of(
@@ -137,12 +164,22 @@ public final class DevProcesses implements AutoCloseable {
                         "127.0.0.1:0"));
                 if (!keepInstances) agentArgs.add("--stop-instances-on-exit");
                 if (!node.tags().isEmpty()) agentArgs.addAll(List.of("--tags", String.join(",", node.tags())));
+                Path nodeDir = dataDir.resolve("sites")
+                        .resolve(site.name())
+                        .resolve("nodes")
+                        .resolve(node.name());
+                if (!dev.atoll.wire.tls.Enrollment.validIn(nodeDir, java.time.Instant.now())) {
+                    agentArgs.addAll(List.of(
+                            "--join-token",
+                            joinToken(api, "agent", site.name()),
+                            "--ca-fingerprint",
+                            ca.fingerprint()));
+                }
                 spawn(site.name() + "/" + node.name(), agentArgs, out);
             }
             if (firstWire == null) firstWire = wire;
             index++;
         }
-        awaitToken(apis.getFirst());
     }
 
     /** Waits until the first site takes the admin token, so the token printed works at once. */
@@ -165,6 +202,43 @@ public final class DevProcesses implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException("the sites did not take the admin token within 60 s (their output is above)");
+    }
+
+    /** A one-time join token made through {@code api} (as the cloud admin), for a site or an agent of {@code site}. */
+    private String joinToken(URI api, String forRole, String site) throws IOException, InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        String body = "{\"for\": \"" + forRole + "\", \"site\": \"" + site + "\", \"ttl\": \"10m\"}";
+        var response = http.send(
+                HttpRequest.newBuilder(api.resolve("/v1/join-tokens"))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("could not make a join token for " + forRole + " " + site + " at " + api
+                    + ": " + response.statusCode() + " " + response.body());
+        }
+        return dev.atoll.model.json.AtollJson.json()
+                .readTree(response.body())
+                .path("token")
+                .asText();
+    }
+
+    /**
+     * TLS for an operator of this dev cloud (tests, benchmarks): trusts the dev CA and presents a site
+     * certificate, which an agent's port asks for to serve logs and traces.
+     */
+    public javax.net.ssl.SSLContext operatorTls() {
+        var credentials = ca.issueFor(
+                dev.atoll.wire.tls.Certificates.newKeyPair(),
+                dev.atoll.wire.tls.PeerRole.SITE,
+                "dev-operator",
+                java.time.Instant.now().minus(Duration.ofMinutes(1)),
+                Duration.ofHours(1));
+        return new dev.atoll.wire.tls.CloudIdentity(ca.certificate(), credentials).sslContext();
     }
 
     /** The cloud admin's token, which every site registers (it may take a moment after start). */

@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
             "      --listen 198.18.0.1:7000 --api 198.18.0.1:7070 --join 198.18.1.1:7000 --data-dir /var/lib/atoll",
             "  # one of three controllers of a site (start the other two with their own --listen and --peers):",
             "  atoll site --name london --lat 51.51 --lon -0.13 --country GB --listen 198.18.0.1:7000 \\",
-            "      --peers 198.18.0.2:7000,198.18.0.3:7000 --join 198.18.1.1:7000 --data-dir /var/lib/atoll"
+            "      --peers 198.18.0.2:7000,198.18.0.3:7000 --join 198.18.1.1:7000 --data-dir /var/lib/atoll",
+            "  # with TLS: the first site signs with the CA of atoll init, the others join with a token",
+            "  atoll site --name london ... --ca /etc/atoll/ca --data-dir /var/lib/atoll",
+            "  atoll site --name paris ... --join 198.18.0.1:7000 --join-token atoll-join_... --ca-fingerprint 3f2a..."
         })
 public final class SiteCommand implements Callable<Integer> {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -105,6 +108,34 @@ public final class SiteCommand implements Callable<Integer> {
             description = "The --listen addresses of this site's other controllers (e.g. 2 more for 3 per site),"
                     + " the same on each; they form the site's Raft group on PORT+2")
     List<InetSocketAddress> peers = List.of();
+
+    @Option(
+            names = "--ca",
+            paramLabel = "DIR",
+            description = "The cloud CA made by atoll init (ca.crt, ca.key): the site signs its own certificate"
+                    + " and its agents'; all internal traffic is then mutual TLS")
+    Path caDir;
+
+    @Option(
+            names = "--join-token",
+            paramLabel = "TOKEN",
+            description = "A one-time join token (atoll join-token create --for site): a site of --join signs this"
+                    + " site's certificate and hands it the CA; needs --ca-fingerprint")
+    String joinToken;
+
+    @Option(
+            names = "--ca-fingerprint",
+            paramLabel = "SHA256",
+            description =
+                    "The cloud CA's SHA-256 fingerprint (atoll init prints it): the only CA a joining site trusts")
+    String caFingerprint;
+
+    @Option(
+            names = "--cert-lifetime",
+            converter = dev.atoll.cli.deploy.DurationConverter.class,
+            description = "Lifetime of the certificates this site signs (its own, its agents'); renewed at 2/3"
+                    + " (default: 24h)")
+    java.time.Duration certLifetime = SiteIdentity.DEFAULT_LIFETIME;
 
     /** The other controllers must be distinct from this one and from each other, with room for PORT+2. */
     private void checkPeers() {
@@ -183,10 +214,21 @@ public final class SiteCommand implements Callable<Integer> {
                 jurisdiction == null ? country : jurisdiction,
                 new LinkedHashSet<>(tags));
         InetSocketAddress apiAddress = api != null ? api : new InetSocketAddress(listen.getAddress(), 7070);
+        if (certLifetime.compareTo(java.time.Duration.ofMinutes(1)) < 0
+                || certLifetime.compareTo(java.time.Duration.ofDays(365)) > 0) {
+            throw new ParameterException(spec.commandLine(), "--cert-lifetime: must be between 1m and 365 days");
+        }
+        var refusals = new dev.atoll.wire.tls.TlsRefusals();
+        java.util.Optional<SiteIdentity> tls;
+        try {
+            tls = SiteIdentity.establish(name, dataDir, caDir, joinToken, caFingerprint, join, certLifetime, refusals);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         SiteServer server;
         try {
             var settings =
-                    new SiteServer.Settings(site, listen, apiAddress, join, dataDir, peers, ingressAddress, pool);
+                    new SiteServer.Settings(site, listen, apiAddress, join, dataDir, peers, ingressAddress, pool, tls);
             server = SiteServer.start(settings, line -> {
                 synchronized (out) {
                     out.println(line);
@@ -229,6 +271,10 @@ public final class SiteCommand implements Callable<Integer> {
                     HostPort.text(SiteServer.raftAddress(listen)),
                     peers.stream().map(HostPort::text).toList());
         }
+        out.println(tls.map(t -> "internal traffic: mutual TLS 1.3 as site " + name + ", certificate until "
+                        + t.identity().credentials().orElseThrow().notAfter() + ", CA "
+                        + t.identity().caFingerprint())
+                .orElse("internal traffic: plain TCP, not authenticated (start with --ca or --join-token for TLS)"));
         out.printf(join.isEmpty() ? "first site of a new cloud%n" : "joining the cloud through %s%n", join);
         out.flush();
         stopped.await();

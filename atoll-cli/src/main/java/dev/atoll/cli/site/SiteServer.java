@@ -90,8 +90,10 @@ public final class SiteServer implements AutoCloseable {
             Path dataDir,
             List<InetSocketAddress> peers,
             Optional<java.net.InetAddress> ingress,
-            dev.atoll.net.ipam.Subnet networkPool) {
+            dev.atoll.net.ipam.Subnet networkPool,
+            Optional<SiteIdentity> tls) {
         public Settings {
+            tls = tls == null ? Optional.empty() : tls;
             peers = List.copyOf(peers);
             ingress = ingress == null ? Optional.empty() : ingress;
             networkPool = networkPool == null ? dev.atoll.net.ipam.NetworkAddressing.DEFAULT_POOL : networkPool;
@@ -104,7 +106,19 @@ public final class SiteServer implements AutoCloseable {
                 List<InetSocketAddress> join,
                 Path dataDir,
                 List<InetSocketAddress> peers) {
-            this(site, listen, api, join, dataDir, peers, Optional.empty(), null);
+            this(site, listen, api, join, dataDir, peers, Optional.empty(), null, Optional.empty());
+        }
+
+        public Settings(
+                SiteInfo site,
+                InetSocketAddress listen,
+                InetSocketAddress api,
+                List<InetSocketAddress> join,
+                Path dataDir,
+                List<InetSocketAddress> peers,
+                Optional<java.net.InetAddress> ingress,
+                dev.atoll.net.ipam.Subnet networkPool) {
+            this(site, listen, api, join, dataDir, peers, ingress, networkPool, Optional.empty());
         }
 
         /** Published ports are listened on here. */
@@ -193,13 +207,54 @@ public final class SiteServer implements AutoCloseable {
                         settings.dataDir().resolve("raft"),
                         SiteStateMachine::new,
                         RaftTimings.defaults(),
-                        raftAddress(settings.listen()));
+                        raftAddress(settings.listen()),
+                        WireSettings.defaults(),
+                        dev.atoll.control.raft.ResultCodec.BASIC,
+                        // Raft: the certificates of this site's own controllers only.
+                        settings.tls()
+                                .map(t -> dev.atoll.wire.tls.WireTls.accepting(
+                                                t.identity(), dev.atoll.wire.tls.PeerRole.SITE)
+                                        .sameGroupOnly())
+                                .orElse(null));
                 resources.add(raft);
                 follower = new FollowerView();
                 resources.add(follower);
             }
             wire = new WireServer(
-                    settings.listen(), WireSettings.defaults(), hello -> Optional.empty(), Map.of(), this::answer);
+                    settings.listen(),
+                    WireSettings.defaults(),
+                    hello -> Optional.empty(),
+                    Map.of(),
+                    new dev.atoll.wire.RequestHandler() {
+                        @Override
+                        public CompletableFuture<byte[]> handle(Hello from, String method, byte[] body) {
+                            return answer(from, Optional.empty(), method, body);
+                        }
+
+                        @Override
+                        public CompletableFuture<byte[]> handle(
+                                Hello from,
+                                Optional<dev.atoll.wire.tls.PeerIdentity> certified,
+                                String method,
+                                byte[] body) {
+                            return answer(from, certified, method, body);
+                        }
+                    },
+                    wireTls());
+            settings.tls().ifPresent(t -> {
+                var renewal = new dev.atoll.wire.tls.CertificateRenewal(
+                                t.identity(),
+                                settings.dataDir(),
+                                csr -> CompletableFuture.supplyAsync(() -> t.ca().issue(
+                                                csr,
+                                                dev.atoll.wire.tls.PeerRole.SITE,
+                                                site.name(),
+                                                clock.instant().minus(Duration.ofMinutes(1)),
+                                                t.lifetime())),
+                                scheduler)
+                        .start();
+                resources.add(renewal);
+            });
             wire.start();
             resources.add(wire);
             CloudApi cloud = alone ? lead.cloud : new ByRole();
@@ -307,6 +362,9 @@ public final class SiteServer implements AutoCloseable {
         final SiteCallHandler siteCalls;
         final ShareCallHandler shareCalls;
         final ImageCallHandler imageCalls;
+        /** Null when the site speaks plain TCP: nobody joins it. */
+        final dev.atoll.control.join.JoinCallHandler joinCalls;
+
         final FederatedCloud cloud;
         private String lastCard = "";
 
@@ -331,18 +389,29 @@ public final class SiteServer implements AutoCloseable {
                                         .toList(),
                         GossipTimings.LAN,
                         clock,
-                        scheduler);
+                        scheduler,
+                        // Gossip has no TLS: each card is signed by its site and checked on arrival.
+                        settings.tls()
+                                .map(t -> dev.atoll.control.gossip.CardSeal.signedBy(t.identity()))
+                                .orElse(dev.atoll.control.gossip.CardSeal.NONE));
                 parts.add(membership);
                 directory = SiteDirectory.open(membership, clock, scheduler, SiteDirectory.Settings.DEFAULT);
                 parts.add(directory);
 
-                SiteCaller caller = new SiteCaller(directory, Hello.of(site.name(), memberId), WireSettings.defaults());
+                SiteCaller caller = new SiteCaller(
+                        directory,
+                        Hello.of(site.name(), memberId),
+                        WireSettings.defaults(),
+                        tlsFor(dev.atoll.wire.tls.PeerRole.SITE));
                 parts.add(caller);
                 var federation = new NetworkFederation(controller, directory, caller);
                 controller.start(federation, List.of()).get(60, TimeUnit.SECONDS);
 
                 LocalSiteShare localShare = new LocalSiteShare(controller, clock);
-                agents = new AgentGateway(controller, memberId);
+                agents = new AgentGateway(
+                        controller,
+                        memberId,
+                        settings.tls().map(t -> t.identity().sslContext()).orElse(null));
                 siteCalls = new SiteCallHandler(controller);
                 shareCalls = new ShareCallHandler(localShare, tracing);
 
@@ -368,6 +437,14 @@ public final class SiteServer implements AutoCloseable {
                 SiteImages images = new SiteImages(
                         site.name(), settings.dataDir().resolve("images"), () -> otherSitesNearestFirst(caller));
                 imageCalls = new ImageCallHandler(images);
+                joinCalls = settings.tls()
+                        .map(t -> new dev.atoll.control.join.JoinCallHandler(
+                                site.name(),
+                                t.ca(),
+                                command -> controller.submit(command).thenApply(applied -> applied.response()),
+                                clock,
+                                t.lifetime()))
+                        .orElse(null);
                 cloud.withImages(images);
                 cloud.withNetworkMembers(controller.networkDirectory()::members);
                 parts.add(new dev.atoll.control.network.Ingress(
@@ -397,8 +474,25 @@ public final class SiteServer implements AutoCloseable {
                     .toList();
         }
 
-        CompletableFuture<byte[]> answer(String method, byte[] body) {
-            if (AgentGateway.serves(method)) return agents.handle(method, body);
+        CompletableFuture<byte[]> answer(
+                Optional<dev.atoll.wire.tls.PeerIdentity> certified, String method, byte[] body) {
+            if (joinCalls != null && dev.atoll.control.join.JoinCallHandler.serves(method)) {
+                return joinCalls.handle(certified, method, body);
+            }
+            if (AgentGateway.serves(method)) {
+                Optional<String> impostor = certified.flatMap(peer -> speaksForAnotherNode(peer, body));
+                if (impostor.isPresent()) {
+                    settings.tls().ifPresent(t -> t.identity()
+                            .refusals()
+                            .refused(
+                                    "agent " + certified.get().name(),
+                                    dev.atoll.wire.tls.RefusalReason.WRONG_ROLE,
+                                    impostor.get()));
+                    return CompletableFuture.failedFuture(
+                            new CallFailedException(CallFailedException.Reason.REFUSED, "refused: " + impostor.get()));
+                }
+                return agents.handle(method, body);
+            }
             if (ImageCallHandler.serves(method)) return imageCalls.handle(method, body);
             if (SiteCallHandler.serves(method)) return siteCalls.handle(method, body);
             if (ShareCallHandler.serves(method)) return shareCalls.handle(method, body);
@@ -475,10 +569,12 @@ public final class SiteServer implements AutoCloseable {
 
     // --- wire calls ----------------------------------------------------------------------------
 
-    private CompletableFuture<byte[]> answer(Hello from, String method, byte[] body) {
+    private CompletableFuture<byte[]> answer(
+            Hello from, Optional<dev.atoll.wire.tls.PeerIdentity> certified, String method, byte[] body) {
         Lead current = lead;
-        if (current != null) return current.answer(method, body);
+        if (current != null) return current.answer(certified, method, body);
         if (AgentGateway.serves(method)
+                || dev.atoll.control.join.JoinCallHandler.serves(method)
                 || ImageCallHandler.serves(method)
                 || SiteCallHandler.serves(method)
                 || ShareCallHandler.serves(method)
@@ -491,6 +587,48 @@ public final class SiteServer implements AutoCloseable {
                                     .orElse(" (no leader now)")));
         }
         return unknownMethod(method);
+    }
+
+    /**
+     * Why an agent's call names another node than its certificate does (every {@code agent.*} body
+     * names its node: a string, or the node's record with its name), or empty when it names its own.
+     */
+    private static Optional<String> speaksForAnotherNode(dev.atoll.wire.tls.PeerIdentity peer, byte[] body) {
+        if (peer.role() != dev.atoll.wire.tls.PeerRole.AGENT) return Optional.empty();
+        String named;
+        try {
+            var node = dev.atoll.model.json.AtollJson.internal().readTree(body).path("node");
+            named = node.isTextual() ? node.asText() : node.path("name").asText("");
+        } catch (IOException e) {
+            return Optional.empty(); // the gateway answers a body it cannot read
+        }
+        return named.equals(peer.name())
+                ? Optional.empty()
+                : Optional.of("the certificate of node " + peer.name() + " cannot speak for node " + named);
+    }
+
+    /**
+     * Who may call this controller over TLS: sites (offers, shares, Raft-free calls of other sites),
+     * agents (their own calls, images, renewal), and processes without a certificate only to join.
+     */
+    private dev.atoll.wire.tls.WireTls wireTls() {
+        return settings.tls()
+                .map(t -> dev.atoll.wire.tls.WireTls.accepting(
+                                t.identity(), dev.atoll.wire.tls.PeerRole.SITE, dev.atoll.wire.tls.PeerRole.AGENT)
+                        .withAnonymous(java.util.Set.of(
+                                dev.atoll.wire.tls.JoinCalls.JOIN_SITE, dev.atoll.wire.tls.JoinCalls.JOIN_AGENT))
+                        .withMethod("site.", dev.atoll.wire.tls.PeerRole.SITE)
+                        .withMethod("share.", dev.atoll.wire.tls.PeerRole.SITE)
+                        .withMethod(KnownSites.METHOD, dev.atoll.wire.tls.PeerRole.SITE)
+                        .withMethod("agent.", dev.atoll.wire.tls.PeerRole.AGENT))
+                .orElse(null);
+    }
+
+    /** TLS towards peers of {@code role} (other sites, this site's other controllers); null: plain. */
+    private dev.atoll.wire.tls.WireTls tlsFor(dev.atoll.wire.tls.PeerRole role) {
+        return settings.tls()
+                .map(t -> dev.atoll.wire.tls.WireTls.accepting(t.identity(), role))
+                .orElse(null);
     }
 
     private static CompletableFuture<byte[]> unknownMethod(String method) {
@@ -527,7 +665,11 @@ public final class SiteServer implements AutoCloseable {
         private final ScheduledFuture<?> refresh;
 
         FollowerView() {
-            caller = new SiteCaller(this, Hello.of(site.name(), memberId), WireSettings.defaults());
+            caller = new SiteCaller(
+                    this,
+                    Hello.of(site.name(), memberId),
+                    WireSettings.defaults(),
+                    tlsFor(dev.atoll.wire.tls.PeerRole.SITE));
             own = new RemoteSiteShare(site.name(), caller, tracing);
             cloud = new FederatedCloud(
                             own,
@@ -639,6 +781,11 @@ public final class SiteServer implements AutoCloseable {
         private CloudApi now() {
             Lead current = lead;
             return current != null ? current.cloud : follower.cloud;
+        }
+
+        @Override
+        public void keepJoinToken(dev.atoll.control.join.JoinToken token) {
+            now().keepJoinToken(token);
         }
 
         @Override
@@ -765,6 +912,7 @@ public final class SiteServer implements AutoCloseable {
                         "atoll_agents_joined", this, s -> s.fromLead(l -> l.agents.joinedCount()))
                 .description("Node agents that joined this controller")
                 .register(registry);
+        settings.tls().ifPresent(t -> TlsMeters.register(registry, t.identity().refusals()));
         io.micrometer.core.instrument.Gauge.builder("atoll_site_leader", this, s -> s.lead != null ? 1 : 0)
                 .description("1 while this controller leads its site (acts as the site), 0 while it follows")
                 .register(registry);

@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `atoll dev --processes`: every site and agent its own OS process, on loopback. */
+/** `atoll dev --processes`: every site and agent its own OS process, on loopback, all of it mutual TLS. */
 class DevProcessesTest {
     private static final String SLEEPER = """
             apiVersion: atoll/v1
@@ -23,7 +23,7 @@ class DevProcessesTest {
             spec:
               services:
                 job:
-                  command: [sleep, "600"]
+                  command: [sh, -c, "echo up; exec sleep 600"]
                   resources: {cpu: 100m, memory: 16Mi}
                   replicas: 4
             """;
@@ -37,6 +37,9 @@ class DevProcessesTest {
     /** The cloud admin's token of the cloud under test, for the trace routes. */
     private static String token;
 
+    /** Reads sites' APIs (plain HTTP) and agents' ports (HTTPS; traces need a site certificate). */
+    private static java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
     private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(java.net.URI base, String name) {
         return spans(base, TRACE, name);
     }
@@ -45,12 +48,11 @@ class DevProcessesTest {
     private static java.util.List<com.fasterxml.jackson.databind.JsonNode> spans(
             java.net.URI base, String trace, String name) {
         try {
-            var response = java.net.http.HttpClient.newHttpClient()
-                    .send(
-                            java.net.http.HttpRequest.newBuilder(base.resolve("/v1/traces/" + trace))
-                                    .header("Authorization", "Bearer " + token)
-                                    .build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            var response = http.send(
+                    java.net.http.HttpRequest.newBuilder(base.resolve("/v1/traces/" + trace))
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) return java.util.List.of();
             var found = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
             dev.atoll.model.json.AtollJson.json()
@@ -76,6 +78,9 @@ class DevProcessesTest {
         try (DevProcesses cloud =
                 DevProcesses.start(topology, dir, "127.0.0.1", base + 30, base, false, new PrintWriter(output))) {
             token = cloud.adminToken();
+            http = java.net.http.HttpClient.newBuilder()
+                    .sslContext(cloud.operatorTls())
+                    .build();
             ApiClient first = new ApiClient(cloud.apis().get(0), null, cloud.adminToken());
             ApiClient second = new ApiClient(cloud.apis().get(1), null, cloud.adminToken());
             await("both sites see both nodes ready")
@@ -106,6 +111,23 @@ class DevProcessesTest {
                                     .filter(i -> i.state() == InstanceState.RUNNING)
                                     .count()
                             == 4);
+            // A replica's log, read by its site's controller from the agent's HTTPS port with the site's
+            // certificate, reaches the API of either site.
+            for (var api : cloud.apis()) {
+                await("a replica's log through " + api)
+                        .atMost(Duration.ofSeconds(20))
+                        .ignoreExceptions()
+                        .untilAsserted(() -> {
+                            var log = http.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    api.resolve("/v1/instances/sleepers.job.0/logs"))
+                                            .header("Authorization", "Bearer " + token)
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                            assertThat(log.statusCode()).as(log.body()).isEqualTo(200);
+                            assertThat(log.body()).isEqualTo("up\n");
+                        });
+            }
             assertThat(first.environment("sleepers").orElseThrow().homeSite())
                     .as("the site the deploy was sent to is its home")
                     .isEqualTo(topology.sites().get(1).site().name());
@@ -124,7 +146,7 @@ class DevProcessesTest {
                     .allSatisfy(o -> assertThat(
                                     o.path("attributes").path("atoll.site").asText())
                             .isEqualTo(target));
-            var agents = java.util.regex.Pattern.compile("health, metrics and logs on (http://\\S+)")
+            var agents = java.util.regex.Pattern.compile("health, metrics and logs on (https://\\S+)")
                     .matcher(output.toString())
                     .results()
                     .map(m -> java.net.URI.create(m.group(1)))
@@ -160,5 +182,88 @@ class DevProcessesTest {
                             == 1);
         }
         assertThat(output.toString()).contains("atoll site").contains("atoll agent");
+        assertThat(output.toString())
+                .as("every site and agent speaks mutual TLS")
+                .doesNotContain("internal traffic: plain TCP");
+        assertThat(java.util.regex.Pattern.compile("internal traffic: mutual TLS 1.3 as (site|agent) ")
+                        .matcher(output.toString())
+                        .results()
+                        .count())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void aSiteProcessRefusesAndCountsCallersWithoutAValidCertificate() throws Exception {
+        int base = dev.atoll.cli.testing.FreePorts.range(20);
+        StringWriter output = new StringWriter();
+        try (DevProcesses cloud = DevProcesses.start(
+                Topologies.generated(1, 1), dir, "127.0.0.1", base + 10, base, false, new PrintWriter(output))) {
+            var wire = new java.net.InetSocketAddress("127.0.0.1", base);
+            var ca = dev.atoll.wire.tls.CertificateAuthority.load(dir.resolve("ca"));
+            var anonymous = new dev.atoll.wire.tls.CloudIdentity(ca.certificate(), null);
+            var agentOfIt = new dev.atoll.wire.tls.CloudIdentity(
+                    ca.certificate(),
+                    ca.issueFor(
+                            dev.atoll.wire.tls.Certificates.newKeyPair(),
+                            dev.atoll.wire.tls.PeerRole.AGENT,
+                            "intruder",
+                            java.time.Instant.now().minusSeconds(60),
+                            Duration.ofHours(1)));
+
+            // Given a caller with no certificate, one with an agent's certificate offering like a site and
+            // heartbeating for another node, and one that does not speak TLS,
+            try (var noCert = new dev.atoll.wire.WireCaller(
+                            "site",
+                            wire,
+                            dev.atoll.wire.Hello.of("x", "x"),
+                            dev.atoll.wire.WireSettings.defaults(),
+                            4,
+                            dev.atoll.wire.tls.WireTls.accepting(anonymous, dev.atoll.wire.tls.PeerRole.SITE));
+                    var agentCert = new dev.atoll.wire.WireCaller(
+                            "site",
+                            wire,
+                            dev.atoll.wire.Hello.of("x", "x"),
+                            dev.atoll.wire.WireSettings.defaults(),
+                            4,
+                            dev.atoll.wire.tls.WireTls.accepting(agentOfIt, dev.atoll.wire.tls.PeerRole.SITE));
+                    var plain = new dev.atoll.wire.WireCaller(
+                            "site",
+                            wire,
+                            dev.atoll.wire.Hello.of("x", "x"),
+                            dev.atoll.wire.WireSettings.defaults(),
+                            4)) {
+                // when they call the site,
+                var calls = java.util.List.of(
+                        noCert.call("share.auth", new byte[0], Duration.ofSeconds(5)),
+                        agentCert.call("site.offer", new byte[0], Duration.ofSeconds(5)),
+                        agentCert.call(
+                                "agent.heartbeat",
+                                "{\"node\": \"n1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                Duration.ofSeconds(5)),
+                        plain.call("share.auth", new byte[0], Duration.ofSeconds(5)));
+                // then every call fails
+                for (var call : calls) {
+                    assertThat(call)
+                            .failsWithin(Duration.ofSeconds(10))
+                            .withThrowableThat()
+                            .withRootCauseInstanceOf(dev.atoll.wire.CallFailedException.class);
+                }
+            }
+            // and the site counts each refusal by its reason.
+            await("the refusals are counted")
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(http.send(
+                                            java.net.http.HttpRequest.newBuilder(cloud.apis()
+                                                            .getFirst()
+                                                            .resolve("/metrics"))
+                                                    .build(),
+                                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                                    .body())
+                            .contains("atoll_tls_refused_total{reason=\"no-certificate\"} 1.0")
+                            .contains("atoll_tls_refused_total{reason=\"wrong-role\"} 2.0")
+                            .contains("atoll_tls_refused_total{reason=\"handshake\"} 1.0"));
+            assertThat(output.toString()).contains("tls: refused /127.0.0.1:");
+        }
     }
 }

@@ -121,7 +121,7 @@ class PromtoolCheckTest {
                     .path("status")
                     .asText()
                     .equals("ready"));
-            var agent = java.util.regex.Pattern.compile("health, metrics and logs on (http://\\S+)")
+            var agent = java.util.regex.Pattern.compile("health, metrics and logs on (https://\\S+)")
                     .matcher(output.toString())
                     .results()
                     .map(m -> java.net.URI.create(m.group(1)))
@@ -129,7 +129,15 @@ class PromtoolCheckTest {
                     .orElseThrow();
 
             String site = api.get("/metrics").body();
-            String node = HttpApi.at(agent).get("/metrics").body();
+            // The agent's port is HTTPS (atoll dev --processes runs TLS): a scraper trusts the cloud CA.
+            String node = new HttpApi(
+                            agent,
+                            java.net.http.HttpClient.newBuilder()
+                                    .sslContext(cloud.operatorTls())
+                                    .build(),
+                            null)
+                    .get("/metrics")
+                    .body();
             assertThat(site).contains("atoll_raft_commit_index").contains("atoll_offers_received_total");
             assertThat(node).contains("atoll_agent_instances").contains("atoll_agent_joined");
 

@@ -143,4 +143,16 @@ public interface CloudApi {
 
     /** The newest {@code max} audit entries of every reachable site, oldest first; of one tenant, or all when null. */
     List<AuditEntry> audit(String tenant, int max);
+
+    // --- join tokens (see dev.atoll.control.join) ------------------------------------------
+
+    /**
+     * Keeps a new one-time join token (its hash; see {@link dev.atoll.control.join.JoinTokens#issue})
+     * in the log of the site answering, which must be the token's site for an agent token.
+     *
+     * @throws IllegalArgumentException naming the field when the request cannot be met here
+     */
+    default void keepJoinToken(dev.atoll.control.join.JoinToken token) {
+        throw new IllegalArgumentException("for: this cloud runs in one process and issues no join tokens");
+    }
 }

@@ -805,6 +805,20 @@ public final class FederatedCloud implements CloudApi {
     }
 
     @Override
+    public void keepJoinToken(dev.atoll.control.join.JoinToken token) {
+        String here = entry.site();
+        if (token.role() == dev.atoll.wire.tls.PeerRole.AGENT && !here.equals(token.site())) {
+            throw new IllegalArgumentException("site: a join token for agents of " + token.site()
+                    + " is made at that site's API; this is site " + here);
+        }
+        Boolean kept = await(entry.issueJoinToken(token), "site " + here + " did not commit the join token");
+        if (!Boolean.TRUE.equals(kept)) {
+            throw new IllegalArgumentException("for: site " + here + " holds "
+                    + dev.atoll.control.join.JoinTokens.MAX_KEPT + " unused join tokens, its most");
+        }
+    }
+
+    @Override
     public AuthRecords changeAuth(AuthRecords change) {
         AuthRecords changed;
         try {

@@ -144,6 +144,11 @@ public final class LocalSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<Boolean> issueJoinToken(dev.atoll.control.join.JoinToken token) {
+        return submit(new SiteCommand.IssueJoinToken(token)).thenApply(applied -> (Boolean) applied.response());
+    }
+
+    @Override
     public CompletableFuture<AuthRecords> mergeAuth(AuthRecords records) {
         return submit(new SiteCommand.MergeAuth(records)).thenApply(applied -> (AuthRecords) applied.response());
     }

@@ -81,6 +81,12 @@ public final class RemoteSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<Boolean> issueJoinToken(dev.atoll.control.join.JoinToken token) {
+        return caller.call(site, ShareCalls.KEEP_JOIN_TOKEN, CallBodies.write(token), WRITE)
+                .thenApply(body -> CallBodies.answer(body, Boolean.class));
+    }
+
+    @Override
     public CompletableFuture<AuthRecords> mergeAuth(AuthRecords records) {
         return caller.call(site, ShareCalls.MERGE_AUTH, CallBodies.write(records), WRITE)
                 .thenApply(body -> CallBodies.answer(body, AuthRecords.class));

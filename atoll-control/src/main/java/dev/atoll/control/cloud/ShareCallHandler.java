@@ -59,6 +59,9 @@ public final class ShareCallHandler {
                                 new ShareCalls.LogChunk(bytes.isPresent(), bytes.orElse(new byte[0]))));
             }
             case ShareCalls.AUTH -> local.auth().thenApply(CallBodies::write);
+            case ShareCalls.KEEP_JOIN_TOKEN ->
+                local.issueJoinToken(CallBodies.request(body, dev.atoll.control.join.JoinToken.class))
+                        .thenApply(CallBodies::write);
             case ShareCalls.MERGE_AUTH ->
                 local.mergeAuth(CallBodies.request(body, AuthRecords.class)).thenApply(CallBodies::write);
             case ShareCalls.RECORD_AUDIT ->

@@ -24,6 +24,8 @@ public final class ShareCalls {
     public static final String AUTH = "share.auth";
     /** {@link AuthRecords} → {@link AuthRecords}: merged into the site's log; answers what was new there. */
     public static final String MERGE_AUTH = "share.merge-auth";
+    /** A follower controller's API → its leader: keep a join token in the site's log. */
+    public static final String KEEP_JOIN_TOKEN = "share.keep-join-token";
     /** {@link AuditEntry} → empty: committed in the site's log. */
     public static final String RECORD_AUDIT = "share.record-audit";
     /** {@link Audit} → list of {@link AuditEntry}. */

@@ -49,6 +49,15 @@ public interface SiteShare {
     CompletableFuture<AuthRecords> auth();
 
     /** Commits what this site lacks of {@code records} in its log; answers what was new here. */
+    /**
+     * Keeps a one-time join token in this site's log; completes with false when the site holds too
+     * many. Only a site's own share does it (a token is made at the site it works at).
+     */
+    default CompletableFuture<Boolean> issueJoinToken(dev.atoll.control.join.JoinToken token) {
+        return CompletableFuture.failedFuture(
+                new IllegalStateException("join tokens are made at the site they are for (" + site() + ")"));
+    }
+
     CompletableFuture<AuthRecords> mergeAuth(AuthRecords records);
 
     /** Commits an entry of the audit log of this site's API. */

@@ -20,10 +20,17 @@ public final class SiteCaller implements AutoCloseable {
     private final SitePeers peers;
     private final Hello hello;
     private final WireSettings settings;
+    private final dev.atoll.wire.tls.WireTls tls;
     private final Map<InetSocketAddress, WireCaller> callers = new ConcurrentHashMap<>();
 
     /** @param hello how this site introduces itself (its name and this controller's id) */
     public SiteCaller(SitePeers peers, Hello hello, WireSettings settings) {
+        this(peers, hello, settings, null);
+    }
+
+    /** The same over mutually authenticated TLS by {@code tls} (null: plain TCP). */
+    public SiteCaller(SitePeers peers, Hello hello, WireSettings settings, dev.atoll.wire.tls.WireTls tls) {
+        this.tls = tls;
         this.peers = peers;
         this.hello = hello;
         this.settings = settings;
@@ -42,7 +49,7 @@ public final class SiteCaller implements AutoCloseable {
             String site, List<InetSocketAddress> addresses, int index, String method, byte[] body, Duration timeout) {
         InetSocketAddress address = addresses.get(index);
         WireCaller caller = callers.computeIfAbsent(
-                address, a -> new WireCaller("site " + site + " at " + a, a, hello, settings, 1024));
+                address, a -> new WireCaller("site " + site + " at " + a, a, hello, settings, 1024, tls));
         return caller.call(method, body, timeout)
                 .handle((answer, error) -> {
                     if (error == null) return CompletableFuture.completedFuture(answer);

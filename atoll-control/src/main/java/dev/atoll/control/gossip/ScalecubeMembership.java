@@ -61,7 +61,11 @@ public final class ScalecubeMembership implements Membership {
     private final RttProbe rtt;
     private volatile Cluster cluster;
 
-    private ScalecubeMembership(SiteCard card, GossipTimings timings, Clock clock) {
+    /** Signs this site's card and checks others' (see {@link CardSeal}). */
+    private final CardSeal seal;
+
+    private ScalecubeMembership(SiteCard card, GossipTimings timings, Clock clock, CardSeal seal) {
+        this.seal = seal;
         this.self = card.site();
         this.timings = timings;
         this.mine = new AtomicReference<>(card);
@@ -89,7 +93,20 @@ public final class ScalecubeMembership implements Membership {
             GossipTimings timings,
             Clock clock,
             ScheduledExecutorService scheduler) {
-        return start(card, host, port, seeds, timings, clock, scheduler, TcpTransportFactory::new);
+        return start(card, host, port, seeds, timings, clock, scheduler, TcpTransportFactory::new, CardSeal.NONE);
+    }
+
+    /** As above, with every card signed by its site and checked on arrival ({@code seal}). */
+    public static ScalecubeMembership start(
+            SiteCard card,
+            String host,
+            int port,
+            List<String> seeds,
+            GossipTimings timings,
+            Clock clock,
+            ScheduledExecutorService scheduler,
+            CardSeal seal) {
+        return start(card, host, port, seeds, timings, clock, scheduler, TcpTransportFactory::new, seal);
     }
 
     /** As above, over another transport than TCP (benchmarks of many sites in one JVM). */
@@ -102,7 +119,20 @@ public final class ScalecubeMembership implements Membership {
             Clock clock,
             ScheduledExecutorService scheduler,
             Supplier<TransportFactory> transport) {
-        var membership = new ScalecubeMembership(card, timings, clock);
+        return start(card, host, port, seeds, timings, clock, scheduler, transport, CardSeal.NONE);
+    }
+
+    static ScalecubeMembership start(
+            SiteCard card,
+            String host,
+            int port,
+            List<String> seeds,
+            GossipTimings timings,
+            Clock clock,
+            ScheduledExecutorService scheduler,
+            Supplier<TransportFactory> transport,
+            CardSeal seal) {
+        var membership = new ScalecubeMembership(card, timings, clock, seal);
         membership.join(host, port, seeds, transport);
         membership.rtt.start(scheduler, timings.rttProbeInterval());
         return membership;
@@ -112,7 +142,7 @@ public final class ScalecubeMembership implements Membership {
         cluster = new ClusterImpl()
                 .config(c -> c.memberAlias(self)
                         .externalHost(host)
-                        .metadata(SiteCardCodec.toJson(mine.get()))
+                        .metadata(seal.seal(SiteCardCodec.toJson(mine.get())))
                         .metadataCodec(new SiteCardCodec())
                         .metadataTimeout(millis(timings.metadataTimeout())))
                 .transport(t -> t.port(port).connectTimeout(millis(timings.connectTimeout())))
@@ -156,7 +186,7 @@ public final class ScalecubeMembership implements Membership {
         }
         SiteCard next =
                 mine.updateAndGet(previous -> card.withSequence(Math.max(card.sequence(), previous.sequence() + 1)));
-        cluster.updateMetadata(SiteCardCodec.toJson(next))
+        cluster.updateMetadata(seal.seal(SiteCardCodec.toJson(next)))
                 .subscribe(null, e -> LOG.warn("site {} could not publish its card: {}", self, e.toString()));
     }
 
@@ -255,7 +285,7 @@ public final class ScalecubeMembership implements Membership {
         public void onMembershipEvent(io.scalecube.cluster.membership.MembershipEvent event) {
             Member member = event.member();
             switch (event.type()) {
-                case ADDED, UPDATED -> card(event.newMetadata()).ifPresent(card -> alive(member, card));
+                case ADDED, UPDATED -> card(event.newMetadata(), member).ifPresent(card -> alive(member, card));
                 case LEAVING -> gone(member, new MembershipEvent.Left(siteOf(member)));
                 case REMOVED -> {
                     gone(member, new MembershipEvent.Dead(siteOf(member)));
@@ -295,10 +325,23 @@ public final class ScalecubeMembership implements Membership {
             return site != null ? site : String.valueOf(member.alias());
         }
 
-        private Optional<SiteCard> card(ByteBuffer metadata) {
+        private Optional<SiteCard> card(ByteBuffer metadata, Member member) {
             if (metadata == null || !metadata.hasRemaining()) return Optional.empty();
             try {
-                return Optional.of(SiteCardCodec.fromBytes(metadata));
+                String text = java.nio.charset.StandardCharsets.UTF_8
+                        .decode(metadata.duplicate())
+                        .toString();
+                var opened = seal.open(text, member.alias() + " at " + member.address());
+                if (opened.isEmpty()) return Optional.empty();
+                SiteCard card = SiteCardCodec.fromJson(opened.get().cardJson());
+                if (opened.get().signedBy() != null && !opened.get().signedBy().equals(card.site())) {
+                    seal.impersonated(
+                            member.alias() + " at " + member.address(),
+                            "a card about site " + card.site() + " signed by site "
+                                    + opened.get().signedBy());
+                    return Optional.empty();
+                }
+                return Optional.of(card);
             } catch (RuntimeException e) {
                 LOG.warn("site {}: unreadable card from a member, ignored: {}", self, e.getMessage());
                 return Optional.empty();

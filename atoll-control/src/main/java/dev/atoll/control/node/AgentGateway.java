@@ -22,9 +22,23 @@ public final class AgentGateway {
 
     private final SiteController controller;
     private final String controllerName;
+    private final java.net.http.HttpClient http;
     private final Map<String, RemoteNodeAgent> agents = new ConcurrentHashMap<>();
 
     public AgentGateway(SiteController controller, String controllerName) {
+        this(controller, controllerName, null);
+    }
+
+    /**
+     * @param tls the site's TLS context for the agents' HTTPS ports (logs, traces); null: plain HTTP
+     */
+    public AgentGateway(SiteController controller, String controllerName, javax.net.ssl.SSLContext tls) {
+        this.http = tls == null
+                ? null
+                : java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(2))
+                        .sslContext(tls)
+                        .build();
         this.controller = controller;
         this.controllerName = controllerName;
     }
@@ -78,7 +92,10 @@ public final class AgentGateway {
                             + controller.site().name()));
         }
         RemoteNodeAgent agent = agents.compute(node.name(), (name, existing) -> {
-            if (existing == null) return new RemoteNodeAgent(name, join.logUrl());
+            if (existing == null)
+                return http == null
+                        ? new RemoteNodeAgent(name, join.logUrl())
+                        : new RemoteNodeAgent(name, join.logUrl(), http);
             existing.logUrl(join.logUrl());
             return existing;
         });

@@ -27,8 +27,11 @@ import java.util.function.Consumer;
  * never connects to an agent. Logs are read from the agent's HTTP port.
  */
 public final class RemoteNodeAgent implements NodeAgentPort {
-    private static final HttpClient HTTP =
+    private static final HttpClient PLAIN_HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Plain, or HTTPS with the site's certificate (the agent's port takes only site certificates). */
+    private final HttpClient http;
 
     private final String node;
     private final List<Consumer<InstanceReport>> reportListeners = new CopyOnWriteArrayList<>();
@@ -42,6 +45,11 @@ public final class RemoteNodeAgent implements NodeAgentPort {
     private final List<CompletableFuture<AgentCalls.Assignments>> waiting = new ArrayList<>();
 
     public RemoteNodeAgent(String node, String logUrl) {
+        this(node, logUrl, PLAIN_HTTP);
+    }
+
+    public RemoteNodeAgent(String node, String logUrl, HttpClient http) {
+        this.http = http;
         this.node = node;
         this.logUrl = logUrl;
     }
@@ -113,7 +121,7 @@ public final class RemoteNodeAgent implements NodeAgentPort {
                 .GET()
                 .build();
         try {
-            HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 response.body().close();
                 throw new IOException(

@@ -46,6 +46,7 @@ public final class NetworkRaftTransport implements Transport, AutoCloseable {
     private final Map<FrameType, FrameHandler> handlers = new EnumMap<>(FrameType.class);
     private volatile RaftNode node;
     private WireServer server;
+    private final dev.atoll.wire.tls.WireTls tls;
 
     /**
      * @param members every member's address, the local one included (others connect to it)
@@ -58,6 +59,18 @@ public final class NetworkRaftTransport implements Transport, AutoCloseable {
             Map<String, InetSocketAddress> members,
             InetSocketAddress bind,
             WireSettings settings) {
+        this(groupId, localMemberId, members, bind, settings, null);
+    }
+
+    /** The same over mutually authenticated TLS by {@code tls} (null: plain TCP). */
+    public NetworkRaftTransport(
+            String groupId,
+            String localMemberId,
+            Map<String, InetSocketAddress> members,
+            InetSocketAddress bind,
+            WireSettings settings,
+            dev.atoll.wire.tls.WireTls tls) {
+        this.tls = tls;
         this.groupId = Objects.requireNonNull(groupId, "groupId");
         this.localMemberId = Objects.requireNonNull(localMemberId, "localMemberId");
         this.members = Map.copyOf(members);
@@ -75,7 +88,7 @@ public final class NetworkRaftTransport implements Transport, AutoCloseable {
         Hello hello = Hello.of(groupId, localMemberId);
         members.forEach((id, address) -> {
             if (!id.equals(localMemberId)) {
-                peers.put(id, new WireClient(id, address, hello, settings, scheduler));
+                peers.put(id, new WireClient(id, address, hello, settings, scheduler, tls));
             }
         });
         handlers.put(FrameType.RAFT, this::deliver);
@@ -102,7 +115,7 @@ public final class NetworkRaftTransport implements Transport, AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        server = new WireServer(bind, settings, this::refusal, handlers);
+        server = new WireServer(bind, settings, this::refusal, handlers, null, tls);
         return server.start();
     }
 

@@ -227,6 +227,24 @@ public final class RaftGroup implements AutoCloseable {
             InetSocketAddress bind,
             WireSettings wire,
             ResultCodec results) {
+        return openMember(groupId, localMemberId, members, dataDir, machines, timings, bind, wire, results, null);
+    }
+
+    /**
+     * The same, with Raft between the members over mutually authenticated TLS ({@code tls}: only
+     * site certificates may speak Raft); null: plain TCP.
+     */
+    public static RaftGroup openMember(
+            String groupId,
+            String localMemberId,
+            Map<String, InetSocketAddress> members,
+            Path dataDir,
+            java.util.function.Supplier<ReplicatedStateMachine> machines,
+            RaftTimings timings,
+            InetSocketAddress bind,
+            WireSettings wire,
+            ResultCodec results,
+            dev.atoll.wire.tls.WireTls tls) {
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(members, "members");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -251,7 +269,7 @@ public final class RaftGroup implements AutoCloseable {
             Member member = new Member(localMemberId, store, Objects.requireNonNull(machines.get(), "machine"));
             Optional<RestoredRaftState> restored = store.restoredState();
             restored.ifPresent(s -> checkRestoredMembership(groupId, localMemberId, memberIds, s, store.file()));
-            transport = new NetworkRaftTransport(groupId, localMemberId, members, bind, wire);
+            transport = new NetworkRaftTransport(groupId, localMemberId, members, bind, wire, tls);
             group = new RaftGroup(
                     groupId, timings, Map.of(localMemberId, member), memberIds, transport, results, RaftRuntime.real());
             InetSocketAddress bound = transport.start();

@@ -36,7 +36,9 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.ForgetCopy.class),
         @JsonSubTypes.Type(SiteCommand.AdoptEnvironment.class),
         @JsonSubTypes.Type(SiteCommand.MergeAuth.class),
-        @JsonSubTypes.Type(SiteCommand.RecordAudit.class)
+        @JsonSubTypes.Type(SiteCommand.RecordAudit.class),
+        @JsonSubTypes.Type(SiteCommand.IssueJoinToken.class),
+        @JsonSubTypes.Type(SiteCommand.ConsumeJoinToken.class)
     })
     private interface CommandTypes {}
 

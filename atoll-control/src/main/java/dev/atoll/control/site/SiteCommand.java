@@ -151,4 +151,17 @@ public sealed interface SiteCommand {
 
     /** A request to this site's API that tried to change something; the newest entries are kept. */
     record RecordAudit(dev.atoll.model.auth.AuditEntry entry) implements SiteCommand {}
+
+    // --- join tokens ---------------------------------------------------------------------------
+
+    /** Keeps a one-time join token (hashed). Responds true, or false when the site holds too many. */
+    record IssueJoinToken(dev.atoll.control.join.JoinToken token) implements SiteCommand {}
+
+    /**
+     * Uses up a join token presented to site {@code site} by a process that joins as {@code by}. Responds with a {@link
+     * dev.atoll.control.join.JoinTokenUse}: applied in log order, so a token works once.
+     */
+    record ConsumeJoinToken(
+            String id, String secretHash, dev.atoll.wire.tls.PeerRole role, String site, String by, Instant at)
+            implements SiteCommand {}
 }

@@ -37,6 +37,7 @@ import java.util.TreeSet;
  *     see {@link AuthRecords})
  * @param audit the requests to this site's API that tried to change something, oldest first; the
  *     newest {@link #MAX_AUDIT_KEPT} are kept
+ * @param joinTokens one-time tokens with which processes join this site (hashed), by id
  */
 public record SiteState(
         SortedMap<String, NodeInfo> nodes,
@@ -49,7 +50,8 @@ public record SiteState(
         SortedMap<String, HomeClaim> homeClaims,
         SortedMap<String, Deleted> deletedHere,
         AuthRecords auth,
-        List<AuditEntry> audit) {
+        List<AuditEntry> audit,
+        SortedMap<String, dev.atoll.control.join.JoinToken> joinTokens) {
     public static final int MAX_DELETED_KEPT = 10_000;
     /** About a megabyte in a snapshot: weeks of deploys at a busy site. */
     public static final int MAX_AUDIT_KEPT = 5_000;
@@ -70,6 +72,8 @@ public record SiteState(
         // Nor before tenants and tokens existed.
         if (auth == null) auth = AuthRecords.empty();
         audit = audit == null ? new ArrayList<>() : new ArrayList<>(audit);
+        // Nor before join tokens existed.
+        joinTokens = joinTokens == null ? new TreeMap<>() : new TreeMap<>(joinTokens);
     }
 
     public static SiteState empty() {
@@ -84,7 +88,8 @@ public record SiteState(
                 new TreeMap<>(),
                 new TreeMap<>(),
                 AuthRecords.empty(),
-                new ArrayList<>());
+                new ArrayList<>(),
+                new TreeMap<>());
     }
 
     public SiteState deepCopy() {
@@ -99,7 +104,8 @@ public record SiteState(
                 new TreeMap<>(homeClaims),
                 new TreeMap<>(deletedHere),
                 auth.copy(),
-                new ArrayList<>(audit));
+                new ArrayList<>(audit),
+                new TreeMap<>(joinTokens));
     }
 
     /**

@@ -337,6 +337,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                         }
                         yield null;
                     }
+                    case IssueJoinToken c -> dev.atoll.control.join.JoinTokens.keep(state.joinTokens(), c.token());
+                    case ConsumeJoinToken c ->
+                        dev.atoll.control.join.JoinTokens.consume(
+                                state.joinTokens(), c.id(), c.secretHash(), c.role(), c.site(), c.by(), c.at());
                 };
         if (placementsOf != null) indexPlacements(placementsOf, placedBefore);
         switch (command) {
@@ -382,6 +386,10 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             case RecordAudit c -> {
                 // Nor does the audit log.
             }
+            case IssueJoinToken c -> {
+                // Nor do join tokens.
+            }
+            case ConsumeJoinToken c -> {}
         }
     }
 

@@ -49,10 +49,15 @@ final class GossipCloud implements AutoCloseable {
     }
 
     ScalecubeMembership start(String site) {
+        return start(site, CardSeal.NONE);
+    }
+
+    /** A site whose cards are sealed (signed, checked) by {@code seal}. */
+    ScalecubeMembership start(String site, CardSeal seal) {
         var events = new CopyOnWriteArrayList<MembershipEvent>();
         seen.put(site, events);
         var membership = ScalecubeMembership.start(
-                aCard(site), LOOPBACK, 0, List.copyOf(seeds), timings, Clock.systemUTC(), probes);
+                aCard(site), LOOPBACK, 0, List.copyOf(seeds), timings, Clock.systemUTC(), probes, seal);
         membership.onChange(events::add);
         sites.put(site, membership);
         if (seeds.isEmpty()) seeds.add(membership.address());
