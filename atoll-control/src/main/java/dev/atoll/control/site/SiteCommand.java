@@ -55,11 +55,48 @@ public sealed interface SiteCommand {
 
     record ForgetPlacement(InstanceId id) implements SiteCommand {}
 
+    /**
+     * Start moving a replica homed here (see {@link SiteState.MoveUnderWay}): refused, changing
+     * nothing, when the replica is not where the move says, or already moves. Responds with {@link
+     * Applied.MoveRefused} or null.
+     */
+    record StartMove(dev.atoll.placement.rebalance.Move move, long fromGeneration, boolean retarget, Instant at)
+            implements SiteCommand {}
+
+    /** The destination site accepted the new copy of a moving replica. */
+    record MovePlaced(
+            InstanceId id,
+            long toGeneration,
+            String site,
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks)
+            implements SiteCommand {
+        public MovePlaced {
+            networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+    }
+
+    /** The new copy runs: the placement becomes the new copy; the old one is to be released. */
+    record SwitchMove(InstanceId id, long toGeneration, Instant at) implements SiteCommand {}
+
+    /**
+     * The move is over: the old copy stopped ({@code succeeded}), or the move failed for {@code
+     * reason} and the original keeps running.
+     */
+    record EndMove(InstanceId id, long toGeneration, boolean succeeded, String reason, Instant at)
+            implements SiteCommand {}
+
     // --- target role -----------------------------------------------------------------------
 
     /**
+     * Take no new replicas on {@code node} and have their homes move the ones there ({@code
+     * draining}), or take them again (not {@code draining}).
+     */
+    record DrainNode(String node, boolean draining) implements SiteCommand {}
+
+    /**
      * Run replica {@code id} at {@code generation} on {@code node}. A higher generation of a replica
-     * already here replaces it. Refused when the node cannot hold it any more (a race between
+     * already here replaces it, unless {@code keepPrevious} (a move between two nodes of this site):
+     * then the older copy keeps running as the departing one until it is released. Refused when the node cannot hold it any more (a race between
      * offers the leader's choice did not see), or when a stronger home than {@code claim} claims the
      * environment here. A null {@code claim} (commands logged before claims existed) counts as
      * {@code homeSite}'s first claim.
@@ -72,11 +109,24 @@ public sealed interface SiteCommand {
             String node,
             Instant at,
             HomeClaim claim,
-            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks)
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
+            boolean keepPrevious)
             implements SiteCommand {
         public ReserveInstance {
             // Logged before networks existed: none.
             networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+
+        public ReserveInstance(
+                InstanceId id,
+                long generation,
+                ServiceSpec service,
+                String homeSite,
+                String node,
+                Instant at,
+                HomeClaim claim,
+                java.util.List<dev.atoll.model.agent.NetworkAttachment> networks) {
+            this(id, generation, service, homeSite, node, at, claim, networks, false);
         }
 
         public ReserveInstance(

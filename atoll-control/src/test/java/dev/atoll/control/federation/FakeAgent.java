@@ -33,6 +33,8 @@ final class FakeAgent implements NodeAgentPort {
     private volatile Consumer<InstanceReport> reports = r -> {};
     private volatile Runnable heartbeat = () -> {};
     private volatile boolean crashed;
+    /** Whether what it starts from now on fails at once (a broken machine, a bad image). */
+    volatile boolean startsFail;
 
     FakeAgent(NodeInfo node) {
         this.node = node;
@@ -50,7 +52,18 @@ final class FakeAgent implements NodeAgentPort {
             if (Long.valueOf(a.generation()).equals(running.get(a.id().key()))) continue;
             running.put(a.id().key(), a.generation());
             starts.add(a.id().key() + "@" + a.generation());
-            reports.accept(running(a.id(), a.generation()));
+            reports.accept(
+                    startsFail
+                            ? new InstanceReport(
+                                    a.id(),
+                                    a.generation(),
+                                    InstanceState.FAILED,
+                                    Map.of(),
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    0,
+                                    "could not start")
+                            : running(a.id(), a.generation()));
         }
     }
 
