@@ -203,6 +203,32 @@ class MovesTest {
                 .isTrue();
     }
 
+    @Test
+    void theCloudMovesAnInstanceNamedByTheUserThroughItsHomeAndRefusesBadNames() throws Exception {
+        // Given one replica at paris, homed at london, asked of the cloud (any site answers)
+        sites = Sites.start(dir, 2, "london", "paris");
+        sites.cloud.create(pinnedTo(Set.of("paris"), 1));
+        String from = awaitRunning();
+        String other = from.endsWith("/n1") ? "n2" : "n1";
+
+        // When a user asks with a bad instance, a bad destination, another environment, then a good one
+        var badInstance = sites.cloud.move("default", "moving", "web", "paris");
+        var badTo = sites.cloud.move("default", "moving", "web.0", "paris/n1/x");
+        var noSuchEnvironment = sites.cloud.move("default", "elsewhere", "web.0", "paris");
+        var noSuchReplica = sites.cloud.move("default", "moving", "web.3", "paris");
+        var good = sites.cloud.move("default", "moving", "moving.web.0", "paris/" + other);
+
+        // Then the bad ones name the field, or are not found, and the good one runs to its end
+        assertThat(errorOf(badInstance).path()).isEqualTo("instance");
+        assertThat(errorOf(badTo).path()).isEqualTo("to");
+        assertThat(noSuchEnvironment).isInstanceOf(MoveOutcome.NotFound.class);
+        assertThat(noSuchReplica).isInstanceOf(MoveOutcome.NotFound.class);
+        assertThat(good).isInstanceOf(MoveOutcome.Started.class);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> eventsOf("move-completed").size() == 1);
+        assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2");
+    }
+
     private static FieldError errorOf(MoveOutcome outcome) {
         assertThat(outcome).isInstanceOf(MoveOutcome.Rejected.class);
         return ((MoveOutcome.Rejected) outcome).errors().getFirst();
