@@ -9,7 +9,9 @@ import dev.atoll.model.spec.ServiceSpec;
  *
  * <p>A move's offer (optional on the wire) may pin the {@code node}, names the node the replica
  * leaves ({@code avoidNode}, never chosen) and asks the target to keep the copy it already runs
- * ({@code keepPrevious}) until it is released: make before break.
+ * ({@code keepPrevious}) until it is released: make before break. A micro-VM's move asks the target
+ * to {@code migrate}: the new copy waits for the running one's memory (see {@link
+ * dev.atoll.model.agent.Migration}), and the acceptance says where to send it.
  */
 public record Offer(
         InstanceId id,
@@ -20,7 +22,8 @@ public record Offer(
         String traceparent,
         String node,
         String avoidNode,
-        boolean keepPrevious) {
+        boolean keepPrevious,
+        boolean migrate) {
     public Offer {
         networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
     }
@@ -32,7 +35,7 @@ public record Offer(
             HomeClaim home,
             java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
             String traceparent) {
-        this(id, generation, service, home, networks, traceparent, null, null, false);
+        this(id, generation, service, home, networks, traceparent, null, null, false, false);
     }
 
     /**

@@ -38,6 +38,13 @@ public final class MoveDecider {
     /** The new copy runs: make it the placement. */
     public record Switch(MoveUnderWay move) implements Step {}
 
+    /**
+     * A micro-VM's new copy waits for the memory at {@code move.migrateTo()}: tell the original's
+     * site to send it (live migration). Decided again while the new copy does not run; the
+     * controller tells each source once.
+     */
+    public record SendMemory(MoveUnderWay move) implements Step {}
+
     /** Switched: stop the old copy, then end the move. */
     public record ReleaseOld(MoveUnderWay move) implements Step {}
 
@@ -95,6 +102,8 @@ public final class MoveDecider {
                                 m,
                                 "the new instance was not healthy within " + MOVE_TIMEOUT.toSeconds() + " s"
                                         + (ours ? " (it is " + copy.state().wireName() + ")" : "")));
+                    } else if (m.migrateTo() != null) {
+                        steps.add(new SendMemory(m));
                     }
                 }
                 case SWITCHED -> throw new AssertionError("handled above");

@@ -41,7 +41,8 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.MovePlaced.class),
         @JsonSubTypes.Type(SiteCommand.SwitchMove.class),
         @JsonSubTypes.Type(SiteCommand.EndMove.class),
-        @JsonSubTypes.Type(SiteCommand.DrainNode.class)
+        @JsonSubTypes.Type(SiteCommand.DrainNode.class),
+        @JsonSubTypes.Type(SiteCommand.MigrateOut.class)
     })
     private interface CommandTypes {}
 

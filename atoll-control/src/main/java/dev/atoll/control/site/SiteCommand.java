@@ -63,12 +63,16 @@ public sealed interface SiteCommand {
     record StartMove(dev.atoll.placement.rebalance.Move move, long fromGeneration, boolean retarget, Instant at)
             implements SiteCommand {}
 
-    /** The destination site accepted the new copy of a moving replica. */
+    /**
+     * The destination site accepted the new copy of a moving replica; {@code migrateTo} (a
+     * micro-VM's, else null) is where the new copy waits for the running one's memory.
+     */
     record MovePlaced(
             InstanceId id,
             long toGeneration,
             String site,
-            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks)
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
+            String migrateTo)
             implements SiteCommand {
         public MovePlaced {
             networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
@@ -110,7 +114,8 @@ public sealed interface SiteCommand {
             Instant at,
             HomeClaim claim,
             java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
-            boolean keepPrevious)
+            boolean keepPrevious,
+            dev.atoll.model.agent.Migration migration)
             implements SiteCommand {
         public ReserveInstance {
             // Logged before networks existed: none.
@@ -126,7 +131,20 @@ public sealed interface SiteCommand {
                 Instant at,
                 HomeClaim claim,
                 java.util.List<dev.atoll.model.agent.NetworkAttachment> networks) {
-            this(id, generation, service, homeSite, node, at, claim, networks, false);
+            this(id, generation, service, homeSite, node, at, claim, networks, false, null);
+        }
+
+        public ReserveInstance(
+                InstanceId id,
+                long generation,
+                ServiceSpec service,
+                String homeSite,
+                String node,
+                Instant at,
+                HomeClaim claim,
+                java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
+                boolean keepPrevious) {
+            this(id, generation, service, homeSite, node, at, claim, networks, keepPrevious, null);
         }
 
         public ReserveInstance(
@@ -150,6 +168,14 @@ public sealed interface SiteCommand {
      * Stop and forget replica {@code id} unless a newer generation replaced it meanwhile, or a
      * stronger home than {@code by} claims its environment here (null: whoever asks).
      */
+    /**
+     * Send the running micro-VM of replica {@code id} at {@code generation} live to {@code
+     * migration} (outgoing): its agent copies the memory while the guest runs. Ignored for another
+     * generation, or when a stronger home than {@code by} claims its environment here.
+     */
+    record MigrateOut(InstanceId id, long generation, dev.atoll.model.agent.Migration migration, HomeClaim by)
+            implements SiteCommand {}
+
     record ReleaseInstance(InstanceId id, long generation, HomeClaim by) implements SiteCommand {
         public ReleaseInstance(InstanceId id, long generation) {
             this(id, generation, null);

@@ -341,6 +341,7 @@ public final class SiteController implements AutoCloseable {
             if (command instanceof SiteCommand.ReserveInstance
                     || command instanceof SiteCommand.ReleaseInstance
                     || command instanceof SiteCommand.MarkNodeUp
+                    || command instanceof SiteCommand.MigrateOut
                     || command instanceof SiteCommand.RegisterNode) {
                 requestAssignments();
             }
@@ -433,6 +434,7 @@ public final class SiteController implements AutoCloseable {
                         site.name(), why.toString(), dev.atoll.control.metrics.OfferOutcome.NO_FIT)));
             }
             String node = ((NodeDecision.Chosen) choice).node();
+            var migration = offer.migrate() ? incomingMigration(offer, node) : null;
             var reservation = new PendingReservation(node, offer.service().resources());
             pending.add(reservation);
             return submit(new SiteCommand.ReserveInstance(
@@ -444,7 +446,8 @@ public final class SiteController implements AutoCloseable {
                             clock.instant(),
                             offer.home(),
                             offer.networks(),
-                            offer.keepPrevious()))
+                            offer.keepPrevious(),
+                            migration))
                     .handleAsync(
                             (applied, error) -> {
                                 pending.remove(reservation);
@@ -456,13 +459,42 @@ public final class SiteController implements AutoCloseable {
                                 return answered(
                                         switch ((Reservation) applied.response()) {
                                             case Reservation.Reserved r ->
-                                                (OfferReply) new OfferReply.Accepted(site.name(), r.node());
+                                                (OfferReply) new OfferReply.Accepted(
+                                                        site.name(),
+                                                        r.node(),
+                                                        migration == null ? null : migration.endpoint());
                                             case Reservation.Refused r ->
                                                 new OfferReply.Rejected(site.name(), r.reason(), r.kind());
                                         });
                             },
                             loop);
         });
+    }
+
+    /**
+     * Where the new copy of a migrating micro-VM waits for its memory: the node's address and a port
+     * worked out from the replica and generation (the agent listens there; a clash fails the
+     * migration, and the original keeps running).
+     */
+    private dev.atoll.model.agent.Migration incomingMigration(Offer offer, String node) {
+        String address = read(state -> {
+            NodeInfo info = state.nodes().get(node);
+            return info == null || info.address().isEmpty() ? "127.0.0.1" : info.address();
+        });
+        int port = MIGRATION_PORTS_FROM
+                + Math.floorMod((offer.id().key() + "#" + offer.generation()).hashCode(), MIGRATION_PORTS);
+        return new dev.atoll.model.agent.Migration(dev.atoll.model.agent.Migration.Role.INCOMING, address, port);
+    }
+
+    private static final int MIGRATION_PORTS_FROM = 47_000;
+    private static final int MIGRATION_PORTS = 2_000;
+
+    /** A home asks this site to send a micro-VM's memory to its new copy (see {@link Federation#migrate}). */
+    public CompletableFuture<Void> handleMigrate(
+            InstanceId id, long generation, dev.atoll.model.agent.Migration migration, HomeClaim by) {
+        var outgoing = new dev.atoll.model.agent.Migration(
+                dev.atoll.model.agent.Migration.Role.OUTGOING, migration.address(), migration.port());
+        return submit(new SiteCommand.MigrateOut(id, generation, outgoing, by)).thenApply(a -> null);
     }
 
     private OfferReply answered(OfferReply reply) {
@@ -784,7 +816,8 @@ public final class SiteController implements AutoCloseable {
                             i.networks(),
                             assignmentTraces.isEmpty()
                                     ? null
-                                    : assignmentTraces.get(i.id().key() + "#" + i.generation())));
+                                    : assignmentTraces.get(i.id().key() + "#" + i.generation()),
+                            i.migration()));
                 }
                 byNode.put(node, assignments);
             }
@@ -2251,10 +2284,15 @@ public final class SiteController implements AutoCloseable {
         var id = m.id();
         String key = id.key();
         if (busy.contains(key)) return;
+        if (step instanceof dev.atoll.control.home.MoveDecider.SendMemory) {
+            sendMemory(m);
+            return;
+        }
         markBusy(key);
         CompletableFuture<?> done =
                 switch (step) {
                     case dev.atoll.control.home.MoveDecider.PlaceCopy c -> placeMoved(m);
+                    case dev.atoll.control.home.MoveDecider.SendMemory s -> throw new AssertionError("sent above");
                     case dev.atoll.control.home.MoveDecider.Switch c ->
                         submit(new SiteCommand.SwitchMove(id, m.toGeneration(), clock.instant()));
                     case dev.atoll.control.home.MoveDecider.ReleaseOld c ->
@@ -2282,6 +2320,27 @@ public final class SiteController implements AutoCloseable {
                 loop);
     }
 
+    /** Moves whose source this leader told to send the memory, as "key#toGeneration" (loop only). */
+    private final Set<String> memorySent = new HashSet<>();
+
+    /** Tells the original's site to send a micro-VM's memory to its waiting new copy, once per leader. */
+    private void sendMemory(SiteState.MoveUnderWay m) {
+        String told = m.id().key() + "#" + m.toGeneration();
+        if (!memorySent.add(told)) return;
+        if (memorySent.size() > 10_000) memorySent.clear(); // bounded; telling again is harmless
+        int colon = m.migrateTo().lastIndexOf(':');
+        String host = m.migrateTo().substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(m.migrateTo().substring(colon + 1));
+        var target = new dev.atoll.model.agent.Migration(dev.atoll.model.agent.Migration.Role.INCOMING, host, port);
+        federation
+                .migrate(m.move().from().site(), m.id(), m.fromGeneration(), target, claimOf(m.id()))
+                .whenCompleteAsync(
+                        (v, e) -> {
+                            if (e != null) memorySent.remove(told); // told again at the next tick
+                        },
+                        loop);
+    }
+
     /** Offers the new copy of a moving replica to its destination, keeping the original running. */
     private CompletableFuture<Void> placeMoved(SiteState.MoveUnderWay m) {
         var id = m.id();
@@ -2291,6 +2350,14 @@ public final class SiteController implements AutoCloseable {
         });
         HomeClaim claim = claimOf(id);
         if (service == null || claim == null) return CompletableFuture.completedFuture(null);
+        if (service.driver() == dev.atoll.model.spec.DriverKind.MICROVM) {
+            // Live: the guest's memory moves, and with it its addresses on its networks.
+            List<NetworkAttachment> same = read(state -> {
+                var p = state.placements().get(id.key());
+                return p == null ? List.<NetworkAttachment>of() : p.networks();
+            });
+            return offerMoved(m, service, claim, same, m.move().to().site(), new java.util.LinkedHashMap<>());
+        }
         List<String> reserved = new ArrayList<>();
         var asPlace = new HomeAction.Place(id, m.toGeneration(), service, 0, 1, java.util.Optional.empty());
         var addresses = allocateAddresses(asPlace, reserved);
@@ -2323,13 +2390,15 @@ public final class SiteController implements AutoCloseable {
                 null,
                 target.equals(m.move().to().site()) ? m.move().to().node() : null,
                 sameSite ? from.node() : null,
-                sameSite);
+                sameSite,
+                service.driver() == dev.atoll.model.spec.DriverKind.MICROVM);
         return federation
                 .offer(target, offer)
                 .thenComposeAsync(
                         reply -> switch (reply) {
                             case OfferReply.Accepted a ->
-                                submit(new SiteCommand.MovePlaced(id, m.toGeneration(), a.site(), networks))
+                                submit(new SiteCommand.MovePlaced(
+                                                id, m.toGeneration(), a.site(), networks, a.migrateTo()))
                                         .thenApply(x -> (Void) null);
                             case OfferReply.Rejected r -> {
                                 declined.put(r.site(), r.reason());

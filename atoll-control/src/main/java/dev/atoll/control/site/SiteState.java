@@ -218,16 +218,68 @@ public record SiteState(
             Optional<Instant> startedAt,
             int restarts,
             String message,
-            java.util.List<NetworkAttachment> networks) {
+            java.util.List<NetworkAttachment> networks,
+            dev.atoll.model.agent.Migration migration) {
         public PlacedInstance {
             ports = Map.copyOf(ports);
             // Snapshots written before networks existed have none.
             networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
         }
 
+        /** No live migration (a snapshot written before migrations has none). */
+        public PlacedInstance(
+                InstanceId id,
+                long generation,
+                ServiceSpec service,
+                String node,
+                String homeSite,
+                Instant placedAt,
+                InstanceState state,
+                Map<String, Integer> ports,
+                Optional<Long> pid,
+                Optional<Instant> startedAt,
+                int restarts,
+                String message,
+                java.util.List<NetworkAttachment> networks) {
+            this(
+                    id,
+                    generation,
+                    service,
+                    node,
+                    homeSite,
+                    placedAt,
+                    state,
+                    ports,
+                    pid,
+                    startedAt,
+                    restarts,
+                    message,
+                    networks,
+                    null);
+        }
+
         PlacedInstance observed(
                 InstanceState s, Map<String, Integer> p, Optional<Long> pi, Optional<Instant> st, int r, String m) {
-            return new PlacedInstance(id, generation, service, node, homeSite, placedAt, s, p, pi, st, r, m, networks);
+            return new PlacedInstance(
+                    id, generation, service, node, homeSite, placedAt, s, p, pi, st, r, m, networks, migration);
+        }
+
+        PlacedInstance migrating(dev.atoll.model.agent.Migration m) {
+            return new PlacedInstance(
+                    id,
+                    generation,
+                    service,
+                    node,
+                    homeSite,
+                    placedAt,
+                    state,
+                    ports,
+                    pid,
+                    startedAt,
+                    restarts,
+                    message,
+                    networks,
+                    m);
         }
     }
 
@@ -299,6 +351,8 @@ public record SiteState(
      * @param networks the new copy's addresses on its networks, once placed
      * @param retarget whether the destination site may be changed when it refuses (a drain moves a
      *     replica anywhere its constraints allow; a user's move goes where the user said or nowhere)
+     * @param migrateTo a micro-VM's move: host:port where the new copy waits for the running one's
+     *     memory (live migration), once placed; null otherwise
      */
     public record MoveUnderWay(
             dev.atoll.placement.rebalance.Move move,
@@ -308,7 +362,8 @@ public record SiteState(
             Phase phase,
             String placedAt,
             java.util.List<NetworkAttachment> networks,
-            boolean retarget) {
+            boolean retarget,
+            String migrateTo) {
         public enum Phase {
             /** The home looks for room at the destination. */
             PLACING,

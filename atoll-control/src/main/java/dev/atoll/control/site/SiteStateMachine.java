@@ -289,6 +289,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case SwitchMove c -> switchMove(c, events);
                     case EndMove c -> endMove(c, events);
                     case DrainNode c -> drainNode(c, events);
+                    case MigrateOut c -> migrateOut(c, events);
                     case RecordAudit c -> {
                         state.audit().add(c.entry());
                         if (state.audit().size() > SiteState.MAX_AUDIT_KEPT) {
@@ -348,6 +349,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             case SwitchMove c -> touched.add(environmentOf(c.id()));
             case EndMove c -> touched.add(environmentOf(c.id()));
             case DrainNode c -> touchNode(c.node());
+            case MigrateOut c -> touched.add(environmentOf(c.id()));
         }
     }
 
@@ -550,7 +552,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 Optional.empty(),
                 0,
                 "waiting for node " + c.node(),
-                c.networks());
+                c.networks(),
+                c.migration());
         PlacedInstance replaced = state.instances().put(c.id().key(), placed);
         if (replaced != null && keep) {
             PlacedInstance older = state.departing().put(c.id().key(), replaced);
@@ -791,7 +794,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                                 SiteState.MoveUnderWay.Phase.PLACING,
                                 null,
                                 List.of(),
-                                c.retarget()));
+                                c.retarget(),
+                                null));
         events.add(new SiteEvent(
                 "move-started",
                 id.environment(),
@@ -819,7 +823,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                                 SiteState.MoveUnderWay.Phase.STARTING,
                                 c.site(),
                                 c.networks(),
-                                under.retarget()));
+                                under.retarget(),
+                                c.migrateTo()));
         events.add(new SiteEvent(
                 "move-placed",
                 c.id().environment(),
@@ -857,7 +862,8 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                                 SiteState.MoveUnderWay.Phase.SWITCHED,
                                 under.placedAt(),
                                 under.networks(),
-                                under.retarget()));
+                                under.retarget(),
+                                under.migrateTo()));
         events.add(new SiteEvent(
                 "move-switched",
                 c.id().environment(),
@@ -907,6 +913,28 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                             ? "node " + c.node() + " takes no new replicas; moving its " + replicas + " replica(s) off"
                             : "node " + c.node() + " takes replicas again"));
         }
+        return null;
+    }
+
+    private Object migrateOut(MigrateOut c, List<SiteEvent> events) {
+        if (c.by() != null) {
+            HomeClaim standing =
+                    state.homeClaims().get(SiteState.environmentKey(c.id().tenant(), c.id().environment()));
+            if (standing != null && standing.outranks(c.by())) return null;
+        }
+        PlacedInstance current = state.instances().get(c.id().key());
+        if (current == null
+                || current.generation() != c.generation()
+                || c.migration().equals(current.migration())) return null;
+        state.instances().put(c.id().key(), current.migrating(c.migration()));
+        changedNodes.add(current.node());
+        events.add(new SiteEvent(
+                "instance-migrating",
+                c.id().environment(),
+                c.id().display(),
+                "sending its memory from node " + current.node() + " to "
+                        + c.migration().endpoint() + " while it runs",
+                c.id().tenant()));
         return null;
     }
 }

@@ -229,6 +229,81 @@ class MovesTest {
         assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2");
     }
 
+    @Test
+    void aMicroVmMovesLiveItsNewCopyWaitsForTheMemoryTheOriginalSends() throws Exception {
+        // Given a micro-VM running at one site
+        sites = Sites.start(dir, 2, "london", "paris");
+        sites.cloud.create(microVm(Set.of("paris", "london")));
+        String from = awaitRunning();
+        String fromSite = from.substring(0, from.indexOf('/'));
+        String to = fromSite.equals("paris") ? "london" : "paris";
+
+        // When it is moved to the other site
+        sites.site("london")
+                .requestMove(WEB0, new Assignment(to, null), "user asked", false)
+                .get();
+
+        // Then the destination waited for the memory, the original sent it there, and the move ended
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> eventsOf("move-completed").size() == 1);
+        var sent = sites.agents.get(fromSite).stream()
+                .flatMap(a -> a.migrations.stream())
+                .toList();
+        assertThat(sent).singleElement().asString().startsWith(WEB0.key() + "@1->");
+        var incoming =
+                sites.agents.get(to).stream().flatMap(a -> a.starts.stream()).toList();
+        assertThat(incoming).containsExactly(WEB0.key() + "@2");
+        assertThat(eventsOf("instance-migrating")).hasSize(1);
+        assertThat(sites.running().get(WEB0.key()))
+                .singleElement()
+                .asString()
+                .startsWith(to + "/")
+                .endsWith("@2");
+    }
+
+    @Test
+    void aMicroVmWhoseMemoryNeverArrivesIsGivenUpAndTheOriginalKept() throws Exception {
+        // Given a micro-VM, and a destination whose copy fails before it gets the memory
+        sites = Sites.start(dir, 2, "london", "paris");
+        sites.cloud.create(microVm(Set.of("paris", "london")));
+        String from = awaitRunning();
+        String fromSite = from.substring(0, from.indexOf('/'));
+        String to = fromSite.equals("paris") ? "london" : "paris";
+        sites.agents.get(to).forEach(a -> a.startsFail = true);
+
+        // When it is moved there
+        sites.site("london")
+                .requestMove(WEB0, new Assignment(to, null), "user asked", false)
+                .get();
+
+        // Then the move fails and the original runs on, never restarted
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> eventsOf("move-failed").size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> List.of(from + "@1").equals(sites.running().get(WEB0.key())));
+        // (its site may have been told to send the memory before the failure was known: nobody took it)
+        assertThat(sites.agents.get(fromSite).stream().flatMap(a -> a.starts.stream()))
+                .containsExactly(WEB0.key() + "@1");
+    }
+
+    private static EnvironmentSpec microVm(Set<String> allowed) {
+        var spec = pinnedTo(allowed, 1);
+        ServiceSpec s = spec.services().get("web");
+        return anEnvironment(
+                "moving",
+                new ServiceSpec(
+                        s.name(),
+                        dev.atoll.model.spec.DriverKind.MICROVM,
+                        s.command(),
+                        s.env(),
+                        s.resources(),
+                        s.ports(),
+                        s.health(),
+                        s.replicas(),
+                        s.restart(),
+                        s.placement()));
+    }
+
     private static FieldError errorOf(MoveOutcome outcome) {
         assertThat(outcome).isInstanceOf(MoveOutcome.Rejected.class);
         return ((MoveOutcome.Rejected) outcome).errors().getFirst();

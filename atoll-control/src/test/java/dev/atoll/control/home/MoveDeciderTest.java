@@ -118,7 +118,7 @@ class MoveDeciderTest {
     }
 
     private MoveUnderWay moveIn(Phase phase, String placedAt) {
-        return new MoveUnderWay(move, 1, 2, T0, phase, placedAt, List.of(), false);
+        return new MoveUnderWay(move, 1, 2, T0, phase, placedAt, List.of(), false, null);
     }
 
     private Observed seen(String site, long generation, InstanceState state) {

@@ -33,7 +33,7 @@ class MovesInTheSiteLogTest {
         // When a move to paris starts, paris accepts the new copy, it runs, and the old one stops
         var started = machine.apply(new SiteCommand.StartMove(toParis, 1, false, T0));
         var placing = machine.read(s -> s.moves().get(web0.key()));
-        machine.apply(new SiteCommand.MovePlaced(web0, 2, "paris", List.of()));
+        machine.apply(new SiteCommand.MovePlaced(web0, 2, "paris", List.of(), null));
         var starting = machine.read(s -> s.moves().get(web0.key()));
         machine.apply(new SiteCommand.SwitchMove(web0, 2, T0.plusSeconds(2)));
         var switched = machine.read(s -> s.moves().get(web0.key()));
@@ -72,7 +72,7 @@ class MovesInTheSiteLogTest {
     void aFailedMoveKeepsTheOriginalPlacementAndSaysSo() {
         givenHomedAndPlacedAtLondon();
         machine.apply(new SiteCommand.StartMove(toParis, 1, false, T0));
-        machine.apply(new SiteCommand.MovePlaced(web0, 2, "paris", List.of()));
+        machine.apply(new SiteCommand.MovePlaced(web0, 2, "paris", List.of(), null));
 
         var failed = machine.apply(new SiteCommand.EndMove(web0, 2, false, "the new instance is failed", T0));
 
@@ -89,7 +89,7 @@ class MovesInTheSiteLogTest {
     void aMoveUnderWaySurvivesASnapshotAndRestore() {
         givenHomedAndPlacedAtLondon();
         machine.apply(new SiteCommand.StartMove(toParis, 1, false, T0));
-        machine.apply(new SiteCommand.MovePlaced(web0, 2, "paris", List.of()));
+        machine.apply(new SiteCommand.MovePlaced(web0, 2, "paris", List.of(), null));
 
         var restarted = new SiteStateMachine();
         restarted.restore(machine.snapshot());
