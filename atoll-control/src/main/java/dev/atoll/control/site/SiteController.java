@@ -2304,10 +2304,14 @@ public final class SiteController implements AutoCloseable {
                     case dev.atoll.control.home.MoveDecider.GiveUp g -> {
                         CompletableFuture<Void> released = m.placedAt() == null
                                 ? CompletableFuture.completedFuture(null)
-                                // An unreachable destination is fine: its copy is stale and released once it is back.
+                                // Until the destination released the new copy the move stays (tried again next
+                                // tick); a dead destination's copy is stale, released once it is back.
                                 : federation
                                         .release(m.placedAt(), id, m.toGeneration(), claimOf(id))
-                                        .exceptionally(e -> null);
+                                        .exceptionally(e -> {
+                                            if (federation.deadSites().contains(m.placedAt())) return null;
+                                            throw new java.util.concurrent.CompletionException(e);
+                                        });
                         yield released.thenCompose(v -> submit(
                                 new SiteCommand.EndMove(id, m.toGeneration(), false, g.reason(), clock.instant())));
                     }

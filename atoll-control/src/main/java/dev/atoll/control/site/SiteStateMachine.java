@@ -922,11 +922,15 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     state.homeClaims().get(SiteState.environmentKey(c.id().tenant(), c.id().environment()));
             if (standing != null && standing.outranks(c.by())) return null;
         }
-        PlacedInstance current = state.instances().get(c.id().key());
+        // Within one site the original is the departing copy, beside its new one.
+        boolean departing = state.departing().containsKey(c.id().key());
+        PlacedInstance current = departing
+                ? state.departing().get(c.id().key())
+                : state.instances().get(c.id().key());
         if (current == null
                 || current.generation() != c.generation()
                 || c.migration().equals(current.migration())) return null;
-        state.instances().put(c.id().key(), current.migrating(c.migration()));
+        (departing ? state.departing() : state.instances()).put(c.id().key(), current.migrating(c.migration()));
         changedNodes.add(current.node());
         events.add(new SiteEvent(
                 "instance-migrating",

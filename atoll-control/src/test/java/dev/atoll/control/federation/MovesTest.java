@@ -286,6 +286,54 @@ class MovesTest {
                 .containsExactly(WEB0.key() + "@1");
     }
 
+    @Test
+    void aFailedMoveBetweenNodesOfOneSiteKeepsTheOriginalRunningThere() throws Exception {
+        // Given one replica at paris, and paris's other node, where nothing starts any more
+        sites = Sites.start(dir, 2, "london", "paris");
+        sites.cloud.create(pinnedTo(Set.of("paris"), 1));
+        String from = awaitRunning();
+        String other = from.endsWith("/n1") ? "n2" : "n1";
+        sites.agents.get("paris").stream()
+                .filter(a -> a.node.name().equals(other))
+                .forEach(a -> a.startsFail = true);
+
+        // When it is moved to that node
+        sites.site("london")
+                .requestMove(WEB0, new Assignment("paris", other), "user asked", false)
+                .get();
+
+        // Then the move fails, and the original runs on, never stopped nor placed again
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> eventsOf("move-failed").size() == 1);
+        Thread.sleep(1500); // reports of the failed copy still on their way must not stop the original
+        assertThat(sites.running().get(WEB0.key())).containsExactly(from + "@1");
+        assertThat(sites.site("paris").<Boolean>read(s -> s.departing().isEmpty()))
+                .isTrue();
+        assertThat(sites.starts())
+                .filteredOn(st -> st.endsWith(WEB0.key() + "@1"))
+                .hasSize(1);
+    }
+
+    @Test
+    void aMicroVmMovesLiveBetweenNodesOfOneSite() throws Exception {
+        sites = Sites.start(dir, 2, "london", "paris");
+        sites.cloud.create(microVm(Set.of("paris")));
+        String from = awaitRunning();
+        String other = from.endsWith("/n1") ? "n2" : "n1";
+
+        sites.site("london")
+                .requestMove(WEB0, new Assignment("paris", other), "user asked", false)
+                .get();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> eventsOf("move-completed").size() == 1);
+        assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2");
+        assertThat(sites.agents.get("paris").stream().flatMap(a -> a.migrations.stream()))
+                .singleElement()
+                .asString()
+                .startsWith(WEB0.key() + "@1->");
+    }
+
     private static EnvironmentSpec microVm(Set<String> allowed) {
         var spec = pinnedTo(allowed, 1);
         ServiceSpec s = spec.services().get("web");
