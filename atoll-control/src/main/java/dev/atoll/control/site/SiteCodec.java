@@ -38,7 +38,13 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.MergeAuth.class),
         @JsonSubTypes.Type(SiteCommand.RecordAudit.class),
         @JsonSubTypes.Type(SiteCommand.IssueJoinToken.class),
-        @JsonSubTypes.Type(SiteCommand.ConsumeJoinToken.class)
+        @JsonSubTypes.Type(SiteCommand.ConsumeJoinToken.class),
+        @JsonSubTypes.Type(SiteCommand.StartMove.class),
+        @JsonSubTypes.Type(SiteCommand.MovePlaced.class),
+        @JsonSubTypes.Type(SiteCommand.SwitchMove.class),
+        @JsonSubTypes.Type(SiteCommand.EndMove.class),
+        @JsonSubTypes.Type(SiteCommand.DrainNode.class),
+        @JsonSubTypes.Type(SiteCommand.MigrateOut.class)
     })
     private interface CommandTypes {}
 
