@@ -79,6 +79,19 @@ final class InstanceSupervisor {
     /** Why the last process ended, for the message while its successor starts. */
     private String lastExit = "";
 
+    /** An incoming micro-VM that waits for its memory (live migration): its end is a failed migration. */
+    private boolean awaitingMemory;
+    /** The outgoing migration last tried, so an assignment repeated does not send the memory twice. */
+    private dev.atoll.model.agent.Migration migrationTried;
+    /** Its memory went to its new copy: the paused original only waits to be released. */
+    private boolean migratedAway;
+
+    /** The generation whose memory arrived here: a restart of it boots afresh, nothing will come again. */
+    private long memoryReceivedFor = -1;
+
+    /** How long a live migration may take, either end. */
+    private static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(120);
+
     private ScheduledFuture<?> restartTimer;
     private ScheduledFuture<?> checkTimer;
     private ScheduledFuture<?> stableTimer;
@@ -107,6 +120,7 @@ final class InstanceSupervisor {
             case PENDING -> start();
             case RUNNING -> {
                 if (assignment.generation() > current.generation()) beginStop();
+                else if (assignment.generation() == current.generation()) maybeMigrate(assignment);
             }
             case BACKING_OFF, ENDED -> {
                 if (assignment.generation() > current.generation()) start();
@@ -175,7 +189,10 @@ final class InstanceSupervisor {
     private void start() {
         cancelTimers();
         InstanceAssignment next = desired;
+        awaitingMemory = false;
+        migratedAway = false;
         if (current != null && current.generation() != next.generation()) {
+            migrationTried = null;
             restarts = 0;
             history = CrashHistory.NONE;
             crashLooping = false;
@@ -250,14 +267,18 @@ final class InstanceSupervisor {
         // Off the loop: a container or a VM can take a while to start, and the loop must keep
         // heartbeating meanwhile or the site declares the whole node down.
         phase = Phase.PREPARING;
-        ctx.async("starting " + id, () -> startWith(driver, spec), launched -> onLaunched(next, launched));
+        var migration = memoryReceivedFor == next.generation() ? null : next.migration();
+        ctx.async("starting " + id, () -> startWith(driver, spec, migration), launched -> onLaunched(next, launched));
     }
 
     /** A started workload, or why it could not be started. */
     private record Launched(Workload workload, String error) {}
 
-    private Launched startWith(Driver driver, LaunchSpec spec) {
+    private Launched startWith(Driver driver, LaunchSpec spec, dev.atoll.model.agent.Migration migration) {
         try {
+            if (migration != null && migration.role() == dev.atoll.model.agent.Migration.Role.INCOMING) {
+                return new Launched(driver.startIncoming(spec, migration.address(), migration.port()), "");
+            }
             return new Launched(driver.start(spec), "");
         } catch (LaunchException e) {
             return new Launched(null, e.getMessage());
@@ -289,8 +310,80 @@ final class InstanceSupervisor {
             beginStop();
             return;
         }
+        var migration = next.migration();
+        if (migration != null
+                && migration.role() == dev.atoll.model.agent.Migration.Role.INCOMING
+                && memoryReceivedFor != next.generation()) {
+            // Not running until the memory of the running original arrived: only then is it reported so.
+            awaitingMemory = true;
+            message = "waiting for the memory of the running instance on " + migration.endpoint();
+            publish();
+            Workload w = workload;
+            Driver driver = ctx.drivers().get(next.service().driver());
+            ctx.async(
+                    "receiving " + id,
+                    () -> driver.awaitIncoming(w.ref(), MIGRATION_TIMEOUT),
+                    arrived -> onMemory(w, Boolean.TRUE.equals(arrived)));
+            return;
+        }
         scheduleStable(workload);
         scheduleChecks(workload);
+        publish();
+    }
+
+    private void onMemory(Workload w, boolean arrived) {
+        if (w != workload || phase != Phase.RUNNING || !awaitingMemory) return;
+        awaitingMemory = false;
+        if (!arrived) {
+            Driver driver = ctx.drivers().get(current.service().driver());
+            ctx.async(
+                    "stopping " + id,
+                    () -> {
+                        driver.stop(w.ref(), Duration.ZERO);
+                        return Boolean.TRUE;
+                    },
+                    done -> {});
+            end(
+                    InstanceState.FAILED,
+                    "the running instance's memory did not arrive within " + human(MIGRATION_TIMEOUT));
+            return;
+        }
+        memoryReceivedFor = current.generation();
+        message = "memory received: runs here now";
+        scheduleStable(w);
+        scheduleChecks(w);
+        publish();
+    }
+
+    /** The source of a live migration: sends the memory once per destination while the guest runs. */
+    private void maybeMigrate(InstanceAssignment assignment) {
+        var migration = assignment.migration();
+        if (migration == null
+                || migration.role() != dev.atoll.model.agent.Migration.Role.OUTGOING
+                || migration.equals(migrationTried)
+                || migratedAway
+                || workload == null) return;
+        migrationTried = migration;
+        message = "sending its memory to " + migration.endpoint() + " while it runs";
+        publish();
+        Workload w = workload;
+        Driver driver = ctx.drivers().get(current.service().driver());
+        ctx.async(
+                "migrating " + id,
+                () -> driver.migrate(w.ref(), migration.address(), migration.port(), MIGRATION_TIMEOUT),
+                outcome -> onMigrated(w, outcome));
+    }
+
+    private void onMigrated(Workload w, Driver.MigrationOutcome outcome) {
+        if (w != workload || phase != Phase.RUNNING) return;
+        if (outcome != null && outcome.completed()) {
+            migratedAway = true;
+            message = "migrated: " + outcome.detail() + " (paused "
+                    + outcome.downtime().toMillis() + " ms); waiting to be released";
+        } else {
+            message =
+                    "live migration failed: " + (outcome == null ? "no outcome" : outcome.detail()) + "; runs on here";
+        }
         publish();
     }
 
@@ -304,6 +397,17 @@ final class InstanceSupervisor {
         if (w != workload || phase != Phase.RUNNING) return; // stopping: the stop itself reports
         workload = null;
         cancelTimers();
+        if (awaitingMemory || migratedAway) {
+            // Not restarted: a new copy would not have the guest's state.
+            boolean away = migratedAway;
+            awaitingMemory = false;
+            end(
+                    away ? InstanceState.STOPPED : InstanceState.FAILED,
+                    away
+                            ? "migrated to its new copy"
+                            : "the live migration did not complete (" + status.describe() + ")");
+            return;
+        }
         RestartRules rules = ctx.settings().restart();
         Instant now = ctx.clock().instant();
         Duration uptime = Duration.between(startedAt, now);
@@ -363,7 +467,9 @@ final class InstanceSupervisor {
         publish();
         Workload w = workload;
         Driver driver = ctx.drivers().get(current.service().driver());
-        Duration grace = ctx.settings().stopGrace();
+        // A paused original whose memory went to its new copy has nothing left to shut down.
+        Duration grace =
+                migratedAway || awaitingMemory ? Duration.ZERO : ctx.settings().stopGrace();
         ctx.async(
                 "stopping " + id,
                 () -> {

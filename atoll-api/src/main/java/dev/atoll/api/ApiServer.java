@@ -216,6 +216,11 @@ public final class ApiServer implements AutoCloseable {
                     "/v1/environments/{name}/services/{service}/restart",
                     Access.DEPLOYER,
                     traced(environments::restart));
+            var moves = new dev.atoll.api.move.MoveRoutes(cloud);
+            r.post("/v1/environments/{name}/instances/{instance}/move", Access.DEPLOYER, moves::move);
+            // A node is every tenant's machinery: only the cloud admin drains it (DELETE takes it back).
+            r.post("/v1/sites/{site}/nodes/{node}/drain", Access.CLOUD_ADMIN, moves::drain);
+            r.delete("/v1/sites/{site}/nodes/{node}/drain", Access.CLOUD_ADMIN, moves::undrain);
             r.get(
                     "/v1/instances",
                     Access.VIEWER,

@@ -312,6 +312,27 @@ final class FakeCloud implements CloudApi {
     }
 
     @Override
+    public dev.atoll.model.view.MoveOutcome move(String tenant, String environment, String instance, String to) {
+        changes.add("move " + tenant + "/" + environment + "." + instance + " to " + to);
+        var old = environments.get(key(tenant, environment));
+        if (old == null) return new dev.atoll.model.view.MoveOutcome.NotFound("no environment \"" + environment + "\"");
+        if (to.startsWith("atlantis")) {
+            return new dev.atoll.model.view.MoveOutcome.Rejected(List.of(
+                    new dev.atoll.model.spec.FieldError("to.site", "no site \"atlantis\" (sites: frankfurt, london)")));
+        }
+        return new dev.atoll.model.view.MoveOutcome.Started(
+                environment + "." + instance, environment, "london/london-n1", to, "asked by a user");
+    }
+
+    @Override
+    public dev.atoll.model.view.MoveOutcome drain(String site, String node, boolean draining) {
+        changes.add((draining ? "drain " : "undrain ") + site + "/" + node);
+        if (!site.equals("london"))
+            return new dev.atoll.model.view.MoveOutcome.NotFound("no site " + site + " answers now");
+        return new dev.atoll.model.view.MoveOutcome.Draining(site, node, draining, 2);
+    }
+
+    @Override
     public DeployOutcome delete(String tenant, String environment) {
         changes.add("delete " + tenant + "/" + environment);
         var old = environments.remove(key(tenant, environment));

@@ -102,6 +102,18 @@ class TenantIsolationTest {
                 post("/v1/environments/{name}/services/{service}/scale"),
                 h -> assertNotFound(
                         h.post("/v1/environments/shop/services/web/scale", "application/json", "{\"replicas\": 9}")));
+        probes.put(post("/v1/environments/{name}/instances/{instance}/move"), h -> {
+            assertNotFound(h.post(
+                    "/v1/environments/shop/instances/web.0/move", "application/json", "{\"to\": \"frankfurt\"}"));
+            assertThat(cloud.changes()).noneMatch(c -> c.contains("acme/"));
+        });
+        // Nodes are shared machinery: only the cloud admin drains them; a tenant's admin is refused.
+        probes.put(
+                post("/v1/sites/{site}/nodes/{node}/drain"),
+                h -> assertForbidden(h.post("/v1/sites/london/nodes/london-n1/drain", "application/json", "{}")));
+        probes.put(
+                delete("/v1/sites/{site}/nodes/{node}/drain"),
+                h -> assertForbidden(h.delete("/v1/sites/london/nodes/london-n1/drain")));
         probes.put(
                 get("/v1/instances"),
                 h -> assertThat(json(h.get("/v1/instances")).toString()).doesNotContain("shop", "acme"));

@@ -32,6 +32,8 @@ import picocli.CommandLine.ScopeType;
             DescribeCommand.class,
             LogsCommand.class,
             ScaleCommand.class,
+            dev.atoll.cli.move.MoveCommand.class,
+            dev.atoll.cli.move.DrainCommand.class,
             DeleteCommand.class,
             EventsCommand.class,
             ValidateCommand.class,

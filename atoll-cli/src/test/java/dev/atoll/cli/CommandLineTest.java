@@ -49,6 +49,8 @@ class CommandLineTest {
                         "describe",
                         "logs",
                         "scale",
+                        "move",
+                        "drain",
                         "delete",
                         "events",
                         "validate",

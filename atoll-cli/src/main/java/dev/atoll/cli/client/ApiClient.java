@@ -164,6 +164,20 @@ public final class ApiClient {
         return convert(bodyOf(send(request)), DeployReply.class);
     }
 
+    /** Asks the environment's home to move one instance to "SITE" or "SITE/NODE"; answers the 202 body. */
+    public JsonNode move(String environment, String instance, String to) {
+        return postJson(
+                "/v1/environments/" + segment(environment) + "/instances/" + segment(instance) + "/move",
+                json.createObjectNode().put("to", to));
+    }
+
+    /** Drains a node of a site (or takes it back with {@code undo}); answers the 202 body. */
+    public JsonNode drain(String site, String node, boolean undo) {
+        String path = "/v1/sites/" + segment(site) + "/nodes/" + segment(node) + "/drain";
+        if (undo) return bodyOf(send(request(path, Map.of()).DELETE()));
+        return postJson(path, json.createObjectNode());
+    }
+
     /** Asks the API to delete the environment; returns the outcome word it answers ("deleted"). */
     public String delete(String name) {
         JsonNode answer = bodyOf(

@@ -83,6 +83,27 @@ public interface CloudApi {
         return List.of();
     }
 
+    /**
+     * Moves one instance of the tenant's environment to {@code to}, "SITE" or "SITE/NODE" (make before
+     * break; a micro-VM's memory follows it where its node can): checked at the environment's home,
+     * which records the move in its log and carries it out asynchronously. The environment's events
+     * tell how it goes (move-started, move-placed, move-switched, move-completed or move-failed).
+     *
+     * @param instance "SERVICE.INDEX" or "ENVIRONMENT.SERVICE.INDEX"
+     */
+    default dev.atoll.model.view.MoveOutcome move(String tenant, String environment, String instance, String to) {
+        return new dev.atoll.model.view.MoveOutcome.Unavailable("this server cannot move instances");
+    }
+
+    /**
+     * Drains node {@code node} of {@code site} (no new replicas there; the homes of its replicas
+     * move them elsewhere, constraints held), or takes it back when {@code draining} is false. The
+     * node's state in {@link #nodes()} is "draining" meanwhile, with its instances counting down.
+     */
+    default dev.atoll.model.view.MoveOutcome drain(String site, String node, boolean draining) {
+        return new dev.atoll.model.view.MoveOutcome.Unavailable("this server cannot drain nodes");
+    }
+
     /** Deletes the environment and stops its instances. NotFound when unknown. */
     DeployOutcome delete(String tenant, String environment);
 

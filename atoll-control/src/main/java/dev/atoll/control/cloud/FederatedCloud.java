@@ -512,6 +512,71 @@ public final class FederatedCloud implements CloudApi {
     }
 
     @Override
+    public dev.atoll.model.view.MoveOutcome move(String tenant, String environment, String instance, String to) {
+        String prefix = environment + ".";
+        String local = instance.startsWith(prefix) ? instance.substring(prefix.length()) : instance;
+        int dot = local.lastIndexOf('.');
+        int index = -1;
+        if (dot > 0) {
+            try {
+                index = Integer.parseInt(local.substring(dot + 1));
+            } catch (NumberFormatException e) {
+                index = -1;
+            }
+        }
+        if (index < 0) {
+            return new dev.atoll.model.view.MoveOutcome.Rejected(List.of(new FieldError(
+                    "instance", "must be SERVICE.INDEX (e.g. web.0) or " + environment + ".SERVICE.INDEX")));
+        }
+        String service = local.substring(0, dot);
+        if (to == null || to.isBlank()) {
+            return new dev.atoll.model.view.MoveOutcome.Rejected(
+                    List.of(new FieldError("to", "is required: SITE or SITE/NODE")));
+        }
+        String[] parts = to.strip().split("/", -1);
+        if (parts.length > 2 || parts[0].isEmpty() || (parts.length == 2 && parts[1].isEmpty())) {
+            return new dev.atoll.model.view.MoveOutcome.Rejected(
+                    List.of(new FieldError("to", "must be SITE or SITE/NODE, got \"" + to + "\"")));
+        }
+        Gathered gathered = gather();
+        var home = gathered.homeOf(tenant, environment);
+        if (home.isEmpty()) {
+            return new dev.atoll.model.view.MoveOutcome.NotFound("environment " + environment + " does not exist");
+        }
+        EnvironmentSpec spec =
+                find(home.get().part(), tenant, environment).orElseThrow().spec();
+        var svc = spec.services().get(service);
+        if (svc == null || index >= svc.replicas()) {
+            return new dev.atoll.model.view.MoveOutcome.NotFound(
+                    "environment " + environment + " has no instance " + environment + "." + service + "." + index);
+        }
+        var id = new dev.atoll.model.instance.InstanceId(tenant, environment, service, index);
+        try {
+            return await(
+                    home.get().share().move(id, parts[0], parts.length == 2 ? parts[1] : null, "asked by a user"),
+                    "the home site " + home.get().share().site() + " did not record the move");
+        } catch (IllegalStateException e) {
+            return new dev.atoll.model.view.MoveOutcome.Unavailable(e.getMessage());
+        }
+    }
+
+    @Override
+    public dev.atoll.model.view.MoveOutcome drain(String site, String node, boolean draining) {
+        var share = gather().answers().stream()
+                .map(Answer::share)
+                .filter(s -> s.site().equals(site))
+                .findFirst();
+        if (share.isEmpty()) {
+            return new dev.atoll.model.view.MoveOutcome.NotFound("no site " + site + " answers now");
+        }
+        try {
+            return await(share.get().drain(node, draining), "site " + site + " did not record the drain");
+        } catch (IllegalStateException e) {
+            return new dev.atoll.model.view.MoveOutcome.Unavailable(e.getMessage());
+        }
+    }
+
+    @Override
     public DeployOutcome delete(String tenant, String environment) {
         Gathered gathered = gather();
         var home = gathered.homeOf(tenant, environment);

@@ -101,6 +101,25 @@ public final class LocalSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<dev.atoll.model.view.MoveOutcome> move(
+            InstanceId id, String toSite, String toNode, String reason) {
+        try {
+            return controller.requestMove(id, new dev.atoll.placement.Assignment(toSite, toNode), reason, false);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<dev.atoll.model.view.MoveOutcome> drain(String node, boolean draining) {
+        try {
+            return controller.drainNode(node, draining);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public CompletableFuture<Void> delete(String tenant, String environment) {
         return submit(new SiteCommand.DeleteEnvironment(tenant, environment, clock.instant()))
                 .thenApply(applied -> null);
@@ -224,7 +243,7 @@ public final class LocalSiteShare implements SiteShare {
                         state.downNodes().contains(n.name())
                                 ? "down"
                                 : switch (controller.health(n.name())) {
-                                    case ALIVE -> "ready";
+                                    case ALIVE -> state.drainingNodes().contains(n.name()) ? "draining" : "ready";
                                     case SUSPECT -> "suspect";
                                     case DOWN -> "down";
                                 },

@@ -56,6 +56,22 @@ public final class RemoteSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<dev.atoll.model.view.MoveOutcome> move(
+            dev.atoll.model.instance.InstanceId id, String toSite, String toNode, String reason) {
+        return caller.call(
+                        site, ShareCalls.MOVE, CallBodies.write(new ShareCalls.Move(id, toSite, toNode, reason)), WRITE)
+                .thenApply(body ->
+                        CallBodies.answer(body, ShareCalls.MoveReply.class).outcome());
+    }
+
+    @Override
+    public CompletableFuture<dev.atoll.model.view.MoveOutcome> drain(String node, boolean draining) {
+        return caller.call(site, ShareCalls.DRAIN, CallBodies.write(new ShareCalls.Drain(node, draining)), WRITE)
+                .thenApply(body ->
+                        CallBodies.answer(body, ShareCalls.MoveReply.class).outcome());
+    }
+
+    @Override
     public CompletableFuture<Void> delete(String tenant, String environment) {
         return caller.call(site, ShareCalls.DELETE, CallBodies.write(new ShareCalls.Delete(tenant, environment)), WRITE)
                 .thenApply(body -> null);

@@ -48,6 +48,16 @@ public final class ShareCallHandler {
                 var delete = CallBodies.request(body, ShareCalls.Delete.class);
                 yield local.delete(delete.tenant(), delete.environment()).thenApply(v -> CallBodies.write(Map.of()));
             }
+            case ShareCalls.MOVE -> {
+                var move = CallBodies.request(body, ShareCalls.Move.class);
+                yield local.move(move.id(), move.toSite(), move.toNode(), move.reason())
+                        .thenApply(outcome -> CallBodies.write(ShareCalls.MoveReply.of(outcome)));
+            }
+            case ShareCalls.DRAIN -> {
+                var drain = CallBodies.request(body, ShareCalls.Drain.class);
+                yield local.drain(drain.node(), drain.draining())
+                        .thenApply(outcome -> CallBodies.write(ShareCalls.MoveReply.of(outcome)));
+            }
             case ShareCalls.READ_LOG -> {
                 var read = CallBodies.request(body, ShareCalls.ReadLog.class);
                 yield local.readLog(

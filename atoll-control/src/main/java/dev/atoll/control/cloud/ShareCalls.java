@@ -17,6 +17,10 @@ public final class ShareCalls {
     public static final String DELETE = "share.delete";
     /** {@link ReadLog} → {@link LogChunk}. */
     public static final String READ_LOG = "share.read-log";
+    /** {@link Move} → {@link MoveReply}. */
+    public static final String MOVE = "share.move";
+    /** {@link Drain} → {@link MoveReply}. */
+    public static final String DRAIN = "share.drain";
     /** empty → {@link Links}. */
     public static final String LINKS = "share.links";
 
@@ -47,6 +51,43 @@ public final class ShareCalls {
     public record Links(java.util.List<dev.atoll.model.view.SiteLink> links) {}
 
     public record Delete(String tenant, String environment) {}
+
+    public record Move(dev.atoll.model.instance.InstanceId id, String toSite, String toNode, String reason) {}
+
+    public record Drain(String node, boolean draining) {}
+
+    /** A {@link dev.atoll.model.view.MoveOutcome} on the wire: one of its fields is set. */
+    public record MoveReply(
+            dev.atoll.model.view.MoveOutcome.Started started,
+            dev.atoll.model.view.MoveOutcome.Draining draining,
+            String notFound,
+            String conflict,
+            String unavailable,
+            java.util.List<dev.atoll.model.spec.FieldError> rejected) {
+        public static MoveReply of(dev.atoll.model.view.MoveOutcome outcome) {
+            return switch (outcome) {
+                case dev.atoll.model.view.MoveOutcome.Started s -> new MoveReply(s, null, null, null, null, null);
+                case dev.atoll.model.view.MoveOutcome.Draining d -> new MoveReply(null, d, null, null, null, null);
+                case dev.atoll.model.view.MoveOutcome.NotFound n ->
+                    new MoveReply(null, null, n.message(), null, null, null);
+                case dev.atoll.model.view.MoveOutcome.Conflict c ->
+                    new MoveReply(null, null, null, c.message(), null, null);
+                case dev.atoll.model.view.MoveOutcome.Unavailable u ->
+                    new MoveReply(null, null, null, null, u.message(), null);
+                case dev.atoll.model.view.MoveOutcome.Rejected r ->
+                    new MoveReply(null, null, null, null, null, r.errors());
+            };
+        }
+
+        public dev.atoll.model.view.MoveOutcome outcome() {
+            if (started != null) return started;
+            if (draining != null) return draining;
+            if (notFound != null) return new dev.atoll.model.view.MoveOutcome.NotFound(notFound);
+            if (conflict != null) return new dev.atoll.model.view.MoveOutcome.Conflict(conflict);
+            if (rejected != null) return new dev.atoll.model.view.MoveOutcome.Rejected(rejected);
+            return new dev.atoll.model.view.MoveOutcome.Unavailable(unavailable == null ? "no answer" : unavailable);
+        }
+    }
 
     public record ReadLog(String tenant, String instanceId, long offset, int maxBytes) {}
 

@@ -24,6 +24,22 @@ public interface SiteShare {
     /** Commit a create-or-update of the spec at this site as home. */
     CompletableFuture<PutResult> put(EnvironmentSpec spec);
 
+    /**
+     * Move replica {@code id}, homed here, to {@code toSite} (and {@code toNode}, or any node when
+     * null): checked, then recorded in this site's log and carried out asynchronously.
+     */
+    default CompletableFuture<dev.atoll.model.view.MoveOutcome> move(
+            dev.atoll.model.instance.InstanceId id, String toSite, String toNode, String reason) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("site " + site() + " cannot move instances"));
+    }
+
+    /** Drain one of this site's nodes (or take it back when {@code draining} is false). */
+    default CompletableFuture<dev.atoll.model.view.MoveOutcome> drain(String node, boolean draining) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("site " + site() + " cannot drain nodes"));
+    }
+
     /** Commit the deletion of an environment homed here. */
     CompletableFuture<Void> delete(String tenant, String environment);
 

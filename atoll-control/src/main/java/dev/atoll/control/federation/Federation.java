@@ -34,6 +34,21 @@ public interface Federation {
     CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by);
 
     /**
+     * Tell {@code targetSite} to send the running micro-VM of replica {@code id} at {@code
+     * generation} live to where its new copy waits ({@code migration}, outgoing), unless a stronger
+     * home than {@code by} claims its environment there.
+     */
+    default CompletableFuture<Void> migrate(
+            String targetSite,
+            InstanceId id,
+            long generation,
+            dev.atoll.model.agent.Migration migration,
+            HomeClaim by) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this federation cannot migrate instances"));
+    }
+
+    /**
      * The replicas {@code targetSite} runs for environments homed at {@code homeSite}, by instance
      * key. "Homed at" as the target knows it: the strongest {@link HomeClaim} it has seen for the
      * environment, so after an adoption the new home gets every replica of the environment, whoever

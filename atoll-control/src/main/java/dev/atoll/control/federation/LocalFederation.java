@@ -80,6 +80,16 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<Void> migrate(
+            String targetSite,
+            InstanceId id,
+            long generation,
+            dev.atoll.model.agent.Migration migration,
+            HomeClaim by) {
+        return observer.migrate(targetSite, id, generation, migration, by);
+    }
+
+    @Override
     public CompletableFuture<Map<String, ReplicaStatus>> replicasOf(String targetSite, String homeSite) {
         return observer.replicasOf(targetSite, homeSite);
     }
@@ -179,6 +189,16 @@ public final class LocalFederation implements Federation {
         @Override
         public CompletableFuture<Void> release(String targetSite, InstanceId id, long generation, HomeClaim by) {
             return call(targetSite, () -> site(targetSite).handleRelease(id, generation, by));
+        }
+
+        @Override
+        public CompletableFuture<Void> migrate(
+                String targetSite,
+                InstanceId id,
+                long generation,
+                dev.atoll.model.agent.Migration migration,
+                HomeClaim by) {
+            return call(targetSite, () -> site(targetSite).handleMigrate(id, generation, migration, by));
         }
 
         @Override

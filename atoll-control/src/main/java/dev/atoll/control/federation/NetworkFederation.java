@@ -94,6 +94,22 @@ public final class NetworkFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<Void> migrate(
+            String targetSite,
+            InstanceId id,
+            long generation,
+            dev.atoll.model.agent.Migration migration,
+            HomeClaim by) {
+        if (isLocal(targetSite)) return local.handleMigrate(id, generation, migration, by);
+        return sites.call(
+                        targetSite,
+                        SiteCalls.MIGRATE,
+                        CallBodies.write(new SiteCalls.Migrate(id, generation, migration, by)),
+                        QUERY_TIMEOUT)
+                .thenApply(body -> null);
+    }
+
+    @Override
     public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
         if (isLocal(buddySite)) return local.handleStoreCopy(copy);
         return sites.call(buddySite, SiteCalls.STORE_COPY, CallBodies.write(copy), COPY_TIMEOUT)

@@ -4,7 +4,12 @@ import dev.atoll.control.metrics.OfferOutcome;
 
 /** A target site's answer to an {@link Offer}: reserved on a node, or why not. */
 public sealed interface OfferReply {
-    record Accepted(String site, String node) implements OfferReply {}
+    /** @param migrateTo for an offer to migrate: host:port where the new copy waits for the memory, else null */
+    record Accepted(String site, String node, String migrateTo) implements OfferReply {
+        public Accepted(String site, String node) {
+            this(site, node, null);
+        }
+    }
 
     /**
      * @param reason what a user reads

@@ -29,6 +29,12 @@ public final class SiteCallHandler {
                         .handleRelease(release.id(), release.generation(), release.by())
                         .thenApply(v -> CallBodies.write(Map.of()));
             }
+            case SiteCalls.MIGRATE -> {
+                var migrate = CallBodies.request(body, SiteCalls.Migrate.class);
+                yield controller
+                        .handleMigrate(migrate.id(), migrate.generation(), migrate.migration(), migrate.by())
+                        .thenApply(v -> CallBodies.write(Map.of()));
+            }
             case SiteCalls.STORE_COPY ->
                 controller
                         .handleStoreCopy(CallBodies.request(body, EnvironmentCopy.class))

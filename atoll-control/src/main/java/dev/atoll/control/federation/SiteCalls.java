@@ -12,6 +12,8 @@ public final class SiteCalls {
     public static final String OFFER = "site.offer";
     /** {@link Release} → empty. Idempotent: a newer generation is never stopped. */
     public static final String RELEASE = "site.release";
+    /** {@link Migrate} → empty: send a running micro-VM's memory to where its new copy waits. */
+    public static final String MIGRATE = "site.migrate";
     /** {@link ReplicasOf} → map of instance key to {@link ReplicaStatus}. */
     public static final String REPLICAS_OF = "site.replicas-of";
     /**
@@ -41,10 +43,15 @@ public final class SiteCalls {
      * @param code the kind of a refusal as counted ({@link dev.atoll.control.metrics.OfferOutcome#reason()});
      *     optional: absent from older sites, then counted as "other"
      */
-    public record OfferAnswer(boolean accepted, String site, String node, String reason, String code) {
+    public record OfferAnswer(
+            boolean accepted, String site, String node, String reason, String code, String migrateTo) {
+        public OfferAnswer(boolean accepted, String site, String node, String reason, String code) {
+            this(accepted, site, node, reason, code, null);
+        }
+
         static OfferAnswer of(OfferReply reply) {
             return switch (reply) {
-                case OfferReply.Accepted a -> new OfferAnswer(true, a.site(), a.node(), "", null);
+                case OfferReply.Accepted a -> new OfferAnswer(true, a.site(), a.node(), "", null, a.migrateTo());
                 case OfferReply.Rejected r ->
                     new OfferAnswer(false, r.site(), "", r.reason(), r.kind().reason());
             };
@@ -52,7 +59,7 @@ public final class SiteCalls {
 
         OfferReply reply() {
             return accepted
-                    ? new OfferReply.Accepted(site, node)
+                    ? new OfferReply.Accepted(site, node, migrateTo)
                     : new OfferReply.Rejected(site, reason, dev.atoll.control.metrics.OfferOutcome.ofReason(code));
         }
     }
@@ -70,4 +77,10 @@ public final class SiteCalls {
     public record ReportReplicas(String fromSite, ReplicaReport report) {}
 
     public record NetworkMembers() {}
+
+    public record Migrate(
+            dev.atoll.model.instance.InstanceId id,
+            long generation,
+            dev.atoll.model.agent.Migration migration,
+            HomeClaim by) {}
 }

@@ -143,7 +143,11 @@ public final class EnvironmentReconciler {
             if (!key.startsWith(prefix) || busy.contains(key)) continue;
             ReplicaPlacement p = placements.get(key);
             boolean current = p != null && p.site().equals(at.site()) && p.generation() == status.generation();
-            if (!current) stale.add(new HomeAction.ReleaseStale(status.id(), at.site(), status.generation()));
+            // A newer copy where the placement is (the new copy of a move that failed, not gone yet):
+            // releasing its generation there would stop the placement's copy too. Its move releases it.
+            boolean newerBesideIt = p != null && p.site().equals(at.site()) && status.generation() > p.generation();
+            if (!current && !newerBesideIt)
+                stale.add(new HomeAction.ReleaseStale(status.id(), at.site(), status.generation()));
         }
         return stale;
     }

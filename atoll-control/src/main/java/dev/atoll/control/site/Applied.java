@@ -34,4 +34,7 @@ public record Applied(Object response, List<SiteEvent> events) {
     }
 
     public record NotFound(String what) {}
+
+    /** Response of {@link SiteCommand.StartMove} that changed nothing, and why. */
+    public record MoveRefused(String reason) {}
 }

@@ -36,7 +36,13 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.ForgetCopy.class),
         @JsonSubTypes.Type(SiteCommand.AdoptEnvironment.class),
         @JsonSubTypes.Type(SiteCommand.MergeAuth.class),
-        @JsonSubTypes.Type(SiteCommand.RecordAudit.class)
+        @JsonSubTypes.Type(SiteCommand.RecordAudit.class),
+        @JsonSubTypes.Type(SiteCommand.StartMove.class),
+        @JsonSubTypes.Type(SiteCommand.MovePlaced.class),
+        @JsonSubTypes.Type(SiteCommand.SwitchMove.class),
+        @JsonSubTypes.Type(SiteCommand.EndMove.class),
+        @JsonSubTypes.Type(SiteCommand.DrainNode.class),
+        @JsonSubTypes.Type(SiteCommand.MigrateOut.class)
     })
     private interface CommandTypes {}
 

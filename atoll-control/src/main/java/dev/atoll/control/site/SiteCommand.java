@@ -55,11 +55,52 @@ public sealed interface SiteCommand {
 
     record ForgetPlacement(InstanceId id) implements SiteCommand {}
 
+    /**
+     * Start moving a replica homed here (see {@link SiteState.MoveUnderWay}): refused, changing
+     * nothing, when the replica is not where the move says, or already moves. Responds with {@link
+     * Applied.MoveRefused} or null.
+     */
+    record StartMove(dev.atoll.placement.rebalance.Move move, long fromGeneration, boolean retarget, Instant at)
+            implements SiteCommand {}
+
+    /**
+     * The destination site accepted the new copy of a moving replica; {@code migrateTo} (a
+     * micro-VM's, else null) is where the new copy waits for the running one's memory.
+     */
+    record MovePlaced(
+            InstanceId id,
+            long toGeneration,
+            String site,
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
+            String migrateTo)
+            implements SiteCommand {
+        public MovePlaced {
+            networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+    }
+
+    /** The new copy runs: the placement becomes the new copy; the old one is to be released. */
+    record SwitchMove(InstanceId id, long toGeneration, Instant at) implements SiteCommand {}
+
+    /**
+     * The move is over: the old copy stopped ({@code succeeded}), or the move failed for {@code
+     * reason} and the original keeps running.
+     */
+    record EndMove(InstanceId id, long toGeneration, boolean succeeded, String reason, Instant at)
+            implements SiteCommand {}
+
     // --- target role -----------------------------------------------------------------------
 
     /**
+     * Take no new replicas on {@code node} and have their homes move the ones there ({@code
+     * draining}), or take them again (not {@code draining}).
+     */
+    record DrainNode(String node, boolean draining) implements SiteCommand {}
+
+    /**
      * Run replica {@code id} at {@code generation} on {@code node}. A higher generation of a replica
-     * already here replaces it. Refused when the node cannot hold it any more (a race between
+     * already here replaces it, unless {@code keepPrevious} (a move between two nodes of this site):
+     * then the older copy keeps running as the departing one until it is released. Refused when the node cannot hold it any more (a race between
      * offers the leader's choice did not see), or when a stronger home than {@code claim} claims the
      * environment here. A null {@code claim} (commands logged before claims existed) counts as
      * {@code homeSite}'s first claim.
@@ -72,11 +113,38 @@ public sealed interface SiteCommand {
             String node,
             Instant at,
             HomeClaim claim,
-            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks)
+            java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
+            boolean keepPrevious,
+            dev.atoll.model.agent.Migration migration)
             implements SiteCommand {
         public ReserveInstance {
             // Logged before networks existed: none.
             networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+
+        public ReserveInstance(
+                InstanceId id,
+                long generation,
+                ServiceSpec service,
+                String homeSite,
+                String node,
+                Instant at,
+                HomeClaim claim,
+                java.util.List<dev.atoll.model.agent.NetworkAttachment> networks) {
+            this(id, generation, service, homeSite, node, at, claim, networks, false, null);
+        }
+
+        public ReserveInstance(
+                InstanceId id,
+                long generation,
+                ServiceSpec service,
+                String homeSite,
+                String node,
+                Instant at,
+                HomeClaim claim,
+                java.util.List<dev.atoll.model.agent.NetworkAttachment> networks,
+                boolean keepPrevious) {
+            this(id, generation, service, homeSite, node, at, claim, networks, keepPrevious, null);
         }
 
         public ReserveInstance(
@@ -100,6 +168,14 @@ public sealed interface SiteCommand {
      * Stop and forget replica {@code id} unless a newer generation replaced it meanwhile, or a
      * stronger home than {@code by} claims its environment here (null: whoever asks).
      */
+    /**
+     * Send the running micro-VM of replica {@code id} at {@code generation} live to {@code
+     * migration} (outgoing): its agent copies the memory while the guest runs. Ignored for another
+     * generation, or when a stronger home than {@code by} claims its environment here.
+     */
+    record MigrateOut(InstanceId id, long generation, dev.atoll.model.agent.Migration migration, HomeClaim by)
+            implements SiteCommand {}
+
     record ReleaseInstance(InstanceId id, long generation, HomeClaim by) implements SiteCommand {
         public ReleaseInstance(InstanceId id, long generation) {
             this(id, generation, null);

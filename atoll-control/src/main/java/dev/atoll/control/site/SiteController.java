@@ -346,6 +346,7 @@ public final class SiteController implements AutoCloseable {
             if (command instanceof SiteCommand.ReserveInstance
                     || command instanceof SiteCommand.ReleaseInstance
                     || command instanceof SiteCommand.MarkNodeUp
+                    || command instanceof SiteCommand.MigrateOut
                     || command instanceof SiteCommand.RegisterNode) {
                 requestAssignments();
             }
@@ -392,8 +393,11 @@ public final class SiteController implements AutoCloseable {
         return heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, clock.instant());
     }
 
+    /** Whether a node takes new replicas: alive, not marked down, not draining. */
     private boolean ready(SiteState state, String node) {
-        return !state.downNodes().contains(node) && health(node) == NodeLiveness.Health.ALIVE;
+        return !state.downNodes().contains(node)
+                && !state.drainingNodes().contains(node)
+                && health(node) == NodeLiveness.Health.ALIVE;
     }
 
     // --- target role -------------------------------------------------------------------------
@@ -435,6 +439,7 @@ public final class SiteController implements AutoCloseable {
                         site.name(), why.toString(), dev.atoll.control.metrics.OfferOutcome.NO_FIT)));
             }
             String node = ((NodeDecision.Chosen) choice).node();
+            var migration = offer.migrate() ? incomingMigration(offer, node) : null;
             var reservation = new PendingReservation(node, offer.service().resources());
             pending.add(reservation);
             return submit(new SiteCommand.ReserveInstance(
@@ -445,7 +450,9 @@ public final class SiteController implements AutoCloseable {
                             node,
                             clock.instant(),
                             offer.home(),
-                            offer.networks()))
+                            offer.networks(),
+                            offer.keepPrevious(),
+                            migration))
                     .handleAsync(
                             (applied, error) -> {
                                 pending.remove(reservation);
@@ -457,13 +464,42 @@ public final class SiteController implements AutoCloseable {
                                 return answered(
                                         switch ((Reservation) applied.response()) {
                                             case Reservation.Reserved r ->
-                                                (OfferReply) new OfferReply.Accepted(site.name(), r.node());
+                                                (OfferReply) new OfferReply.Accepted(
+                                                        site.name(),
+                                                        r.node(),
+                                                        migration == null ? null : migration.endpoint());
                                             case Reservation.Refused r ->
                                                 new OfferReply.Rejected(site.name(), r.reason(), r.kind());
                                         });
                             },
                             loop);
         });
+    }
+
+    /**
+     * Where the new copy of a migrating micro-VM waits for its memory: the node's address and a port
+     * worked out from the replica and generation (the agent listens there; a clash fails the
+     * migration, and the original keeps running).
+     */
+    private dev.atoll.model.agent.Migration incomingMigration(Offer offer, String node) {
+        String address = read(state -> {
+            NodeInfo info = state.nodes().get(node);
+            return info == null || info.address().isEmpty() ? "127.0.0.1" : info.address();
+        });
+        int port = MIGRATION_PORTS_FROM
+                + Math.floorMod((offer.id().key() + "#" + offer.generation()).hashCode(), MIGRATION_PORTS);
+        return new dev.atoll.model.agent.Migration(dev.atoll.model.agent.Migration.Role.INCOMING, address, port);
+    }
+
+    private static final int MIGRATION_PORTS_FROM = 47_000;
+    private static final int MIGRATION_PORTS = 2_000;
+
+    /** A home asks this site to send a micro-VM's memory to its new copy (see {@link Federation#migrate}). */
+    public CompletableFuture<Void> handleMigrate(
+            InstanceId id, long generation, dev.atoll.model.agent.Migration migration, HomeClaim by) {
+        var outgoing = new dev.atoll.model.agent.Migration(
+                dev.atoll.model.agent.Migration.Role.OUTGOING, migration.address(), migration.port());
+        return submit(new SiteCommand.MigrateOut(id, generation, outgoing, by)).thenApply(a -> null);
     }
 
     private OfferReply answered(OfferReply reply) {
@@ -487,11 +523,14 @@ public final class SiteController implements AutoCloseable {
                 }
             }
             for (NodeInfo info : state.nodes().values()) {
+                // A move's offer may pin its node, and never lands on the node the replica leaves.
+                if (offer.node() != null && !offer.node().equals(info.name())) continue;
+                if (info.name().equals(offer.avoidNode())) continue;
                 var onNode = machine.loadOn(info.name());
                 var allocated = onNode.allocated();
                 int count = onNode.instances();
                 PlacedInstance current = state.instances().get(offer.id().key());
-                if (current != null && current.node().equals(info.name())) {
+                if (current != null && current.node().equals(info.name()) && !offer.keepPrevious()) {
                     // The replica being replaced frees its own room on its node.
                     allocated = allocated.minusClamped(current.service().resources());
                     count--;
@@ -565,7 +604,8 @@ public final class SiteController implements AutoCloseable {
     public List<NetworkMember> networkMembers() {
         return read(state -> {
             List<NetworkMember> members = new ArrayList<>();
-            for (PlacedInstance i : state.instances().values()) {
+            // A moving replica's departing copy serves until the home switches to the new one.
+            for (PlacedInstance i : state.onNodes()) {
                 if (!isNetworkMember(i)) continue;
                 NodeInfo node = state.nodes().get(i.node());
                 members.add(new NetworkMember(
@@ -779,7 +819,8 @@ public final class SiteController implements AutoCloseable {
                             i.networks(),
                             assignmentTraces.isEmpty()
                                     ? null
-                                    : assignmentTraces.get(i.id().key() + "#" + i.generation())));
+                                    : assignmentTraces.get(i.id().key() + "#" + i.generation()),
+                            i.migration()));
                 }
                 byNode.put(node, assignments);
             }
@@ -807,6 +848,9 @@ public final class SiteController implements AutoCloseable {
     private void onReport(InstanceReport report) {
         boolean changed = read(state -> {
             PlacedInstance current = state.instances().get(report.id().key());
+            PlacedInstance leaving = state.departing().get(report.id().key());
+            // The departing copy of a move between two nodes here reports under the same key.
+            if (leaving != null && leaving.generation() == report.generation()) current = leaving;
             return current != null
                     && current.generation() == report.generation()
                     && !(current.state() == report.state()
@@ -1200,6 +1244,8 @@ public final class SiteController implements AutoCloseable {
     private void decide(Set<String> dead, boolean stateChanged) {
         var now = clock.instant();
         List<dev.atoll.control.home.StrayReplicas.Step> strays = new ArrayList<>();
+        List<dev.atoll.control.home.MoveDecider.Step> moveSteps = new ArrayList<>();
+        List<SiteState.ReplicaPlacement> drainMoves = new ArrayList<>();
         List<HomeAction> actions = read(state -> {
             List<HomeAction> all = new ArrayList<>();
             // A replica that lost an address clash is placed again, as one that vanished is.
@@ -1246,8 +1292,25 @@ public final class SiteController implements AutoCloseable {
             decideAll = false;
             toDecide.clear();
             for (HomedEnvironment env : candidates) {
+                Set<String> busyHere = busyOf(env.key() + ".");
+                var moves = SiteState.ofEnvironment(state.moves(), env.key());
+                Set<String> notToTouch = busyHere;
+                if (!moves.isEmpty()) {
+                    // A moving replica's two copies are the move's to keep or stop, not the reconciler's.
+                    notToTouch = new HashSet<>(busyHere);
+                    notToTouch.addAll(moves.keySet());
+                    var steps = dev.atoll.control.home.MoveDecider.decide(
+                            env, moves, state.placementsOf(env), observed, busyHere, now);
+                    moveSteps.addAll(steps);
+                    // Looked at again until the move ends: a new copy's start is not always news.
+                    toDecide.add(env.key());
+                }
+                for (var p : dev.atoll.control.home.MoveDecider.drained(
+                        state.placementsOf(env), moves, observed, busyHere)) {
+                    drainMoves.add(p);
+                }
                 List<HomeAction> decided = EnvironmentReconciler.decide(
-                        env, state.placementsOf(env), state.unplaceableOf(env), observed, busyOf(env.key() + "."), now);
+                        env, state.placementsOf(env), state.unplaceableOf(env), observed, notToTouch, now);
                 // An environment with something left to do is looked at again next tick: an action
                 // may have been skipped (a flight under way) and must be tried again.
                 if (!decided.isEmpty()) toDecide.add(env.key());
@@ -1256,6 +1319,8 @@ public final class SiteController implements AutoCloseable {
             return all;
         });
         strays.forEach(this::carryOut);
+        moveSteps.forEach(this::carryOut);
+        drainMoves.forEach(this::moveOffDrainingNode);
         // Replicas of one service are placed one after the other, so that each choice sees the
         // ones before it (spread and anti-affinity count committed placements).
         Map<String, CompletableFuture<Void>> chains = new HashMap<>();
@@ -1470,7 +1535,8 @@ public final class SiteController implements AutoCloseable {
                 i.pid(),
                 i.startedAt(),
                 i.restarts(),
-                i.message());
+                i.message(),
+                !state.drainingNodes().isEmpty() && state.drainingNodes().contains(i.node()));
     }
 
     // --- home role: what targets report ------------------------------------------------------
@@ -2158,5 +2224,358 @@ public final class SiteController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    // --- moves (home role) -------------------------------------------------------------------
+
+    /**
+     * Moves replica {@code id}, homed here, to {@code to} (make before break; see {@link
+     * SiteState.MoveUnderWay}): checks the destination, then records the move in the log, which the
+     * reconciler carries out from then on (also after a restart or a change of leader). Completes
+     * once recorded, with {@link dev.atoll.model.view.MoveOutcome.Started}, or with why not (nothing
+     * changed then).
+     *
+     * @param retarget whether another place may be chosen when the destination refuses the new copy
+     */
+    public CompletableFuture<dev.atoll.model.view.MoveOutcome> requestMove(
+            InstanceId id, dev.atoll.placement.Assignment to, String reason, boolean retarget) {
+        return CompletableFuture.supplyAsync(() -> planMove(id, null, to, reason), loop)
+                .thenCompose(planned -> startMove(planned, retarget));
+    }
+
+    /**
+     * Executes a {@link dev.atoll.placement.rebalance.Move} a decider returned (the neighbour
+     * scheduler, the background optimizer): the one entry point for moves that are not a user's. The
+     * move's {@code from} must be where the replica runs now.
+     */
+    public CompletableFuture<dev.atoll.model.view.MoveOutcome> requestMove(dev.atoll.placement.rebalance.Move move) {
+        return CompletableFuture.supplyAsync(() -> planMove(move.id(), move.from(), move.to(), move.reason()), loop)
+                .thenCompose(planned -> startMove(planned, false));
+    }
+
+    /** A move checked and ready to record, or why not. */
+    private record PlannedMove(
+            dev.atoll.placement.rebalance.Move move, long fromGeneration, dev.atoll.model.view.MoveOutcome refused) {}
+
+    private PlannedMove planMove(
+            InstanceId id,
+            dev.atoll.placement.Assignment expectedFrom,
+            dev.atoll.placement.Assignment to,
+            String reason) {
+        Federation f = federation;
+        record Found(
+                SiteState.ReplicaPlacement placement,
+                dev.atoll.model.spec.ServiceSpec service,
+                boolean moving,
+                boolean deleting) {}
+        Found found = read(state -> {
+            HomedEnvironment env = state.environments().get(SiteState.environmentKey(id.tenant(), id.environment()));
+            if (env == null) return null;
+            var placement = state.placements().get(id.key());
+            var service = env.spec().services().get(id.service());
+            if (placement == null || service == null) return null;
+            return new Found(placement, service, state.moves().containsKey(id.key()), env.deleting());
+        });
+        if (found == null) {
+            return refused(new dev.atoll.model.view.MoveOutcome.NotFound(
+                    "instance " + id.display() + " is not placed by site " + site.name()));
+        }
+        if (found.deleting()) {
+            return refused(new dev.atoll.model.view.MoveOutcome.Conflict(
+                    "environment " + id.environment() + " is being deleted"));
+        }
+        if (found.moving()) {
+            return refused(
+                    new dev.atoll.model.view.MoveOutcome.Conflict("instance " + id.display() + " is already moving"));
+        }
+        var placement = found.placement();
+        ReplicaStatus status =
+                observedBySite.getOrDefault(placement.site(), Map.of()).get(id.key());
+        String node = status != null && status.generation() == placement.generation() ? status.node() : null;
+        var from = new dev.atoll.placement.Assignment(placement.site(), node);
+        if (expectedFrom != null
+                && (!expectedFrom.site().equals(from.site())
+                        || (expectedFrom.node() != null && !expectedFrom.node().equals(from.node())))) {
+            return refused(
+                    new dev.atoll.model.view.MoveOutcome.Conflict("instance " + id.display() + " runs at " + from.site()
+                            + "/" + from.node() + " now, not at " + expectedFrom.site() + "/" + expectedFrom.node()));
+        }
+        if (node == null && to.site().equals(from.site())) {
+            return refused(new dev.atoll.model.view.MoveOutcome.Conflict(
+                    "instance " + id.display() + " is not running yet; move it once it runs"));
+        }
+        var why = dev.atoll.control.home.MoveCheck.check(
+                found.service(),
+                from,
+                to,
+                f.summaries(),
+                f.deadSites(),
+                replicasPerSite(id),
+                f.latency(LatencyModel.ESTIMATED),
+                seed);
+        if (why.isPresent()) return refused(new dev.atoll.model.view.MoveOutcome.Rejected(List.of(why.get())));
+        return new PlannedMove(
+                new dev.atoll.placement.rebalance.Move(id, from, to, reason), placement.generation(), null);
+    }
+
+    private static PlannedMove refused(dev.atoll.model.view.MoveOutcome why) {
+        return new PlannedMove(null, 0, why);
+    }
+
+    private CompletableFuture<dev.atoll.model.view.MoveOutcome> startMove(PlannedMove planned, boolean retarget) {
+        if (planned.refused() != null) return CompletableFuture.completedFuture(planned.refused());
+        var move = planned.move();
+        return submit(new SiteCommand.StartMove(move, planned.fromGeneration(), retarget, clock.instant()))
+                .thenApply(applied -> {
+                    if (applied.response() instanceof Applied.MoveRefused(var why)) {
+                        return new dev.atoll.model.view.MoveOutcome.Conflict(why);
+                    }
+                    return new dev.atoll.model.view.MoveOutcome.Started(
+                            move.id().display(),
+                            move.id().environment(),
+                            move.from().site() + "/" + move.from().node(),
+                            move.to().node() == null
+                                    ? move.to().site()
+                                    : move.to().site() + "/" + move.to().node(),
+                            move.reason());
+                });
+    }
+
+    /** Replicas off draining nodes whose move could not start, and when it was last tried (loop only). */
+    private final Map<String, Instant> drainRetryAfter = new HashMap<>();
+
+    private static final Duration DRAIN_RETRY = Duration.ofSeconds(2);
+
+    /**
+     * A replica on a node its site drains: moved to another node of the same site when one has room
+     * (its constraints held there before), else wherever its constraints allow.
+     */
+    private void moveOffDrainingNode(SiteState.ReplicaPlacement p) {
+        String key = p.id().key();
+        var now = clock.instant();
+        Instant after = drainRetryAfter.get(key);
+        if (after != null && now.isBefore(after)) return;
+        if (!busy.add(key)) return;
+        drainRetryAfter.put(key, now.plus(DRAIN_RETRY));
+        ReplicaStatus status = observedBySite.getOrDefault(p.site(), Map.of()).get(key);
+        String reason = "node " + p.site() + "/" + (status == null ? "?" : status.node()) + " is draining";
+        requestMove(p.id(), new dev.atoll.placement.Assignment(p.site(), null), reason, true)
+                .thenCompose(outcome -> {
+                    if (!(outcome instanceof dev.atoll.model.view.MoveOutcome.Rejected)) {
+                        return CompletableFuture.completedFuture(outcome);
+                    }
+                    // No room in its own site: the best other site its constraints allow.
+                    return CompletableFuture.supplyAsync(() -> otherSiteFor(p), loop)
+                            .thenCompose(other -> other == null
+                                    ? CompletableFuture.completedFuture(outcome)
+                                    : requestMove(
+                                            p.id(), new dev.atoll.placement.Assignment(other, null), reason, true));
+                })
+                .whenCompleteAsync(
+                        (outcome, e) -> {
+                            busy.remove(key);
+                            if (outcome instanceof dev.atoll.model.view.MoveOutcome.Started)
+                                drainRetryAfter.remove(key);
+                            else if (outcome != null)
+                                log.info(
+                                        "site {}: cannot move {} off its draining node yet: {}",
+                                        site.name(),
+                                        p.id(),
+                                        outcome);
+                        },
+                        loop);
+    }
+
+    private String otherSiteFor(SiteState.ReplicaPlacement p) {
+        var service = read(state -> {
+            HomedEnvironment env =
+                    state.environments().get(SiteState.environmentKey(p.id().tenant(), p.id().environment()));
+            return env == null ? null : env.spec().services().get(p.id().service());
+        });
+        if (service == null) return null;
+        var decision = SiteSelector.select(new SiteRequest(
+                service,
+                federation.summaries(),
+                replicasPerSite(p.id()),
+                1,
+                Set.of(p.site()),
+                federation.latency(LatencyModel.ESTIMATED),
+                seed));
+        return decision instanceof SiteDecision.Chosen c ? c.site() : null;
+    }
+
+    private void carryOut(dev.atoll.control.home.MoveDecider.Step step) {
+        var m = step.move();
+        var id = m.id();
+        String key = id.key();
+        if (busy.contains(key)) return;
+        if (step instanceof dev.atoll.control.home.MoveDecider.SendMemory) {
+            sendMemory(m);
+            return;
+        }
+        markBusy(key);
+        CompletableFuture<?> done =
+                switch (step) {
+                    case dev.atoll.control.home.MoveDecider.PlaceCopy c -> placeMoved(m);
+                    case dev.atoll.control.home.MoveDecider.SendMemory s -> throw new AssertionError("sent above");
+                    case dev.atoll.control.home.MoveDecider.Switch c ->
+                        submit(new SiteCommand.SwitchMove(id, m.toGeneration(), clock.instant()));
+                    case dev.atoll.control.home.MoveDecider.ReleaseOld c ->
+                        federation
+                                .release(m.move().from().site(), id, m.fromGeneration(), claimOf(id))
+                                .exceptionally(e -> null)
+                                .thenCompose(v -> submit(
+                                        new SiteCommand.EndMove(id, m.toGeneration(), true, "", clock.instant())));
+                    case dev.atoll.control.home.MoveDecider.GiveUp g -> {
+                        CompletableFuture<Void> released = m.placedAt() == null
+                                ? CompletableFuture.completedFuture(null)
+                                // Until the destination released the new copy the move stays (tried again next
+                                // tick); a dead destination's copy is stale, released once it is back.
+                                : federation
+                                        .release(m.placedAt(), id, m.toGeneration(), claimOf(id))
+                                        .exceptionally(e -> {
+                                            if (federation.deadSites().contains(m.placedAt())) return null;
+                                            throw new java.util.concurrent.CompletionException(e);
+                                        });
+                        yield released.thenCompose(v -> submit(
+                                new SiteCommand.EndMove(id, m.toGeneration(), false, g.reason(), clock.instant())));
+                    }
+                };
+        done.whenCompleteAsync(
+                (v, e) -> {
+                    if (e != null) log.warn("site {}: a step of moving {} failed; will retry", site.name(), id, e);
+                    unmarkBusy(key);
+                },
+                loop);
+    }
+
+    /** Moves whose source this leader told to send the memory, as "key#toGeneration" (loop only). */
+    private final Set<String> memorySent = new HashSet<>();
+
+    /** Tells the original's site to send a micro-VM's memory to its waiting new copy, once per leader. */
+    private void sendMemory(SiteState.MoveUnderWay m) {
+        String told = m.id().key() + "#" + m.toGeneration();
+        if (!memorySent.add(told)) return;
+        if (memorySent.size() > 10_000) memorySent.clear(); // bounded; telling again is harmless
+        int colon = m.migrateTo().lastIndexOf(':');
+        String host = m.migrateTo().substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(m.migrateTo().substring(colon + 1));
+        var target = new dev.atoll.model.agent.Migration(dev.atoll.model.agent.Migration.Role.INCOMING, host, port);
+        federation
+                .migrate(m.move().from().site(), m.id(), m.fromGeneration(), target, claimOf(m.id()))
+                .whenCompleteAsync(
+                        (v, e) -> {
+                            if (e != null) memorySent.remove(told); // told again at the next tick
+                        },
+                        loop);
+    }
+
+    /** Offers the new copy of a moving replica to its destination, keeping the original running. */
+    private CompletableFuture<Void> placeMoved(SiteState.MoveUnderWay m) {
+        var id = m.id();
+        var service = read(state -> {
+            HomedEnvironment env = state.environments().get(SiteState.environmentKey(id.tenant(), id.environment()));
+            return env == null ? null : env.spec().services().get(id.service());
+        });
+        HomeClaim claim = claimOf(id);
+        if (service == null || claim == null) return CompletableFuture.completedFuture(null);
+        if (service.driver() == dev.atoll.model.spec.DriverKind.MICROVM) {
+            // Live: the guest's memory moves, and with it its addresses on its networks.
+            List<NetworkAttachment> same = read(state -> {
+                var p = state.placements().get(id.key());
+                return p == null ? List.<NetworkAttachment>of() : p.networks();
+            });
+            return offerMoved(m, service, claim, same, m.move().to().site(), new java.util.LinkedHashMap<>());
+        }
+        List<String> reserved = new ArrayList<>();
+        var asPlace = new HomeAction.Place(id, m.toGeneration(), service, 0, 1, java.util.Optional.empty());
+        var addresses = allocateAddresses(asPlace, reserved);
+        if (addresses instanceof AddressesExhausted(var why)) {
+            addressesInFlight.removeAll(reserved);
+            return submit(new SiteCommand.EndMove(id, m.toGeneration(), false, why, clock.instant()))
+                    .thenApply(a -> null);
+        }
+        var networks = ((AddressesFound) addresses).attachments();
+        return offerMoved(m, service, claim, networks, m.move().to().site(), new java.util.LinkedHashMap<>())
+                .whenCompleteAsync((v, e) -> addressesInFlight.removeAll(reserved), loop);
+    }
+
+    private CompletableFuture<Void> offerMoved(
+            SiteState.MoveUnderWay m,
+            dev.atoll.model.spec.ServiceSpec service,
+            HomeClaim claim,
+            List<NetworkAttachment> networks,
+            String target,
+            Map<String, String> declined) {
+        var id = m.id();
+        var from = m.move().from();
+        boolean sameSite = target.equals(from.site());
+        var offer = new Offer(
+                id,
+                m.toGeneration(),
+                service,
+                claim,
+                networks,
+                null,
+                target.equals(m.move().to().site()) ? m.move().to().node() : null,
+                sameSite ? from.node() : null,
+                sameSite,
+                service.driver() == dev.atoll.model.spec.DriverKind.MICROVM);
+        return federation
+                .offer(target, offer)
+                .thenComposeAsync(
+                        reply -> switch (reply) {
+                            case OfferReply.Accepted a ->
+                                submit(new SiteCommand.MovePlaced(
+                                                id, m.toGeneration(), a.site(), networks, a.migrateTo()))
+                                        .thenApply(x -> (Void) null);
+                            case OfferReply.Rejected r -> {
+                                declined.put(r.site(), r.reason());
+                                String next = null;
+                                if (m.retarget()) {
+                                    Set<String> excluded = new HashSet<>(declined.keySet());
+                                    var decision = SiteSelector.select(new SiteRequest(
+                                            service,
+                                            federation.summaries(),
+                                            replicasPerSite(id),
+                                            1,
+                                            excluded,
+                                            federation.latency(LatencyModel.ESTIMATED),
+                                            seed));
+                                    if (decision instanceof SiteDecision.Chosen c) next = c.site();
+                                }
+                                if (next != null && declined.size() < 8) {
+                                    yield offerMoved(m, service, claim, networks, next, declined);
+                                }
+                                var each = new ArrayList<String>();
+                                declined.forEach((other, because) -> each.add(other + ": " + because));
+                                yield submit(new SiteCommand.EndMove(
+                                                id,
+                                                m.toGeneration(),
+                                                false,
+                                                "the destination refused it (" + String.join("; ", each) + ")",
+                                                clock.instant()))
+                                        .thenApply(x -> (Void) null);
+                            }
+                        },
+                        loop);
+    }
+
+    /**
+     * Marks {@code node} of this site draining (no new replicas there; the homes of its replicas
+     * move them off, see {@link #moveOffDrainingNode}) or takes it back. Answers the replicas on it now.
+     */
+    public CompletableFuture<dev.atoll.model.view.MoveOutcome> drainNode(String node, boolean draining) {
+        return submit(new SiteCommand.DrainNode(node, draining)).thenApply(applied -> {
+            if (applied.response() instanceof Applied.NotFound nf) {
+                return new dev.atoll.model.view.MoveOutcome.NotFound("site " + site.name() + " has no " + nf.what());
+            }
+            int replicas = read(state -> {
+                int n = 0;
+                for (PlacedInstance i : state.onNodes()) if (i.node().equals(node)) n++;
+                return n;
+            });
+            return new dev.atoll.model.view.MoveOutcome.Draining(site.name(), node, draining, replicas);
+        });
     }
 }

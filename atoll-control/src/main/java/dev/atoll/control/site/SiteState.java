@@ -37,6 +37,13 @@ import java.util.TreeSet;
  *     see {@link AuthRecords})
  * @param audit the requests to this site's API that tried to change something, oldest first; the
  *     newest {@link #MAX_AUDIT_KEPT} are kept
+ * @param moves home role: the moves under way of replicas homed here, by instance key (see {@link
+ *     MoveUnderWay}); in the log so that a move survives a restart or a change of leader
+ * @param departing target role: the older copy of a replica that moves between two nodes of this
+ *     site, by instance key; it runs (and takes its room) until the home releases it after the
+ *     switch, or takes its place again when the move fails
+ * @param drainingNodes target role: nodes that take no new replicas and whose replicas their homes
+ *     move elsewhere ({@code atoll drain})
  */
 public record SiteState(
         SortedMap<String, NodeInfo> nodes,
@@ -49,7 +56,10 @@ public record SiteState(
         SortedMap<String, HomeClaim> homeClaims,
         SortedMap<String, Deleted> deletedHere,
         AuthRecords auth,
-        List<AuditEntry> audit) {
+        List<AuditEntry> audit,
+        SortedMap<String, MoveUnderWay> moves,
+        SortedMap<String, PlacedInstance> departing,
+        SortedSet<String> drainingNodes) {
     public static final int MAX_DELETED_KEPT = 10_000;
     /** About a megabyte in a snapshot: weeks of deploys at a busy site. */
     public static final int MAX_AUDIT_KEPT = 5_000;
@@ -70,6 +80,10 @@ public record SiteState(
         // Nor before tenants and tokens existed.
         if (auth == null) auth = AuthRecords.empty();
         audit = audit == null ? new ArrayList<>() : new ArrayList<>(audit);
+        // Nor before moves existed.
+        if (moves == null) moves = new TreeMap<>();
+        if (departing == null) departing = new TreeMap<>();
+        if (drainingNodes == null) drainingNodes = new TreeSet<>();
     }
 
     public static SiteState empty() {
@@ -84,7 +98,10 @@ public record SiteState(
                 new TreeMap<>(),
                 new TreeMap<>(),
                 AuthRecords.empty(),
-                new ArrayList<>());
+                new ArrayList<>(),
+                new TreeMap<>(),
+                new TreeMap<>(),
+                new TreeSet<>());
     }
 
     public SiteState deepCopy() {
@@ -99,7 +116,10 @@ public record SiteState(
                 new TreeMap<>(homeClaims),
                 new TreeMap<>(deletedHere),
                 auth.copy(),
-                new ArrayList<>(audit));
+                new ArrayList<>(audit),
+                new TreeMap<>(moves),
+                new TreeMap<>(departing),
+                new TreeSet<>(drainingNodes));
     }
 
     /**
@@ -145,15 +165,23 @@ public record SiteState(
     /** Resources and slots taken on a node by the replicas placed on it. */
     public Resources allocatedOn(String node) {
         Resources sum = Resources.ZERO;
-        for (PlacedInstance i : instances.values())
+        for (PlacedInstance i : onNodes())
             if (i.node().equals(node)) sum = sum.plus(i.service().resources());
         return sum;
     }
 
     public int instancesOn(String node) {
         int n = 0;
-        for (PlacedInstance i : instances.values()) if (i.node().equals(node)) n++;
+        for (PlacedInstance i : onNodes()) if (i.node().equals(node)) n++;
         return n;
+    }
+
+    /** Every copy that takes room on a node: the replicas, and the departing copies of moves. */
+    public Iterable<PlacedInstance> onNodes() {
+        if (departing.isEmpty()) return instances.values();
+        List<PlacedInstance> all = new ArrayList<>(instances.values());
+        all.addAll(departing.values());
+        return all;
     }
 
     /** What the replicas placed on one node take. */
@@ -167,7 +195,7 @@ public record SiteState(
      */
     public Map<String, NodeLoad> loadByNode() {
         Map<String, NodeLoad> load = new java.util.HashMap<>();
-        for (PlacedInstance i : instances.values()) {
+        for (PlacedInstance i : onNodes()) {
             load.merge(
                     i.node(),
                     new NodeLoad(i.service().resources(), 1),
@@ -190,16 +218,68 @@ public record SiteState(
             Optional<Instant> startedAt,
             int restarts,
             String message,
-            java.util.List<NetworkAttachment> networks) {
+            java.util.List<NetworkAttachment> networks,
+            dev.atoll.model.agent.Migration migration) {
         public PlacedInstance {
             ports = Map.copyOf(ports);
             // Snapshots written before networks existed have none.
             networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
         }
 
+        /** No live migration (a snapshot written before migrations has none). */
+        public PlacedInstance(
+                InstanceId id,
+                long generation,
+                ServiceSpec service,
+                String node,
+                String homeSite,
+                Instant placedAt,
+                InstanceState state,
+                Map<String, Integer> ports,
+                Optional<Long> pid,
+                Optional<Instant> startedAt,
+                int restarts,
+                String message,
+                java.util.List<NetworkAttachment> networks) {
+            this(
+                    id,
+                    generation,
+                    service,
+                    node,
+                    homeSite,
+                    placedAt,
+                    state,
+                    ports,
+                    pid,
+                    startedAt,
+                    restarts,
+                    message,
+                    networks,
+                    null);
+        }
+
         PlacedInstance observed(
                 InstanceState s, Map<String, Integer> p, Optional<Long> pi, Optional<Instant> st, int r, String m) {
-            return new PlacedInstance(id, generation, service, node, homeSite, placedAt, s, p, pi, st, r, m, networks);
+            return new PlacedInstance(
+                    id, generation, service, node, homeSite, placedAt, s, p, pi, st, r, m, networks, migration);
+        }
+
+        PlacedInstance migrating(dev.atoll.model.agent.Migration m) {
+            return new PlacedInstance(
+                    id,
+                    generation,
+                    service,
+                    node,
+                    homeSite,
+                    placedAt,
+                    state,
+                    ports,
+                    pid,
+                    startedAt,
+                    restarts,
+                    message,
+                    networks,
+                    m);
         }
     }
 
@@ -258,6 +338,47 @@ public record SiteState(
 
         public ReplicaPlacement(InstanceId id, String site, long generation, long templateVersion) {
             this(id, site, generation, templateVersion, java.util.List.of());
+        }
+    }
+
+    /**
+     * A move of a replica homed here, from where it runs ({@code move.from()}, at {@code
+     * fromGeneration}) to {@code move.to()}: the new copy is placed at {@code toGeneration} while the
+     * old one keeps running; once the new one runs, the placement switches to it and the old one is
+     * released (make before break). A failed move releases the new copy and keeps the old one.
+     *
+     * @param placedAt the site that accepted the new copy, once one did (null while placing)
+     * @param networks the new copy's addresses on its networks, once placed
+     * @param retarget whether the destination site may be changed when it refuses (a drain moves a
+     *     replica anywhere its constraints allow; a user's move goes where the user said or nowhere)
+     * @param migrateTo a micro-VM's move: host:port where the new copy waits for the running one's
+     *     memory (live migration), once placed; null otherwise
+     */
+    public record MoveUnderWay(
+            dev.atoll.placement.rebalance.Move move,
+            long fromGeneration,
+            long toGeneration,
+            Instant startedAt,
+            Phase phase,
+            String placedAt,
+            java.util.List<NetworkAttachment> networks,
+            boolean retarget,
+            String migrateTo) {
+        public enum Phase {
+            /** The home looks for room at the destination. */
+            PLACING,
+            /** The destination accepted the new copy; the home waits for it to run. */
+            STARTING,
+            /** The placement is the new copy; the old one is being released. */
+            SWITCHED
+        }
+
+        public MoveUnderWay {
+            networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+        }
+
+        public InstanceId id() {
+            return move.id();
         }
     }
 

@@ -87,7 +87,13 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         var keys = keysByNode.get(node);
         if (keys == null) return List.of();
         List<PlacedInstance> result = new ArrayList<>(keys.size());
-        for (String key : keys) result.add(state.instances().get(key));
+        for (String key : keys) {
+            // A moving replica's two copies share a key, on two nodes: the one on this node.
+            PlacedInstance i = state.instances().get(key);
+            if (i != null && i.node().equals(node)) result.add(i);
+            PlacedInstance d = state.departing().get(key);
+            if (d != null && d.node().equals(node)) result.add(d);
+        }
         return result;
     }
 
@@ -218,6 +224,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             case ForgetEnvironment c -> SiteState.environmentKey(c.tenant(), c.name());
             case ClaimHome c -> SiteState.environmentKey(c.tenant(), c.name());
             case AdoptEnvironment c -> SiteState.environmentKey(c.tenant(), c.name());
+            case SwitchMove c -> environmentOf(c.id());
             default -> null;
         };
     }
@@ -261,7 +268,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         loads.clear();
         loads.putAll(state.loadByNode());
         keysByNode.clear();
-        for (PlacedInstance i : state.instances().values())
+        for (PlacedInstance i : state.onNodes())
             keysByNode.computeIfAbsent(i.node(), n -> new java.util.TreeSet<>()).add(i.id().key());
         everyNodeChanged = true;
         changedNodes.clear();
@@ -325,6 +332,12 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     case ForgetCopy c -> forgetCopy(c);
                     case AdoptEnvironment c -> adopt(c, events);
                     case MergeAuth c -> state.auth().merge(c.records());
+                    case StartMove c -> startMove(c, events);
+                    case MovePlaced c -> movePlaced(c, events);
+                    case SwitchMove c -> switchMove(c, events);
+                    case EndMove c -> endMove(c, events);
+                    case DrainNode c -> drainNode(c, events);
+                    case MigrateOut c -> migrateOut(c, events);
                     case RecordAudit c -> {
                         state.audit().add(c.entry());
                         if (state.audit().size() > SiteState.MAX_AUDIT_KEPT) {
@@ -379,12 +392,17 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             case RecordAudit c -> {
                 // Nor does the audit log.
             }
+            case StartMove c -> touched.add(environmentOf(c.move().id()));
+            case MovePlaced c -> touched.add(environmentOf(c.id()));
+            case SwitchMove c -> touched.add(environmentOf(c.id()));
+            case EndMove c -> touched.add(environmentOf(c.id()));
+            case DrainNode c -> touchNode(c.node());
+            case MigrateOut c -> touched.add(environmentOf(c.id()));
         }
     }
 
     private void touchNode(String node) {
-        for (PlacedInstance i : state.instances().values())
-            if (i.node().equals(node)) touched.add(environmentOf(i.id()));
+        for (PlacedInstance i : state.onNodes()) if (i.node().equals(node)) touched.add(environmentOf(i.id()));
     }
 
     private static String environmentOf(dev.atoll.model.instance.InstanceId id) {
@@ -504,6 +522,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             }
             SiteState.ofEnvironment(state.placements(), key).clear();
             SiteState.ofEnvironment(state.unplaceable(), key).clear();
+            SiteState.ofEnvironment(state.moves(), key).clear();
             events.add(new SiteEvent("environment-deleted", c.name(), null, "all instances stopped", c.tenant()));
         }
         return null;
@@ -552,6 +571,11 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         var onNode = loads.getOrDefault(c.node(), SiteState.NodeLoad.NONE);
         Resources allocated = onNode.allocated();
         int count = onNode.instances();
+        // A move keeps the older copy running (and taking its room) until the switch.
+        boolean keep = c.keepPrevious() && current != null;
+        if (keep && current.node().equals(c.node())) {
+            return new Reservation.Refused("replica " + c.id().display() + " already runs on node " + c.node());
+        }
         if (current != null && current.node().equals(c.node())) {
             allocated = allocated.minusClamped(current.service().resources());
             count--;
@@ -576,9 +600,15 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 Optional.empty(),
                 0,
                 "waiting for node " + c.node(),
-                c.networks());
+                c.networks(),
+                c.migration());
         PlacedInstance replaced = state.instances().put(c.id().key(), placed);
-        if (replaced != null) load(replaced, false);
+        if (replaced != null && keep) {
+            PlacedInstance older = state.departing().put(c.id().key(), replaced);
+            if (older != null) load(older, false);
+        } else if (replaced != null) {
+            load(replaced, false);
+        }
         load(placed, true);
         events.add(new SiteEvent(
                 "instance-placed",
@@ -596,6 +626,21 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             // A home that was superseded must not stop what the new home counts on.
             if (standing != null && standing.outranks(c.by())) return null;
         }
+        PlacedInstance leaving = state.departing().get(c.id().key());
+        PlacedInstance newer = state.instances().get(c.id().key());
+        if (leaving != null
+                && leaving.generation() <= c.generation()
+                && (newer == null || newer.generation() > c.generation())) {
+            // The older copy of a move between this site's nodes: its new copy stays.
+            state.departing().remove(c.id().key());
+            load(leaving, false);
+            events.add(new SiteEvent(
+                    "instance-released",
+                    c.id().environment(),
+                    c.id().display(),
+                    "stopping generation " + leaving.generation() + " on node " + leaving.node(),
+                    c.id().tenant()));
+        }
         PlacedInstance current = state.instances().get(c.id().key());
         if (current != null && current.generation() <= c.generation()) {
             state.instances().remove(c.id().key());
@@ -606,6 +651,11 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                     c.id().display(),
                     "stopping on node " + current.node(),
                     c.id().tenant()));
+            PlacedInstance kept = state.departing().remove(c.id().key());
+            if (kept != null) {
+                // The new copy of a failed move went; the copy it was to replace is the replica again.
+                state.instances().put(c.id().key(), kept);
+            }
         }
         return null;
     }
@@ -613,6 +663,12 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     private Object markNodeDown(MarkNodeDown c, List<SiteEvent> events) {
         if (!state.nodes().containsKey(c.node()) || !state.downNodes().add(c.node())) return null;
         int lost = 0;
+        for (PlacedInstance d : List.copyOf(state.departing().values())) {
+            if (!d.node().equals(c.node())) continue;
+            // The departing copy of a move is lost with its node: the new copy is all there is.
+            state.departing().remove(d.id().key());
+            load(d, false);
+        }
         for (PlacedInstance i : List.copyOf(state.instances().values())) {
             if (!i.node().equals(c.node())) continue;
             lost++;
@@ -638,6 +694,18 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
     private Object report(ReportInstance c, List<SiteEvent> events) {
         var r = c.report();
         PlacedInstance current = state.instances().get(r.id().key());
+        PlacedInstance leaving = state.departing().get(r.id().key());
+        if (leaving != null
+                && leaving.generation() == r.generation()
+                && (current == null || current.generation() != r.generation())) {
+            if (!state.downNodes().contains(leaving.node()))
+                state.departing()
+                        .put(
+                                r.id().key(),
+                                leaving.observed(
+                                        r.state(), r.ports(), r.pid(), r.startedAt(), r.restarts(), r.message()));
+            return null;
+        }
         if (current == null || current.generation() != r.generation()) return null;
         // A node declared down speaks for nothing until it is marked up again.
         if (state.downNodes().contains(current.node())) return null;
@@ -690,6 +758,7 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
         state.environments().remove(key);
         SiteState.ofEnvironment(state.placements(), key).clear();
         SiteState.ofEnvironment(state.unplaceable(), key).clear();
+        SiteState.ofEnvironment(state.moves(), key).clear();
     }
 
     private Object storeCopy(StoreCopy c) {
@@ -739,5 +808,185 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                 "its home site " + copy.homeSite() + " is dead; " + claim.describe() + " homes it now",
                 c.tenant()));
         return claim;
+    }
+
+    // --- moves ---------------------------------------------------------------------------------
+
+    private Object startMove(StartMove c, List<SiteEvent> events) {
+        var move = c.move();
+        var id = move.id();
+        String key = id.key();
+        HomedEnvironment env = state.environments().get(environmentOf(id));
+        if (env == null || env.deleting()) {
+            return new Applied.MoveRefused(
+                    "environment " + id.environment() + " is not homed here, or is being deleted");
+        }
+        ReplicaPlacement p = state.placements().get(key);
+        if (p == null) return new Applied.MoveRefused("instance " + id.display() + " is not placed now");
+        if (!p.site().equals(move.from().site()) || p.generation() != c.fromGeneration()) {
+            return new Applied.MoveRefused("instance " + id.display() + " runs at site " + p.site() + " generation "
+                    + p.generation() + " now, not where the move starts");
+        }
+        if (state.moves().containsKey(key)) {
+            return new Applied.MoveRefused("instance " + id.display() + " is already moving to "
+                    + describe(state.moves().get(key).move().to()));
+        }
+        state.moves()
+                .put(
+                        key,
+                        new SiteState.MoveUnderWay(
+                                move,
+                                c.fromGeneration(),
+                                c.fromGeneration() + 1,
+                                c.at(),
+                                SiteState.MoveUnderWay.Phase.PLACING,
+                                null,
+                                List.of(),
+                                c.retarget(),
+                                null));
+        events.add(new SiteEvent(
+                "move-started",
+                id.environment(),
+                id.display(),
+                "from " + describe(move.from()) + " to " + describe(move.to()) + ": " + move.reason(),
+                id.tenant()));
+        return null;
+    }
+
+    private static String describe(dev.atoll.placement.Assignment a) {
+        return a.node() == null ? "site " + a.site() : a.site() + "/" + a.node();
+    }
+
+    private Object movePlaced(MovePlaced c, List<SiteEvent> events) {
+        var under = state.moves().get(c.id().key());
+        if (under == null || under.toGeneration() != c.toGeneration()) return null;
+        state.moves()
+                .put(
+                        c.id().key(),
+                        new SiteState.MoveUnderWay(
+                                under.move(),
+                                under.fromGeneration(),
+                                under.toGeneration(),
+                                under.startedAt(),
+                                SiteState.MoveUnderWay.Phase.STARTING,
+                                c.site(),
+                                c.networks(),
+                                under.retarget(),
+                                c.migrateTo()));
+        events.add(new SiteEvent(
+                "move-placed",
+                c.id().environment(),
+                c.id().display(),
+                "new instance (generation " + c.toGeneration() + ") placed at site " + c.site()
+                        + "; the original keeps running until it is healthy",
+                c.id().tenant()));
+        return null;
+    }
+
+    private Object switchMove(SwitchMove c, List<SiteEvent> events) {
+        var under = state.moves().get(c.id().key());
+        if (under == null
+                || under.toGeneration() != c.toGeneration()
+                || under.phase() != SiteState.MoveUnderWay.Phase.STARTING) return null;
+        ReplicaPlacement old = state.placements().get(c.id().key());
+        if (old == null) return null;
+        state.placements()
+                .put(
+                        c.id().key(),
+                        new ReplicaPlacement(
+                                c.id(),
+                                under.placedAt(),
+                                under.toGeneration(),
+                                old.templateVersion(),
+                                under.networks()));
+        state.moves()
+                .put(
+                        c.id().key(),
+                        new SiteState.MoveUnderWay(
+                                under.move(),
+                                under.fromGeneration(),
+                                under.toGeneration(),
+                                under.startedAt(),
+                                SiteState.MoveUnderWay.Phase.SWITCHED,
+                                under.placedAt(),
+                                under.networks(),
+                                under.retarget(),
+                                under.migrateTo()));
+        events.add(new SiteEvent(
+                "move-switched",
+                c.id().environment(),
+                c.id().display(),
+                "new instance healthy at site " + under.placedAt() + "; switched to it, stopping the original at "
+                        + describe(under.move().from()),
+                c.id().tenant()));
+        return null;
+    }
+
+    private Object endMove(EndMove c, List<SiteEvent> events) {
+        var under = state.moves().get(c.id().key());
+        if (under == null || under.toGeneration() != c.toGeneration()) return null;
+        state.moves().remove(c.id().key());
+        events.add(
+                c.succeeded()
+                        ? new SiteEvent(
+                                "move-completed",
+                                c.id().environment(),
+                                c.id().display(),
+                                "old instance stopped; " + c.id().display() + " runs at site " + under.placedAt(),
+                                c.id().tenant())
+                        : new SiteEvent(
+                                "move-failed",
+                                c.id().environment(),
+                                c.id().display(),
+                                "move failed: " + c.reason() + "; original kept at "
+                                        + describe(under.move().from()),
+                                c.id().tenant()));
+        return null;
+    }
+
+    private Object drainNode(DrainNode c, List<SiteEvent> events) {
+        if (!state.nodes().containsKey(c.node())) return new Applied.NotFound("node " + c.node());
+        boolean changed = c.draining()
+                ? state.drainingNodes().add(c.node())
+                : state.drainingNodes().remove(c.node());
+        changedNodes.add(c.node());
+        if (changed) {
+            int replicas = 0;
+            for (PlacedInstance i : state.instances().values()) if (i.node().equals(c.node())) replicas++;
+            events.add(new SiteEvent(
+                    c.draining() ? "node-draining" : "node-undrained",
+                    null,
+                    null,
+                    c.draining()
+                            ? "node " + c.node() + " takes no new replicas; moving its " + replicas + " replica(s) off"
+                            : "node " + c.node() + " takes replicas again"));
+        }
+        return null;
+    }
+
+    private Object migrateOut(MigrateOut c, List<SiteEvent> events) {
+        if (c.by() != null) {
+            HomeClaim standing =
+                    state.homeClaims().get(SiteState.environmentKey(c.id().tenant(), c.id().environment()));
+            if (standing != null && standing.outranks(c.by())) return null;
+        }
+        // Within one site the original is the departing copy, beside its new one.
+        boolean departing = state.departing().containsKey(c.id().key());
+        PlacedInstance current = departing
+                ? state.departing().get(c.id().key())
+                : state.instances().get(c.id().key());
+        if (current == null
+                || current.generation() != c.generation()
+                || c.migration().equals(current.migration())) return null;
+        (departing ? state.departing() : state.instances()).put(c.id().key(), current.migrating(c.migration()));
+        changedNodes.add(current.node());
+        events.add(new SiteEvent(
+                "instance-migrating",
+                c.id().environment(),
+                c.id().display(),
+                "sending its memory from node " + current.node() + " to "
+                        + c.migration().endpoint() + " while it runs",
+                c.id().tenant()));
+        return null;
     }
 }

@@ -33,14 +33,36 @@ final class FakeAgent implements NodeAgentPort {
     private volatile Consumer<InstanceReport> reports = r -> {};
     private volatile Runnable heartbeat = () -> {};
     private volatile boolean crashed;
+    /** Whether what it starts from now on fails at once (a broken machine, a bad image). */
+    volatile boolean startsFail;
 
     FakeAgent(NodeInfo node) {
         this.node = node;
     }
 
+    /**
+     * Copies waiting for a live migration's memory, by the endpoint they listen on: one registry for
+     * every fake agent of the JVM, as the network between real nodes is one.
+     */
+    static final Map<String, Map.Entry<FakeAgent, InstanceAssignment>> WAITING = new ConcurrentHashMap<>();
+
+    /** Every live migration this agent sent, as "key@generation->endpoint". */
+    final List<String> migrations = new CopyOnWriteArrayList<>();
+
     @Override
     public synchronized void assign(Collection<InstanceAssignment> desired) {
         if (crashed) throw new IllegalStateException("node " + node.name() + " is down");
+        for (InstanceAssignment a : desired) {
+            var m = a.migration();
+            if (m == null || m.role() != dev.atoll.model.agent.Migration.Role.OUTGOING) continue;
+            if (!Long.valueOf(a.generation()).equals(running.get(a.id().key()))) continue;
+            String sent = a.id().key() + "@" + a.generation() + "->" + m.endpoint();
+            if (migrations.contains(sent)) continue;
+            migrations.add(sent);
+            var waiting = WAITING.remove(m.endpoint());
+            // Nobody listens there: the migration fails and this copy runs on.
+            if (waiting != null) waiting.getKey().memoryArrived(waiting.getValue());
+        }
         Map<String, Long> wanted = new java.util.HashMap<>();
         for (InstanceAssignment a : desired) wanted.put(a.id().key(), a.generation());
         running.keySet().retainAll(wanted.keySet());
@@ -50,8 +72,38 @@ final class FakeAgent implements NodeAgentPort {
             if (Long.valueOf(a.generation()).equals(running.get(a.id().key()))) continue;
             running.put(a.id().key(), a.generation());
             starts.add(a.id().key() + "@" + a.generation());
-            reports.accept(running(a.id(), a.generation()));
+            var m = a.migration();
+            if (m != null && m.role() == dev.atoll.model.agent.Migration.Role.INCOMING && !startsFail) {
+                WAITING.put(m.endpoint(), Map.entry(this, a));
+                reports.accept(new InstanceReport(
+                        a.id(),
+                        a.generation(),
+                        InstanceState.STARTING,
+                        Map.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        0,
+                        "waiting for memory on " + m.endpoint()));
+                continue;
+            }
+            reports.accept(
+                    startsFail
+                            ? new InstanceReport(
+                                    a.id(),
+                                    a.generation(),
+                                    InstanceState.FAILED,
+                                    Map.of(),
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    0,
+                                    "could not start")
+                            : running(a.id(), a.generation()));
         }
+    }
+
+    private void memoryArrived(InstanceAssignment a) {
+        if (Long.valueOf(a.generation()).equals(running.get(a.id().key())))
+            reports.accept(running(a.id(), a.generation()));
     }
 
     private static InstanceReport running(InstanceId id, long generation) {

@@ -61,7 +61,8 @@ final class Sites implements AutoCloseable {
                         plain.name(),
                         plain.capacity(),
                         plain.instanceSlots(),
-                        plain.drivers(),
+                        // Fake agents run micro-VMs too, and migrate them live.
+                        java.util.Set.of("process", "microvm"),
                         plain.tags(),
                         Map.of(NodeInfo.NETWORK_DETAIL, NodeInfo.NETWORK_VXLAN));
                 FakeAgent agent = new FakeAgent(node);

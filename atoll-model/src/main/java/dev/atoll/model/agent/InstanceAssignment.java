@@ -5,17 +5,29 @@ import dev.atoll.model.spec.ServiceSpec;
 
 /**
  * "Run this replica": what a site leader tells a node agent. A higher {@code generation} for the
- * same id supersedes a lower one (the agent stops the old copy and starts the new).
+ * same id supersedes a lower one (the agent stops the old copy and starts the new). {@code
+ * migration}, when not null, makes it one end of a micro-VM's live migration (see {@link Migration}).
  */
 public record InstanceAssignment(
         InstanceId id,
         long generation,
         ServiceSpec service,
         java.util.List<NetworkAttachment> networks,
-        String traceparent) {
+        String traceparent,
+        Migration migration) {
     public InstanceAssignment {
         // Controllers older than networks send none.
         networks = networks == null ? java.util.List.of() : java.util.List.copyOf(networks);
+    }
+
+    /** No live migration (optional on the wire: a controller older than migrations sends none). */
+    public InstanceAssignment(
+            InstanceId id,
+            long generation,
+            ServiceSpec service,
+            java.util.List<NetworkAttachment> networks,
+            String traceparent) {
+        this(id, generation, service, networks, traceparent, null);
     }
 
     /**

@@ -88,6 +88,16 @@ final class SimFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<Void> migrate(
+            String targetSite,
+            InstanceId id,
+            long generation,
+            dev.atoll.model.agent.Migration migration,
+            HomeClaim by) {
+        return network.call(self, targetSite, () -> at(targetSite).handleMigrate(id, generation, migration, by));
+    }
+
+    @Override
     public Map<String, Long> networkMembersVersions() {
         return gossip.membersVersions();
     }

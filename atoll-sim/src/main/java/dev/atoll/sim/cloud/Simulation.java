@@ -410,7 +410,46 @@ public final class Simulation {
                 network.restoreLink(r.siteA(), r.siteB());
             }
             case TimedAction.RestartController r -> restartController(r.site());
+            case TimedAction.MoveInstance m ->
+                move(m.id(), new dev.atoll.placement.Assignment(m.toSite(), m.toNode()), "asked by a user");
+            case TimedAction.DrainNode d -> drainNode(d.site(), d.node(), d.draining());
         }
+    }
+
+    /**
+     * Moves one replica through the real code: the environment's home site checks the destination
+     * and records the move ({@link dev.atoll.control.site.SiteController#requestMove}); the
+     * outcome is a line of the event log, the moves' steps are the home's events. A decider of
+     * moves (a rebalancer) calls {@code requestMove(Move)} at the home the same way.
+     */
+    void move(InstanceId id, dev.atoll.placement.Assignment to, String reason) {
+        count("moves");
+        String key = SiteState.environmentKey(id.tenant(), id.environment());
+        for (SimSite site : sites.values()) {
+            if (site.controller == null) continue;
+            boolean homes = site.controller.read(state -> state.environments().containsKey(key));
+            if (!homes) continue;
+            line("move " + id.key() + " to " + to.site() + (to.node() == null ? "" : "/" + to.node()) + " at "
+                    + site.name());
+            site.controller.requestMove(id, to, reason, false).whenComplete((outcome, error) -> {
+                if (!(outcome instanceof dev.atoll.model.view.MoveOutcome.Started)) count("movesRefused");
+                line("move " + id.key() + ": " + (error == null ? outcome : rootMessage(error)));
+            });
+            return;
+        }
+        count("movesRefused");
+        line("move " + id.key() + ": no live site homes it");
+    }
+
+    private void drainNode(String siteName, String nodeName, boolean draining) {
+        SimSite site = sites.get(siteName);
+        if (site == null || site.controller == null) {
+            line("drain " + siteName + "/" + nodeName + ": the site is down");
+            return;
+        }
+        count(draining ? "drains" : "undrains");
+        line((draining ? "drain " : "undrain ") + siteName + "/" + nodeName);
+        site.controller.drainNode(nodeName, draining).exceptionally(e -> null);
     }
 
     private void deploy(TimedAction.Deploy d) {
@@ -736,8 +775,12 @@ public final class Simulation {
     private void checkDuplicates(Duration grace) {
         long now = scheduler.nowNanos();
         Set<String> seen = new HashSet<>();
+        Set<String> moving = truth.multiples.isEmpty() ? Set.of() : movingBeforeTheSwitch();
         for (String key : truth.multiples) {
             var e = Map.entry(key, truth.liveByKey.get(key));
+            // A move runs its new copy beside the original until its home switches to it: that pair
+            // is allowed, and the grace for the original to stop counts from the switch.
+            if (moving.contains(key)) continue;
             seen.add(e.getKey());
             long since = duplicateSince.computeIfAbsent(e.getKey(), k -> now);
             // A re-placement runs the new copy before the old one stops: only a lasting double counts.
@@ -750,6 +793,21 @@ public final class Simulation {
             }
         }
         duplicateSince.keySet().retainAll(seen);
+    }
+
+    /** Instance keys whose home has a move under way that has not switched to the new copy yet. */
+    private Set<String> movingBeforeTheSwitch() {
+        Set<String> keys = new HashSet<>();
+        for (SimSite site : sites.values()) {
+            if (site.controller == null) continue;
+            site.controller.read(state -> {
+                state.moves().forEach((key, m) -> {
+                    if (m.phase() != SiteState.MoveUnderWay.Phase.SWITCHED) keys.add(key);
+                });
+                return null;
+            });
+        }
+        return keys;
     }
 
     private static String overCommitted(SiteState state, SiteStateMachine machine, boolean recount) {
@@ -1023,6 +1081,11 @@ public final class Simulation {
     // --- the event log -----------------------------------------------------------------------
 
     private void onEvent(CloudEvent e) {
+        switch (e.type()) {
+            case "move-completed" -> count("movesCompleted");
+            case "move-failed" -> count("movesFailed");
+            default -> {}
+        }
         line(e.site() + " " + e.type() + " " + e.environment() + " " + e.instance() + " " + e.message());
     }
 

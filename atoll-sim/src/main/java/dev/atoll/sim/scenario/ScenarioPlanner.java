@@ -89,6 +89,8 @@ public final class ScenarioPlanner {
             case TimedAction.RestartController r -> 1;
             case TimedAction.Delete d -> 2;
             case TimedAction.Deploy d -> 3;
+            case TimedAction.MoveInstance m -> 4;
+            case TimedAction.DrainNode d -> 4;
         };
     }
 }

@@ -40,4 +40,14 @@ public sealed interface TimedAction {
 
     /** The site's controller restarts: its soft state is lost, its Raft log kept. */
     record RestartController(Duration at, String site) implements TimedAction {}
+
+    /**
+     * A user moves one instance ({@code atoll move}) to {@code toSite}, and {@code toNode} when not
+     * null: the environment's home checks and records the move, and carries it out.
+     */
+    record MoveInstance(Duration at, dev.atoll.model.instance.InstanceId id, String toSite, String toNode)
+            implements TimedAction {}
+
+    /** An operator drains a node ({@code atoll drain}), or takes it back when not {@code draining}. */
+    record DrainNode(Duration at, String site, String node, boolean draining) implements TimedAction {}
 }

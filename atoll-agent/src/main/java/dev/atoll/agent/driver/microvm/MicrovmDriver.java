@@ -226,6 +226,100 @@ public final class MicrovmDriver implements Driver {
 
     @Override
     public Workload start(LaunchSpec spec) throws LaunchException {
+        return start(spec, null);
+    }
+
+    /**
+     * The same VM (machine, memory, cpus, kernel, initramfs and command line, so that the state of
+     * a running one fits it) waiting for that state on {@code address:port} ({@code -incoming}).
+     */
+    @Override
+    public Workload startIncoming(LaunchSpec spec, String address, int port) throws LaunchException {
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        return start(spec, "tcp:" + host + ":" + port);
+    }
+
+    @Override
+    public boolean awaitIncoming(WorkloadRef ref, Duration timeout) {
+        Optional<Path> vmDir = vmDirOf(ref);
+        if (vmDir.isEmpty()) return false;
+        Path socket = vmDir.get().resolve("qmp.sock");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (live(ref).isEmpty()) return false;
+            Optional<String> status = Qmp.ask(socket, "{\"execute\":\"query-status\"}", QMP_TIMEOUT);
+            if (status.isPresent() && status.get().contains("\"status\": \"running\"")) return true;
+            if (!sleep(POLL)) return false;
+        }
+        return false;
+    }
+
+    /** How long a source tries to reach its destination, which may still be starting its QEMU. */
+    private static final Duration CONNECT_FOR = Duration.ofSeconds(20);
+
+    @Override
+    public MigrationOutcome migrate(WorkloadRef ref, String address, int port, Duration timeout) {
+        Optional<Path> vmDir = vmDirOf(ref);
+        if (vmDir.isEmpty() || live(ref).isEmpty()) {
+            return new MigrationOutcome(false, "the VM does not run here", Duration.ZERO);
+        }
+        Path socket = vmDir.get().resolve("qmp.sock");
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        String uri = "tcp:" + host + ":" + port;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long connectBy = System.nanoTime() + CONNECT_FOR.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Optional<String> asked =
+                    Qmp.ask(socket, "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"" + uri + "\"}}", QMP_TIMEOUT);
+            if (asked.isEmpty()) return new MigrationOutcome(false, "QEMU's monitor did not answer", Duration.ZERO);
+            if (asked.get().contains("\"error\"")) {
+                return new MigrationOutcome(false, "QEMU refused to migrate: " + asked.get(), Duration.ZERO);
+            }
+            // Started: follow it until it completes or fails (a destination not listening yet fails at once).
+            while (System.nanoTime() < deadline) {
+                Optional<String> state = Qmp.ask(socket, "{\"execute\":\"query-migrate\"}", QMP_TIMEOUT);
+                if (state.isEmpty())
+                    return new MigrationOutcome(false, "QEMU's monitor stopped answering", Duration.ZERO);
+                String s = state.get();
+                if (s.contains("\"status\": \"completed\"")) {
+                    return new MigrationOutcome(
+                            true, "memory sent to " + uri, Duration.ofMillis(number(s, "downtime")));
+                }
+                if (s.contains("\"status\": \"failed\"") || s.contains("\"status\": \"cancelled\"")) {
+                    last = s;
+                    break;
+                }
+                if (!sleep(Duration.ofMillis(20))) return new MigrationOutcome(false, "interrupted", Duration.ZERO);
+            }
+            if (System.nanoTime() > connectBy) break;
+            if (!sleep(Duration.ofMillis(200))) break;
+        }
+        // A failed migration leaves the guest running here; cancel whatever may still be under way.
+        Qmp.ask(socket, "{\"execute\":\"migrate_cancel\"}", QMP_TIMEOUT);
+        return new MigrationOutcome(
+                false,
+                "the migration to " + uri + " did not complete" + (last.isEmpty() ? "" : ": " + last),
+                Duration.ZERO);
+    }
+
+    /** The whole number after {@code "name": } in a QMP answer, or 0. */
+    static long number(String json, String name) {
+        var m = java.util.regex.Pattern.compile("\"" + name + "\":\\s*(\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Workload start(LaunchSpec spec, String incoming) throws LaunchException {
         PreparedImage image = spec.image()
                 .orElseThrow(() -> new LaunchException("the microvm driver runs images, and this service names none"));
         Path qemu = findQemu().orElseThrow(() -> new LaunchException(QEMU + " is not installed on this node"));
@@ -255,7 +349,10 @@ public final class MicrovmDriver implements Driver {
         long logOffset;
         try {
             var notes = new StringBuilder();
-            notes.append("atoll: booting micro-VM (")
+            notes.append(
+                            incoming == null
+                                    ? "atoll: booting micro-VM ("
+                                    : "atoll: receiving a running micro-VM on " + incoming + " (")
                     .append(accelerator.wireName())
                     .append(", ")
                     .append(memoryMib)
@@ -312,6 +409,7 @@ public final class MicrovmDriver implements Driver {
                 initrd.toString(),
                 "-append",
                 kernelCommandLine(accelerator)));
+        if (incoming != null) command.addAll(List.of("-incoming", incoming));
         var builder = new ProcessBuilder(command)
                 .directory(vmDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

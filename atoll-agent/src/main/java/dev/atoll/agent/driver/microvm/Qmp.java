@@ -52,6 +52,65 @@ final class Qmp {
         }
     }
 
+    /**
+     * Sends {@code commandJson} (a whole QMP command object) and answers QEMU's answer to it (the
+     * JSON line holding "return" or "error"), or empty when QEMU could not be reached or did not
+     * answer within {@code timeout}.
+     */
+    static java.util.Optional<String> ask(Path socket, String commandJson, Duration timeout) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        var exchange = new CompletableFuture<java.util.Optional<String>>();
+        Thread.ofVirtual().name("atoll-qmp").start(() -> {
+            try {
+                send(channel, "{\"execute\":\"qmp_capabilities\"}\n" + commandJson + "\n");
+                exchange.complete(secondAnswer(channel));
+            } catch (IOException | RuntimeException e) {
+                exchange.complete(java.util.Optional.empty());
+            }
+        });
+        try {
+            return exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return java.util.Optional.empty();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+        }
+    }
+
+    /** The second line holding an answer (the first answers qmp_capabilities); events are skipped. */
+    private static java.util.Optional<String> secondAnswer(SocketChannel channel) throws IOException {
+        var buffer = ByteBuffer.allocate(4096);
+        var text = new StringBuilder();
+        int answers = 0;
+        while (text.length() < 1 << 20) {
+            int newline;
+            while ((newline = text.indexOf("\n")) >= 0) {
+                String line = text.substring(0, newline);
+                text.delete(0, newline + 1);
+                if (line.contains("\"return\"") || line.contains("\"error\"")) {
+                    if (++answers == 2) return java.util.Optional.of(line);
+                }
+            }
+            buffer.clear();
+            int n = channel.read(buffer);
+            if (n < 0) return java.util.Optional.empty();
+            text.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
+        }
+        return java.util.Optional.empty();
+    }
+
     private static void send(SocketChannel channel, String text) throws IOException {
         var buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         while (buffer.hasRemaining()) channel.write(buffer);

@@ -1,0 +1,92 @@
+package dev.atoll.cli.move;
+
+import dev.atoll.cli.AtollCommand;
+import dev.atoll.cli.ExitCodes;
+import dev.atoll.model.view.CloudEvent;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** Moves one instance to another site or node, make before break, and follows the move to its end. */
+@Command(
+        name = "move",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Move one instance to another site (the site picks the node) or to a node of a site.",
+            "A process or container instance moves make-before-break: the new one starts, once it is healthy"
+                    + " names and ingress switch to it, then the original stops; a micro-VM moves the same way.",
+            "If the new one fails or is not healthy in time, it is stopped and the original keeps running."
+        },
+        footerHeading = "%nExample:%n",
+        footer = {"  atoll move hello.web.0 --to frankfurt", "  atoll move hello.web.0 --to london/n2 --no-wait"})
+public final class MoveCommand implements Callable<Integer> {
+    @ParentCommand
+    private AtollCommand atoll;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "INSTANCE",
+            description =
+                    "The instance, ENVIRONMENT.SERVICE.INDEX as `atoll get instances` shows it, e.g. hello.web.0.")
+    private String instance;
+
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "SITE[/NODE]",
+            description = "Where to: a site, or a node of a site.")
+    private String to;
+
+    @Option(names = "--no-wait", description = "Return once the move is recorded; do not follow it.")
+    private boolean noWait;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "120s",
+            converter = dev.atoll.cli.deploy.DurationConverter.class,
+            description = "How long to follow the move (default ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var session = atoll.session();
+        var out = session.out();
+        String[] parts = instance.split("\\.");
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+            session.err()
+                    .println("INSTANCE must be ENVIRONMENT.SERVICE.INDEX (e.g. hello.web.0), got '" + instance + "'");
+            return ExitCodes.CANNOT_RUN;
+        }
+        var client = atoll.client();
+        // Events after this one are the move's.
+        long since = client.events(1).stream().mapToLong(CloudEvent::seq).max().orElse(-1);
+        var answer = client.move(parts[0], parts[1] + "." + parts[2], to);
+        out.println("moving " + answer.path("instance").asText(instance) + " from "
+                + answer.path("from").asText("?") + " to " + answer.path("to").asText(to));
+        out.flush();
+        if (noWait) {
+            out.println("follow it with: atoll events --watch");
+            return ExitCodes.OK;
+        }
+        var deadline = session.clock().instant().plus(timeout);
+        while (session.clock().instant().isBefore(deadline)) {
+            for (CloudEvent e : client.events(500)) {
+                if (e.seq() <= since || !instance.equals(e.instance())) continue;
+                since = e.seq();
+                if (!e.type().startsWith("move-") && !e.type().startsWith("instance-")) continue;
+                out.println("  " + e.type() + " (" + e.site() + "): " + e.message());
+                out.flush();
+                if (e.type().equals("move-completed")) return ExitCodes.OK;
+                if (e.type().equals("move-failed")) return ExitCodes.FAILED;
+            }
+            Thread.sleep(session.pollEvery());
+        }
+        session.err()
+                .println("the move of " + instance + " did not end within " + timeout.toSeconds()
+                        + " s; it goes on (atoll events --watch)");
+        return ExitCodes.FAILED;
+    }
+}
