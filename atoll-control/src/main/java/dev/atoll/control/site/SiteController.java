@@ -358,6 +358,32 @@ public final class SiteController implements AutoCloseable {
         lastHeard.put(node, clock.instant());
         agent.onReport(report -> loop.execute(() -> onReport(report)));
         agent.onHeartbeat(() -> lastHeard.put(node, clock.instant()));
+        agent.onUsage(usage -> usageListener.accept(node, usage));
+    }
+
+    /** Who hears the measured use its nodes' agents send (the site's rebalancer); nobody by default. */
+    private volatile java.util.function.BiConsumer<String, dev.atoll.model.agent.NodeUsage> usageListener =
+            (node, usage) -> {};
+
+    /**
+     * Passes every node's measured use (see {@link NodeAgentPort#onUsage}) to {@code listener}, on
+     * the agent's thread; set before {@link #start}.
+     */
+    public SiteController onNodeUsage(java.util.function.BiConsumer<String, dev.atoll.model.agent.NodeUsage> listener) {
+        this.usageListener = java.util.Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Every site's summary as gossip last spread it (this one's included); none before start. */
+    public List<SiteSummary> knownSummaries() {
+        Federation f = federation;
+        return f == null ? List.of() : f.summaries();
+    }
+
+    /** The latency model the federation knows (measured RTTs where gossip has them). */
+    public LatencyModel latencyModel() {
+        Federation f = federation;
+        return f == null ? LatencyModel.ESTIMATED : f.latency(LatencyModel.ESTIMATED);
     }
 
     /**
