@@ -87,7 +87,7 @@ public final class SiteRebalancer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong movesStarted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong movesRefused = new java.util.concurrent.atomic.AtomicLong();
 
-    /** Listens to the controller's nodes at once: build it before the controller starts. */
+    /** Listens to the controller's nodes at once (before or after the controller starts). */
     public SiteRebalancer(
             SiteController controller,
             RebalanceSettings settings,
@@ -151,7 +151,7 @@ public final class SiteRebalancer implements AutoCloseable {
         Set<String> dead = controller.deadSites();
         Map<String, Long> rtt = controller.rttMicrosToOtherSites();
         var summaries = controller.knownSummaries();
-        record Seen(CloudLayout layout, Map<String, String> homes) {}
+        record Seen(CloudLayout layout, Map<String, String> homes, Set<String> departing) {}
         Seen seen = controller.read(state -> {
             Set<String> closedHere = new TreeSet<>(state.downNodes());
             closedHere.addAll(state.drainingNodes());
@@ -160,10 +160,12 @@ public final class SiteRebalancer implements AutoCloseable {
             Map<String, String> homeOf = new HashMap<>();
             for (SiteState.PlacedInstance i : state.instances().values()) homeOf.put(i.id().key(), i.homeSite());
             return new Seen(
-                    Neighbourhood.of(self, state, closedHere, summaries, rtt, dead, settings.nearestSites()), homeOf);
+                    Neighbourhood.of(self, state, closedHere, summaries, rtt, dead, settings.nearestSites()),
+                    homeOf,
+                    Set.copyOf(state.departing().keySet()));
         });
         CloudLayout layout = seen.layout();
-        releaseDone(layout, now);
+        releaseDone(layout, seen.departing(), now);
         List<LoadSample> all = new ArrayList<>();
         Map<String, dev.atoll.model.Resources> latest = new LinkedHashMap<>();
         synchronized (samples) {
@@ -218,8 +220,12 @@ public final class SiteRebalancer implements AutoCloseable {
         held.put(partition.owner(), new Held(now + settings.partitionHold().toMillis(), partition.origin(), moving));
     }
 
-    /** Partitions whose replicas all left their node (or whose time is up) are released. */
-    private void releaseDone(CloudLayout layout, long now) {
+    /**
+     * Partitions whose replicas all left their node, their original copies stopped too (or whose
+     * time is up), are released; the node's samples from before are dropped, so that it is judged
+     * again only on a whole window measured without the replicas that left.
+     */
+    private void releaseDone(CloudLayout layout, Set<String> departing, long now) {
         for (var it = held.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             Held h = e.getValue();
@@ -227,8 +233,12 @@ public final class SiteRebalancer implements AutoCloseable {
             if (layout.hasNode(h.origin())) {
                 for (var i : layout.instancesOn(h.origin())) if (h.moving().contains(i.id().key())) stillThere = true;
             }
+            for (String key : h.moving()) if (departing.contains(key)) stillThere = true;
             if (!stillThere || now >= h.untilMillis()) {
                 registry = registry.release(e.getKey());
+                synchronized (samples) {
+                    samples.remove(h.origin());
+                }
                 it.remove();
             }
         }

@@ -367,11 +367,23 @@ public final class SiteController implements AutoCloseable {
 
     /**
      * Passes every node's measured use (see {@link NodeAgentPort#onUsage}) to {@code listener}, on
-     * the agent's thread; set before {@link #start}.
+     * the agent's thread; may be set before or after {@link #start}.
      */
     public SiteController onNodeUsage(java.util.function.BiConsumer<String, dev.atoll.model.agent.NodeUsage> listener) {
         this.usageListener = java.util.Objects.requireNonNull(listener, "listener");
         return this;
+    }
+
+    private volatile dev.atoll.control.cloud.SitePlans plans = dev.atoll.control.cloud.SitePlans.NONE;
+
+    /** The site's background optimizer, answered through its share ({@code GET /v1/plans}). */
+    public SiteController withPlans(dev.atoll.control.cloud.SitePlans plans) {
+        this.plans = java.util.Objects.requireNonNull(plans, "plans");
+        return this;
+    }
+
+    public dev.atoll.control.cloud.SitePlans plans() {
+        return plans;
     }
 
     /** Every site's summary as gossip last spread it (this one's included); none before start. */
