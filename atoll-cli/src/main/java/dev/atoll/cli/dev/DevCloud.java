@@ -43,6 +43,10 @@ public final class DevCloud implements AutoCloseable {
     private final List<RaftGroup> groups = new ArrayList<>();
     private final List<SiteController> controllers = new ArrayList<>();
     private final List<Ingress> ingresses = new ArrayList<>();
+    private final List<dev.atoll.control.rebalance.SitePlanner> planners = new ArrayList<>();
+    private final List<java.util.concurrent.ScheduledExecutorService> planLoops = new ArrayList<>();
+    private final java.util.concurrent.ExecutorService planSolver =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.concurrent.ScheduledExecutorService ingressSyncs =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("atoll-dev-ingress").daemon().factory());
@@ -132,6 +136,29 @@ public final class DevCloud implements AutoCloseable {
         nodesOf.forEach((controller, nodes) -> started.add(
                 controller.start(federation.seenFrom(controller.site().name()), nodes)));
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        // Each site's background optimizer: a plan when asked (GET /v1/plans, atoll plan show),
+        // applied only when a cloud admin asks (atoll plan apply). Its own loop per site, solves on
+        // virtual threads.
+        Map<String, SiteController> byName = new java.util.LinkedHashMap<>();
+        for (SiteController c : controllers) byName.put(c.site().name(), c);
+        for (SiteController controller : controllers) {
+            var loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                    .daemon()
+                    .name("plans-" + controller.site().name())
+                    .factory());
+            planLoops.add(loop);
+            var planner = new dev.atoll.control.rebalance.SitePlanner(
+                            controller,
+                            dev.atoll.control.rebalance.PlanSettings.DEFAULT,
+                            clock,
+                            loop,
+                            planSolver,
+                            (home, move) -> byName.get(home).requestMove(move),
+                            controller.site().name().hashCode())
+                    .start();
+            planners.add(planner);
+            controller.withPlans(planner);
+        }
         String entry = controllers.getFirst().site().name();
         cloud = FederatedCloud.inProcess(controllers, entry, events, clock, federation::deadSites)
                 .withImages(siteImages.get(entry));
@@ -240,6 +267,9 @@ public final class DevCloud implements AutoCloseable {
         }
         ingresses.forEach(Ingress::close);
         ingressSyncs.shutdownNow();
+        planners.forEach(dev.atoll.control.rebalance.SitePlanner::close);
+        planLoops.forEach(java.util.concurrent.ExecutorService::shutdownNow);
+        planSolver.shutdownNow();
         controllers.forEach(SiteController::close);
         agents.forEach(NodeAgent::close);
         groups.forEach(RaftGroup::close);
