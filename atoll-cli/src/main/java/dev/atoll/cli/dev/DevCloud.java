@@ -70,7 +70,16 @@ public final class DevCloud implements AutoCloseable {
     private final dev.atoll.api.trace.OtelTracing tracing =
             dev.atoll.api.trace.OtelTracing.create("atoll-dev", System.getenv());
 
-    private DevCloud(Topology topology, Path dataDir, int controllersPerSite, String host, int port) throws Exception {
+    private final List<dev.atoll.control.rebalance.SiteRebalancer> rebalancers = new ArrayList<>();
+
+    private DevCloud(
+            Topology topology,
+            Path dataDir,
+            int controllersPerSite,
+            String host,
+            int port,
+            dev.atoll.control.rebalance.RebalanceSettings rebalancing)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         var controlMetrics = new dev.atoll.api.metrics.MicrometerControlMetrics(registry);
         EventLog events = new EventLog(clock, 1000);
@@ -158,6 +167,17 @@ public final class DevCloud implements AutoCloseable {
                     .start();
             planners.add(planner);
             controller.withPlans(planner);
+            if (rebalancing.enabled()) {
+                // Overloaded nodes (measured by their agents) shed replicas to their neighbours.
+                rebalancers.add(new dev.atoll.control.rebalance.SiteRebalancer(
+                                controller,
+                                rebalancing,
+                                clock,
+                                loop,
+                                (home, move) -> byName.get(home).requestMove(move),
+                                controller.site().name().hashCode())
+                        .start());
+            }
         }
         String entry = controllers.getFirst().site().name();
         cloud = FederatedCloud.inProcess(controllers, entry, events, clock, federation::deadSites)
@@ -209,7 +229,20 @@ public final class DevCloud implements AutoCloseable {
 
     public static DevCloud start(Topology topology, Path dataDir, int controllersPerSite, String host, int port)
             throws Exception {
-        return new DevCloud(topology, dataDir, controllersPerSite, host, port);
+        return start(
+                topology, dataDir, controllersPerSite, host, port, dev.atoll.control.rebalance.RebalanceSettings.OFF);
+    }
+
+    /** @param rebalancing whether and how overloaded nodes shed replicas to their neighbours (off: never) */
+    public static DevCloud start(
+            Topology topology,
+            Path dataDir,
+            int controllersPerSite,
+            String host,
+            int port,
+            dev.atoll.control.rebalance.RebalanceSettings rebalancing)
+            throws Exception {
+        return new DevCloud(topology, dataDir, controllersPerSite, host, port, rebalancing);
     }
 
     public FederatedCloud cloud() {
@@ -267,6 +300,7 @@ public final class DevCloud implements AutoCloseable {
         }
         ingresses.forEach(Ingress::close);
         ingressSyncs.shutdownNow();
+        rebalancers.forEach(dev.atoll.control.rebalance.SiteRebalancer::close);
         planners.forEach(dev.atoll.control.rebalance.SitePlanner::close);
         planLoops.forEach(java.util.concurrent.ExecutorService::shutdownNow);
         planSolver.shutdownNow();
