@@ -85,4 +85,16 @@ class RebalancingScenariosTest {
         assertThat(runs[0].counters().get("overloadResolveMsMax")).isLessThan(90_000);
         assertThat(runs[0].counters().get("overloadsUnresolved")).isZero();
     }
+
+    @Test
+    void givenOneSeed_whenAHotSpotIsPlayedTwice_thenTheEventLogsAreTheSame() {
+        var plan = plan("hot-spot", 3);
+
+        var first = Simulation.run(plan, Simulation.Options.defaults());
+        var second = Simulation.run(plan, Simulation.Options.defaults());
+
+        assertThat(first.report().counters().get("rebalanceMoves")).isPositive();
+        assertThat(second.eventLogSha256()).isEqualTo(first.eventLogSha256());
+        assertThat(second.eventLines()).isEqualTo(first.eventLines());
+    }
 }
