@@ -2,8 +2,11 @@ package dev.atoll.cli.move;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.view.CloudEvent;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,6 +66,9 @@ public final class MoveCommand implements Callable<Integer> {
         var client = atoll.client();
         // Events after this one are the move's.
         long since = client.events(1).stream().mapToLong(CloudEvent::seq).max().orElse(-1);
+        // The events are the home site's: a server that is not the environment's home shows none, so the
+        // instance itself is watched too (a newer generation running where it was sent).
+        long generation = view(client, parts[0]).map(InstanceView::generation).orElse(Long.MAX_VALUE);
         var answer = client.move(parts[0], parts[1] + "." + parts[2], to);
         out.println("moving " + answer.path("instance").asText(instance) + " from "
                 + answer.path("from").asText("?") + " to " + answer.path("to").asText(to));
@@ -82,11 +88,35 @@ public final class MoveCommand implements Callable<Integer> {
                 if (e.type().equals("move-completed")) return ExitCodes.OK;
                 if (e.type().equals("move-failed")) return ExitCodes.FAILED;
             }
+            Optional<InstanceView> now = view(client, parts[0]);
+            if (now.isPresent() && arrived(now.get(), generation)) {
+                out.println("  moved: runs at " + now.get().site() + "/"
+                        + now.get().node() + " (generation " + now.get().generation() + ")");
+                return ExitCodes.OK;
+            }
             Thread.sleep(session.pollEvery());
         }
         session.err()
                 .println("the move of " + instance + " did not end within " + timeout.toSeconds()
                         + " s; it goes on (atoll events --watch)");
         return ExitCodes.FAILED;
+    }
+
+    /** The instance as the cloud shows it now; empty when it cannot be read (the move goes on regardless). */
+    private Optional<InstanceView> view(dev.atoll.cli.client.ApiClient client, String environment) {
+        try {
+            return client.instances(Optional.of(environment), Optional.empty()).stream()
+                    .filter(i -> i.id().equals(instance))
+                    .findFirst();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A newer generation than the one asked to move, running where it was sent. */
+    private boolean arrived(InstanceView view, long generation) {
+        if (view.generation() <= generation || view.state() != InstanceState.RUNNING) return false;
+        String[] where = to.split("/", 2);
+        return view.site().equals(where[0]) && (where.length == 1 || view.node().equals(where[1]));
     }
 }

@@ -100,7 +100,7 @@ class LiveMigrationOnHostsTest {
         List<long[]> seen = new ArrayList<>(); // {nanos, tick} each time the count grew
         AtomicBoolean following = new AtomicBoolean(true);
         // The old node's console as last read: its agent removes it once the original is released.
-        Path sourceLog = instanceLog(from);
+        Path sourceLog = instanceLog("london-" + from);
         var sourceText = new java.util.concurrent.atomic.AtomicReference<>(Files.readString(sourceLog));
         Thread client = Thread.ofVirtual().start(() -> {
             long last = -1;
@@ -157,7 +157,7 @@ class LiveMigrationOnHostsTest {
         assertThat(after.node()).isEqualTo(to);
         assertThat(after.state()).isEqualTo(InstanceState.RUNNING);
         long sourceLast = lastTick(sourceText.get());
-        String destination = Files.readString(instanceLog(to));
+        String destination = Files.readString(instanceLog("london-" + to));
         long destinationFirst = firstTick(destination);
         assertThat(destination).contains("receiving a running micro-VM");
         assertThat(destinationFirst)
@@ -184,6 +184,101 @@ class LiveMigrationOnHostsTest {
                 (completed - asked) / 1_000_000, sourceLast, destinationFirst, longestGapMs);
     }
 
+    @Test
+    void aRunningMicroVmMovesLiveToAnotherSiteAskedThroughAnySite() throws Exception {
+        assumeThat(TestImages.busyboxPresent())
+                .as("needs /bin/busybox (Debian's busybox-static, installed by scripts/install-test-deps)")
+                .isTrue();
+        assumeThat(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")))
+                .as("needs qemu-system-x86_64 (installed by scripts/install-test-deps)")
+                .isTrue();
+        assumeThat(dev.atoll.agent.driver.microvm.MicrovmDriver.findDefaultKernel())
+                .as("needs a guest kernel under /boot (Debian's linux-image-cloud-amd64, installed by"
+                        + " scripts/install-test-deps)")
+                .isPresent();
+
+        // Given two sites of one node each, and a counting guest homed at frankfurt running at london
+        cloud = CloudOnHosts.startWithNodeHosts(
+                "LiveMigrationBetweenSites",
+                dir,
+                CloudOnHosts.EUROPE.subList(0, 2),
+                1,
+                "cpu=4,memory=4Gi",
+                "process,microvm",
+                List.of());
+        ApiClient frankfurt = cloud.api("frankfurt");
+        ApiClient london = cloud.api("london");
+        Path archive = dir.resolve("busybox.tar");
+        TestImages.busyboxLayout(archive, "busybox:1", List.of("sh"));
+        frankfurt.importImage(archive, Optional.empty());
+        frankfurt.create("""
+                apiVersion: atoll/v1
+                kind: Environment
+                metadata: {name: vm}
+                spec:
+                  services:
+                    guest:
+                      driver: microvm
+                      image: busybox:1
+                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done']
+                      resources: {cpu: 1, memory: 128Mi}
+                      placement:
+                        sites: [london, frankfurt]
+                        nearUsers: [{name: londoners, lat: 51.51, lon: -0.13}]
+                """, "application/yaml");
+        await("the guest counting at london")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> guest(london).site().equals("london") && lastTick(log(london)) >= 20);
+        Path sourceLog = instanceLog("london-n1");
+        var sourceText = new java.util.concurrent.atomic.AtomicReference<>(Files.readString(sourceLog));
+        AtomicBoolean following = new AtomicBoolean(true);
+        Thread reader = Thread.ofVirtual().start(() -> {
+            while (following.get()) {
+                try {
+                    sourceText.set(Files.readString(sourceLog));
+                    Thread.sleep(50);
+                } catch (IOException e) {
+                    return; // removed with the released original: what was read last is its end
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+
+        // When it is moved to frankfurt, asked through london (the home is frankfurt)
+        long asked = System.nanoTime();
+        assertThat(london.move("vm", "guest.0", "frankfurt").path("outcome").asText())
+                .isEqualTo("moving");
+        await("the move completed, as the home tells")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        frankfurt.events(500).stream().anyMatch(e -> e.type().equals("move-completed")));
+        long completed = System.nanoTime();
+        following.set(false);
+        reader.join();
+
+        // Then it runs at frankfurt, and counts on where it was at london
+        await("running at frankfurt")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> guest(frankfurt).site().equals("frankfurt")
+                        && guest(frankfurt).state() == InstanceState.RUNNING);
+        long sourceLast = lastTick(sourceText.get());
+        String destination = Files.readString(instanceLog("frankfurt-n1"));
+        assertThat(frankfurt.events(500).stream().map(e -> e.type()))
+                .containsSubsequence("move-started", "move-placed", "move-switched", "move-completed");
+        assertThat(firstTick(destination))
+                .as("the guest's count at frankfurt follows london's (its memory moved between sites)")
+                .isEqualTo(sourceLast + 1);
+        System.out.printf(
+                "live migration of a micro-VM between two sites: asked to completed %d ms; counted %d at"
+                        + " london, went on at %d at frankfurt%n",
+                (completed - asked) / 1_000_000, sourceLast, firstTick(destination));
+    }
+
     private static InstanceView guest(ApiClient api) {
         return api.instances(Optional.of("vm"), Optional.empty()).stream()
                 .filter(i -> i.id().equals("vm.guest.0"))
@@ -197,9 +292,9 @@ class LiveMigrationOnHostsTest {
         return out.toString();
     }
 
-    /** The guest's console on one node, as its agent keeps it. */
+    /** The guest's console on one node ({@code <site>-n<N>}), as its agent keeps it. */
     private Path instanceLog(String node) throws IOException {
-        try (Stream<Path> files = Files.walk(dir.resolve("data").resolve("london-" + node))) {
+        try (Stream<Path> files = Files.walk(dir.resolve("data").resolve(node))) {
             return files.filter(p -> p.getFileName().toString().equals("log")
                             && p.getParent().getFileName().toString().equals("vm.guest.0"))
                     .findFirst()

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.atoll.cli.testing.Cli;
 import dev.atoll.cli.testing.FakeAtoll;
 import dev.atoll.cli.testing.FakeAtoll.Reply;
+import dev.atoll.model.instance.InstanceState;
+import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.view.CloudEvent;
 import java.time.Instant;
 import java.util.List;
@@ -51,6 +53,40 @@ class MoveAndDrainCommandTest {
                 .doesNotContain("instance-running");
         assertThat(api.changes()).singleElement().satisfies(r -> assertThat(r.body())
                 .isEqualTo("{\"to\":\"frankfurt\"}"));
+    }
+
+    @Test
+    void aServerThatShowsNoMoveEventsStillSeesTheInstanceArriveAtANewerGeneration() {
+        // The server asked is not the environment's home: its events say nothing of the move.
+        api.on("GET", "/v1/events", Reply.ok(List.of()));
+        var before = dev.atoll.cli.testing.Contract.instance("hello.web.0", "london", InstanceState.RUNNING);
+        var moved = new InstanceView(
+                before.id(),
+                before.tenant(),
+                before.environment(),
+                before.service(),
+                "frankfurt",
+                "frankfurt-1",
+                InstanceState.RUNNING,
+                2,
+                before.ports(),
+                before.pid(),
+                before.startedAt(),
+                0,
+                "");
+        api.onSequence(
+                "GET", "/v1/instances", Reply.ok(List.of(before)), Reply.ok(List.of(before)), Reply.ok(List.of(moved)));
+        api.on(
+                "POST",
+                "/v1/environments/hello/instances/web.0/move",
+                Reply.json(
+                        202,
+                        "{\"outcome\":\"moving\",\"instance\":\"hello.web.0\",\"from\":\"london/london-1\",\"to\":\"frankfurt\"}"));
+
+        var result = Cli.run("--server", api.url(), "move", "hello.web.0", "--to", "frankfurt");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).endsWith("  moved: runs at frankfurt/frankfurt-1 (generation 2)\n");
     }
 
     @Test
