@@ -63,6 +63,8 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
     private final AgentContext ctx;
     private final List<Consumer<InstanceReport>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> heartbeatListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<dev.atoll.model.agent.NodeUsage>> usageListeners = new CopyOnWriteArrayList<>();
+    private final dev.atoll.agent.usage.ProcessUsage usage;
     private final Map<InstanceId, InstanceReport> latest = new ConcurrentHashMap<>();
     /** The driver of every instance assigned here, for counting instances by driver. */
     private final Map<InstanceId, String> driverOf = new ConcurrentHashMap<>();
@@ -113,8 +115,15 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
         this.loop.setRemoveOnCancelPolicy(true);
         this.reportThread = Executors.newSingleThreadExecutor(r -> platformThread(r, "atoll-agent-reports " + name));
         long heartbeatMs = HEARTBEAT_PERIOD.toMillis();
+        this.usage = dev.atoll.agent.usage.ProcessUsage.ofThisMachine(clock);
         this.loop.scheduleAtFixedRate(
-                () -> reportThread.execute(() -> heartbeatListeners.forEach(Runnable::run)),
+                () -> reportThread.execute(() -> {
+                    heartbeatListeners.forEach(Runnable::run);
+                    if (!usageListeners.isEmpty()) {
+                        var measured = new dev.atoll.model.agent.NodeUsage(usage.measure(runningPids()));
+                        usageListeners.forEach(l -> l.accept(measured));
+                    }
+                }),
                 0,
                 heartbeatMs,
                 TimeUnit.MILLISECONDS);
@@ -176,6 +185,21 @@ public final class NodeAgent implements NodeAgentPort, AutoCloseable {
     @Override
     public void onHeartbeat(Runnable listener) {
         heartbeatListeners.add(listener);
+    }
+
+    /** With every heartbeat, what this node's running instances use (see {@link dev.atoll.agent.usage.ProcessUsage}). */
+    @Override
+    public void onUsage(Consumer<dev.atoll.model.agent.NodeUsage> listener) {
+        usageListeners.add(listener);
+    }
+
+    private List<Long> runningPids() {
+        List<Long> pids = new ArrayList<>();
+        for (InstanceReport r : latest.values()) {
+            if (r.state() == dev.atoll.model.instance.InstanceState.RUNNING)
+                r.pid().ifPresent(pids::add);
+        }
+        return pids;
     }
 
     /** The last report of every instance this agent currently runs (or keeps as failed). */

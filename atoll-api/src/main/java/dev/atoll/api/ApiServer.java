@@ -221,6 +221,11 @@ public final class ApiServer implements AutoCloseable {
             // A node is every tenant's machinery: only the cloud admin drains it (DELETE takes it back).
             r.post("/v1/sites/{site}/nodes/{node}/drain", Access.CLOUD_ADMIN, moves::drain);
             r.delete("/v1/sites/{site}/nodes/{node}/drain", Access.CLOUD_ADMIN, moves::undrain);
+            var plans = new dev.atoll.api.plan.PlanRoutes(cloud);
+            // Anyone may read the plans: a tenant sees only its own instances' moves.
+            r.get("/v1/plans", Access.VIEWER, plans::list);
+            // A plan moves every tenant's instances: only the cloud admin applies one.
+            r.post("/v1/plans/{site}/apply", Access.CLOUD_ADMIN, plans::apply);
             r.get(
                     "/v1/instances",
                     Access.VIEWER,

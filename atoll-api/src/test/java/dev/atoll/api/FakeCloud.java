@@ -324,6 +324,32 @@ final class FakeCloud implements CloudApi {
                 environment + "." + instance, environment, "london/london-n1", to, "asked by a user");
     }
 
+    private final List<dev.atoll.model.view.PlanView> plans = new CopyOnWriteArrayList<>();
+
+    /** A site's kept plan (a "given"); answered as the federated cloud does, by tenant. */
+    FakeCloud withPlan(dev.atoll.model.view.PlanView plan) {
+        plans.add(plan);
+        return this;
+    }
+
+    @Override
+    public List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site) {
+        return plans.stream()
+                .filter(p -> site == null || p.site().equals(site))
+                .map(p -> cloudAdmin ? p : p.forTenant(tenant))
+                .toList();
+    }
+
+    @Override
+    public java.util.Optional<dev.atoll.model.view.PlanView> applyPlan(String site) {
+        changes.add("apply plan " + site);
+        return plans.stream()
+                .filter(p -> p.site().equals(site))
+                .findFirst()
+                .map(p -> new dev.atoll.model.view.PlanView(
+                        p.site(), p.computedAt(), !p.moves().isEmpty(), 0, p.moves(), p.report()));
+    }
+
     @Override
     public dev.atoll.model.view.MoveOutcome drain(String site, String node, boolean draining) {
         changes.add((draining ? "drain " : "undrain ") + site + "/" + node);

@@ -42,6 +42,14 @@ class TenantIsolationTest {
                         List.of(new NetworkView.Member("shop.web.0", "london", "n1", "100.64.16.2", "running"))));
         cloud.publish("environment-created", "shop", "acme");
         cloud.publish("node-registered", null, null);
+        cloud.withPlan(new dev.atoll.model.view.PlanView(
+                "london",
+                java.time.Instant.parse("2026-12-07T02:00:00Z"),
+                false,
+                0,
+                List.of(new dev.atoll.model.view.PlanView.PlannedMove(
+                        1, "acme", "shop", "shop.web.0", "london/n1", "london/n2")),
+                "acme's plan report"));
         server = ApiServer.start(cloud, "127.0.0.1", 0);
         String acmeToken = TestTokens.create(cloud, "acme", Role.ADMIN);
         acmeTokenId = BearerTokens.parse(acmeToken).orElseThrow().id();
@@ -114,6 +122,18 @@ class TenantIsolationTest {
         probes.put(
                 delete("/v1/sites/{site}/nodes/{node}/drain"),
                 h -> assertForbidden(h.delete("/v1/sites/london/nodes/london-n1/drain")));
+        // A site's plan moves every tenant's instances: a tenant sees only its own moves, no report.
+        probes.put(get("/v1/plans"), h -> {
+            var plans = json(h.get("/v1/plans"));
+            assertThat(plans).hasSize(1);
+            assertThat(plans.get(0).get("moves")).isEmpty();
+            assertThat(plans.toString()).doesNotContain("acme", "shop");
+            assertForbidden(h.get("/v1/plans?tenant=acme"));
+        });
+        probes.put(post("/v1/plans/{site}/apply"), h -> {
+            assertForbidden(h.post("/v1/plans/london/apply", "application/json", "{}"));
+            assertThat(cloud.changes()).noneMatch(c -> c.startsWith("apply plan"));
+        });
         probes.put(
                 get("/v1/instances"),
                 h -> assertThat(json(h.get("/v1/instances")).toString()).doesNotContain("shop", "acme"));

@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
             ScaleCommand.class,
             dev.atoll.cli.move.MoveCommand.class,
             dev.atoll.cli.move.DrainCommand.class,
+            dev.atoll.cli.plan.PlanCommand.class,
             DeleteCommand.class,
             EventsCommand.class,
             ValidateCommand.class,

@@ -51,6 +51,7 @@ class CommandLineTest {
                         "scale",
                         "move",
                         "drain",
+                        "plan",
                         "delete",
                         "events",
                         "validate",

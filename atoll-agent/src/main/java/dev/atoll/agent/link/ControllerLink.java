@@ -81,6 +81,8 @@ public final class ControllerLink implements AutoCloseable {
         link.caller = link.callerFor(0);
         agent.onReport(link::sendReport);
         agent.onHeartbeat(link::heartbeat);
+        // The use measured at one heartbeat travels with the next.
+        agent.onUsage(usage -> link.lastUsage = usage.used());
         Thread.ofVirtual().name("link-assignments").start(link::followAssignments);
         return link;
     }
@@ -149,13 +151,15 @@ public final class ControllerLink implements AutoCloseable {
         }
     }
 
+    private volatile dev.atoll.model.Resources lastUsage;
+
     private void heartbeat() {
         if (closed || !joined) return;
         WireCaller used = caller;
         callAsync(
                         used,
                         AgentCalls.HEARTBEAT,
-                        new AgentCalls.Heartbeat(agent.node().name()))
+                        new AgentCalls.Heartbeat(agent.node().name(), lastUsage))
                 .thenAccept(body -> {
                     heartbeatsAnswered.incrementAndGet();
                     if (!read(body, AgentCalls.HeartbeatAnswer.class).known()) {

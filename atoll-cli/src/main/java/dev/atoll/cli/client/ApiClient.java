@@ -178,6 +178,16 @@ public final class ApiClient {
         return postJson(path, json.createObjectNode());
     }
 
+    /** The sites' rebalancing plans ({@code GET /v1/plans}), of one site when given. */
+    public JsonNode plansJson(Optional<String> site) {
+        return getJson("/v1/plans", site.map(s -> Map.of("site", s)).orElse(Map.of()));
+    }
+
+    /** Starts applying a site's plan ({@code POST /v1/plans/{site}/apply}); answers the 202 body. */
+    public JsonNode applyPlan(String site) {
+        return postJson("/v1/plans/" + segment(site) + "/apply", json.createObjectNode());
+    }
+
     /** Asks the API to delete the environment; returns the outcome word it answers ("deleted"). */
     public String delete(String name) {
         JsonNode answer = bodyOf(

@@ -43,6 +43,10 @@ public final class DevCloud implements AutoCloseable {
     private final List<RaftGroup> groups = new ArrayList<>();
     private final List<SiteController> controllers = new ArrayList<>();
     private final List<Ingress> ingresses = new ArrayList<>();
+    private final List<dev.atoll.control.rebalance.SitePlanner> planners = new ArrayList<>();
+    private final List<java.util.concurrent.ScheduledExecutorService> planLoops = new ArrayList<>();
+    private final java.util.concurrent.ExecutorService planSolver =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.concurrent.ScheduledExecutorService ingressSyncs =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("atoll-dev-ingress").daemon().factory());
@@ -66,7 +70,16 @@ public final class DevCloud implements AutoCloseable {
     private final dev.atoll.api.trace.OtelTracing tracing =
             dev.atoll.api.trace.OtelTracing.create("atoll-dev", System.getenv());
 
-    private DevCloud(Topology topology, Path dataDir, int controllersPerSite, String host, int port) throws Exception {
+    private final List<dev.atoll.control.rebalance.SiteRebalancer> rebalancers = new ArrayList<>();
+
+    private DevCloud(
+            Topology topology,
+            Path dataDir,
+            int controllersPerSite,
+            String host,
+            int port,
+            dev.atoll.control.rebalance.RebalanceSettings rebalancing)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         var controlMetrics = new dev.atoll.api.metrics.MicrometerControlMetrics(registry);
         EventLog events = new EventLog(clock, 1000);
@@ -132,6 +145,40 @@ public final class DevCloud implements AutoCloseable {
         nodesOf.forEach((controller, nodes) -> started.add(
                 controller.start(federation.seenFrom(controller.site().name()), nodes)));
         CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        // Each site's background optimizer: a plan when asked (GET /v1/plans, atoll plan show),
+        // applied only when a cloud admin asks (atoll plan apply). Its own loop per site, solves on
+        // virtual threads.
+        Map<String, SiteController> byName = new java.util.LinkedHashMap<>();
+        for (SiteController c : controllers) byName.put(c.site().name(), c);
+        for (SiteController controller : controllers) {
+            var loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                    .daemon()
+                    .name("plans-" + controller.site().name())
+                    .factory());
+            planLoops.add(loop);
+            var planner = new dev.atoll.control.rebalance.SitePlanner(
+                            controller,
+                            dev.atoll.control.rebalance.PlanSettings.DEFAULT,
+                            clock,
+                            loop,
+                            planSolver,
+                            (home, move) -> byName.get(home).requestMove(move),
+                            controller.site().name().hashCode())
+                    .start();
+            planners.add(planner);
+            controller.withPlans(planner);
+            if (rebalancing.enabled()) {
+                // Overloaded nodes (measured by their agents) shed replicas to their neighbours.
+                rebalancers.add(new dev.atoll.control.rebalance.SiteRebalancer(
+                                controller,
+                                rebalancing,
+                                clock,
+                                loop,
+                                (home, move) -> byName.get(home).requestMove(move),
+                                controller.site().name().hashCode())
+                        .start());
+            }
+        }
         String entry = controllers.getFirst().site().name();
         cloud = FederatedCloud.inProcess(controllers, entry, events, clock, federation::deadSites)
                 .withImages(siteImages.get(entry));
@@ -182,7 +229,20 @@ public final class DevCloud implements AutoCloseable {
 
     public static DevCloud start(Topology topology, Path dataDir, int controllersPerSite, String host, int port)
             throws Exception {
-        return new DevCloud(topology, dataDir, controllersPerSite, host, port);
+        return start(
+                topology, dataDir, controllersPerSite, host, port, dev.atoll.control.rebalance.RebalanceSettings.OFF);
+    }
+
+    /** @param rebalancing whether and how overloaded nodes shed replicas to their neighbours (off: never) */
+    public static DevCloud start(
+            Topology topology,
+            Path dataDir,
+            int controllersPerSite,
+            String host,
+            int port,
+            dev.atoll.control.rebalance.RebalanceSettings rebalancing)
+            throws Exception {
+        return new DevCloud(topology, dataDir, controllersPerSite, host, port, rebalancing);
     }
 
     public FederatedCloud cloud() {
@@ -240,6 +300,10 @@ public final class DevCloud implements AutoCloseable {
         }
         ingresses.forEach(Ingress::close);
         ingressSyncs.shutdownNow();
+        rebalancers.forEach(dev.atoll.control.rebalance.SiteRebalancer::close);
+        planners.forEach(dev.atoll.control.rebalance.SitePlanner::close);
+        planLoops.forEach(java.util.concurrent.ExecutorService::shutdownNow);
+        planSolver.shutdownNow();
         controllers.forEach(SiteController::close);
         agents.forEach(NodeAgent::close);
         groups.forEach(RaftGroup::close);

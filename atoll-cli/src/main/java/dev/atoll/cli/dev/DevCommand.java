@@ -71,6 +71,13 @@ public final class DevCommand implements Callable<Integer> {
                     + " atoll agent), talking over the wire protocol and gossip as across machines")
     boolean processes;
 
+    @Option(
+            names = "--rebalance",
+            description = "Have each site move replicas off nodes whose measured cpu or memory stays above 85%/90%"
+                    + " for a minute, to the other nodes of the site first, then the nearest sites (off by default:"
+                    + " nothing moves that you did not ask for; atoll plan show works either way)")
+    boolean rebalance;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -96,7 +103,15 @@ public final class DevCommand implements Callable<Integer> {
 
         DevCloud cloud;
         try {
-            cloud = DevCloud.start(topology, dir, controllers, host, port);
+            cloud = DevCloud.start(
+                    topology,
+                    dir,
+                    controllers,
+                    host,
+                    port,
+                    rebalance
+                            ? dev.atoll.control.rebalance.RebalanceSettings.ON
+                            : dev.atoll.control.rebalance.RebalanceSettings.OFF);
         } catch (Exception e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof java.net.BindException) {

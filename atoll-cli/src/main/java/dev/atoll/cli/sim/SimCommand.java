@@ -36,12 +36,15 @@ import picocli.CommandLine.ParentCommand;
             "Run a scenario on the simulator: the real site controllers, Raft and placement on a virtual clock,"
                     + " with simulated sites, nodes and network. Prints a summary; checks invariants after every step"
                     + " and stops at the first broken one with its seed and trace.",
-            "SCENARIO is a YAML file or the name of a shipped scenario (see --list)."
+            "SCENARIO is a YAML file or the name of a shipped scenario (see --list). A scenario that turns"
+                    + " rebalancing on (hot-spot, drain, follow-the-sun) is also played with it off, and both are"
+                    + " printed side by side."
         },
         footerHeading = "%nExample:%n",
         footer = {
             "  atoll sim chaos --seed 7",
             "  atoll sim interoute-16 --report /tmp/interoute-report",
+            "  atoll sim hot-spot                # rebalancing beside doing nothing",
             "  atoll sim chaos --seeds 50      # seeds 1..50; exits 1 at the first that breaks an invariant"
         })
 public final class SimCommand implements Callable<Integer> {
@@ -137,6 +140,13 @@ public final class SimCommand implements Callable<Integer> {
             out.println("event log sha256 " + outcome.eventLogSha256() + " (" + outcome.eventLines() + " lines)");
             out.flush();
             held &= outcome.report().violations().isEmpty();
+            if (plan.rebalancing().filter(r -> r.enabled()).isPresent()) {
+                // The same plan with the rebalancers off: what doing nothing would have cost.
+                Simulation.Outcome nothing = Simulation.run(plan.withoutRebalancing(), Simulation.Options.defaults());
+                out.println(dev.atoll.sim.report.RebalanceComparison.of(outcome.report(), nothing.report()));
+                out.flush();
+                held &= nothing.report().violations().isEmpty();
+            }
         }
         if (reports.size() > 1) out.println(SummaryText.comparison(reports));
         if (report != null) {

@@ -407,6 +407,29 @@ public final class SiteServer implements AutoCloseable {
                 var federation = new NetworkFederation(controller, directory, caller);
                 controller.start(federation, List.of()).get(60, TimeUnit.SECONDS);
 
+                // The site's background optimizer: a plan when asked (GET /v1/plans), applied when a
+                // cloud admin asks; each move goes to the replica's home, here or over the wire.
+                var solver = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+                parts.add(solver::shutdownNow);
+                var planner = new dev.atoll.control.rebalance.SitePlanner(
+                                controller,
+                                dev.atoll.control.rebalance.PlanSettings.DEFAULT,
+                                clock,
+                                scheduler,
+                                solver,
+                                (home, move) -> home.equals(site.name())
+                                        ? controller.requestMove(move)
+                                        : new RemoteSiteShare(home, caller, tracing)
+                                                .move(
+                                                        move.id(),
+                                                        move.to().site(),
+                                                        move.to().node(),
+                                                        move.reason()),
+                                site.name().hashCode())
+                        .start();
+                parts.add(planner);
+                controller.withPlans(planner);
+
                 LocalSiteShare localShare = new LocalSiteShare(controller, clock);
                 agents = new AgentGateway(
                         controller,

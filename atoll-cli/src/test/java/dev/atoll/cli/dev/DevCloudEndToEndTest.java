@@ -112,6 +112,27 @@ class DevCloudEndToEndTest {
 
     @Test
     @Order(2)
+    void everySiteKeepsAPlanForItsOwnPlacementAndMovesNothingUnasked() {
+        Map<String, Long> pidsBefore = pids();
+
+        var plans = api.get("/v1/plans");
+
+        assertThat(plans.status()).as(plans.body()).isEqualTo(200);
+        Set<String> sites = new HashSet<>();
+        for (JsonNode plan : plans.json()) {
+            sites.add(plan.path("site").asText());
+            assertThat(plan.path("applying").asBoolean()).isFalse();
+            assertThat(plan.path("report").asText()).contains("hard violations").contains("energy");
+            for (JsonNode move : plan.path("moves"))
+                assertThat(move.path("from").asText())
+                        .startsWith(plan.path("site").asText() + "/");
+        }
+        assertThat(sites).containsExactlyInAnyOrder("london", "frankfurt", "new-york");
+        assertThat(pids()).isEqualTo(pidsBefore);
+    }
+
+    @Test
+    @Order(2)
     void deployingTheSameSpecAgainChangesNothing() {
         Map<String, Long> pidsBefore = pids();
 

@@ -19,7 +19,23 @@ class SimCommandTest {
         var result = Cli.run("sim", "--list");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out().lines()).contains("interoute-16", "edge-1000", "chaos", "big-dc-vs-edge");
+        assertThat(result.out().lines())
+                .contains(
+                        "interoute-16", "edge-1000", "chaos", "big-dc-vs-edge", "hot-spot", "drain", "follow-the-sun");
+    }
+
+    @Test
+    void aRebalancingScenarioIsPrintedBesideTheSameRunDoingNothing() {
+        var result = Cli.run("sim", "hot-spot", "--seed", "1", "--duration", "2m");
+
+        assertThat(result.err()).doesNotContain("Exception");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out())
+                .contains("scenario hot-spot, seed 1")
+                .contains("with rebalancing and doing nothing")
+                .contains("REBALANCING")
+                .contains("NOTHING")
+                .contains("time to resolve an overload, max");
     }
 
     @Test

@@ -104,6 +104,25 @@ public interface CloudApi {
         return new dev.atoll.model.view.MoveOutcome.Unavailable("this server cannot drain nodes");
     }
 
+    /**
+     * The rebalancing plan each reachable site keeps for its own placement (worked out when none is
+     * kept), for {@code tenant}: only the moves of its own instances, without the site's report,
+     * unless {@code cloudAdmin}. Sites without an optimizer are left out.
+     *
+     * @param site only this site's plan when not null
+     */
+    default List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site) {
+        return List.of();
+    }
+
+    /**
+     * Starts applying {@code site}'s plan gradually (under the site's move rate limit, each move
+     * through the mover, which checks it again). Empty when the site does not answer or keeps no plan.
+     */
+    default Optional<dev.atoll.model.view.PlanView> applyPlan(String site) {
+        return Optional.empty();
+    }
+
     /** Deletes the environment and stops its instances. NotFound when unknown. */
     DeployOutcome delete(String tenant, String environment);
 

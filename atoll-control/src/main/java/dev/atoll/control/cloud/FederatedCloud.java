@@ -577,6 +577,40 @@ public final class FederatedCloud implements CloudApi {
     }
 
     @Override
+    public List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site) {
+        List<CompletableFuture<Optional<dev.atoll.model.view.PlanView>>> asked = new ArrayList<>();
+        for (Answer a : gather().answers()) {
+            if (site != null && !a.share().site().equals(site)) continue;
+            asked.add(safely(a.share()::plan));
+        }
+        List<dev.atoll.model.view.PlanView> plans = new ArrayList<>();
+        for (var f : asked) {
+            Optional<dev.atoll.model.view.PlanView> plan;
+            try {
+                plan = f.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                continue; // a site that does not answer in time is left out, as in every fan-out read
+            }
+            plan.map(p -> cloudAdmin ? p : p.forTenant(tenant)).ifPresent(plans::add);
+        }
+        plans.sort(java.util.Comparator.comparing(dev.atoll.model.view.PlanView::site));
+        return plans;
+    }
+
+    @Override
+    public Optional<dev.atoll.model.view.PlanView> applyPlan(String site) {
+        var share = gather().answers().stream()
+                .map(Answer::share)
+                .filter(s -> s.site().equals(site))
+                .findFirst();
+        if (share.isEmpty()) return Optional.empty();
+        return await(share.get().applyPlan(), "site " + site + " did not start its plan");
+    }
+
+    @Override
     public DeployOutcome delete(String tenant, String environment) {
         Gathered gathered = gather();
         var home = gathered.homeOf(tenant, environment);

@@ -111,6 +111,16 @@ public final class LocalSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<Optional<dev.atoll.model.view.PlanView>> plan() {
+        return controller.plans().plan();
+    }
+
+    @Override
+    public CompletableFuture<Optional<dev.atoll.model.view.PlanView>> applyPlan() {
+        return controller.plans().apply();
+    }
+
+    @Override
     public CompletableFuture<dev.atoll.model.view.MoveOutcome> drain(String node, boolean draining) {
         try {
             return controller.drainNode(node, draining);

@@ -65,6 +65,21 @@ public final class RemoteSiteShare implements SiteShare {
     }
 
     @Override
+    public CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> plan() {
+        // The optimizer may run first: a write's patience, not a read's.
+        return caller.call(site, ShareCalls.PLAN, CallBodies.write(java.util.Map.of()), WRITE)
+                .thenApply(body -> java.util.Optional.ofNullable(
+                        CallBodies.answer(body, ShareCalls.PlanReply.class).plan()));
+    }
+
+    @Override
+    public CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> applyPlan() {
+        return caller.call(site, ShareCalls.APPLY_PLAN, CallBodies.write(java.util.Map.of()), WRITE)
+                .thenApply(body -> java.util.Optional.ofNullable(
+                        CallBodies.answer(body, ShareCalls.PlanReply.class).plan()));
+    }
+
+    @Override
     public CompletableFuture<dev.atoll.model.view.MoveOutcome> drain(String node, boolean draining) {
         return caller.call(site, ShareCalls.DRAIN, CallBodies.write(new ShareCalls.Drain(node, draining)), WRITE)
                 .thenApply(body ->

@@ -58,6 +58,10 @@ public final class ShareCallHandler {
                 yield local.drain(drain.node(), drain.draining())
                         .thenApply(outcome -> CallBodies.write(ShareCalls.MoveReply.of(outcome)));
             }
+            case ShareCalls.PLAN ->
+                local.plan().thenApply(plan -> CallBodies.write(new ShareCalls.PlanReply(plan.orElse(null))));
+            case ShareCalls.APPLY_PLAN ->
+                local.applyPlan().thenApply(plan -> CallBodies.write(new ShareCalls.PlanReply(plan.orElse(null))));
             case ShareCalls.READ_LOG -> {
                 var read = CallBodies.request(body, ShareCalls.ReadLog.class);
                 yield local.readLog(

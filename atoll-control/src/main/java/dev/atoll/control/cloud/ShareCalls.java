@@ -21,6 +21,10 @@ public final class ShareCalls {
     public static final String MOVE = "share.move";
     /** {@link Drain} → {@link MoveReply}. */
     public static final String DRAIN = "share.drain";
+    /** empty → {@link PlanReply}: the site's kept plan. */
+    public static final String PLAN = "share.plan";
+    /** empty → {@link PlanReply}: the plan the site starts applying. */
+    public static final String APPLY_PLAN = "share.apply-plan";
     /** empty → {@link Links}. */
     public static final String LINKS = "share.links";
 
@@ -57,6 +61,9 @@ public final class ShareCalls {
     public record Move(dev.atoll.model.instance.InstanceId id, String toSite, String toNode, String reason) {}
 
     public record Drain(String node, boolean draining) {}
+
+    /** @param plan null when the site keeps none */
+    public record PlanReply(dev.atoll.model.view.PlanView plan) {}
 
     /** A {@link dev.atoll.model.view.MoveOutcome} on the wire: one of its fields is set. */
     public record MoveReply(

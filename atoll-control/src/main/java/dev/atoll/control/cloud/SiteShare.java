@@ -34,6 +34,16 @@ public interface SiteShare {
                 new UnsupportedOperationException("site " + site() + " cannot move instances"));
     }
 
+    /** The rebalancing plan this site keeps for its own placement (all tenants); empty without one. */
+    default CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> plan() {
+        return CompletableFuture.completedFuture(java.util.Optional.empty());
+    }
+
+    /** Starts applying this site's plan gradually; the plan then, empty without one. */
+    default CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> applyPlan() {
+        return CompletableFuture.completedFuture(java.util.Optional.empty());
+    }
+
     /** Drain one of this site's nodes (or take it back when {@code draining} is false). */
     default CompletableFuture<dev.atoll.model.view.MoveOutcome> drain(String node, boolean draining) {
         return CompletableFuture.failedFuture(

@@ -54,7 +54,7 @@ public final class AgentGateway {
             case AgentCalls.HEARTBEAT -> {
                 var heartbeat = CallBodies.request(body, AgentCalls.Heartbeat.class);
                 RemoteNodeAgent agent = agents.get(heartbeat.node());
-                if (agent != null) agent.heard();
+                if (agent != null) agent.heard(heartbeat.used());
                 yield answer(new AgentCalls.HeartbeatAnswer(agent != null));
             }
             case AgentCalls.REPORT -> {

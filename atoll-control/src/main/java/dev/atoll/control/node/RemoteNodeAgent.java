@@ -98,8 +98,20 @@ public final class RemoteNodeAgent implements NodeAgentPort {
         reportListeners.forEach(l -> l.accept(report));
     }
 
-    void heard() {
+    /** A heartbeat; {@code used} is what the agent measured (null when it measures nothing). */
+    void heard(dev.atoll.model.Resources used) {
         heartbeatListeners.forEach(Runnable::run);
+        if (used != null) {
+            var usage = new dev.atoll.model.agent.NodeUsage(used);
+            usageListeners.forEach(l -> l.accept(usage));
+        }
+    }
+
+    private final List<Consumer<dev.atoll.model.agent.NodeUsage>> usageListeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onUsage(Consumer<dev.atoll.model.agent.NodeUsage> listener) {
+        usageListeners.add(listener);
     }
 
     @Override

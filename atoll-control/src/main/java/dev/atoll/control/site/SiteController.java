@@ -376,6 +376,44 @@ public final class SiteController implements AutoCloseable {
         heard.at = clock.instant();
         agent.onReport(report -> loop.execute(() -> onReport(report)));
         agent.onHeartbeat(() -> heard.at = clock.instant());
+        agent.onUsage(usage -> usageListener.accept(node, usage));
+    }
+
+    /** Who hears the measured use its nodes' agents send (the site's rebalancer); nobody by default. */
+    private volatile java.util.function.BiConsumer<String, dev.atoll.model.agent.NodeUsage> usageListener =
+            (node, usage) -> {};
+
+    /**
+     * Passes every node's measured use (see {@link NodeAgentPort#onUsage}) to {@code listener}, on
+     * the agent's thread; may be set before or after {@link #start}.
+     */
+    public SiteController onNodeUsage(java.util.function.BiConsumer<String, dev.atoll.model.agent.NodeUsage> listener) {
+        this.usageListener = java.util.Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    private volatile dev.atoll.control.cloud.SitePlans plans = dev.atoll.control.cloud.SitePlans.NONE;
+
+    /** The site's background optimizer, answered through its share ({@code GET /v1/plans}). */
+    public SiteController withPlans(dev.atoll.control.cloud.SitePlans plans) {
+        this.plans = java.util.Objects.requireNonNull(plans, "plans");
+        return this;
+    }
+
+    public dev.atoll.control.cloud.SitePlans plans() {
+        return plans;
+    }
+
+    /** Every site's summary as gossip last spread it (this one's included); none before start. */
+    public List<SiteSummary> knownSummaries() {
+        Federation f = federation;
+        return f == null ? List.of() : f.summaries();
+    }
+
+    /** The latency model the federation knows (measured RTTs where gossip has them). */
+    public LatencyModel latencyModel() {
+        Federation f = federation;
+        return f == null ? LatencyModel.ESTIMATED : f.latency(LatencyModel.ESTIMATED);
     }
 
     /**

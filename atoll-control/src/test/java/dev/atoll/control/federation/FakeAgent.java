@@ -122,7 +122,23 @@ final class FakeAgent implements NodeAgentPort {
     }
 
     void beat() {
-        if (!crashed) heartbeat.run();
+        if (crashed) return;
+        heartbeat.run();
+        long perReplica = cpuPerReplica;
+        if (perReplica > 0) {
+            usage.accept(
+                    new dev.atoll.model.agent.NodeUsage(new dev.atoll.model.Resources(perReplica * running.size(), 0)));
+        }
+    }
+
+    /** What each running replica uses of cpu, as this node measures it; 0: it measures nothing. */
+    volatile long cpuPerReplica;
+
+    private volatile Consumer<dev.atoll.model.agent.NodeUsage> usage = u -> {};
+
+    @Override
+    public void onUsage(Consumer<dev.atoll.model.agent.NodeUsage> listener) {
+        usage = listener;
     }
 
     /** The machine stops: nothing runs, nothing is heard. */

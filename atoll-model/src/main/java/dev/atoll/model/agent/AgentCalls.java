@@ -43,7 +43,15 @@ public final class AgentCalls {
 
     public record Joined(String site, String controller) {}
 
-    public record Heartbeat(String node) {}
+    /**
+     * @param used what the node's running instances use, measured by the agent (null: it measures
+     *     nothing, as older agents)
+     */
+    public record Heartbeat(String node, dev.atoll.model.Resources used) {
+        public Heartbeat(String node) {
+            this(node, null);
+        }
+    }
 
     /** @param known false when the controller does not know the node (it restarted): join again */
     public record HeartbeatAnswer(boolean known) {}

@@ -27,6 +27,13 @@ public interface NodeAgentPort {
 
     java.time.Duration HEARTBEAT_PERIOD = java.time.Duration.ofMillis(500);
 
+    /**
+     * Called with the node's measured use, at most once a heartbeat, by agents that measure it (the
+     * simulator's nodes do); the site's rebalancer detects overloaded nodes from it. Agents that
+     * measure nothing never call it, and their nodes are never judged overloaded.
+     */
+    default void onUsage(Consumer<NodeUsage> listener) {}
+
     /** The instance's captured stdout and stderr from the given byte offset. */
     InputStream openLog(dev.atoll.model.instance.InstanceId id, long fromOffset) throws IOException;
 }

@@ -42,6 +42,12 @@ public final class SimNode implements NodeAgentPort {
 
     private final List<Consumer<InstanceReport>> reportListeners = new ArrayList<>();
     private final List<Runnable> heartbeatListeners = new ArrayList<>();
+    private final List<Consumer<dev.atoll.model.agent.NodeUsage>> usageListeners = new ArrayList<>();
+    /** What a replica uses of its request (0: the node measures nothing and reports no use). */
+    private double usageShare;
+    /** A hot spot multiplies the cpu its replicas use. */
+    private double hotFactor = 1.0;
+
     private boolean crashed;
     private long pids = 1000;
 
@@ -49,13 +55,15 @@ public final class SimNode implements NodeAgentPort {
         final InstanceId id;
         final long generation;
         final List<String> ports;
+        final dev.atoll.model.Resources request;
         boolean running;
         long pid;
 
-        Copy(InstanceId id, long generation, List<String> ports) {
+        Copy(InstanceId id, long generation, List<String> ports, dev.atoll.model.Resources request) {
             this.id = id;
             this.generation = generation;
             this.ports = ports;
+            this.request = request;
         }
     }
 
@@ -82,7 +90,40 @@ public final class SimNode implements NodeAgentPort {
      * the nodes of a site together, one task per site instead of one per node.
      */
     public void beat() {
-        if (!crashed) heartbeatListeners.forEach(Runnable::run);
+        if (crashed) return;
+        heartbeatListeners.forEach(Runnable::run);
+        if (usageShare > 0 && !usageListeners.isEmpty()) {
+            var usage = new dev.atoll.model.agent.NodeUsage(usage());
+            for (var listener : usageListeners) {
+                try {
+                    listener.accept(usage);
+                } catch (RuntimeException e) {
+                    // Its site is down: lost, as on the wire.
+                }
+            }
+        }
+    }
+
+    /** Have the node measure its use: each running replica uses {@code share} of its request. */
+    public SimNode measuring(double share) {
+        this.usageShare = share;
+        return this;
+    }
+
+    /** A hot spot: its replicas use {@code factor} times the usual cpu (1: back to usual). */
+    public void hotFactor(double factor) {
+        this.hotFactor = factor;
+    }
+
+    /** What the node's running replicas use now: the ground truth its heartbeats report. */
+    public dev.atoll.model.Resources usage() {
+        long cpu = 0, memory = 0;
+        for (Copy copy : copies.values()) {
+            if (!copy.running) continue;
+            cpu += Math.round(copy.request.cpuMillis() * usageShare * hotFactor);
+            memory += Math.round(copy.request.memoryBytes() * usageShare);
+        }
+        return new dev.atoll.model.Resources(cpu, memory);
     }
 
     public NodeInfo info() {
@@ -114,7 +155,8 @@ public final class SimNode implements NodeAgentPort {
         }
         for (InstanceAssignment a : wanted.values()) {
             if (copies.containsKey(a.id().key())) continue;
-            Copy copy = new Copy(a.id(), a.generation(), a.service().ports());
+            Copy copy = new Copy(
+                    a.id(), a.generation(), a.service().ports(), a.service().resources());
             copies.put(a.id().key(), copy);
             truth.assigned(a.id(), a.generation(), info);
             long startMicros = MIN_START_MICROS + random.nextLong(MAX_START_MICROS - MIN_START_MICROS);
@@ -168,6 +210,11 @@ public final class SimNode implements NodeAgentPort {
     @Override
     public void onHeartbeat(Runnable listener) {
         heartbeatListeners.add(listener);
+    }
+
+    @Override
+    public void onUsage(Consumer<dev.atoll.model.agent.NodeUsage> listener) {
+        usageListeners.add(listener);
     }
 
     @Override

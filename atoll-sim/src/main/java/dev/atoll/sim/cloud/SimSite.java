@@ -15,6 +15,9 @@ final class SimSite {
     final RaftGroup raft;
     final Map<String, SimNode> simNodes = new LinkedHashMap<>();
     SiteController controller;
+    /** The site's rebalancer when the scenario turns rebalancing on; lives and dies with the controller. */
+    dev.atoll.control.rebalance.SiteRebalancer rebalancer;
+
     int incarnation;
 
     SimSite(SiteInfo info, List<NodeInfo> nodes, RaftGroup raft) {

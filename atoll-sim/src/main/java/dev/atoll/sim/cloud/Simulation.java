@@ -22,6 +22,7 @@ import dev.atoll.sim.engine.SimScheduler;
 import dev.atoll.sim.invariant.HardConstraints;
 import dev.atoll.sim.invariant.Violated;
 import dev.atoll.sim.report.SimReport;
+import dev.atoll.sim.scenario.Scenario;
 import dev.atoll.sim.scenario.ScenarioPlan;
 import dev.atoll.sim.scenario.TimedAction;
 import dev.atoll.sim.scenario.UserPopulation;
@@ -195,6 +196,18 @@ public final class Simulation {
                 options.invariantPeriod().toNanos(),
                 TimeUnit.NANOSECONDS);
         driver.scheduleAtFixedRate(this::sampleBucket, bucket, bucket, TimeUnit.NANOSECONDS);
+        if (plan.rebalancing().isPresent()) {
+            for (String c : List.of(
+                    "hotSpots",
+                    "overloads",
+                    "overloadsResolved",
+                    "rebalanceMoves",
+                    "rebalanceMovesStarted",
+                    "drains",
+                    "drainsEmptied")) counters.putIfAbsent(c, 0L);
+            long second = Duration.ofSeconds(1).toNanos();
+            driver.scheduleAtFixedRate(this::watchOverloads, second, second, TimeUnit.NANOSECONDS);
+        }
         driver.scheduleAtFixedRate(this::sampleUsers, bucket / 2, Math.max(1, bucket / 4), TimeUnit.NANOSECONDS);
         while (scheduler.nowNanos() < end && (violations.isEmpty() || !options.stopOnViolation())) {
             if (!scheduler.runNext()) break;
@@ -209,6 +222,7 @@ public final class Simulation {
                     "the simulator failed at " + seconds(scheduler.nowNanos()) + " s", driver.lastFailure());
         }
         if (violations.isEmpty() || !options.stopOnViolation()) finalChecks();
+        overloadFigures();
         peakHeap[0] = Math.max(peakHeap[0], rt.totalMemory() - rt.freeMemory());
         long offersAccepted = 0, offersRejected = 0;
         for (SimSite s : sites.values()) {
@@ -303,7 +317,8 @@ public final class Simulation {
 
     private SimNode newNode(NodeInfo node) {
         long seed = plan.seed() * 31 + node.id().hashCode() + scheduler.nowNanos();
-        return new SimNode(node, scheduler, seed, truth);
+        return new SimNode(node, scheduler, seed, truth)
+                .measuring(plan.rebalancing().map(r -> r.usageShare()).orElse(0.0));
     }
 
     private CompletableFuture<Void> startController(SimSite site) {
@@ -312,6 +327,7 @@ public final class Simulation {
             if (!node.crashed()) agents.put(name, node);
         });
         site.incarnation++;
+        var loop = scheduler.lane("site " + site.name() + " #" + site.incarnation);
         SiteController controller = new SiteController(
                 site.info,
                 site.raft,
@@ -319,9 +335,57 @@ public final class Simulation {
                 scheduler.clock(),
                 events,
                 plan.seed() + site.name().hashCode(),
-                scheduler.lane("site " + site.name() + " #" + site.incarnation));
+                loop);
         site.controller = controller;
-        return controller.start(new SimFederation(site.name(), network, this::liveController, gossip), site.nodes);
+        if (site.rebalancer != null) site.rebalancer.close();
+        site.rebalancer = null;
+        var rebalancing = plan.rebalancing().filter(Scenario.Rebalancing::enabled);
+        if (rebalancing.isPresent()) {
+            // On the controller's own loop, as in a real site: it dies with the controller.
+            site.rebalancer = new dev.atoll.control.rebalance.SiteRebalancer(
+                    controller,
+                    settingsOf(rebalancing.get()),
+                    scheduler.clock(),
+                    loop,
+                    this::askHome,
+                    plan.seed() * 17 + site.name().hashCode());
+        }
+        var started =
+                controller.start(new SimFederation(site.name(), network, this::liveController, gossip), site.nodes);
+        if (site.rebalancer != null) site.rebalancer.start();
+        return started;
+    }
+
+    private static dev.atoll.control.rebalance.RebalanceSettings settingsOf(Scenario.Rebalancing r) {
+        return dev.atoll.control.rebalance.RebalanceSettings.ON
+                .withPolicy(new dev.atoll.placement.rebalance.OverloadPolicy(
+                        r.cpuThreshold(), r.memoryThreshold(), r.window().toMillis()))
+                .withPeriod(r.period());
+    }
+
+    /**
+     * A site's rebalancer asks a replica's home to move it: through the real mover at the home
+     * ({@code requestMove(Move)}), called directly as {@link #move} does for a user (the wire call's
+     * latency is left out).
+     */
+    private CompletableFuture<dev.atoll.model.view.MoveOutcome> askHome(
+            String homeSite, dev.atoll.placement.rebalance.Move move) {
+        count("rebalanceMoves");
+        SimSite home = sites.get(homeSite);
+        String what = "rebalance move " + move.id().key() + " " + move.from().site() + "/"
+                + move.from().node() + " -> " + move.to().site()
+                + (move.to().node() == null ? "" : "/" + move.to().node());
+        if (home == null || home.controller == null) {
+            line(what + ": home " + homeSite + " is down");
+            return CompletableFuture.completedFuture(
+                    new dev.atoll.model.view.MoveOutcome.Unavailable("home " + homeSite + " is down"));
+        }
+        line(what + " at " + homeSite);
+        return home.controller.requestMove(move).whenComplete((outcome, error) -> {
+            if (error == null && outcome instanceof dev.atoll.model.view.MoveOutcome.Started)
+                count("rebalanceMovesStarted");
+            line(what + ": " + (error == null ? outcome : rootMessage(error)));
+        });
     }
 
     private SiteController liveController(String site) {
@@ -413,6 +477,7 @@ public final class Simulation {
             case TimedAction.MoveInstance m ->
                 move(m.id(), new dev.atoll.placement.Assignment(m.toSite(), m.toNode()), "asked by a user");
             case TimedAction.DrainNode d -> drainNode(d.site(), d.node(), d.draining());
+            case TimedAction.HotSpot h -> hotSpot(h.site(), h.node(), h.factor());
         }
     }
 
@@ -441,6 +506,84 @@ public final class Simulation {
         line("move " + id.key() + ": no live site homes it");
     }
 
+    private void hotSpot(String siteName, String nodeName, double factor) {
+        SimSite site = sites.get(siteName);
+        SimNode node = site == null ? null : site.simNodes.get(nodeName);
+        if (node == null) return;
+        if (factor != 1.0) count("hotSpots");
+        line("hot spot " + siteName + "/" + nodeName + " x" + factor);
+        node.hotFactor(factor);
+    }
+
+    // --- overloads and drains, as the nodes measure them (scenarios with a rebalance section) ---
+
+    private final Map<String, Long> overSince = new TreeMap<>();
+    private final List<Long> overloadResolveNanos = new ArrayList<>();
+    private final Map<String, Long> drainingSince = new TreeMap<>();
+    private final List<Long> drainEmptyNanos = new ArrayList<>();
+    private long overloadedNodeSamples;
+
+    /**
+     * Once a simulated second: which nodes use more than the thresholds of their capacity (the
+     * ground truth of the sim driver, not what any site believes), since when, and how long each
+     * overload lasted once over; and how long each drained node took to empty.
+     */
+    private void watchOverloads() {
+        var r = plan.rebalancing().orElseThrow();
+        long now = scheduler.nowNanos();
+        for (SimSite site : sites.values()) {
+            for (SimNode node : site.simNodes.values()) {
+                String id = node.info().id();
+                if (node.crashed()) {
+                    overSince.remove(id);
+                    continue;
+                }
+                var capacity = node.info().capacity();
+                var used = node.usage();
+                boolean over = used.cpuMillis() > capacity.cpuMillis() * r.cpuThreshold()
+                        || used.memoryBytes() > capacity.memoryBytes() * r.memoryThreshold();
+                Long since = overSince.get(id);
+                if (over) overloadedNodeSamples++;
+                if (over && since == null) {
+                    overSince.put(id, now);
+                    count("overloads");
+                    line("overload " + id + ": cpu " + used.cpuMillis() + "m of " + capacity.cpuMillis() + "m");
+                } else if (!over && since != null) {
+                    overSince.remove(id);
+                    overloadResolveNanos.add(now - since);
+                    count("overloadsResolved");
+                    line("overload " + id + " over after " + seconds(now - since) + " s");
+                }
+                Long drainStart = drainingSince.get(id);
+                if (drainStart != null && node.copies() == 0) {
+                    drainingSince.remove(id);
+                    drainEmptyNanos.add(now - drainStart);
+                    count("drainsEmptied");
+                    line("drained " + id + " empty after " + seconds(now - drainStart) + " s");
+                }
+            }
+        }
+    }
+
+    /** The figures of {@link #watchOverloads}, as counters of the report. */
+    private void overloadFigures() {
+        if (plan.rebalancing().isEmpty()) return;
+        counters.put("overloadsUnresolved", (long) overSince.size());
+        counters.put("overloadedNodeSeconds", overloadedNodeSamples);
+        counters.put("overloadResolveMsP50", percentileMillis(overloadResolveNanos, 0.5));
+        counters.put("overloadResolveMsMax", percentileMillis(overloadResolveNanos, 1.0));
+        counters.put("drainsNotEmptied", (long) drainingSince.size());
+        counters.put("drainEmptyMsMax", percentileMillis(drainEmptyNanos, 1.0));
+    }
+
+    private static long percentileMillis(List<Long> nanos, double q) {
+        if (nanos.isEmpty()) return 0;
+        List<Long> sorted = new ArrayList<>(nanos);
+        java.util.Collections.sort(sorted);
+        int i = (int) Math.min(sorted.size() - 1, Math.max(0, Math.ceil(q * sorted.size()) - 1));
+        return sorted.get(i) / 1_000_000;
+    }
+
     private void drainNode(String siteName, String nodeName, boolean draining) {
         SimSite site = sites.get(siteName);
         if (site == null || site.controller == null) {
@@ -448,6 +591,10 @@ public final class Simulation {
             return;
         }
         count(draining ? "drains" : "undrains");
+        if (plan.rebalancing().isPresent()) {
+            if (draining) drainingSince.putIfAbsent(siteName + "/" + nodeName, scheduler.nowNanos());
+            else drainingSince.remove(siteName + "/" + nodeName);
+        }
         line((draining ? "drain " : "undrain ") + siteName + "/" + nodeName);
         site.controller.drainNode(nodeName, draining).exceptionally(e -> null);
     }
@@ -537,6 +684,8 @@ public final class Simulation {
         network.crash(siteName);
         site.controller.close();
         site.controller = null;
+        if (site.rebalancer != null) site.rebalancer.close();
+        site.rebalancer = null;
         site.simNodes.values().forEach(SimNode::crash);
     }
 

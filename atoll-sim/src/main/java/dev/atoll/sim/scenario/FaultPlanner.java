@@ -85,6 +85,23 @@ final class FaultPlanner {
                     slowLink(a, b, s.extraMs(), at, end);
                 }
                 case FaultKind.RestartController r -> restart(resolve(r.site(), at, at + 1), at);
+                case FaultKind.HotSpot h -> {
+                    String site = resolve(h.site(), at, end);
+                    var nodes = h.node().isPresent()
+                            ? List.of(h.node().get())
+                            : topology.sites().get(sites.indexOf(site)).nodes().stream()
+                                    .map(n -> n.name())
+                                    .toList();
+                    for (String node : nodes) {
+                        out.add(new TimedAction.HotSpot(duration(at), site, node, h.factor()));
+                        if (end != Long.MAX_VALUE) out.add(new TimedAction.HotSpot(duration(end), site, node, 1.0));
+                    }
+                }
+                case FaultKind.DrainNode d -> {
+                    String site = resolve(d.site(), at, end);
+                    out.add(new TimedAction.DrainNode(duration(at), site, d.node(), true));
+                    if (end != Long.MAX_VALUE) out.add(new TimedAction.DrainNode(duration(end), site, d.node(), false));
+                }
             }
         }
     }
@@ -216,6 +233,9 @@ final class FaultPlanner {
                             sites.stream().filter(s -> !crashed(s, at, at + 1)).toList();
                     if (!candidates.isEmpty()) restart(candidates.get(random.nextInt(candidates.size())), at);
                 }
+                case HOT_SPOT, DRAIN_NODE ->
+                    throw new IllegalStateException(
+                            kind.fieldName() + " is not a random fault (the parser refuses it)");
             }
         }
     }

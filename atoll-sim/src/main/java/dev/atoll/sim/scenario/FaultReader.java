@@ -23,11 +23,28 @@ import java.util.function.Predicate;
  * against every variant.
  */
 final class FaultReader {
-    static final List<String> ITEM_FIELDS =
-            List.of("at", "for", "crashNode", "crashSite", "partition", "slowLink", "restartController", "random");
+    static final List<String> ITEM_FIELDS = List.of(
+            "at",
+            "for",
+            "crashNode",
+            "crashSite",
+            "partition",
+            "slowLink",
+            "restartController",
+            "hotSpot",
+            "drainNode",
+            "random");
     static final List<String> KIND_FIELDS =
             Arrays.stream(FaultType.values()).map(FaultType::fieldName).toList();
+    /** The kinds the random generator may pick: failures, not load or an operator's drain. */
+    static final List<String> RANDOM_KIND_FIELDS = Arrays.stream(FaultType.values())
+            .filter(FaultType::chaos)
+            .map(FaultType::fieldName)
+            .toList();
+
     static final List<String> CRASH_NODE_FIELDS = List.of("site", "node");
+    static final List<String> HOT_SPOT_FIELDS = List.of("site", "node", "factor");
+    static final double MAX_HOT_FACTOR = 100;
     static final List<String> PARTITION_FIELDS = List.of("sites", "jurisdiction", "country", "region");
     static final List<String> REGION_FIELDS = List.of("lat", "lon", "radiusKm");
     static final List<String> SLOW_LINK_FIELDS = List.of("a", "b", "extraMs");
@@ -119,6 +136,14 @@ final class FaultReader {
                     case PARTITION -> readPartition(field, worlds).map(FaultKind.Partition::new);
                     case SLOW_LINK -> readSlowLink(field, worlds);
                     case RESTART_CONTROLLER -> selector(field, worlds).map(FaultKind.RestartController::new);
+                    case HOT_SPOT -> readHotSpot(field, worlds);
+                    case DRAIN_NODE ->
+                        readCrashNode(field, worlds)
+                                .flatMap(c -> ((FaultKind.CrashNode) c).node().isEmpty()
+                                        ? missingNode(field)
+                                        : Optional.of(new FaultKind.DrainNode(
+                                                ((FaultKind.CrashNode) c).site(),
+                                                ((FaultKind.CrashNode) c).node().get())));
                 };
         if (at.isEmpty() || kind.isEmpty() || (forField.present() && lasting.isEmpty())) return Optional.empty();
         return Optional.of(new Scenario.Fault(at.get(), lasting, kind.get()));
@@ -128,6 +153,11 @@ final class FaultReader {
         if (!field.required("{site: london, node: n2}; without node, a random node of the site"))
             return Optional.empty();
         if (field.object(CRASH_NODE_FIELDS).isEmpty()) return Optional.empty();
+        return readNodeOf(field, worlds);
+    }
+
+    /** {@code site} (a selector) and an optional {@code node} every matching site has. */
+    private static Optional<FaultKind> readNodeOf(FieldReader field, List<ScenarioParser.CheckedWorld> worlds) {
         var siteField = field.field("site");
         var site = siteField.required(SELECTOR_HINT) ? selector(siteField, worlds) : Optional.<SiteSelector>empty();
         var nodeField = field.field("node");
@@ -154,6 +184,26 @@ final class FaultReader {
         }
         if (site.isEmpty() || (nodeField.present() && node.isEmpty())) return Optional.empty();
         return Optional.of(new FaultKind.CrashNode(site.get(), node));
+    }
+
+    private static Optional<FaultKind> missingNode(FieldReader field) {
+        field.field("node").error("required: the node to drain, e.g. n1");
+        return Optional.empty();
+    }
+
+    private static Optional<FaultKind> readHotSpot(FieldReader field, List<ScenarioParser.CheckedWorld> worlds) {
+        if (!field.required("{site: london, node: n1, factor: 3}; without node, every node of the site"))
+            return Optional.empty();
+        if (field.object(HOT_SPOT_FIELDS).isEmpty()) return Optional.empty();
+        var factorField = field.field("factor");
+        var factor = factorField.required("how many times the usual cpu use the replicas there use, e.g. 3")
+                ? ScenarioParser.positive(factorField, MAX_HOT_FACTOR)
+                : Optional.<Double>empty();
+        // Site and node are checked as a crashed node's are.
+        var where = readNodeOf(field, worlds);
+        if (where.isEmpty() || factor.isEmpty()) return Optional.empty();
+        var c = (FaultKind.CrashNode) where.get();
+        return Optional.of(new FaultKind.HotSpot(c.site(), c.node(), factor.get()));
     }
 
     private static Optional<FaultKind> readSlowLink(FieldReader field, List<ScenarioParser.CheckedWorld> worlds) {
@@ -354,10 +404,12 @@ final class FaultReader {
                 : Optional.<Double>empty();
         var kindsField = field.field("kinds");
         var kindNames = kindsField.distinctStrings(
-                KIND_FIELDS.size(),
+                RANDOM_KIND_FIELDS.size(),
                 k -> FaultType.fromFieldName(k).isPresent()
+                                && FaultType.fromFieldName(k).get().chaos()
                         ? Optional.empty()
-                        : Optional.of(quote(k) + " is not a kind of fault; kinds: " + String.join(", ", KIND_FIELDS)));
+                        : Optional.of(quote(k) + " is not a kind of random fault; kinds: "
+                                + String.join(", ", RANDOM_KIND_FIELDS)));
         if (kindNames.isPresent()
                 && kindNames.get().isEmpty()
                 && kindsField.node().isEmpty()) {
@@ -368,7 +420,9 @@ final class FaultReader {
                 .map(k -> k.stream()
                         .map(n -> FaultType.fromFieldName(n).orElseThrow())
                         .toList())
-                .orElse(List.of(FaultType.values()));
+                .orElse(Arrays.stream(FaultType.values())
+                        .filter(FaultType::chaos)
+                        .toList());
         var meanFor = ScenarioParser.duration(field.field("meanFor"), Duration.ofMillis(1), duration)
                 .orElse(DEFAULT_MEAN_FOR);
         var shareField = field.field("maxDownShare");

@@ -31,7 +31,32 @@ public record Scenario(
         Map<String, World> worlds,
         Optional<Workload> workload,
         List<Fault> faults,
-        Optional<RandomFaults> randomFaults) {
+        Optional<RandomFaults> randomFaults,
+        Optional<Rebalancing> rebalancing) {
+    /** A scenario that says nothing of rebalancing: the sites never rebalance, nodes report no use. */
+    public Scenario(
+            String name,
+            String description,
+            Duration duration,
+            Duration settle,
+            double messageLoss,
+            Map<String, World> worlds,
+            Optional<Workload> workload,
+            List<Fault> faults,
+            Optional<RandomFaults> randomFaults) {
+        this(
+                name,
+                description,
+                duration,
+                settle,
+                messageLoss,
+                worlds,
+                workload,
+                faults,
+                randomFaults,
+                Optional.empty());
+    }
+
     /**
      * The same scenario cut short at {@code played} (when shorter): arrivals and faults after it
      * never happen, the settle time still follows. For a quick look at a long scenario, and for
@@ -39,7 +64,8 @@ public record Scenario(
      */
     public Scenario playedFor(Duration played) {
         if (played.compareTo(duration) >= 0) return this;
-        return new Scenario(name, description, played, settle, messageLoss, worlds, workload, faults, randomFaults);
+        return new Scenario(
+                name, description, played, settle, messageLoss, worlds, workload, faults, randomFaults, rebalancing);
     }
 
     /** The one variant of a scenario that has none. */
@@ -186,6 +212,16 @@ public record Scenario(
         record SlowLink(SiteSelector a, SiteSelector b, long extraMs) implements FaultKind {}
 
         record RestartController(SiteSelector site) implements FaultKind {}
+
+        /**
+         * Load on a node rises: the sim driver reports {@code factor} times the usual cpu use for
+         * every replica on it ({@code node} empty: every node of the site, as when its users' day
+         * begins). The replicas' requests do not change, only what they use.
+         */
+        record HotSpot(SiteSelector site, Optional<String> node, double factor) implements FaultKind {}
+
+        /** An operator drains a node ({@code atoll drain}); with {@code for}, takes it back after. */
+        record DrainNode(SiteSelector site, String node) implements FaultKind {}
     }
 
     /**
@@ -240,12 +276,25 @@ public record Scenario(
         CRASH_SITE("crashSite"),
         PARTITION("partition"),
         SLOW_LINK("slowLink"),
-        RESTART_CONTROLLER("restartController");
+        RESTART_CONTROLLER("restartController"),
+        HOT_SPOT("hotSpot", false),
+        DRAIN_NODE("drainNode", false);
 
         private final String fieldName;
+        private final boolean chaos;
 
         FaultType(String fieldName) {
+            this(fieldName, true);
+        }
+
+        FaultType(String fieldName, boolean chaos) {
             this.fieldName = fieldName;
+            this.chaos = chaos;
+        }
+
+        /** Whether the random generator may inject it (load and drains are not failures). */
+        public boolean chaos() {
+            return chaos;
         }
 
         /** How the kind is written in a scenario file. */
@@ -256,6 +305,30 @@ public record Scenario(
         public static Optional<FaultType> fromFieldName(String name) {
             for (var t : values()) if (t.fieldName.equals(name)) return Optional.of(t);
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the sites rebalance (see atoll-control's {@code SiteRebalancer}) and what the sim
+     * driver reports as used. A scenario with this section has its nodes report their use with
+     * every heartbeat and its overloads timed in the report, whether rebalancing is on or off (off
+     * is the "do nothing" run a comparison puts beside it).
+     *
+     * @param usageShare what a replica uses of its cpu and memory request, 0..1 (a hot spot
+     *     multiplies the cpu)
+     */
+    public record Rebalancing(
+            boolean enabled,
+            double cpuThreshold,
+            double memoryThreshold,
+            Duration window,
+            Duration period,
+            double usageShare) {
+        public static final Rebalancing DEFAULTS =
+                new Rebalancing(true, 0.85, 0.90, Duration.ofSeconds(30), Duration.ofSeconds(5), 0.5);
+
+        public Rebalancing off() {
+            return new Rebalancing(false, cpuThreshold, memoryThreshold, window, period, usageShare);
         }
     }
 }

@@ -40,7 +40,10 @@ public final class ScenarioParser {
             "users",
             "workload",
             "faults",
+            "rebalance",
             "variants");
+    static final List<String> REBALANCE_FIELDS =
+            List.of("enabled", "cpuThreshold", "memoryThreshold", "window", "period", "usageShare");
     static final List<String> VARIANT_FIELDS = List.of("description", "sites", "latency", "users");
     static final List<String> GENERATE_SITES_FIELDS = List.of("count", "nodes", "jitterKm");
     static final List<String> LATENCY_FIELDS = List.of("model", "hopMs", "inSiteMs", "accessMs", "matrix");
@@ -111,6 +114,7 @@ public final class ScenarioParser {
         // Without a valid duration, checks against it are left out rather than made against a guess.
         var workload = WorkloadReader.read(root.field("workload"), duration, checked);
         var faults = FaultReader.read(root.field("faults"), duration, checked);
+        var rebalancing = readRebalancing(root.field("rebalance"));
 
         if (!errors.isEmpty()) return new ScenarioResult.Invalid(errors);
         var byVariant = new LinkedHashMap<String, Scenario.World>();
@@ -124,7 +128,27 @@ public final class ScenarioParser {
                 byVariant,
                 workload,
                 faults.fixed(),
-                faults.random()));
+                faults.random(),
+                rebalancing));
+    }
+
+    /**
+     * {@code rebalance: {enabled, cpuThreshold, memoryThreshold, window, period, usageShare}}; every
+     * field optional ({@link Scenario.Rebalancing#DEFAULTS}), {@code rebalance: {}} turns it on.
+     */
+    private static Optional<Scenario.Rebalancing> readRebalancing(FieldReader field) {
+        if (!field.present()) return Optional.empty();
+        if (field.object(REBALANCE_FIELDS).isEmpty()) return Optional.empty();
+        var d = Scenario.Rebalancing.DEFAULTS;
+        boolean enabled = field.field("enabled").bool().orElse(d.enabled());
+        double cpu = positive(field.field("cpuThreshold"), 1).orElse(d.cpuThreshold());
+        double memory = positive(field.field("memoryThreshold"), 1).orElse(d.memoryThreshold());
+        var window =
+                duration(field.field("window"), Duration.ZERO, MAX_DURATION).orElse(d.window());
+        var period = duration(field.field("period"), Duration.ofMillis(100), Duration.ofMinutes(10))
+                .orElse(d.period());
+        double share = positive(field.field("usageShare"), 1).orElse(d.usageShare());
+        return Optional.of(new Scenario.Rebalancing(enabled, cpu, memory, window, period, share));
     }
 
     // ---- worlds: sites, latency and users, per variant ----

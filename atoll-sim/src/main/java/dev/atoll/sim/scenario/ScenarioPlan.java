@@ -24,9 +24,39 @@ public record ScenarioPlan(
         SiteLatency latency,
         double messageLoss,
         List<UserPopulation> users,
-        List<TimedAction> timeline) {
+        List<TimedAction> timeline,
+        java.util.Optional<Scenario.Rebalancing> rebalancing) {
     public ScenarioPlan {
         users = List.copyOf(users);
         timeline = List.copyOf(timeline);
+    }
+
+    /** A plan that says nothing of rebalancing (the sites never rebalance). */
+    public ScenarioPlan(
+            String name,
+            long seed,
+            Duration duration,
+            Duration settle,
+            Topology topology,
+            SiteLatency latency,
+            double messageLoss,
+            List<UserPopulation> users,
+            List<TimedAction> timeline) {
+        this(name, seed, duration, settle, topology, latency, messageLoss, users, timeline, java.util.Optional.empty());
+    }
+
+    /** The same plan with rebalancing off, its usage and overloads still watched: "doing nothing". */
+    public ScenarioPlan withoutRebalancing() {
+        return new ScenarioPlan(
+                name,
+                seed,
+                duration,
+                settle,
+                topology,
+                latency,
+                messageLoss,
+                users,
+                timeline,
+                rebalancing.map(Scenario.Rebalancing::off));
     }
 }

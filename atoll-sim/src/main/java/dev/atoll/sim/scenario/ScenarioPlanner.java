@@ -22,7 +22,9 @@ public final class ScenarioPlanner {
         return action instanceof TimedAction.RestoreNode
                 || action instanceof TimedAction.RestoreSite
                 || action instanceof TimedAction.Heal
-                || action instanceof TimedAction.RestoreLink;
+                || action instanceof TimedAction.RestoreLink
+                || (action instanceof TimedAction.HotSpot h && h.factor() == 1.0)
+                || (action instanceof TimedAction.DrainNode d && !d.draining());
     }
 
     public static ScenarioPlan plan(Scenario scenario, String variant, long seed) {
@@ -65,7 +67,8 @@ public final class ScenarioPlanner {
                 latency,
                 scenario.messageLoss(),
                 users,
-                timeline);
+                timeline,
+                scenario.rebalancing());
     }
 
     /**
@@ -91,6 +94,7 @@ public final class ScenarioPlanner {
             case TimedAction.Deploy d -> 3;
             case TimedAction.MoveInstance m -> 4;
             case TimedAction.DrainNode d -> 4;
+            case TimedAction.HotSpot h -> 1;
         };
     }
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /** The scenarios that come with Atoll, as YAML from the classpath ({@code scenarios/NAME.yaml}). */
 public final class ShippedScenarios {
-    private static final List<String> NAMES = List.of("interoute-16", "edge-1000", "chaos", "big-dc-vs-edge");
+    private static final List<String> NAMES =
+            List.of("interoute-16", "edge-1000", "chaos", "big-dc-vs-edge", "hot-spot", "drain", "follow-the-sun");
 
     private ShippedScenarios() {}
 

@@ -50,4 +50,10 @@ public sealed interface TimedAction {
 
     /** An operator drains a node ({@code atoll drain}), or takes it back when not {@code draining}. */
     record DrainNode(Duration at, String site, String node, boolean draining) implements TimedAction {}
+
+    /**
+     * The sim driver of {@code site/node} reports {@code factor} times the usual cpu use for its
+     * replicas from now on (1 ends the hot spot).
+     */
+    record HotSpot(Duration at, String site, String node, double factor) implements TimedAction {}
 }

@@ -153,7 +153,7 @@ class ScenarioParserTest {
                     .containsExactly(new FieldError(
                             "setle",
                             "unknown field; expected one of: name, description, duration, settle, messageLoss, sites,"
-                                    + " latency, users, workload, faults, variants"));
+                                    + " latency, users, workload, faults, rebalance, variants"));
         }
 
         @Test
@@ -227,7 +227,7 @@ class ScenarioParserTest {
                     .containsExactly(
                             "faults[0]: give one fault per item, got crashSite and restartController",
                             "faults[1]: give one fault: crashNode, crashSite, partition, slowLink, restartController,"
-                                    + " or random");
+                                    + " hotSpot, drainNode, or random");
         }
 
         @Test
@@ -345,9 +345,85 @@ class ScenarioParserTest {
     @Test
     void randomFaultKindsMustBeKnown() {
         assertThat(errorTexts(SMALL + "faults: [{random: {perMinute: 1, kinds: [crashNode, meteor]}}]"))
-                .containsExactly("faults[0].random.kinds[1]: \"meteor\" is not a kind of fault; kinds: crashNode,"
-                        + " crashSite, partition, slowLink, restartController");
+                .containsExactly("faults[0].random.kinds[1]: \"meteor\" is not a kind of random fault; kinds:"
+                        + " crashNode, crashSite, partition, slowLink, restartController");
         assertThat(Set.copyOf(errorTexts(SMALL + "faults: [{random: {perMinute: 1}}, {random: {perMinute: 2}}]")))
                 .containsExactly("faults[1].random: only one random generator; the first is at faults[0]");
+    }
+
+    @Test
+    void loadAndDrainsAreNotRandomFaults() {
+        assertThat(errorTexts(SMALL + "faults: [{random: {perMinute: 1, kinds: [hotSpot]}}]"))
+                .containsExactly("faults[0].random.kinds[0]: \"hotSpot\" is not a kind of random fault; kinds:"
+                        + " crashNode, crashSite, partition, slowLink, restartController");
+        assertThat(parsed(SMALL + "faults: [{random: {perMinute: 1}}]")
+                        .randomFaults()
+                        .orElseThrow()
+                        .kinds())
+                .allMatch(Scenario.FaultType::chaos)
+                .doesNotContain(Scenario.FaultType.HOT_SPOT, Scenario.FaultType.DRAIN_NODE);
+    }
+
+    @Test
+    void readsHotSpotsDrainsAndTheRebalanceSection() {
+        var scenario = parsed(SMALL + """
+                rebalance: {cpuThreshold: 0.8, window: 20s, usageShare: 0.7}
+                faults:
+                  - {at: 30s, hotSpot: {site: london, node: n2, factor: 4}, for: 1m}
+                  - {at: 1m, hotSpot: {site: paris, factor: 2.5}}
+                  - {at: 2m, drainNode: {site: london, node: n1}, for: 1m}
+                """);
+
+        assertThat(scenario.faults())
+                .extracting(Scenario.Fault::kind)
+                .containsExactly(
+                        new Scenario.FaultKind.HotSpot(
+                                new Scenario.SiteSelector.Named("london"), java.util.Optional.of("n2"), 4.0),
+                        new Scenario.FaultKind.HotSpot(
+                                new Scenario.SiteSelector.Named("paris"), java.util.Optional.empty(), 2.5),
+                        new Scenario.FaultKind.DrainNode(new Scenario.SiteSelector.Named("london"), "n1"));
+        assertThat(scenario.rebalancing())
+                .contains(new Scenario.Rebalancing(true, 0.8, 0.9, Duration.ofSeconds(20), Duration.ofSeconds(5), 0.7));
+
+        var plan = ScenarioPlanner.plan(scenario, "", 1);
+        assertThat(plan.timeline())
+                .filteredOn(a -> !(a instanceof TimedAction.Deploy))
+                .containsExactly(
+                        new TimedAction.HotSpot(Duration.ofSeconds(30), "london", "n2", 4.0),
+                        new TimedAction.HotSpot(Duration.ofSeconds(60), "paris", "n1", 2.5),
+                        new TimedAction.HotSpot(Duration.ofSeconds(60), "paris", "n2", 2.5),
+                        new TimedAction.HotSpot(Duration.ofSeconds(60), "paris", "n3", 2.5),
+                        new TimedAction.HotSpot(Duration.ofSeconds(90), "london", "n2", 1.0),
+                        new TimedAction.DrainNode(Duration.ofSeconds(120), "london", "n1", true),
+                        new TimedAction.DrainNode(Duration.ofSeconds(180), "london", "n1", false));
+    }
+
+    @Test
+    void aScenarioWithoutARebalanceSectionNeitherRebalancesNorMeasures() {
+        assertThat(parsed(SMALL).rebalancing()).isEmpty();
+    }
+
+    @Test
+    void badHotSpotsDrainsAndRebalanceFieldsAreNamed() {
+        assertThat(errorTexts(SMALL + "faults: [{at: 1m, hotSpot: {site: london, node: n1}}]"))
+                .singleElement()
+                .asString()
+                .startsWith("faults[0].hotSpot.factor: required");
+        assertThat(errorTexts(SMALL + "faults: [{at: 1m, hotSpot: {site: london, factor: 0}}]"))
+                .singleElement()
+                .asString()
+                .startsWith("faults[0].hotSpot.factor:");
+        assertThat(errorTexts(SMALL + "faults: [{at: 1m, drainNode: {site: london}}]"))
+                .containsExactly("faults[0].drainNode.node: required: the node to drain, e.g. n1");
+        assertThat(errorTexts(SMALL + "faults: [{at: 1m, drainNode: {site: paris, node: n9}}]"))
+                .containsExactly("faults[0].drainNode.node: \"n9\" is not a node of site paris in this scenario");
+        assertThat(errorTexts(SMALL + "rebalance: {cpuThreshold: 1.5}"))
+                .singleElement()
+                .asString()
+                .startsWith("rebalance.cpuThreshold:");
+        assertThat(errorTexts(SMALL + "rebalance: {enable: true}"))
+                .singleElement()
+                .asString()
+                .startsWith("rebalance.enable:");
     }
 }

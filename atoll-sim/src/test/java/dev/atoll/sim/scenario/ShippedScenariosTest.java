@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,12 +15,39 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ShippedScenariosTest {
     static Stream<String> smallScenarios() {
         // edge-1000 is planned once, with its figures printed, in Edge1000PlanTest.
-        return ShippedScenarios.names().stream().filter(n -> !n.equals("edge-1000"));
+        // The rebalancing scenarios inject load and drains instead of failures (tested below).
+        return ShippedScenarios.names().stream()
+                .filter(n -> !n.equals("edge-1000"))
+                .filter(n -> !REBALANCING.contains(n));
     }
 
     @Test
-    void theFourScenariosOfTheIssueAreShipped() {
-        assertThat(ShippedScenarios.names()).containsExactly("interoute-16", "edge-1000", "chaos", "big-dc-vs-edge");
+    void theScenariosOfTheIssuesAreShipped() {
+        assertThat(ShippedScenarios.names())
+                .containsExactly(
+                        "interoute-16", "edge-1000", "chaos", "big-dc-vs-edge", "hot-spot", "drain", "follow-the-sun");
+    }
+
+    static final List<String> REBALANCING = List.of("hot-spot", "drain", "follow-the-sun");
+
+    @ParameterizedTest
+    @MethodSource("dev.atoll.sim.scenario.ShippedScenariosTest#rebalancingScenarios")
+    void eachRebalancingScenarioTurnsRebalancingOnAndLoadsOrDrainsANode(String name) {
+        var scenario = parsed(ShippedScenarios.text(name).orElseThrow());
+        var plan = ScenarioPlanner.plan(scenario, "", 1);
+
+        assertThat(scenario.rebalancing())
+                .hasValueSatisfying(r -> assertThat(r.enabled()).isTrue());
+        assertThat(plan.timeline()).hasAtLeastOneElementOfType(TimedAction.Deploy.class);
+        assertThat(plan.timeline())
+                .anyMatch(a -> a instanceof TimedAction.HotSpot h && h.factor() > 1
+                        || a instanceof TimedAction.DrainNode d && d.draining());
+        assertThat(plan.withoutRebalancing().rebalancing())
+                .hasValueSatisfying(r -> assertThat(r.enabled()).isFalse());
+    }
+
+    static Stream<String> rebalancingScenarios() {
+        return REBALANCING.stream();
     }
 
     @Test

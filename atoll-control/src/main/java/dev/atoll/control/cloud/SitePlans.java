@@ -1,0 +1,29 @@
+package dev.atoll.control.cloud;
+
+import dev.atoll.model.view.PlanView;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A site's kept rebalancing plan, as its share answers for it (the background optimizer at the
+ * site, see {@code rebalance.SitePlanner}). {@link #NONE} where no optimizer runs.
+ */
+public interface SitePlans {
+    /** The plan kept now (worked out first when none is kept yet); empty where no optimizer runs. */
+    CompletableFuture<Optional<PlanView>> plan();
+
+    /** Starts applying the kept plan gradually; the plan as it stands then, empty without one. */
+    CompletableFuture<Optional<PlanView>> apply();
+
+    SitePlans NONE = new SitePlans() {
+        @Override
+        public CompletableFuture<Optional<PlanView>> plan() {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletableFuture<Optional<PlanView>> apply() {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+    };
+}

@@ -1,0 +1,288 @@
+package dev.atoll.control.rebalance;
+
+import dev.atoll.control.site.NodeLiveness;
+import dev.atoll.control.site.SiteController;
+import dev.atoll.control.site.SiteState;
+import dev.atoll.model.agent.NodeUsage;
+import dev.atoll.model.view.MoveOutcome;
+import dev.atoll.placement.rebalance.CloudLayout;
+import dev.atoll.placement.rebalance.LoadSample;
+import dev.atoll.placement.rebalance.Loads;
+import dev.atoll.placement.rebalance.Move;
+import dev.atoll.placement.rebalance.NeighbourScheduler;
+import dev.atoll.placement.rebalance.NodeEvent;
+import dev.atoll.placement.rebalance.Overloads;
+import dev.atoll.placement.rebalance.PartitionRegistry;
+import dev.atoll.placement.rebalance.Resolution;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A site's cooperative rebalancer (DVMS): the thin shell around the pure deciders. It keeps the
+ * measured use its nodes' agents send, and every {@link RebalanceSettings#period} it detects the
+ * overloaded nodes ({@link Overloads#detect}), resolves each in a partition of neighbours ({@link
+ * NeighbourScheduler}: the other nodes of this site first, then the nearest sites by RTT, see {@link
+ * Neighbourhood}) and asks the home of every replica to move (the mover, which re-checks the
+ * destination on its exact state). Drains are not its business: the mover already moves a
+ * draining node's replicas off.
+ *
+ * <p>What it guarantees: inside this site, partitions never overlap (one {@link PartitionRegistry},
+ * one thread), so two events never pick the same neighbour's room; a partition is held until its
+ * moves left the node or {@link RebalanceSettings#partitionHold} passed. Across sites there is no
+ * claim: two sites may count on the same remote room, and then the destination refuses the second
+ * new copy (its offer check runs on exact state), the move fails and the original keeps running.
+ * No hard constraint or capacity can be broken by it, only a move lost.
+ */
+public final class SiteRebalancer implements AutoCloseable {
+    /** Samples kept per node: a window of a minute at one sample a heartbeat, and some. */
+    static final int MAX_SAMPLES_PER_NODE = 256;
+
+    /** What one round of the rebalancer did, for counters and tests. */
+    public record Round(long atMillis, List<Resolution> resolutions, List<Move> requested) {
+        public Round {
+            resolutions = List.copyOf(resolutions);
+            requested = List.copyOf(requested);
+        }
+    }
+
+    /** Counts since start. */
+    public record Stats(
+            long overloadsDetected,
+            long resolved,
+            long waiting,
+            long unresolvable,
+            long movesRequested,
+            long movesStarted,
+            long movesRefused) {}
+
+    private record Held(long untilMillis, String origin, Set<String> moving) {}
+
+    private final SiteController controller;
+    private final RebalanceSettings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService loop;
+    private final HomeMoves homes;
+    private final long seed;
+    private final Map<String, ArrayDeque<LoadSample>> samples = new TreeMap<>();
+    private final Map<String, Held> held = new TreeMap<>();
+    private PartitionRegistry registry = PartitionRegistry.EMPTY;
+    private Consumer<Round> roundListener = r -> {};
+    private ScheduledFuture<?> task;
+    private volatile boolean closed;
+    private long rounds;
+    private long overloadsDetected, resolved, waiting, unresolvable, movesRequested;
+    // Counted when the home answers, on whichever thread that is.
+    private final java.util.concurrent.atomic.AtomicLong movesStarted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong movesRefused = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Listens to the controller's nodes at once (before or after the controller starts). */
+    public SiteRebalancer(
+            SiteController controller,
+            RebalanceSettings settings,
+            Clock clock,
+            ScheduledExecutorService loop,
+            HomeMoves homes,
+            long seed) {
+        this.controller = controller;
+        this.settings = settings;
+        this.clock = clock;
+        this.loop = loop;
+        this.homes = homes;
+        this.seed = seed;
+        if (settings.enabled()) controller.onNodeUsage(this::heard);
+    }
+
+    /** Called with every round that decided something (tests, the simulator's log). */
+    public SiteRebalancer onRound(Consumer<Round> listener) {
+        this.roundListener = listener;
+        return this;
+    }
+
+    /** Starts looking every period; does nothing when the settings say off. */
+    public SiteRebalancer start() {
+        if (!settings.enabled()) return this;
+        long period = settings.period().toMillis();
+        task = loop.scheduleWithFixedDelay(this::safeTick, period, period, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** A node's agent measured its use; stamped with the site's clock. */
+    void heard(String node, NodeUsage usage) {
+        if (closed) return;
+        String id = controller.site().name() + "/" + node;
+        long now = clock.millis();
+        synchronized (samples) {
+            ArrayDeque<LoadSample> window = samples.computeIfAbsent(id, k -> new ArrayDeque<>());
+            window.addLast(new LoadSample(id, now, usage.used()));
+            long keepFrom = now
+                    - settings.policy().windowMillis()
+                    - 2 * settings.period().toMillis();
+            while (window.size() > MAX_SAMPLES_PER_NODE
+                    || (!window.isEmpty() && window.peekFirst().atMillis() < keepFrom)) window.pollFirst();
+        }
+    }
+
+    private void safeTick() {
+        if (closed) return;
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            // A lost leadership or a closed group: the next round tries again.
+        }
+    }
+
+    /** One round: release what is done, detect, resolve, ask the homes. */
+    public Round tick() {
+        long now = clock.millis();
+        rounds++;
+        var self = controller.site();
+        Set<String> dead = controller.deadSites();
+        Map<String, Long> rtt = controller.rttMicrosToOtherSites();
+        var summaries = controller.knownSummaries();
+        record Seen(CloudLayout layout, Map<String, String> homes, Set<String> departing) {}
+        Seen seen = controller.read(state -> {
+            Set<String> closedHere = new TreeSet<>(state.downNodes());
+            closedHere.addAll(state.drainingNodes());
+            for (String node : state.nodes().keySet())
+                if (controller.health(node) != NodeLiveness.Health.ALIVE) closedHere.add(node);
+            Map<String, String> homeOf = new HashMap<>();
+            for (SiteState.PlacedInstance i : state.instances().values()) homeOf.put(i.id().key(), i.homeSite());
+            return new Seen(
+                    Neighbourhood.of(self, state, closedHere, summaries, rtt, dead, settings.nearestSites()),
+                    homeOf,
+                    Set.copyOf(state.departing().keySet()));
+        });
+        CloudLayout layout = seen.layout();
+        releaseDone(layout, seen.departing(), now);
+        List<LoadSample> all = new ArrayList<>();
+        Map<String, dev.atoll.model.Resources> latest = new LinkedHashMap<>();
+        synchronized (samples) {
+            for (var window : samples.values()) {
+                all.addAll(window);
+                if (!window.isEmpty())
+                    latest.put(window.peekLast().nodeId(), window.peekLast().used());
+            }
+        }
+        List<NodeEvent> events = new ArrayList<>();
+        for (NodeEvent.Overload o : Overloads.detect(layout, all, settings.policy(), now)) {
+            // A node whose partition is still held has its moves under way: not again.
+            if (held.containsKey(NeighbourScheduler.owner(o))) continue;
+            if (!o.nodeId().startsWith(self.name() + "/")) continue;
+            events.add(o);
+        }
+        if (events.isEmpty()) return new Round(now, List.of(), List.of());
+        overloadsDetected += events.size();
+        Loads loads = Loads.estimate(layout, latest);
+        // RTTs as gossip measured them, where it did: the partition grows to the nearest sites first.
+        var scheduler =
+                new NeighbourScheduler(settings.policy(), controller.latencyModel(), settings.maxPartitionNodes());
+        NeighbourScheduler.Round round = scheduler.resolveAll(events, layout, loads, registry, seed * 31 + rounds);
+        List<Move> requested = new ArrayList<>();
+        for (Resolution r : round.resolutions()) {
+            switch (r) {
+                case Resolution.Resolved ok -> {
+                    resolved++;
+                    hold(ok.partition(), ok.moves(), now);
+                    requested.addAll(ok.moves());
+                }
+                case Resolution.Unresolvable u -> {
+                    unresolvable++;
+                    if (!u.moves().isEmpty()) {
+                        hold(u.partition(), u.moves(), now);
+                        requested.addAll(u.moves());
+                    }
+                }
+                case Resolution.Waiting w -> waiting++;
+            }
+        }
+        for (Move m : requested) ask(seen.homes().get(m.id().key()), self.name(), m);
+        Round out = new Round(now, round.resolutions(), requested);
+        roundListener.accept(out);
+        return out;
+    }
+
+    private void hold(dev.atoll.placement.rebalance.Partition partition, List<Move> moves, long now) {
+        registry = registry.reserve(partition);
+        Set<String> moving = new TreeSet<>();
+        for (Move m : moves) moving.add(m.id().key());
+        held.put(partition.owner(), new Held(now + settings.partitionHold().toMillis(), partition.origin(), moving));
+    }
+
+    /**
+     * Partitions whose replicas all left their node, their original copies stopped too (or whose
+     * time is up), are released; the node's samples from before are dropped, so that it is judged
+     * again only on a whole window measured without the replicas that left.
+     */
+    private void releaseDone(CloudLayout layout, Set<String> departing, long now) {
+        for (var it = held.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Held h = e.getValue();
+            boolean stillThere = false;
+            if (layout.hasNode(h.origin())) {
+                for (var i : layout.instancesOn(h.origin())) if (h.moving().contains(i.id().key())) stillThere = true;
+            }
+            for (String key : h.moving()) if (departing.contains(key)) stillThere = true;
+            if (!stillThere || now >= h.untilMillis()) {
+                registry = registry.release(e.getKey());
+                synchronized (samples) {
+                    samples.remove(h.origin());
+                }
+                it.remove();
+            }
+        }
+    }
+
+    /** Asks the home; a cross-site move leaves the node to the destination site's exact state. */
+    private void ask(String home, String self, Move move) {
+        movesRequested++;
+        Move sent = move.betweenSites()
+                ? new Move(
+                        move.id(),
+                        move.from(),
+                        new dev.atoll.placement.Assignment(move.to().site(), null),
+                        move.reason())
+                : move;
+        if (home == null) {
+            movesRefused.incrementAndGet();
+            return;
+        }
+        homes.requestMove(home, sent).whenComplete((outcome, error) -> {
+            if (error == null && outcome instanceof MoveOutcome.Started) movesStarted.incrementAndGet();
+            else movesRefused.incrementAndGet();
+        });
+    }
+
+    public Stats stats() {
+        return new Stats(
+                overloadsDetected,
+                resolved,
+                waiting,
+                unresolvable,
+                movesRequested,
+                movesStarted.get(),
+                movesRefused.get());
+    }
+
+    /** Which nodes partitions hold now (node id to owner). */
+    public Map<String, String> held() {
+        return registry.owners();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (task != null) task.cancel(false);
+    }
+}

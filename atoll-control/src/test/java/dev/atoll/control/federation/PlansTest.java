@@ -1,0 +1,110 @@
+package dev.atoll.control.federation;
+
+import static dev.atoll.control.Fixtures.aService;
+import static dev.atoll.control.Fixtures.anEnvironment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.atoll.control.rebalance.PlanSettings;
+import dev.atoll.control.rebalance.SitePlanner;
+import dev.atoll.model.view.PlanView;
+import dev.atoll.placement.rebalance.MoveRateLimit;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A site's background optimizer over real site controllers: it keeps a plan for the site's own
+ * placement, the cloud admin sees it whole and a tenant only its own moves, and applying it moves
+ * the replicas through the mover, one at a time under the rate limit given.
+ */
+class PlansTest {
+    @TempDir
+    Path dir;
+
+    private Sites sites;
+    private SitePlanner planner;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService solver = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void stop() {
+        if (planner != null) planner.close();
+        loop.shutdownNow();
+        solver.shutdownNow();
+        if (sites != null) sites.close();
+    }
+
+    private Map<String, Long> perNode() {
+        return sites.running().values().stream()
+                .flatMap(java.util.List::stream)
+                .map(copy -> copy.substring(0, copy.indexOf('@')))
+                .collect(Collectors.groupingBy(n -> n, java.util.TreeMap::new, Collectors.counting()));
+    }
+
+    @Test
+    void aSiteKeepsAPlanThatPacksItsReplicasAndAppliesItOneMoveAtATime() throws Exception {
+        // Given two single replicas, one on each of london's two nodes
+        sites = Sites.start(dir, 2, "london");
+        planner = new SitePlanner(
+                        sites.site("london"),
+                        PlanSettings.DEFAULT.withRate(new MoveRateLimit(1, 10, 60_000)),
+                        Clock.systemUTC(),
+                        loop,
+                        solver,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        3)
+                .start();
+        sites.site("london").withPlans(planner);
+        for (String name : new String[] {"one", "two"}) sites.cloud.create(anEnvironment(name, aService("web", 1)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 2);
+        assertThat(perNode()).as("placement spreads them").hasSize(2);
+
+        // When the cloud admin asks for the plans
+        var plans = sites.cloud.plans("default", true, null);
+
+        // Then london's plan packs them onto one node (a node in use costs more than a move)
+        assertThat(plans).singleElement().satisfies(p -> {
+            assertThat(p.site()).isEqualTo("london");
+            assertThat(p.applying()).isFalse();
+            assertThat(p.moves()).isNotEmpty().allSatisfy(m -> {
+                assertThat(m.from()).startsWith("london/");
+                assertThat(m.to()).startsWith("london/").isNotEqualTo(m.from());
+            });
+            assertThat(p.report()).contains("energy").contains("BEFORE").contains("AFTER");
+        });
+        // And another tenant sees the plan without any of those moves, and without the site's report
+        assertThat(sites.cloud.plans("acme", false, null)).singleElement().satisfies(p -> {
+            assertThat(p.moves()).isEmpty();
+            assertThat(p.report()).isNull();
+        });
+        assertThat(sites.cloud.plans("default", true, "paris")).isEmpty();
+
+        // When the plan is applied
+        PlanView applying = sites.cloud.applyPlan("london").orElseThrow();
+
+        // Then it is under way and ends with every replica on one node, each still running once
+        assertThat(applying.applying()).isTrue();
+        await().atMost(Duration.ofSeconds(60)).until(() -> perNode().size() == 1);
+        assertThat(sites.running().values())
+                .allSatisfy(copies -> assertThat(copies).hasSize(1));
+        assertThat(sites.running()).hasSize(2);
+    }
+
+    @Test
+    void aSiteWithoutAnOptimizerHasNoPlanAndNothingToApply() throws Exception {
+        sites = Sites.start(dir, 2, "london");
+
+        assertThat(sites.cloud.plans("default", true, null)).isEmpty();
+        assertThat(sites.cloud.applyPlan("london")).isEmpty();
+        assertThat(sites.cloud.applyPlan("nowhere")).isEmpty();
+    }
+}

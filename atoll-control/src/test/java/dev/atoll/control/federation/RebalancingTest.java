@@ -1,0 +1,140 @@
+package dev.atoll.control.federation;
+
+import static dev.atoll.control.Fixtures.aService;
+import static dev.atoll.control.Fixtures.anEnvironment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.atoll.control.rebalance.RebalanceSettings;
+import dev.atoll.control.rebalance.SiteRebalancer;
+import dev.atoll.model.spec.PlacementIntent;
+import dev.atoll.model.spec.ServiceSpec;
+import dev.atoll.placement.rebalance.OverloadPolicy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A site's rebalancer over real site controllers: the measured use its agents send makes a node
+ * overloaded, the neighbour scheduler picks the moves and the replicas' home carries them out
+ * through the mover, just enough to bring the node back under its limit.
+ */
+class RebalancingTest {
+    @TempDir
+    Path dir;
+
+    private Sites sites;
+    private SiteRebalancer rebalancer;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        if (rebalancer != null) rebalancer.close();
+        loop.shutdownNow();
+        if (sites != null) sites.close();
+    }
+
+    private static final RebalanceSettings FAST = RebalanceSettings.ON
+            .withPolicy(new OverloadPolicy(0.85, 0.90, 1_000))
+            .withPeriod(Duration.ofMillis(300));
+
+    /** Where the replicas of environment {@code hot} run: node to count. */
+    private Map<String, Long> perNode() {
+        return sites.running().entrySet().stream()
+                .filter(e -> e.getKey().contains("hot"))
+                .flatMap(e -> e.getValue().stream())
+                .map(copy -> copy.substring(0, copy.indexOf('@')))
+                .collect(Collectors.groupingBy(n -> n, java.util.TreeMap::new, Collectors.counting()));
+    }
+
+    @Test
+    void anOverloadedNodeShedsJustEnoughReplicasToANeighbourOfItsSite() throws Exception {
+        // Given eight replicas of 500m at london, four on each of its two nodes of 4 cpus
+        sites = Sites.start(dir, 2, "london", "paris");
+        ServiceSpec s = aService("web", 8);
+        var atLondon = new PlacementIntent(
+                Set.of(),
+                Set.of(),
+                Set.of("london"),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                List.of(),
+                java.util.Optional.empty(),
+                PlacementIntent.AntiAffinity.NONE,
+                PlacementIntent.Strategy.SPREAD);
+        ServiceSpec web = new ServiceSpec(
+                s.name(),
+                s.driver(),
+                s.command(),
+                s.env(),
+                s.resources(),
+                s.ports(),
+                s.health(),
+                8,
+                s.restart(),
+                atLondon);
+        sites.cloud.create(anEnvironment("hot", web));
+        await().atMost(Duration.ofSeconds(20)).until(() -> perNode().equals(Map.of("london/n1", 4L, "london/n2", 4L)));
+        // And london's rebalancer on
+        rebalancer = new SiteRebalancer(
+                        sites.site("london"),
+                        FAST,
+                        Clock.systemUTC(),
+                        loop,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        7)
+                .start();
+
+        // When n1's replicas use twice their cpu (4 x 1000m = 4000m, over 85% of 4000m) and n2's half
+        sites.agents.get("london").get(0).cpuPerReplica = 1000;
+        sites.agents.get("london").get(1).cpuPerReplica = 250;
+
+        // Then one replica moves to n2 (3 x 1000m is under the limit), and no more
+        await().atMost(Duration.ofSeconds(30)).until(() -> perNode().equals(Map.of("london/n1", 3L, "london/n2", 5L)));
+        Thread.sleep(3 * FAST.period().toMillis() + FAST.policy().windowMillis());
+        assertThat(perNode()).isEqualTo(Map.of("london/n1", 3L, "london/n2", 5L));
+        var stats = rebalancer.stats();
+        assertThat(stats.movesRequested()).isEqualTo(1);
+        assertThat(stats.movesStarted()).isEqualTo(1);
+        assertThat(rebalancer.held())
+                .as("the partition is released once its move is done")
+                .isEmpty();
+    }
+
+    @Test
+    void aRebalancerThatIsOffListensToNothingAndMovesNothing() throws Exception {
+        // Given a hot node at london
+        sites = Sites.start(dir, 2, "london");
+        sites.cloud.create(anEnvironment("hot", aService("web", 4)));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        perNode().values().stream().mapToLong(Long::longValue).sum() == 4);
+        Map<String, Long> before = perNode();
+        sites.agents.get("london").forEach(a -> a.cpuPerReplica = 4000);
+
+        // When the rebalancer is built with the default settings (off) and started
+        rebalancer = new SiteRebalancer(
+                        sites.site("london"),
+                        RebalanceSettings.OFF,
+                        Clock.systemUTC(),
+                        loop,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        7)
+                .start();
+        Thread.sleep(1_500);
+
+        // Then nothing moved, and it never looked
+        assertThat(perNode()).isEqualTo(before);
+        assertThat(rebalancer.stats().overloadsDetected()).isZero();
+    }
+}
