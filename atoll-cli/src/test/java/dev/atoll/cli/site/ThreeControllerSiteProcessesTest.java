@@ -7,24 +7,16 @@ import dev.atoll.cli.client.ApiClient;
 import dev.atoll.control.federation.SiteCalls;
 import dev.atoll.model.agent.AgentCalls;
 import dev.atoll.model.instance.InstanceState;
-import dev.atoll.testhosts.JavaCommand;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -70,8 +62,7 @@ class ThreeControllerSiteProcessesTest {
         }
     }
 
-    private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final StringWriter output = new StringWriter();
+    private final SiteProcesses sites = new SiteProcesses(MARK);
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -82,7 +73,7 @@ class ThreeControllerSiteProcessesTest {
         List<String> wires = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 10), "127.0.0.1:" + (base + 20));
         String parisWire = "127.0.0.1:" + (base + 36);
         URI parisApi = URI.create("http://127.0.0.1:" + (base + 35));
-        spawn(
+        sites.spawn(
                 "paris",
                 List.of(
                         "site",
@@ -117,7 +108,7 @@ class ThreeControllerSiteProcessesTest {
             apis.add(URI.create("http://127.0.0.1:" + api));
             List<String> peers = new ArrayList<>(wires);
             peers.remove(i);
-            spawn(
+            sites.spawn(
                     "c" + i,
                     List.of(
                             "site",
@@ -143,7 +134,7 @@ class ThreeControllerSiteProcessesTest {
                             adminTokenFile().toString()));
         }
         for (String node : List.of("n1", "n2")) {
-            spawn(
+            sites.spawn(
                     node,
                     List.of(
                             "agent",
@@ -162,7 +153,7 @@ class ThreeControllerSiteProcessesTest {
                             "--stop-instances-on-exit"));
         }
 
-        int leader = awaitOneLeader(apis, List.of(0, 1, 2));
+        int leader = sites.awaitOneLeader(apis, List.of(0, 1, 2));
         int follower = (leader + 1) % 3;
         ApiClient viaFollower = new ApiClient(apis.get(follower), null, adminToken());
         awaitNodesReady(viaFollower);
@@ -181,11 +172,11 @@ class ThreeControllerSiteProcessesTest {
         assertThat(liveReplicas()).hasSize(3);
 
         long killedAt = System.nanoTime();
-        processes.get("c" + leader).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        sites.process("c" + leader).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         List<Integer> survivors = new ArrayList<>(List.of(0, 1, 2));
         survivors.remove(Integer.valueOf(leader));
 
-        int newLeader = awaitOneLeader(apis, survivors);
+        int newLeader = sites.awaitOneLeader(apis, survivors);
         long tookOverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         ApiClient viaSurvivor = new ApiClient(apis.get(survivors.get(0)), null, adminToken());
         awaitNodesReady(viaSurvivor);
@@ -219,7 +210,7 @@ class ThreeControllerSiteProcessesTest {
         await("5 replica processes")
                 .atMost(Duration.ofSeconds(20))
                 .until(() -> liveReplicas().size() == 5);
-        assertThat(output.toString())
+        assertThat(sites.output())
                 .contains("[c" + newLeader + "] controller 127.0.0.1_")
                 .contains("leads site london");
     }
@@ -233,40 +224,6 @@ class ThreeControllerSiteProcessesTest {
     @Test
     void theAgentsAndTheSitesRefusalOfAFollowerIsTheSameText() {
         assertThat(AgentCalls.NOT_LEADER).isEqualTo(SiteCalls.NOT_LEADER);
-    }
-
-    /** Waits until exactly one of {@code candidates} says it acts as the site, and returns it. */
-    private int awaitOneLeader(List<URI> apis, List<Integer> candidates) {
-        int[] found = new int[1];
-        await("one controller acts as the site")
-                .atMost(Duration.ofSeconds(40))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    List<Integer> leaders = new ArrayList<>();
-                    for (int i : candidates) {
-                        if (leads(apis.get(i))) leaders.add(i);
-                    }
-                    if (leaders.size() != 1) return false;
-                    found[0] = leaders.getFirst();
-                    return true;
-                });
-        return found[0];
-    }
-
-    private boolean leads(URI api) {
-        try {
-            var response = http.send(
-                    HttpRequest.newBuilder(api.resolve("/metrics"))
-                            .timeout(Duration.ofSeconds(1))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.body().lines().anyMatch(l -> l.startsWith("atoll_site_leader ") && l.endsWith(" 1.0"));
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static void awaitNodesReady(ApiClient api) {
@@ -305,42 +262,8 @@ class ThreeControllerSiteProcessesTest {
         return found;
     }
 
-    private void spawn(String name, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(JavaCommand.of(dev.atoll.cli.Main.class, args.toArray(String[]::new)));
-        command.add(1, "-Xmx200m");
-        command.add(1, "--enable-native-access=ALL-UNNAMED");
-        // Netty still uses sun.misc.Unsafe; without this every process starts with four lines of warning.
-        if (Runtime.version().feature() >= 23) command.add(1, "--sun-misc-unsafe-memory-access=allow");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        processes.put(name, process);
-        Thread.ofVirtual().name("output-" + name).start(() -> {
-            try (BufferedReader lines =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    synchronized (output) {
-                        new PrintWriter(output)
-                                .append("[" + name + "] " + line + "\n")
-                                .flush();
-                    }
-                }
-            } catch (IOException e) {
-                // The process ended.
-            }
-        });
-    }
-
     @AfterEach
     void stopEverything() throws InterruptedException {
-        processes.values().forEach(Process::destroy);
-        for (Process p : processes.values()) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
-        // Agents stop their instances on exit; anything left is this test's and must not linger.
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").endsWith("sleep " + MARK))
-                .forEach(ProcessHandle::destroyForcibly);
-        // Surefire keeps this in the test's report: what each process said, for a failure's cause.
-        System.out.println(output);
+        sites.close();
     }
 }

@@ -5,27 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.atoll.cli.client.ApiClient;
 import dev.atoll.model.instance.InstanceState;
-import dev.atoll.testhosts.JavaCommand;
 import dev.atoll.wire.tls.CertificateAuthority;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +29,7 @@ class TlsSiteProcessesTest {
     @TempDir
     Path dir;
 
-    private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final StringWriter output = new StringWriter();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final SiteProcesses sites = new SiteProcesses(MARK);
 
     private String adminToken() throws IOException {
         return AdminToken.readOrCreate(dir.resolve("admin-token"), new java.security.SecureRandom());
@@ -63,7 +48,7 @@ class TlsSiteProcessesTest {
             apis.add(URI.create("http://127.0.0.1:" + api));
             List<String> peers = new ArrayList<>(wires);
             peers.remove(i);
-            spawn(
+            sites.spawn(
                     "c" + i,
                     List.of(
                             "site",
@@ -88,7 +73,7 @@ class TlsSiteProcessesTest {
                             "--admin-token-file",
                             dir.resolve("admin-token").toString()));
         }
-        int leader = awaitOneLeader(apis);
+        int leader = sites.awaitOneLeader(apis, List.of(0, 1, 2));
         int follower = (leader + 1) % 3;
         ApiClient viaFollower = new ApiClient(apis.get(follower), null, token);
 
@@ -103,7 +88,7 @@ class TlsSiteProcessesTest {
                                 .asText(),
                         t -> t.startsWith("atoll-join_"));
         // when an agent joins with it, trying every controller,
-        spawn(
+        sites.spawn(
                 "n1",
                 List.of(
                         "agent",
@@ -173,79 +158,15 @@ class TlsSiteProcessesTest {
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.err()).contains("--join-token: joining refused:").contains("was already used");
         assertThat(dir.resolve("n2").resolve("tls")).doesNotExist();
-        assertThat(output.toString())
+        assertThat(sites.output())
                 .contains("[n1] internal traffic: mutual TLS 1.3 as agent n1")
                 .contains("[c" + leader + "] internal traffic: mutual TLS 1.3 as site london")
                 .doesNotContain("tls: refused");
         assertThat(dir.resolve("n1").resolve("tls").resolve("node.key")).exists();
     }
 
-    private int awaitOneLeader(List<URI> apis) {
-        int[] found = new int[1];
-        await("one controller acts as the site")
-                .atMost(Duration.ofSeconds(40))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    List<Integer> leaders = new ArrayList<>();
-                    for (int i = 0; i < apis.size(); i++) {
-                        if (leads(apis.get(i))) leaders.add(i);
-                    }
-                    if (leaders.size() != 1) return false;
-                    found[0] = leaders.getFirst();
-                    return true;
-                });
-        return found[0];
-    }
-
-    private boolean leads(URI api) {
-        try {
-            var response = http.send(
-                    HttpRequest.newBuilder(api.resolve("/metrics"))
-                            .timeout(Duration.ofSeconds(1))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.body().lines().anyMatch(l -> l.startsWith("atoll_site_leader ") && l.endsWith(" 1.0"));
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private void spawn(String name, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(JavaCommand.of(dev.atoll.cli.Main.class, args.toArray(String[]::new)));
-        command.add(1, "-Xmx200m");
-        command.add(1, "--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 23) command.add(1, "--sun-misc-unsafe-memory-access=allow");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        processes.put(name, process);
-        Thread.ofVirtual().name("output-" + name).start(() -> {
-            try (BufferedReader lines =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    synchronized (output) {
-                        new PrintWriter(output)
-                                .append("[" + name + "] " + line + "\n")
-                                .flush();
-                    }
-                }
-            } catch (IOException e) {
-                // The process ended.
-            }
-        });
-    }
-
     @AfterEach
     void stopEverything() throws InterruptedException {
-        processes.values().forEach(Process::destroy);
-        for (Process p : processes.values()) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-        }
-        ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").endsWith("sleep " + MARK))
-                .forEach(ProcessHandle::destroyForcibly);
-        System.out.println(output);
+        sites.close();
     }
 }
