@@ -67,13 +67,21 @@ final class Http {
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        var built = request.build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // The server closes a connection whose request body it refused unread (a 413, a 415);
+                // the client may already have put that connection back in its pool and send the next
+                // POST on it, which then ends before any answer. The JDK retries only GETs on this;
+                // the request never reached the server, so sending it again is safe.
+                boolean closedUnderUs = String.valueOf(e.getMessage()).contains("received no bytes");
+                if (!closedUnderUs || attempt == 3) throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
