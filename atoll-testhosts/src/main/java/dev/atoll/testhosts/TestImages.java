@@ -16,7 +16,21 @@ import java.util.List;
 public final class TestImages {
     public static final Path BUSYBOX = Path.of("/bin/busybox");
     static final List<String> APPLETS = List.of(
-            "sh", "echo", "cat", "sleep", "ls", "id", "mount", "poweroff", "httpd", "nc", "wget", "hostname", "env");
+            "sh",
+            "echo",
+            "cat",
+            "sleep",
+            "ls",
+            "id",
+            "mount",
+            "poweroff",
+            "httpd",
+            "nc",
+            "wget",
+            "hostname",
+            "env",
+            "ip",
+            "insmod");
 
     private TestImages() {}
 

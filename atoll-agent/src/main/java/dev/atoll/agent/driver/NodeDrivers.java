@@ -136,7 +136,11 @@ public final class NodeDrivers {
                     var accelerator = probe.accelerator().get();
                     drivers.put(
                             DriverKind.MICROVM,
-                            new MicrovmDriver(stateDir.resolve("microvm"), accelerator, guestKernel));
+                            new MicrovmDriver(
+                                    stateDir.resolve("microvm"),
+                                    accelerator,
+                                    guestKernel,
+                                    networks.map(n -> new InstanceNamespaces(stateDir.resolve("microvm"), n))));
                     details.put(
                             DriverKind.MICROVM.wireName(), accelerator.name().toLowerCase(java.util.Locale.ROOT));
                 } else {

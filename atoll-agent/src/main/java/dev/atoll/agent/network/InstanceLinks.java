@@ -26,6 +26,16 @@ public final class InstanceLinks {
     static final Path NETNS_ETC = Path.of("/etc/netns");
 
     static final int BLOCKS = 1 << 14; // 100.127.0.0/16 in /30 blocks
+    /**
+     * The last block is never leased: inside each micro-VM's namespace it is the link between the namespace and its
+     * guest, the same on every node, so a guest that moves live keeps its addresses (see {@link #GUEST_ADDRESS}).
+     */
+    static final int LEASABLE_BLOCKS = BLOCKS - 1;
+    /** A micro-VM's own address on its link card, on every node. */
+    public static final String GUEST_ADDRESS = "100.127.255.254";
+    /** The namespace's end of a micro-VM's link card: the guest's gateway and name server, on every node. */
+    public static final String GUEST_GATEWAY = "100.127.255.253";
+
     static final String NETNS_PREFIX = "atoll-oci-";
 
     private final Path leaseDir;
@@ -56,6 +66,14 @@ public final class InstanceLinks {
 
         public String peerVeth() {
             return "atoll" + block + "c";
+        }
+
+        /**
+         * The tap device of a micro-VM's card {@code card}: 0 is its link (moved into the namespace), 1.. its tenant
+         * networks in order (plugged into their segments). Unique on the host, like the block.
+         */
+        public String guestTap(int card) {
+            return "atoll" + block + "t" + card;
         }
 
         public String hostAddress() {
@@ -106,6 +124,11 @@ public final class InstanceLinks {
             throw new LaunchException("cannot set up the container's network: " + second.output());
         }
         return a;
+    }
+
+    /** Runs {@code argv} inside the namespace of {@code a}, with {@code input} on its stdin (or nothing). */
+    public HostCommands.Result runInside(Attachment a, List<String> argv, String input) {
+        return HostCommands.run(inNamespace(a, argv), input);
     }
 
     /**
@@ -207,12 +230,12 @@ public final class InstanceLinks {
             throw new LaunchException("cannot create the address lease directory " + leaseDir + ": " + e, e);
         }
         byte[] content = (owner + "\n" + containerId + "\n").getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < BLOCKS; i++) {
-            int block = (nextHint + i) % BLOCKS;
+        for (int i = 0; i < LEASABLE_BLOCKS; i++) {
+            int block = (nextHint + i) % LEASABLE_BLOCKS;
             Path file = leaseDir.resolve(Integer.toString(block));
             try {
                 Files.write(file, content, java.nio.file.StandardOpenOption.CREATE_NEW);
-                nextHint = (block + 1) % BLOCKS;
+                nextHint = (block + 1) % LEASABLE_BLOCKS;
                 return new Attachment(block);
             } catch (FileAlreadyExistsException e) {
                 // held by another container, maybe another agent's
@@ -220,7 +243,8 @@ public final class InstanceLinks {
                 throw new LaunchException("cannot lease a container address in " + leaseDir + ": " + e, e);
             }
         }
-        throw new LaunchException("no container address left: all " + BLOCKS + " blocks of 100.127.0.0/16 are leased");
+        throw new LaunchException(
+                "no container address left: all " + LEASABLE_BLOCKS + " blocks of 100.127.0.0/16 are leased");
     }
 
     /** The container holding a lease file, when this driver is its owner. */

@@ -21,6 +21,16 @@ public interface InstanceNetworks {
      */
     void join(String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks) throws LaunchException;
 
+    /**
+     * As {@link #join}, for a micro-VM: the guest holds its addresses itself, behind {@code taps} (tap devices on
+     * this node, one per network, in the order of {@code networks}), which are plugged into their segments.
+     *
+     * @return the MTU of each network, in the same order, which the guest must use
+     */
+    List<Integer> plug(
+            String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks, List<String> taps)
+            throws LaunchException;
+
     /** The instance behind {@code link} is going; its namespace (and with it its interfaces) is removed by its driver. */
     void leave(InstanceLinks.Attachment link);
 
@@ -46,6 +56,14 @@ public interface InstanceNetworks {
             public void join(String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks)
                     throws LaunchException {
                 if (!networks.isEmpty()) throw new LaunchException("this node cannot join tenant networks: " + why);
+            }
+
+            @Override
+            public List<Integer> plug(
+                    String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks, List<String> taps)
+                    throws LaunchException {
+                join(tenant, link, networks);
+                return List.of();
             }
 
             @Override

@@ -117,6 +117,32 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     }
 
     @Override
+    public synchronized List<Integer> plug(
+            String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks, List<String> taps)
+            throws LaunchException {
+        if (networks.size() != taps.size()) {
+            throw new IllegalArgumentException(networks.size() + " networks but " + taps.size() + " taps");
+        }
+        if (networks.isEmpty()) return List.of();
+        joined.put(link.netns(), List.copyOf(networks));
+        var mtus = new ArrayList<Integer>();
+        try {
+            for (int i = 0; i < networks.size(); i++) {
+                NetworkAttachment n = networks.get(i);
+                Set<String> peers = peersOf(n.vni());
+                plumbing.ensureSegment(n.vni(), peers);
+                peersBySegment.put(n.vni(), peers);
+                mtus.add(plumbing.plugTap(taps.get(i), n.vni()));
+            }
+        } catch (RuntimeException e) {
+            joined.remove(link.netns());
+            throw new LaunchException("cannot plug the micro-VM into its networks: " + e.getMessage(), e);
+        }
+        tenantByClient.put(link.containerAddress(), tenant);
+        return List.copyOf(mtus);
+    }
+
+    @Override
     public synchronized void leave(InstanceLinks.Attachment link) {
         joined.remove(link.netns());
         tenantByClient.remove(link.containerAddress());

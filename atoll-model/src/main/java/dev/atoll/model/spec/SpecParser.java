@@ -203,9 +203,6 @@ public final class SpecParser {
                                 : Optional.of(quote(network) + " is not a network of this environment; add it to"
                                         + " spec.networks"))
                 .orElse(List.of());
-        if (!networks.isEmpty() && driver == DriverKind.MICROVM) {
-            networksField.error("micro-VMs cannot join tenant networks yet; use driver oci or process");
-        }
         var expose = readExpose(name, service.field("expose"), ports, published);
         return new ServiceSpec(
                 name, driver, command, env, resources, ports, health, replicas, restart, placement, image, readOnly,

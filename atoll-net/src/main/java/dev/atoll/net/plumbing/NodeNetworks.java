@@ -141,6 +141,33 @@ public final class NodeNetworks {
         announce(a);
     }
 
+    /**
+     * Plugs a micro-VM's network card into its segment: {@code tap} is a tap device on this node whose other end is
+     * the guest, which holds the instance's address itself (so no veth and no namespace stand between them). The tap
+     * gets the segment's MTU. Plugging a plugged tap changes nothing; the segment's bridge must exist.
+     *
+     * @return the segment's MTU, which the guest must use too
+     * @throws NetworkPlumbingException naming the tap and the failed command's stderr
+     */
+    public synchronized int plugTap(String tap, int vni) {
+        int mtu = underlay().tenantMtu();
+        String bridge = DeviceNames.bridge(vni);
+        if (!links().containsKey(bridge)) {
+            throw new NetworkPlumbingException("cannot plug tap " + tap + " into VNI " + vni
+                    + ": the segment has no bridge " + bridge + " on this node (ensureSegment makes it)");
+        }
+        ip(tap, "link set dev %s addrgenmode none mtu %d master %s up".formatted(tap, mtu, bridge));
+        return mtu;
+    }
+
+    /**
+     * The MAC an instance with {@code address} has on its segment: the one plumbing gives a namespace's interface, and
+     * the one a micro-VM's card must have, so that peers' ARP caches stay right when it moves.
+     */
+    public static String instanceMac(String address) {
+        return DeviceNames.mac(address);
+    }
+
     /** Unplugs an instance. Removing the node's end of the veth pair removes the instance's end with it. */
     public synchronized void detach(String namespace, int vni) {
         removeDevice(DeviceNames.hostVeth(namespace, vni));

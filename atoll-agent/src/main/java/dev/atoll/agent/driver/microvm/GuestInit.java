@@ -3,10 +3,12 @@ package dev.atoll.agent.driver.microvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +24,8 @@ record GuestInit(
         String workingDir,
         List<String> argv,
         List<String> tmpfsPaths,
-        boolean readOnly) {
+        boolean readOnly,
+        Optional<GuestNetwork> network) {
     static final String EXIT_MARKER = "atoll: exit ";
     static final Pattern EXIT_LINE = Pattern.compile("atoll: exit (\\d{1,3})\\b");
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -33,6 +36,20 @@ record GuestInit(
         argv = List.copyOf(argv);
         tmpfsPaths = List.copyOf(tmpfsPaths);
     }
+
+    /** A guest without network cards. */
+    GuestInit(
+            String instance,
+            Map<String, String> environment,
+            String workingDir,
+            List<String> argv,
+            List<String> tmpfsPaths,
+            boolean readOnly) {
+        this(instance, environment, workingDir, argv, tmpfsPaths, readOnly, Optional.empty());
+    }
+
+    /** Where the guest finds the kernel modules of its cards. */
+    static final String MODULES_DIR = "atoll/modules";
 
     String script() {
         var s = new StringBuilder();
@@ -47,6 +64,7 @@ record GuestInit(
         // Without -onlcr every line reaches the log with a carriage return before its newline.
         s.append("stty -onlcr 2>/dev/null\n");
         s.append("ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up 2>/dev/null\n");
+        network.ifPresent(n -> networkLines(n, s));
         for (String path : tmpfsPaths)
             s.append("mount -t tmpfs tmpfs ").append(quote(path)).append('\n');
         if (readOnly) {
@@ -69,13 +87,62 @@ record GuestInit(
         return s.toString();
     }
 
+    /**
+     * Loads the cards' modules, then gives each card (found by its MAC: the order of virtio-mmio devices is not the
+     * order of QEMU's options) its address and MTU, and points the default route and DNS at the link's gateway.
+     */
+    private static void networkLines(GuestNetwork network, StringBuilder s) {
+        s.append(
+                "command -v ip >/dev/null || echo 'atoll: the image has no ip command, so the guest has no network'\n");
+        for (Path module : network.modules()) {
+            String file = module.getFileName().toString();
+            s.append("insmod /")
+                    .append(MODULES_DIR)
+                    .append('/')
+                    .append(file)
+                    .append(" || echo ")
+                    .append(quote("atoll: cannot load " + file))
+                    .append('\n');
+        }
+        s.append("""
+                atoll_card() {
+                  n=''; tries=0
+                  while [ -z "$n" ] && [ "$tries" -lt 50 ]; do
+                    for d in /sys/class/net/*; do [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && n=${d##*/}; done
+                    [ -z "$n" ] && { sleep 0.1; tries=$((tries+1)); }
+                  done
+                  [ -z "$n" ] && { echo "atoll: the guest has no card $1"; return 1; }
+                  ip link set "$n" mtu "$3"; ip addr add "$2" dev "$n"; ip link set "$n" up
+                }
+                """);
+        for (GuestNetwork.Card card : network.cards()) {
+            s.append("atoll_card ")
+                    .append(quote(card.mac()))
+                    .append(' ')
+                    .append(quote(card.cidr()))
+                    .append(' ')
+                    .append(card.mtu())
+                    .append('\n');
+        }
+        s.append("ip route add default via ").append(quote(network.gateway())).append('\n');
+        s.append("mkdir -p /etc && printf '%s' ")
+                .append(quote(network.resolvConf()))
+                .append(" > /etc/resolv.conf\n");
+    }
+
     /** A cpio archive with {@code /init} and the directories it mounts on, to append to the image's. */
     byte[] archive() throws IOException {
         var bytes = new ByteArrayOutputStream();
         var cpio = new NewcArchive(bytes);
         var dirs = new LinkedHashSet<String>(List.of("proc", "sys", "dev"));
         for (String path : tmpfsPaths) dirs.addAll(withParents(path));
+        if (network.isPresent()) dirs.addAll(withParents("/" + MODULES_DIR));
         for (String dir : dirs) cpio.directory(dir, 0755);
+        if (network.isPresent()) {
+            for (Path module : network.get().modules()) {
+                cpio.file(MODULES_DIR + "/" + module.getFileName(), 0644, java.nio.file.Files.readAllBytes(module));
+            }
+        }
         cpio.file("init", 0755, script().getBytes(StandardCharsets.UTF_8));
         cpio.finish();
         return bytes.toByteArray();

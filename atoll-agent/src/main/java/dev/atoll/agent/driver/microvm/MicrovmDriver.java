@@ -9,6 +9,7 @@ import dev.atoll.agent.driver.LaunchSpec;
 import dev.atoll.agent.driver.LiveProcesses;
 import dev.atoll.agent.driver.Workload;
 import dev.atoll.agent.driver.WorkloadRef;
+import dev.atoll.agent.network.InstanceNamespaces;
 import dev.atoll.image.PreparedImage;
 import dev.atoll.model.spec.Mount;
 import java.io.BufferedReader;
@@ -52,8 +53,12 @@ import java.util.stream.Stream;
  * <p>Each VM has a directory {@code stateDir/vm/<name>} (its {@link WorkloadRef#handle()}) with its
  * initramfs, QMP socket, pid file and launch facts; it is removed when the VM ends or is stopped.
  *
- * <p>Not supported yet: guest networking (so {@code ports} are not reachable; a log line says so),
- * {@code scratch} mounts (refused), a root disk instead of an initramfs, and a graceful shutdown
+ * <p>A VM with tenant networks or ports gets network cards ({@link GuestNetwork}): its tenant networks' cards are
+ * taps plugged into their segments, where the guest holds the replica's address, and its link card ends in a
+ * network namespace of its own ({@link InstanceNamespaces#isolateGuest}) that forwards its published ports to it
+ * and its DNS questions to the node. A node without tenant networking gives it none (a log line says so).
+ *
+ * <p>Not supported yet: {@code scratch} mounts (refused), a root disk instead of an initramfs, and a graceful shutdown
  * the guest acts on (the stock init has no ACPI handler, so a stop waits out its grace period
  * before QEMU is told to quit).
  */
@@ -86,8 +91,20 @@ public final class MicrovmDriver implements Driver {
     private final Path imagesDir;
     private final Accelerator accelerator;
     private final Optional<Path> defaultKernel;
+    private final Optional<InstanceNamespaces> namespaces;
 
+    /** A driver whose VMs have no network. */
     public MicrovmDriver(Path stateDir, Accelerator accelerator, Optional<Path> defaultKernel) {
+        this(stateDir, accelerator, defaultKernel, Optional.empty());
+    }
+
+    /** With {@code namespaces}, VMs on tenant networks or with ports get network cards; without, their start fails. */
+    public MicrovmDriver(
+            Path stateDir,
+            Accelerator accelerator,
+            Optional<Path> defaultKernel,
+            Optional<InstanceNamespaces> namespaces) {
+        this.namespaces = namespaces;
         this.stateDir = stateDir.toAbsolutePath().normalize();
         this.vmsDir = this.stateDir.resolve("vm");
         this.imagesDir = this.stateDir.resolve("images");
@@ -341,8 +358,45 @@ public final class MicrovmDriver implements Driver {
         } catch (IOException e) {
             throw new LaunchException("cannot create the VM directory " + vmDir + ": " + e.getMessage(), e);
         }
+        Optional<InstanceNamespaces.GuestIsolation> isolation = Optional.empty();
+        if (!spec.networks().isEmpty() || !spec.ports().isEmpty()) {
+            if (namespaces.isPresent()) {
+                isolation = Optional.of(namespaces.get().isolateGuest(spec));
+            } else if (!spec.networks().isEmpty()) {
+                throw new LaunchException("this node cannot put micro-VMs on tenant networks (it runs without root or"
+                        + " without iproute2)");
+            }
+        }
+        try {
+            return start(spec, incoming, image, qemu, kernel, vmDir, qmpSocket, isolation);
+        } catch (LaunchException | RuntimeException e) {
+            isolation.ifPresent(i -> namespaces.get().release(i.isolation().instance()));
+            throw e;
+        }
+    }
+
+    private Workload start(
+            LaunchSpec spec,
+            String incoming,
+            PreparedImage image,
+            Path qemu,
+            Path kernel,
+            Path vmDir,
+            Path qmpSocket,
+            Optional<InstanceNamespaces.GuestIsolation> isolation)
+            throws LaunchException {
+        Optional<GuestNetwork> network = Optional.empty();
+        if (isolation.isPresent()) {
+            var link = isolation.get().isolation().link();
+            String dns = namespaces.get().guestResolvConf(spec, link);
+            network = Optional.of(GuestNetwork.of(
+                    isolation.get(),
+                    dns,
+                    GuestModules.forKernel(
+                            kernel, List.of(image.rootfs().resolve("lib/modules"), Path.of("/lib/modules")))));
+        }
         Path initrd = vmDir.resolve("initrd.cpio");
-        long initrdBytes = prepareInitrd(spec, image, initrd);
+        long initrdBytes = prepareInitrd(spec, image, initrd, network);
         long memoryMib = memoryMib(spec.resources().memoryBytes(), initrdBytes);
         int cpus = cpus(spec.resources().cpuMillis());
 
@@ -362,8 +416,8 @@ public final class MicrovmDriver implements Driver {
                     .append(", kernel ")
                     .append(kernel)
                     .append(")\n");
-            if (!spec.ports().isEmpty()) {
-                notes.append("atoll: micro-VMs have no network yet; ports ")
+            if (!spec.ports().isEmpty() && network.isEmpty()) {
+                notes.append("atoll: this node gives micro-VMs no network; ports ")
                         .append(String.join(
                                 ", ", new java.util.TreeSet<>(spec.ports().keySet())))
                         .append(" are not reachable\n");
@@ -409,6 +463,7 @@ public final class MicrovmDriver implements Driver {
                 initrd.toString(),
                 "-append",
                 kernelCommandLine(accelerator)));
+        network.ifPresent(n -> command.addAll(n.qemuOptions()));
         if (incoming != null) command.addAll(List.of("-incoming", incoming));
         var builder = new ProcessBuilder(command)
                 .directory(vmDir.toFile())
@@ -422,6 +477,7 @@ public final class MicrovmDriver implements Driver {
             deleteQuietly(vmDir);
             throw new LaunchException("cannot start " + QEMU + ": " + e.getMessage(), e);
         }
+        if (isolation.isPresent()) bringLinkIn(process, qmpSocket, isolation.get(), spec.logFile());
         ProcessHandle handle = process.toHandle();
         Instant started = handle.info().startInstant().orElse(Instant.EPOCH);
         Path logFile = spec.logFile();
@@ -431,6 +487,35 @@ public final class MicrovmDriver implements Driver {
             return status;
         });
         return new VmWorkload(new WorkloadRef(handle.pid(), started, vmDir.toString()), exit);
+    }
+
+    /** How long QEMU may take to open its taps (its monitor answers once it has). */
+    private static final Duration TAPS_OPEN_WITHIN = Duration.ofSeconds(20);
+
+    /**
+     * Once QEMU holds the link card's tap (it opens taps by name on the node, before its monitor answers), moves it
+     * into the VM's namespace. A VM whose link cannot be made is stopped: its ports would not answer.
+     */
+    private void bringLinkIn(Process process, Path qmpSocket, InstanceNamespaces.GuestIsolation isolation, Path logFile)
+            throws LaunchException {
+        long deadline = System.nanoTime() + TAPS_OPEN_WITHIN.toNanos();
+        boolean answered = false;
+        while (!answered && process.isAlive() && System.nanoTime() < deadline) {
+            answered = Qmp.ask(qmpSocket, "{\"execute\":\"query-status\"}", QMP_TIMEOUT)
+                    .isPresent();
+            if (!answered && !sleep(POLL)) break;
+        }
+        Optional<String> problem = answered
+                ? namespaces.get().bringGuestLinkIn(isolation.isolation())
+                : Optional.of(process.isAlive() ? "QEMU's monitor did not answer" : "QEMU ended at once");
+        if (problem.isEmpty()) return;
+        process.destroyForcibly();
+        try {
+            process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new LaunchException("cannot link the micro-VM to its node: " + problem.get() + " (see " + logFile + ")");
     }
 
     private static void checkMount(Mount mount) throws LaunchException {
@@ -471,7 +556,8 @@ public final class MicrovmDriver implements Driver {
     }
 
     /** Writes the VM's initramfs to {@code target}; returns its size. */
-    private long prepareInitrd(LaunchSpec spec, PreparedImage image, Path target) throws LaunchException {
+    private long prepareInitrd(LaunchSpec spec, PreparedImage image, Path target, Optional<GuestNetwork> network)
+            throws LaunchException {
         String label = image.config().labels().get(INITRD_LABEL);
         try {
             if (label != null) {
@@ -487,7 +573,7 @@ public final class MicrovmDriver implements Driver {
                 throw new LaunchException("the image has no /bin/sh, which the micro-VM's init script needs");
             }
             Path imageArchive = imageArchive(image);
-            byte[] instance = guestInit(spec, image).archive();
+            byte[] instance = guestInit(spec, image, network).archive();
             Files.copy(imageArchive, target, StandardCopyOption.REPLACE_EXISTING);
             // The kernel unpacks concatenated archives in turn; later entries win.
             Files.write(target, instance, StandardOpenOption.APPEND);
@@ -498,6 +584,11 @@ public final class MicrovmDriver implements Driver {
     }
 
     static GuestInit guestInit(LaunchSpec spec, PreparedImage image) throws LaunchException {
+        return guestInit(spec, image, Optional.empty());
+    }
+
+    static GuestInit guestInit(LaunchSpec spec, PreparedImage image, Optional<GuestNetwork> network)
+            throws LaunchException {
         var environment = new LinkedHashMap<String, String>();
         for (String entry : image.config().env()) {
             int eq = entry.indexOf('=');
@@ -515,7 +606,8 @@ public final class MicrovmDriver implements Driver {
                 .filter(m -> m.kind() == Mount.Kind.TMPFS)
                 .map(Mount::path)
                 .toList();
-        return new GuestInit(spec.name(), environment, image.config().workingDir(), expanded, tmpfs, spec.readOnly());
+        return new GuestInit(
+                spec.name(), environment, image.config().workingDir(), expanded, tmpfs, spec.readOnly(), network);
     }
 
     /** The image's root file system as a cpio archive, built once per manifest digest. */
@@ -590,7 +682,11 @@ public final class MicrovmDriver implements Driver {
     public Optional<Workload> adopt(WorkloadRef ref) {
         Optional<Path> vmDir = vmDirOf(ref);
         if (vmDir.isEmpty()) return Optional.empty();
-        return live(ref).map(h -> new VmWorkload(ref, watch(h, vmDir.get())));
+        Optional<Workload> adopted = live(ref).map(h -> new VmWorkload(ref, watch(h, vmDir.get())));
+        if (adopted.isPresent()) {
+            namespaces.ifPresent(n -> n.readopt(vmDir.get().getFileName().toString()));
+        }
+        return adopted;
     }
 
     @Override
@@ -610,12 +706,16 @@ public final class MicrovmDriver implements Driver {
             }
         }
         vmDir.ifPresent(MicrovmDriver::deleteQuietly);
+        vmDir.ifPresent(
+                dir -> namespaces.ifPresent(n -> n.release(dir.getFileName().toString())));
     }
 
     @Override
     public void reclaim(Collection<WorkloadRef> keep) {
         Set<Path> kept = new HashSet<>();
         for (WorkloadRef ref : keep) vmDirOf(ref).ifPresent(kept::add);
+        namespaces.ifPresent(n ->
+                n.reclaim(kept.stream().map(dir -> dir.getFileName().toString()).toList()));
         for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
             Optional<Path> dir = vmDirOfProcess(h.pid());
             if (dir.isEmpty() || kept.contains(dir.get())) continue;

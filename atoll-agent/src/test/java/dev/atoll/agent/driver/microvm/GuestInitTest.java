@@ -83,4 +83,33 @@ class GuestInitTest {
     private static int align(int n) {
         return (n + 3) & ~3;
     }
+
+    @Test
+    void aGuestWithCardsLoadsTheirModulesAndAddressesEachCardFoundByItsMac() throws Exception {
+        var network = new GuestNetwork(
+                List.of(
+                        new GuestNetwork.Card("atoll7t0", "02:a7:64:7f:ff:fe", "100.127.255.254/30", 1500),
+                        new GuestNetwork.Card("atoll7t1", "02:a7:64:40:10:05", "100.64.16.5/20", 1450)),
+                "100.127.255.253",
+                "nameserver 100.127.255.253\n",
+                List.of());
+        var init = new GuestInit(
+                "t.e.s.0", Map.of(), "/", List.of("true"), List.of(), true, java.util.Optional.of(network));
+
+        String script = init.script();
+
+        assertThat(script)
+                .containsSubsequence(
+                        "atoll_card '02:a7:64:7f:ff:fe' '100.127.255.254/30' 1500",
+                        "atoll_card '02:a7:64:40:10:05' '100.64.16.5/20' 1450",
+                        "ip route add default via '100.127.255.253'",
+                        "/etc/resolv.conf",
+                        "mount -o remount,ro /");
+        assertThat(network.qemuOptions())
+                .containsSubsequence(
+                        "tap,id=net0,ifname=atoll7t0,script=no,downscript=no",
+                        "virtio-net-device,netdev=net0,mac=02:a7:64:7f:ff:fe",
+                        "tap,id=net1,ifname=atoll7t1,script=no,downscript=no",
+                        "virtio-net-device,netdev=net1,mac=02:a7:64:40:10:05");
+    }
 }

@@ -62,7 +62,8 @@ class MicrovmDriverTest {
     static PreparedImage busyboxImage(Path rootfs, List<String> env) throws IOException {
         Files.createDirectories(rootfs.resolve("bin"));
         Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "mount", "ip", "poweroff", "sleep", "stty", "cat", "env")) {
+        for (String applet :
+                List.of("sh", "echo", "mount", "ip", "poweroff", "sleep", "stty", "cat", "env", "insmod", "nc")) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         Files.createDirectories(rootfs.resolve("tmp"));
@@ -245,7 +246,7 @@ class MicrovmDriverTest {
     }
 
     @Test
-    void portsAreNotedInTheLogAsUnreachableRatherThanRefused() throws Exception {
+    void onANodeWithoutNetworkingPortsAreNotedInTheLogAsUnreachableRatherThanRefused() throws Exception {
         var spec = new LaunchSpec(
                 "ports",
                 List.of("true"),
@@ -261,7 +262,7 @@ class MicrovmDriverTest {
         Workload vm = start(spec);
 
         assertThat(vm.exit().get(BOOT.toSeconds(), TimeUnit.SECONDS).code()).hasValue(0);
-        assertThat(log("ports")).contains("no network yet; ports http are not reachable");
+        assertThat(log("ports")).contains("this node gives micro-VMs no network; ports http are not reachable");
     }
 
     @Test
