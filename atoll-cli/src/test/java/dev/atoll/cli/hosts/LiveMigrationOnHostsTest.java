@@ -27,12 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A running micro-VM moves live between two machines of a site (each node a host of its own, so
- * the memory crosses the underlay): the guest counts on its console all along, a client follows
- * the count through the API while it moves, and the count goes on from where it was on the new
- * node, never from the start. Prints the downtime the client saw.
- *
- * <p>Micro-VMs have no guest network yet (see the microvm driver), so the client reads the guest's
- * console through the API instead of talking to it over TCP.
+ * the memory crosses the underlay): the guest counts on its console and echoes on its tenant
+ * network all along; a client follows the count through the API, and another (a replica on the
+ * same network) keeps one TCP connection to the guest while it moves. The count goes on from where
+ * it was on the new node, never from the start, and the connection never breaks. Prints the
+ * downtime both clients saw.
  */
 @RequiresHosts
 class LiveMigrationOnHostsTest {
@@ -79,19 +78,38 @@ class LiveMigrationOnHostsTest {
                 kind: Environment
                 metadata: {name: vm}
                 spec:
+                  networks: [backend]
                   services:
                     guest:
                       driver: microvm
                       image: busybox:1
-                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done']
+                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done &
+                                while true; do nc -l -p 7000 -e cat; done']
+                      networks: [backend]
                       resources: {cpu: 1, memory: 128Mi}
                       placement: {sites: [london]}
-                """, "application/yaml");
+                    client:
+                      driver: process
+                      networks: [backend]
+                      resources: {cpu: 100m, memory: 32Mi}
+                      placement: {sites: [london]}
+                      command:
+                        - python3
+                        - -u
+                        - -c
+                        - |
+                %s
+                """.formatted(ECHO_CLIENT.indent(10).stripTrailing()), "application/yaml");
         await("the guest counting on its console")
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
                 .until(() -> lastTick(log(london)) >= 20);
+        await("the client on the tenant network talking to the guest")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> echoes(log(london, "vm.client.0")).isPresent());
         InstanceView before = guest(london);
         String from = before.node();
         String to = from.equals("n1") ? "n2" : "n1";
@@ -148,6 +166,7 @@ class LiveMigrationOnHostsTest {
             throw e;
         }
         long completed = System.nanoTime();
+        long[] echoesAtCompletion = echoes(log(london, "vm.client.0")).orElseThrow();
         Thread.sleep(3000);
         following.set(false);
         client.join();
@@ -177,11 +196,20 @@ class LiveMigrationOnHostsTest {
             }
             assertThat(seen.getLast()[0]).isGreaterThan(completed);
         }
+
+        // And the client on the tenant network kept its one connection: every line came back, on and on
+        String talk = log(london, "vm.client.0");
+        long[] echoed = echoes(talk).orElseThrow();
+        assertThat(talk).doesNotContain("error");
+        assertThat(talk.lines().filter(l -> l.equals("connected"))).hasSize(1);
+        assertThat(echoed[1]).as(talk).isEqualTo(echoed[0]);
+        assertThat(echoed[1]).isGreaterThan(echoesAtCompletion[1] + 20);
         System.out.printf(
                 "live migration of a micro-VM between two hosts: asked to completed %d ms; the guest counted"
                         + " %d on the old node, went on at %d on the new; longest the client saw the count stand"
-                        + " still: %d ms (polling every 50 ms, the guest counts every 100 ms)%n",
-                (completed - asked) / 1_000_000, sourceLast, destinationFirst, longestGapMs);
+                        + " still: %d ms (polling every 50 ms, the guest counts every 100 ms); a TCP client on the"
+                        + " tenant network got %d echoes on one connection, its longest wait %d ms%n",
+                (completed - asked) / 1_000_000, sourceLast, destinationFirst, longestGapMs, echoed[1], echoed[2]);
     }
 
     @Test
@@ -216,21 +244,40 @@ class LiveMigrationOnHostsTest {
                 kind: Environment
                 metadata: {name: vm}
                 spec:
+                  networks: [backend]
                   services:
                     guest:
                       driver: microvm
                       image: busybox:1
-                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done']
+                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done &
+                                while true; do nc -l -p 7000 -e cat; done']
+                      networks: [backend]
                       resources: {cpu: 1, memory: 128Mi}
                       placement:
                         sites: [london, frankfurt]
                         nearUsers: [{name: londoners, lat: 51.51, lon: -0.13}]
-                """, "application/yaml");
+                    client:
+                      driver: process
+                      networks: [backend]
+                      resources: {cpu: 100m, memory: 32Mi}
+                      placement: {sites: [frankfurt]}
+                      command:
+                        - python3
+                        - -u
+                        - -c
+                        - |
+                %s
+                """.formatted(ECHO_CLIENT.indent(10).stripTrailing()), "application/yaml");
         await("the guest counting at london")
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
                 .until(() -> guest(london).site().equals("london") && lastTick(log(london)) >= 20);
+        await("the client at frankfurt talking to the guest at london over the tenant network")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> echoes(log(frankfurt, "vm.client.0")).isPresent());
         Path sourceLog = instanceLog("london-n1");
         var sourceText = new java.util.concurrent.atomic.AtomicReference<>(Files.readString(sourceLog));
         AtomicBoolean following = new AtomicBoolean(true);
@@ -257,6 +304,7 @@ class LiveMigrationOnHostsTest {
                 .until(() ->
                         frankfurt.events(500).stream().anyMatch(e -> e.type().equals("move-completed")));
         long completed = System.nanoTime();
+        long[] echoesAtCompletion = echoes(log(frankfurt, "vm.client.0")).orElseThrow();
         following.set(false);
         reader.join();
 
@@ -273,10 +321,22 @@ class LiveMigrationOnHostsTest {
         assertThat(firstTick(destination))
                 .as("the guest's count at frankfurt follows london's (its memory moved between sites)")
                 .isEqualTo(sourceLast + 1);
+
+        // And the client kept its one connection across sites: every line came back, on and on
+        await("the client still echoing after the move")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> echoes(log(frankfurt, "vm.client.0")).orElseThrow()[1] > echoesAtCompletion[1] + 20);
+        String talk = log(frankfurt, "vm.client.0");
+        long[] echoed = echoes(talk).orElseThrow();
+        assertThat(talk).doesNotContain("error");
+        assertThat(talk.lines().filter(l -> l.equals("connected"))).hasSize(1);
+        assertThat(echoed[1]).as(talk).isEqualTo(echoed[0]);
         System.out.printf(
                 "live migration of a micro-VM between two sites: asked to completed %d ms; counted %d at"
-                        + " london, went on at %d at frankfurt%n",
-                (completed - asked) / 1_000_000, sourceLast, firstTick(destination));
+                        + " london, went on at %d at frankfurt; a TCP client on the tenant network at frankfurt got"
+                        + " %d echoes on one connection, its longest wait %d ms%n",
+                (completed - asked) / 1_000_000, sourceLast, firstTick(destination), echoed[1], echoed[2]);
     }
 
     private static InstanceView guest(ApiClient api) {
@@ -287,9 +347,63 @@ class LiveMigrationOnHostsTest {
     }
 
     private static String log(ApiClient api) {
+        return log(api, "vm.guest.0");
+    }
+
+    private static String log(ApiClient api, String instance) {
         var out = new StringWriter();
-        api.logs("vm.guest.0", 0, false, out);
+        api.logs(instance, 0, false, out);
         return out.toString();
+    }
+
+    /**
+     * Connects once to the guest by its name on the tenant network, then sends a line every 20 ms and
+     * reads its echo, printing what it sent, what came back right and its longest wait twice a
+     * second. It never reconnects: a broken connection prints an error and ends it.
+     */
+    private static final String ECHO_CLIENT = """
+            import socket, time
+            while True:
+                try:
+                    s = socket.create_connection(("guest", 7000), timeout=5)
+                    break
+                except OSError as e:
+                    print("waiting for the guest:", e)
+                    time.sleep(0.5)
+            s.settimeout(30)
+            print("connected")
+            f = s.makefile("rwb")
+            sent = echoed = 0
+            longest = 0.0
+            last = time.monotonic()
+            while True:
+                t = time.monotonic()
+                try:
+                    f.write(b"line %d\\n" % sent)
+                    f.flush()
+                    sent += 1
+                    if f.readline() == b"line %d\\n" % (sent - 1):
+                        echoed += 1
+                except Exception as e:
+                    print("error", e)
+                    break
+                longest = max(longest, time.monotonic() - t)
+                if t - last >= 0.5:
+                    print("sent %d echoed %d longest-wait-ms %d" % (sent, echoed, longest * 1000))
+                    last = t
+                time.sleep(0.02)
+            """;
+
+    private static final Pattern ECHOES = Pattern.compile("sent (\\d+) echoed (\\d+) longest-wait-ms (\\d+)");
+
+    /** The client's last report: {sent, echoed, longest wait in ms}. */
+    private static Optional<long[]> echoes(String text) {
+        Matcher m = ECHOES.matcher(text);
+        long[] last = null;
+        while (m.find()) {
+            last = new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
+        }
+        return Optional.ofNullable(last);
     }
 
     /** The guest's console on one node ({@code <site>-n<N>}), as its agent keeps it. */
