@@ -101,6 +101,10 @@ class NetworkSpecTest {
                   services:
                     vm: {driver: microvm, image: busybox:1, networks: [backend]}
                 """;
-        assertThat(errors(text)).isEmpty();
+        var result = parse(text);
+
+        assertThat(result).isInstanceOf(SpecResult.Valid.class);
+        assertThat(((SpecResult.Valid) result).spec().services().get("vm").networks())
+                .containsExactly("backend");
     }
 }
