@@ -49,6 +49,20 @@ public interface Federation {
     }
 
     /**
+     * Ask {@code targetSite} to hold nodes of its for a partition of this site ({@link NodeClaim}): granted only when
+     * no other partition holds one of them there.
+     */
+    default CompletableFuture<NodeClaim.Answer> claimNodes(String targetSite, NodeClaim claim) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this federation cannot claim nodes at other sites"));
+    }
+
+    /** Tell {@code targetSite} that the partition {@code owner} holds nothing there any more. */
+    default CompletableFuture<Void> releaseNodes(String targetSite, String owner) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * The replicas {@code targetSite} runs for environments homed at {@code homeSite}, by instance
      * key. "Homed at" as the target knows it: the strongest {@link HomeClaim} it has seen for the
      * environment, so after an adoption the new home gets every replica of the environment, whoever

@@ -95,6 +95,16 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<NodeClaim.Answer> claimNodes(String targetSite, NodeClaim claim) {
+        return observer.claimNodes(targetSite, claim);
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseNodes(String targetSite, String owner) {
+        return observer.releaseNodes(targetSite, owner);
+    }
+
+    @Override
     public Map<String, Long> networkMembersVersions() {
         return observer.networkMembersVersions();
     }
@@ -206,6 +216,21 @@ public final class LocalFederation implements Federation {
             return call(
                     targetSite,
                     () -> CompletableFuture.completedFuture(site(targetSite).replicasOf(homeSite)));
+        }
+
+        @Override
+        public CompletableFuture<NodeClaim.Answer> claimNodes(String targetSite, NodeClaim claim) {
+            return call(
+                    targetSite,
+                    () -> CompletableFuture.completedFuture(site(targetSite).handleNodeClaim(claim)));
+        }
+
+        @Override
+        public CompletableFuture<Void> releaseNodes(String targetSite, String owner) {
+            return call(targetSite, () -> {
+                site(targetSite).handleNodeRelease(owner);
+                return CompletableFuture.completedFuture(null);
+            });
         }
 
         @Override

@@ -110,6 +110,27 @@ public final class NetworkFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<NodeClaim.Answer> claimNodes(String targetSite, NodeClaim claim) {
+        if (isLocal(targetSite)) return CompletableFuture.completedFuture(local.handleNodeClaim(claim));
+        return sites.call(targetSite, SiteCalls.CLAIM_NODES, CallBodies.write(claim), QUERY_TIMEOUT)
+                .thenApply(body -> CallBodies.answer(body, NodeClaim.Answer.class));
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseNodes(String targetSite, String owner) {
+        if (isLocal(targetSite)) {
+            local.handleNodeRelease(owner);
+            return CompletableFuture.completedFuture(null);
+        }
+        return sites.call(
+                        targetSite,
+                        SiteCalls.RELEASE_NODES,
+                        CallBodies.write(new SiteCalls.ReleaseNodes(owner)),
+                        QUERY_TIMEOUT)
+                .thenApply(body -> null);
+    }
+
+    @Override
     public CompletableFuture<HomeClaim> storeCopy(String buddySite, EnvironmentCopy copy) {
         if (isLocal(buddySite)) return local.handleStoreCopy(copy);
         return sites.call(buddySite, SiteCalls.STORE_COPY, CallBodies.write(copy), COPY_TIMEOUT)

@@ -35,6 +35,15 @@ public final class SiteCallHandler {
                         .handleMigrate(migrate.id(), migrate.generation(), migrate.migration(), migrate.by())
                         .thenApply(v -> CallBodies.write(Map.of()));
             }
+            case SiteCalls.CLAIM_NODES -> {
+                var claim = CallBodies.request(body, NodeClaim.class);
+                yield CompletableFuture.completedFuture(CallBodies.write(controller.handleNodeClaim(claim)));
+            }
+            case SiteCalls.RELEASE_NODES -> {
+                var release = CallBodies.request(body, SiteCalls.ReleaseNodes.class);
+                controller.handleNodeRelease(release.owner());
+                yield CompletableFuture.completedFuture(CallBodies.write(Map.of()));
+            }
             case SiteCalls.STORE_COPY ->
                 controller
                         .handleStoreCopy(CallBodies.request(body, EnvironmentCopy.class))

@@ -14,6 +14,10 @@ public final class SiteCalls {
     public static final String RELEASE = "site.release";
     /** {@link Migrate} → empty: send a running micro-VM's memory to where its new copy waits. */
     public static final String MIGRATE = "site.migrate";
+    /** {@link NodeClaim} → {@link NodeClaim.Answer}: hold nodes of the called site for a partition of the caller's. */
+    public static final String CLAIM_NODES = "site.claim-nodes";
+    /** {@link ReleaseNodes} → empty: the partition holds nothing at the called site any more. */
+    public static final String RELEASE_NODES = "site.release-nodes";
     /** {@link ReplicasOf} → map of instance key to {@link ReplicaStatus}. */
     public static final String REPLICAS_OF = "site.replicas-of";
     /**
@@ -77,6 +81,8 @@ public final class SiteCalls {
     public record ReportReplicas(String fromSite, ReplicaReport report) {}
 
     public record NetworkMembers() {}
+
+    public record ReleaseNodes(String owner) {}
 
     public record Migrate(
             dev.atoll.model.instance.InstanceId id,

@@ -1,5 +1,6 @@
 package dev.atoll.control.rebalance;
 
+import dev.atoll.control.federation.NodeClaim;
 import dev.atoll.control.site.NodeLiveness;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.control.site.SiteState;
@@ -12,7 +13,6 @@ import dev.atoll.placement.rebalance.Move;
 import dev.atoll.placement.rebalance.NeighbourScheduler;
 import dev.atoll.placement.rebalance.NodeEvent;
 import dev.atoll.placement.rebalance.Overloads;
-import dev.atoll.placement.rebalance.PartitionRegistry;
 import dev.atoll.placement.rebalance.Resolution;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,14 @@ import java.util.function.Consumer;
  * destination on its exact state). Drains are not its business: the mover already moves a
  * draining node's replicas off.
  *
- * <p>What it guarantees: inside this site, partitions never overlap (one {@link PartitionRegistry},
- * one thread), so two events never pick the same neighbour's room; a partition is held until its
- * moves left the node or {@link RebalanceSettings#partitionHold} passed. Across sites there is no
- * claim: two sites may count on the same remote room, and then the destination refuses the second
- * new copy (its offer check runs on exact state), the move fails and the original keeps running.
- * No hard constraint or capacity can be broken by it, only a move lost.
+ * <p>What it guarantees: partitions never overlap, across sites too. The nodes of this site that a
+ * partition holds, this site's or another's, are in one registry ({@link SiteController#nodeClaims});
+ * a partition that reaches other sites asks each of them to hold its nodes there ({@link NodeClaim})
+ * and asks the homes to move only once every site granted; one refusal releases what was held and
+ * the event is judged again next round. A partition is held until its moves left the node or {@link
+ * RebalanceSettings#partitionHold} passed (each site counts that time itself). Should a hold be
+ * lost (a new leader starts with none), the destination's offer check, on exact state, still
+ * refuses a copy that does not fit: a move can be lost, never a capacity or hard constraint broken.
  */
 public final class SiteRebalancer implements AutoCloseable {
     /** Samples kept per node: a window of a minute at one sample a heartbeat, and some. */
@@ -65,9 +68,11 @@ public final class SiteRebalancer implements AutoCloseable {
             long unresolvable,
             long movesRequested,
             long movesStarted,
-            long movesRefused) {}
+            long movesRefused,
+            long claimsRefused) {}
 
-    private record Held(long untilMillis, String origin, Set<String> moving) {}
+    /** A partition held: until when, its overloaded node, the replicas it moves, the other sites holding nodes for it. */
+    private record Held(long untilMillis, String origin, Set<String> moving, Set<String> otherSites) {}
 
     private final SiteController controller;
     private final RebalanceSettings settings;
@@ -77,12 +82,11 @@ public final class SiteRebalancer implements AutoCloseable {
     private final long seed;
     private final Map<String, ArrayDeque<LoadSample>> samples = new TreeMap<>();
     private final Map<String, Held> held = new TreeMap<>();
-    private PartitionRegistry registry = PartitionRegistry.EMPTY;
     private Consumer<Round> roundListener = r -> {};
     private ScheduledFuture<?> task;
     private volatile boolean closed;
     private long rounds;
-    private long overloadsDetected, resolved, waiting, unresolvable, movesRequested;
+    private long overloadsDetected, resolved, waiting, unresolvable, movesRequested, claimsRefused;
     // Counted when the home answers, on whichever thread that is.
     private final java.util.concurrent.atomic.AtomicLong movesStarted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong movesRefused = new java.util.concurrent.atomic.AtomicLong();
@@ -188,36 +192,82 @@ public final class SiteRebalancer implements AutoCloseable {
         // RTTs as gossip measured them, where it did: the partition grows to the nearest sites first.
         var scheduler =
                 new NeighbourScheduler(settings.policy(), controller.latencyModel(), settings.maxPartitionNodes());
-        NeighbourScheduler.Round round = scheduler.resolveAll(events, layout, loads, registry, seed * 31 + rounds);
+        NeighbourScheduler.Round round = scheduler.resolveAll(
+                events, layout, loads, controller.nodeClaims().current(), seed * 31 + rounds);
         List<Move> requested = new ArrayList<>();
         for (Resolution r : round.resolutions()) {
             switch (r) {
                 case Resolution.Resolved ok -> {
                     resolved++;
-                    hold(ok.partition(), ok.moves(), now);
-                    requested.addAll(ok.moves());
+                    if (holdAndAsk(ok.partition(), ok.moves(), now, seen.homes())) requested.addAll(ok.moves());
                 }
                 case Resolution.Unresolvable u -> {
                     unresolvable++;
-                    if (!u.moves().isEmpty()) {
-                        hold(u.partition(), u.moves(), now);
+                    if (!u.moves().isEmpty() && holdAndAsk(u.partition(), u.moves(), now, seen.homes())) {
                         requested.addAll(u.moves());
                     }
                 }
                 case Resolution.Waiting w -> waiting++;
             }
         }
-        for (Move m : requested) ask(seen.homes().get(m.id().key()), self.name(), m);
         Round out = new Round(now, round.resolutions(), requested);
         roundListener.accept(out);
         return out;
     }
 
-    private void hold(dev.atoll.placement.rebalance.Partition partition, List<Move> moves, long now) {
-        registry = registry.reserve(partition);
+    /**
+     * Holds the partition's nodes (here at once, at other sites by asking them) and asks the homes to
+     * move once all are held. Returns false when this site's own registry refused (another site's
+     * partition took a node since the round began): nothing is held or asked then.
+     */
+    private boolean holdAndAsk(
+            dev.atoll.placement.rebalance.Partition partition, List<Move> moves, long now, Map<String, String> homes) {
+        String self = controller.site().name();
+        String owner = partition.owner();
+        long holdMillis = settings.partitionHold().toMillis();
+        Map<String, List<String>> bySite = new TreeMap<>();
+        for (String node : partition.nodes()) {
+            bySite.computeIfAbsent(node.substring(0, node.indexOf('/')), k -> new ArrayList<>())
+                    .add(node);
+        }
+        List<String> here = bySite.remove(self);
+        if (here != null
+                && !controller.nodeClaims().hold(owner, here, holdMillis).granted()) {
+            claimsRefused++;
+            return false;
+        }
         Set<String> moving = new TreeSet<>();
         for (Move m : moves) moving.add(m.id().key());
-        held.put(partition.owner(), new Held(now + settings.partitionHold().toMillis(), partition.origin(), moving));
+        held.put(owner, new Held(now + holdMillis, partition.origin(), moving, Set.copyOf(bySite.keySet())));
+        if (bySite.isEmpty()) {
+            for (Move m : moves) ask(homes.get(m.id().key()), self, m);
+            return true;
+        }
+        var answers = new ArrayList<CompletableFuture<NodeClaim.Answer>>();
+        bySite.forEach((site, nodes) -> answers.add(controller
+                .claimNodesAt(site, new NodeClaim(owner, nodes, holdMillis))
+                .exceptionally(e -> NodeClaim.Answer.refused("site " + site + " did not answer"))));
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> loop.execute(() -> {
+                    if (closed || !held.containsKey(owner)) return;
+                    if (answers.stream().allMatch(a -> a.join().granted())) {
+                        for (Move m : moves) ask(homes.get(m.id().key()), self, m);
+                    } else {
+                        // The event is judged again next round, with what is held then.
+                        claimsRefused++;
+                        release(owner, held.remove(owner));
+                    }
+                }));
+        return true;
+    }
+
+    /** Lets go of what the partition held, here and at the other sites. */
+    private void release(String owner, Held h) {
+        controller.nodeClaims().release(owner);
+        if (h == null) return;
+        for (String site : h.otherSites()) {
+            controller.releaseNodesAt(site, owner).exceptionally(e -> null); // their hold times out anyway
+        }
     }
 
     /**
@@ -235,7 +285,7 @@ public final class SiteRebalancer implements AutoCloseable {
             }
             for (String key : h.moving()) if (departing.contains(key)) stillThere = true;
             if (!stillThere || now >= h.untilMillis()) {
-                registry = registry.release(e.getKey());
+                release(e.getKey(), h);
                 synchronized (samples) {
                     samples.remove(h.origin());
                 }
@@ -272,12 +322,13 @@ public final class SiteRebalancer implements AutoCloseable {
                 unresolvable,
                 movesRequested,
                 movesStarted.get(),
-                movesRefused.get());
+                movesRefused.get(),
+                claimsRefused);
     }
 
-    /** Which nodes partitions hold now (node id to owner). */
+    /** Which nodes of this site partitions hold now, this site's and other sites' (node id to owner). */
     public Map<String, String> held() {
-        return registry.owners();
+        return controller.nodeClaims().current().owners();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.atoll.control.cloud.EventLog;
 import dev.atoll.control.federation.EnvironmentCopy;
 import dev.atoll.control.federation.Federation;
 import dev.atoll.control.federation.HomeClaim;
+import dev.atoll.control.federation.NodeClaim;
 import dev.atoll.control.federation.Offer;
 import dev.atoll.control.federation.OfferReply;
 import dev.atoll.control.federation.ReplicaReport;
@@ -129,6 +130,9 @@ public final class SiteController implements AutoCloseable {
     private final RaftGroup raft;
     private final Map<String, NodeAgentPort> agents;
     private final Clock clock;
+    /** The nodes of this site partitions hold, this site's and other sites' (see {@link NodeClaims}). */
+    private final NodeClaims nodeClaims;
+
     private final EventLog events;
     private final ScheduledExecutorService loop;
     private final long seed;
@@ -286,6 +290,7 @@ public final class SiteController implements AutoCloseable {
         this.raft = raft;
         this.agents = new ConcurrentHashMap<>(agents);
         this.clock = clock;
+        this.nodeClaims = new NodeClaims(clock);
         this.events = events;
         this.seed = seed;
         this.loop = loop;
@@ -556,6 +561,36 @@ public final class SiteController implements AutoCloseable {
         var outgoing = new dev.atoll.model.agent.Migration(
                 dev.atoll.model.agent.Migration.Role.OUTGOING, migration.address(), migration.port());
         return submit(new SiteCommand.MigrateOut(id, generation, outgoing, by)).thenApply(a -> null);
+    }
+
+    /** The nodes of this site that partitions hold; the site's rebalancer holds its own partitions' here. */
+    public NodeClaims nodeClaims() {
+        return nodeClaims;
+    }
+
+    /** Another site's partition asks to hold nodes of this site (see {@link Federation#claimNodes}). */
+    public NodeClaim.Answer handleNodeClaim(NodeClaim claim) {
+        String prefix = site.name() + "/";
+        for (String node : claim.nodes()) {
+            if (!node.startsWith(prefix))
+                return NodeClaim.Answer.refused(node + " is not a node of site " + site.name());
+        }
+        return nodeClaims.hold(claim.owner(), claim.nodes(), claim.holdMillis());
+    }
+
+    /** The owner of a partition let go of what it held here. */
+    public void handleNodeRelease(String owner) {
+        nodeClaims.release(owner);
+    }
+
+    /** Asks {@code targetSite} to hold nodes for one of this site's partitions. */
+    public CompletableFuture<NodeClaim.Answer> claimNodesAt(String targetSite, NodeClaim claim) {
+        return federation.claimNodes(targetSite, claim);
+    }
+
+    /** Tells {@code targetSite} a partition of this site no longer needs its nodes. */
+    public CompletableFuture<Void> releaseNodesAt(String targetSite, String owner) {
+        return federation.releaseNodes(targetSite, owner);
     }
 
     private OfferReply answered(OfferReply reply) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.atoll.control.rebalance.RebalanceSettings;
 import dev.atoll.control.rebalance.SiteRebalancer;
+import dev.atoll.control.site.SiteController;
 import dev.atoll.model.spec.PlacementIntent;
 import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.placement.rebalance.OverloadPolicy;
@@ -136,5 +137,74 @@ class RebalancingTest {
         // Then nothing moved, and it never looked
         assertThat(perNode()).isEqualTo(before);
         assertThat(rebalancer.stats().overloadsDetected()).isZero();
+    }
+
+    @Test
+    void aPartitionThatReachesAnotherSiteWaitsUntilThatSiteCanHoldItsNodes() throws Exception {
+        // Given four replicas packed on one site's only node, and the other site's node held by a
+        // partition of a third site
+        sites = Sites.start(dir, 1, "london", "paris");
+        ServiceSpec s = aService("web", 4);
+        var packed = new PlacementIntent(
+                Set.of(),
+                Set.of(),
+                Set.of("london", "paris"),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                List.of(),
+                java.util.Optional.empty(),
+                PlacementIntent.AntiAffinity.NONE,
+                PlacementIntent.Strategy.PACK);
+        ServiceSpec web = new ServiceSpec(
+                s.name(),
+                s.driver(),
+                s.command(),
+                s.env(),
+                s.resources(),
+                s.ports(),
+                s.health(),
+                4,
+                s.restart(),
+                packed);
+        sites.cloud.create(anEnvironment("hot", web));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        perNode().size() == 1 && perNode().values().iterator().next() == 4L);
+        String hotNode = perNode().keySet().iterator().next();
+        String hot = hotNode.substring(0, hotNode.indexOf('/'));
+        String other = hot.equals("london") ? "paris" : "london";
+        String otherNode = other + "/n1";
+        SiteController neighbour = sites.site(other);
+        assertThat(neighbour
+                        .handleNodeClaim(new NodeClaim("overload:rome/n9", List.of(otherNode), 60_000))
+                        .granted())
+                .isTrue();
+        rebalancer = new SiteRebalancer(
+                        sites.site(hot),
+                        FAST,
+                        Clock.systemUTC(),
+                        loop,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        7)
+                .start();
+
+        // When that node runs hot, and its only neighbour with room is the other site's node
+        sites.agents.get(hot).get(0).cpuPerReplica = 1000;
+
+        // Then the other site refuses to hold its node for the partition, and nothing moves
+        await().atMost(Duration.ofSeconds(20)).until(() -> rebalancer.stats().claimsRefused() >= 1);
+        Thread.sleep(2 * FAST.period().toMillis());
+        assertThat(rebalancer.stats().movesRequested()).isZero();
+        assertThat(perNode()).isEqualTo(Map.of(hotNode, 4L));
+        assertThat(neighbour.nodeClaims().current().owners()).isEqualTo(Map.of(otherNode, "overload:rome/n9"));
+
+        // And once the other partition lets go, the node is held for this one and one replica moves there
+        neighbour.handleNodeRelease("overload:rome/n9");
+        await().atMost(Duration.ofSeconds(30)).until(() -> perNode().equals(Map.of(hotNode, 3L, otherNode, 1L)));
+        assertThat(rebalancer.stats().movesStarted()).isEqualTo(1);
+        await("the partition released at the other site once its move is done")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> neighbour.nodeClaims().current().owners().isEmpty());
     }
 }

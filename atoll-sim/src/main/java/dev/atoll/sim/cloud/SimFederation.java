@@ -88,6 +88,23 @@ final class SimFederation implements Federation {
     }
 
     @Override
+    public CompletableFuture<dev.atoll.control.federation.NodeClaim.Answer> claimNodes(
+            String targetSite, dev.atoll.control.federation.NodeClaim claim) {
+        return network.call(
+                self,
+                targetSite,
+                () -> CompletableFuture.completedFuture(at(targetSite).handleNodeClaim(claim)));
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseNodes(String targetSite, String owner) {
+        return network.call(self, targetSite, () -> {
+            at(targetSite).handleNodeRelease(owner);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    @Override
     public CompletableFuture<Void> migrate(
             String targetSite,
             InstanceId id,
