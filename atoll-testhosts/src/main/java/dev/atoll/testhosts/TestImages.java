@@ -30,7 +30,8 @@ public final class TestImages {
             "hostname",
             "env",
             "ip",
-            "insmod");
+            "insmod",
+            "nslookup");
 
     private TestImages() {}
 

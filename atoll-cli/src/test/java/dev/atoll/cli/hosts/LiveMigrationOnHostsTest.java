@@ -84,6 +84,8 @@ class LiveMigrationOnHostsTest {
                       driver: microvm
                       image: busybox:1
                       command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done &
+                                (until nslookup client.vm.default.atoll >/dev/null 2>&1; do sleep 1; done;
+                                echo "the guest resolved its neighbour") &
                                 while true; do nc -l -p 7000 -e cat; done']
                       networks: [backend]
                       resources: {cpu: 1, memory: 128Mi}
@@ -110,6 +112,11 @@ class LiveMigrationOnHostsTest {
                 .pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions()
                 .until(() -> echoes(log(london, "vm.client.0")).isPresent());
+        await("the guest resolving a name through the node's DNS server")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> log(london).contains("the guest resolved its neighbour"));
         InstanceView before = guest(london);
         String from = before.node();
         String to = from.equals("n1") ? "n2" : "n1";
