@@ -98,22 +98,10 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
     @Override
     public synchronized void join(String tenant, InstanceLinks.Attachment link, List<NetworkAttachment> networks)
             throws LaunchException {
-        if (networks.isEmpty()) return;
-        // Wanted before it is made, or a sync in between would take the new segment for a leftover.
-        joined.put(link.netns(), List.copyOf(networks));
-        try {
-            for (int i = 0; i < networks.size(); i++) {
-                NetworkAttachment n = networks.get(i);
-                Set<String> peers = peersOf(n.vni());
-                plumbing.ensureSegment(n.vni(), peers);
-                peersBySegment.put(n.vni(), peers);
-                plumbing.attach(new Attachment(link.netns(), n.vni(), "eth" + (i + 1), n.address(), n.prefixLength()));
-            }
-        } catch (RuntimeException e) {
-            joined.remove(link.netns());
-            throw new LaunchException("cannot attach the instance to its networks: " + e.getMessage(), e);
-        }
-        tenantByClient.put(link.containerAddress(), tenant);
+        onSegments(tenant, link, networks, "cannot attach the instance to its networks: ", (i, n) -> {
+            plumbing.attach(new Attachment(link.netns(), n.vni(), "eth" + (i + 1), n.address(), n.prefixLength()));
+            return 0;
+        });
     }
 
     @Override
@@ -123,23 +111,43 @@ public final class TenantNetworks implements InstanceNetworks, AutoCloseable {
         if (networks.size() != taps.size()) {
             throw new IllegalArgumentException(networks.size() + " networks but " + taps.size() + " taps");
         }
+        return onSegments(
+                tenant,
+                link,
+                networks,
+                "cannot plug the micro-VM into its networks: ",
+                (i, n) -> plumbing.plugTap(taps.get(i), n.vni()));
+    }
+
+    /**
+     * Makes each network's segment here with its tunnels, then plugs the instance in ({@code plugIn}: the
+     * network's index and attachment to what it gives, kept in order); on failure the instance is on none.
+     */
+    private List<Integer> onSegments(
+            String tenant,
+            InstanceLinks.Attachment link,
+            List<NetworkAttachment> networks,
+            String failure,
+            java.util.function.BiFunction<Integer, NetworkAttachment, Integer> plugIn)
+            throws LaunchException {
         if (networks.isEmpty()) return List.of();
+        // Wanted before it is made, or a sync in between would take the new segment for a leftover.
         joined.put(link.netns(), List.copyOf(networks));
-        var mtus = new ArrayList<Integer>();
+        var given = new ArrayList<Integer>();
         try {
             for (int i = 0; i < networks.size(); i++) {
                 NetworkAttachment n = networks.get(i);
                 Set<String> peers = peersOf(n.vni());
                 plumbing.ensureSegment(n.vni(), peers);
                 peersBySegment.put(n.vni(), peers);
-                mtus.add(plumbing.plugTap(taps.get(i), n.vni()));
+                given.add(plugIn.apply(i, n));
             }
         } catch (RuntimeException e) {
             joined.remove(link.netns());
-            throw new LaunchException("cannot plug the micro-VM into its networks: " + e.getMessage(), e);
+            throw new LaunchException(failure + e.getMessage(), e);
         }
         tenantByClient.put(link.containerAddress(), tenant);
-        return List.copyOf(mtus);
+        return List.copyOf(given);
     }
 
     @Override

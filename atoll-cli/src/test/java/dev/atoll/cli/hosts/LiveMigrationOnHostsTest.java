@@ -73,35 +73,7 @@ class LiveMigrationOnHostsTest {
         Path archive = dir.resolve("busybox.tar");
         TestImages.busyboxLayout(archive, "busybox:1", List.of("sh"));
         london.importImage(archive, Optional.empty());
-        london.create("""
-                apiVersion: atoll/v1
-                kind: Environment
-                metadata: {name: vm}
-                spec:
-                  networks: [backend]
-                  services:
-                    guest:
-                      driver: microvm
-                      image: busybox:1
-                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done &
-                                (until nslookup client.vm.default.atoll >/dev/null 2>&1; do sleep 1; done;
-                                echo "the guest resolved its neighbour") &
-                                while true; do nc -l -p 7000 -e cat; done']
-                      networks: [backend]
-                      resources: {cpu: 1, memory: 128Mi}
-                      placement: {sites: [london]}
-                    client:
-                      driver: process
-                      networks: [backend]
-                      resources: {cpu: 100m, memory: 32Mi}
-                      placement: {sites: [london]}
-                      command:
-                        - python3
-                        - -u
-                        - -c
-                        - |
-                %s
-                """.formatted(ECHO_CLIENT.indent(10).stripTrailing()), "application/yaml");
+        london.create(guestAndClient("{sites: [london]}", "{sites: [london]}"), "application/yaml");
         await("the guest counting on its console")
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(500))
@@ -246,35 +218,11 @@ class LiveMigrationOnHostsTest {
         Path archive = dir.resolve("busybox.tar");
         TestImages.busyboxLayout(archive, "busybox:1", List.of("sh"));
         frankfurt.importImage(archive, Optional.empty());
-        frankfurt.create("""
-                apiVersion: atoll/v1
-                kind: Environment
-                metadata: {name: vm}
-                spec:
-                  networks: [backend]
-                  services:
-                    guest:
-                      driver: microvm
-                      image: busybox:1
-                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done &
-                                while true; do nc -l -p 7000 -e cat; done']
-                      networks: [backend]
-                      resources: {cpu: 1, memory: 128Mi}
-                      placement:
-                        sites: [london, frankfurt]
-                        nearUsers: [{name: londoners, lat: 51.51, lon: -0.13}]
-                    client:
-                      driver: process
-                      networks: [backend]
-                      resources: {cpu: 100m, memory: 32Mi}
-                      placement: {sites: [frankfurt]}
-                      command:
-                        - python3
-                        - -u
-                        - -c
-                        - |
-                %s
-                """.formatted(ECHO_CLIENT.indent(10).stripTrailing()), "application/yaml");
+        frankfurt.create(
+                guestAndClient(
+                        "{sites: [london, frankfurt], nearUsers: [{name: londoners, lat: 51.51, lon: -0.13}]}",
+                        "{sites: [frankfurt]}"),
+                "application/yaml");
         await("the guest counting at london")
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(500))
@@ -344,6 +292,44 @@ class LiveMigrationOnHostsTest {
                         + " london, went on at %d at frankfurt; a TCP client on the tenant network at frankfurt got"
                         + " %d echoes on one connection, its longest wait %d ms%n",
                 (completed - asked) / 1_000_000, sourceLast, firstTick(destination), echoed[1], echoed[2]);
+    }
+
+    /**
+     * Environment {@code vm}: a guest micro-VM that counts on its console, resolves its neighbour's
+     * name and echoes on port 7000 of its tenant network, and a client replica on that network
+     * ({@link #ECHO_CLIENT}); each placed as given (a YAML flow mapping).
+     */
+    private static String guestAndClient(String guestPlacement, String clientPlacement) {
+        return """
+                apiVersion: atoll/v1
+                kind: Environment
+                metadata: {name: vm}
+                spec:
+                  networks: [backend]
+                  services:
+                    guest:
+                      driver: microvm
+                      image: busybox:1
+                      command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done &
+                                (until nslookup client.vm.default.atoll >/dev/null 2>&1; do sleep 1; done;
+                                echo "the guest resolved its neighbour") &
+                                while true; do nc -l -p 7000 -e cat; done']
+                      networks: [backend]
+                      resources: {cpu: 1, memory: 128Mi}
+                      placement: %s
+                    client:
+                      driver: process
+                      networks: [backend]
+                      resources: {cpu: 100m, memory: 32Mi}
+                      placement: %s
+                      command:
+                        - python3
+                        - -u
+                        - -c
+                        - |
+                %s
+                """.formatted(
+                        guestPlacement, clientPlacement, ECHO_CLIENT.indent(10).stripTrailing());
     }
 
     private static InstanceView guest(ApiClient api) {
