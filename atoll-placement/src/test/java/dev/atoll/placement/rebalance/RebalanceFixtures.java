@@ -52,6 +52,7 @@ final class RebalanceFixtures {
         final List<SiteInfo> sites = new ArrayList<>();
         final List<NodeInfo> nodes = new ArrayList<>();
         final List<PlacedInstance> instances = new ArrayList<>();
+        final List<PlacedInstance> pinned = new ArrayList<>();
         final Map<String, Integer> nextIndex = new HashMap<>();
 
         World site(SiteInfo site, int nodeCount) {
@@ -75,8 +76,21 @@ final class RebalanceFixtures {
             return this;
         }
 
+        /**
+         * {@code count} replicas of {@code service} pinned on {@code site/node}, which need not be
+         * in the layout: replicas elsewhere that count for the service's rules and never move.
+         */
+        World elsewhere(ServiceSpec service, String nodeId, int count) {
+            for (int k = 0; k < count; k++) {
+                int index = nextIndex.merge(service.name(), 1, Integer::sum) - 1;
+                pinned.add(new PlacedInstance(
+                        new InstanceId("acme", "shop", service.name(), index), service, assignment(nodeId)));
+            }
+            return this;
+        }
+
         CloudLayout layout() {
-            return new CloudLayout(sites, nodes, Set.of(), instances);
+            return new CloudLayout(sites, nodes, Set.of(), instances, pinned);
         }
     }
 

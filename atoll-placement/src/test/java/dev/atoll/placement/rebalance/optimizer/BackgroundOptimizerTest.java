@@ -90,8 +90,17 @@ class BackgroundOptimizerTest {
             return this;
         }
 
+        final List<PlacedInstance> pinned = new ArrayList<>();
+
+        /** A replica elsewhere, on a node the layout need not hold: counted, never moved. */
+        Cloud elsewhere(ServiceSpec service, int index, String site, String node) {
+            pinned.add(new PlacedInstance(
+                    new InstanceId("acme", "shop", service.name(), index), service, new Assignment(site, node)));
+            return this;
+        }
+
         CloudLayout layout() {
-            return new CloudLayout(sites, nodes, Set.of(), instances);
+            return new CloudLayout(sites, nodes, Set.of(), instances, pinned);
         }
     }
 
@@ -277,5 +286,63 @@ class BackgroundOptimizerTest {
         assertThat(second).isEqualTo(first);
         assertThat(HardConstraints.violations(layout.applyAll(first.moves()), LatencyModel.ESTIMATED))
                 .isEmpty();
+    }
+
+    @Test
+    void aSitesPlanCountsItsReplicasElsewhereAndMovesOnlyItsOwn() {
+        // Given a packed service spread over 3 sites: 2 replicas on london's two nodes, one each
+        // at paris and madrid, which london's plan sees only as pinned replicas
+        var base = service("web", "500m", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
+        var intent = base.placement();
+        var web = new ServiceSpec(
+                base.name(),
+                base.driver(),
+                base.command(),
+                base.env(),
+                base.resources(),
+                base.ports(),
+                base.health(),
+                4,
+                base.restart(),
+                new PlacementIntent(
+                        intent.jurisdictions(),
+                        intent.countries(),
+                        intent.sites(),
+                        intent.avoidSites(),
+                        intent.requireTags(),
+                        intent.preferTags(),
+                        intent.nearUsers(),
+                        Optional.of(new PlacementIntent.Spread(PlacementIntent.Domain.SITE, 3)),
+                        intent.antiAffinity(),
+                        intent.strategy()));
+        var layout = new Cloud()
+                .site(LONDON, 2)
+                .run(web, 0, "london", "n1")
+                .run(web, 1, "london", "n2")
+                .elsewhere(web, 2, "paris", "n1")
+                .elsewhere(web, 3, "madrid", "n1")
+                .layout();
+
+        // When london plans
+        Plan plan = propose(layout, ObjectiveWeights.DEFAULT);
+
+        // Then nothing is wrong before or after, the two london replicas share one node, and the
+        // plan says what it counted beside them
+        assertThat(plan.before().hard()).isZero();
+        assertThat(plan.after().hard()).isZero();
+        assertThat(plan.pinned()).isEqualTo(2);
+        assertThat(plan.moves()).singleElement().satisfies(m -> {
+            assertThat(m.from().site()).isEqualTo("london");
+            assertThat(m.to().site()).isEqualTo("london");
+        });
+        assertThat(HardConstraints.violations(layout.applyAll(plan.moves()), LatencyModel.ESTIMATED))
+                .isEmpty();
+        // And without them, london alone would count both replicas as breaking the spread
+        var alone = new Cloud()
+                .site(LONDON, 2)
+                .run(web, 0, "london", "n1")
+                .run(web, 1, "london", "n2")
+                .layout();
+        assertThat(propose(alone, ObjectiveWeights.DEFAULT).before().hard()).isEqualTo(2);
     }
 }
