@@ -764,6 +764,66 @@ public final class SiteController implements AutoCloseable {
         return Map.copyOf(observedBySite);
     }
 
+    /** What one {@link #replicasElsewhere} may ask: a plan is worth some calls, not a storm of them. */
+    static final int ELSEWHERE_CALLS_MAX = 256;
+
+    private static final Duration ELSEWHERE_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Where the other live sites run replicas of the environments that have replicas here, by site
+     * then instance key: what a site's plan counts beside its own replicas (spread, anti-affinity).
+     * For the environments homed here, what their sites last reported to this home, kept where
+     * the home placed them (no call); for the others, each live site is asked what it runs for
+     * their homes, at most {@value #ELSEWHERE_CALLS_MAX} calls, and a site that does not answer
+     * within 5 s counts as running none of them.
+     */
+    public CompletableFuture<Map<String, Map<String, ReplicaStatus>>> replicasElsewhere() {
+        Federation f = federation;
+        Set<String> dead = deadSites();
+        Map<String, Map<String, ReplicaStatus>> seen = new java.util.TreeMap<>();
+        Set<String> otherHomes = read(state -> {
+            Set<String> homes = new java.util.TreeSet<>();
+            for (PlacedInstance i : state.instances().values()) homes.add(state.homeOf(i));
+            if (homes.remove(site.name())) {
+                observedBySite.forEach((at, replicas) -> {
+                    if (at.equals(site.name()) || dead.contains(at)) return;
+                    for (ReplicaStatus r : replicas.values()) {
+                        var placed = state.placements().get(r.id().key());
+                        // A copy the home no longer places there (stale, superseded) does not count.
+                        if (placed != null && placed.site().equals(at))
+                            seen.computeIfAbsent(at, k -> new java.util.TreeMap<>())
+                                    .put(r.id().key(), r);
+                    }
+                });
+            }
+            return homes;
+        });
+        if (f == null || otherHomes.isEmpty()) return CompletableFuture.completedFuture(seen);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (String home : otherHomes) {
+            for (String target : f.siteNames()) {
+                if (target.equals(site.name()) || dead.contains(target)) continue;
+                if (calls.size() == ELSEWHERE_CALLS_MAX) break;
+                calls.add(f.replicasOf(target, home)
+                        .applyToEither(timeoutOnLoop(ELSEWHERE_TIMEOUT), x -> x)
+                        .handle((replicas, error) -> {
+                            if (replicas != null && !replicas.isEmpty()) {
+                                synchronized (seen) {
+                                    seen.computeIfAbsent(target, k -> new java.util.TreeMap<>())
+                                            .putAll(replicas);
+                                }
+                            }
+                            return null;
+                        }));
+            }
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            synchronized (seen) {
+                return Map.copyOf(seen);
+            }
+        });
+    }
+
     /** The sites this site's federation gives up for dead now (none before it starts). */
     public Set<String> deadSites() {
         Federation f = federation;

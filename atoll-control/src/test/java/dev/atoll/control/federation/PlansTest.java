@@ -107,4 +107,88 @@ class PlansTest {
         assertThat(sites.cloud.applyPlan("london")).isEmpty();
         assertThat(sites.cloud.applyPlan("nowhere")).isEmpty();
     }
+
+    /** {@code replicas} of a service spread over at least {@code sites} sites, as examples/hello.yaml. */
+    private static dev.atoll.model.spec.ServiceSpec spreadOverSites(String name, int replicas, int sites) {
+        var plain = aService(name, replicas);
+        var none = dev.atoll.model.spec.PlacementIntent.NONE;
+        return new dev.atoll.model.spec.ServiceSpec(
+                plain.name(),
+                plain.driver(),
+                plain.command(),
+                plain.env(),
+                plain.resources(),
+                plain.ports(),
+                plain.health(),
+                replicas,
+                plain.restart(),
+                new dev.atoll.model.spec.PlacementIntent(
+                        none.jurisdictions(),
+                        none.countries(),
+                        none.sites(),
+                        none.avoidSites(),
+                        none.requireTags(),
+                        none.preferTags(),
+                        none.nearUsers(),
+                        java.util.Optional.of(new dev.atoll.model.spec.PlacementIntent.Spread(
+                                dev.atoll.model.spec.PlacementIntent.Domain.SITE, sites)),
+                        none.antiAffinity(),
+                        none.strategy()));
+    }
+
+    @Test
+    void anEnvironmentSpreadOverThreeSitesBreaksNoRuleInThePlanOfAnyOfThem() throws Exception {
+        // Given an environment of 6 replicas spread over 3 sites, 2 at each, and a planner at each
+        // site (london homes it: it knows the others from their reports; paris and madrid ask)
+        sites = Sites.start(dir, 2, "london", "paris", "madrid");
+        java.util.List<SitePlanner> planners = new java.util.ArrayList<>();
+        try {
+            for (String name : new String[] {"london", "paris", "madrid"}) {
+                SitePlanner p = new SitePlanner(
+                                sites.site(name),
+                                PlanSettings.DEFAULT,
+                                Clock.systemUTC(),
+                                loop,
+                                solver,
+                                (home, move) -> sites.site(home).requestMove(move),
+                                3)
+                        .start();
+                planners.add(p);
+                sites.site(name).withPlans(p);
+            }
+            sites.cloud.create(anEnvironment("hello", spreadOverSites("web", 6, 3)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 6);
+            // The home hears of every replica from their sites before the plans are asked for.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> sites.site("london").observedReplicas().entrySet().stream()
+                                    .filter(e -> !e.getKey().equals("london"))
+                                    .mapToInt(e -> e.getValue().size())
+                                    .sum()
+                            == 4);
+            assertThat(perSite())
+                    .as("placement spreads them")
+                    .containsExactly(Map.entry("london", 2L), Map.entry("madrid", 2L), Map.entry("paris", 2L));
+
+            // When the cloud admin asks for the plans
+            var plans = sites.cloud.plans("default", true, null);
+
+            // Then no site counts a hard violation, before or after, each having counted the 4
+            // replicas at the other two sites, and no plan moves a replica of another site
+            assertThat(plans).hasSize(3).allSatisfy(p -> {
+                assertThat(p.report())
+                        .containsPattern("hard violations\\s+0\\s+0\\s")
+                        .contains("Counted beside these, never moved: 4 replicas");
+                assertThat(p.moves()).allSatisfy(m -> assertThat(m.from()).startsWith(p.site() + "/"));
+            });
+        } finally {
+            planners.forEach(SitePlanner::close);
+        }
+    }
+
+    private Map<String, Long> perSite() {
+        return sites.running().values().stream()
+                .flatMap(java.util.List::stream)
+                .map(copy -> copy.substring(0, copy.indexOf('/')))
+                .collect(Collectors.groupingBy(n -> n, java.util.TreeMap::new, Collectors.counting()));
+    }
 }
