@@ -162,7 +162,8 @@ public final class DevCommand implements Callable<Integer> {
                 "atoll dev --processes: %d sites, each a controller process with its agents as processes, state in %s%n",
                 topology.sites().size(), dir);
         out.flush();
-        DevProcesses cloud = DevProcesses.start(topology, dir.resolve("processes"), host, port, keepInstances, out);
+        DevProcesses cloud =
+                DevProcesses.start(topology, dir.resolve("processes"), host, port, keepInstances, rebalance, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping atoll dev --processes" + (keepInstances ? " (instances keep running)" : ""));
