@@ -137,7 +137,13 @@ public final class SiteController implements AutoCloseable {
     // Soft state of the leader's shell, touched on the loop only.
     private final Set<String> busy = new HashSet<>();
     private final Map<String, List<InstanceAssignment>> lastAssigned = new HashMap<>();
-    private final Map<String, Map<String, ReplicaStatus>> observedBySite = new ConcurrentHashMap<>();
+    /**
+     * Per target site, what it last reported of the replicas it runs for this home, by instance key:
+     * sorted (the reconciler walks it in key order) and concurrent (reports of changes edit it in
+     * place while readers of the API copy it). Only {@link #observeEverything} puts a view here.
+     */
+    private final Map<String, java.util.concurrent.ConcurrentSkipListMap<String, ReplicaStatus>> observedBySite =
+            new ConcurrentHashMap<>();
     /** Reservations accepted but not yet in the applied state, so two offers never take one slot. */
     private final List<PendingReservation> pending = new ArrayList<>();
     /** When each node's agent was last heard; soft state, so a new leader starts by trusting all. */
@@ -761,7 +767,7 @@ public final class SiteController implements AutoCloseable {
      * there: by site, then by instance key. Refreshed on every reconcile tick.
      */
     public Map<String, Map<String, ReplicaStatus>> observedReplicas() {
-        return Map.copyOf(observedBySite);
+        return Map.<String, Map<String, ReplicaStatus>>copyOf(observedBySite);
     }
 
     /** What one {@link #replicasElsewhere} may ask: a plan is worth some calls, not a storm of them. */
@@ -1664,22 +1670,10 @@ public final class SiteController implements AutoCloseable {
      * report itself is looked at on the loop, in the order taken.
      */
     public ReplicaReport.Receipt handleReplicaReport(String fromSite, ReplicaReport report) {
-        var receipt = new ReplicaReport.Receipt[] {ReplicaReport.Receipt.TAKEN};
-        reportCursors.compute(fromSite, (site, at) -> {
-            if (!report.full() && (at == null || at.stream() != report.stream() || at.number() != report.since())) {
-                receipt[0] = ReplicaReport.Receipt.SEND_EVERYTHING;
-                return at;
-            }
-            loop.execute(() -> observe(fromSite, report));
-            return new ReportCursor(report.stream(), report.number());
-        });
-        return receipt[0];
+        return reportCursors.take(fromSite, report, () -> loop.execute(() -> observe(fromSite, report)));
     }
 
-    /** The last report taken from a target: the one its next report of changes must follow. */
-    private record ReportCursor(long stream, long number) {}
-
-    private final Map<String, ReportCursor> reportCursors = new ConcurrentHashMap<>();
+    private final ReportCursors reportCursors = new ReportCursors();
 
     private void observe(String target, ReplicaReport report) {
         if (report.full()) {
@@ -1690,7 +1684,7 @@ public final class SiteController implements AutoCloseable {
         if (view == null) {
             // Forgotten (the target was given up for dead) after this report was taken: its next
             // report of changes follows nothing here.
-            reportCursors.remove(target);
+            reportCursors.forget(target);
             return;
         }
         Set<String> environments = new HashSet<>();
@@ -1719,11 +1713,8 @@ public final class SiteController implements AutoCloseable {
     private void observeEverything(String target, Map<String, ReplicaStatus> replicas) {
         var sorted = new java.util.concurrent.ConcurrentSkipListMap<String, ReplicaStatus>(replicas);
         var previous = observedBySite.put(target, sorted);
-        java.util.SortedMap<String, ReplicaStatus> before = previous == null
-                ? java.util.Collections.emptySortedMap()
-                : previous instanceof java.util.SortedMap<String, ReplicaStatus> sortedBefore
-                        ? sortedBefore
-                        : new java.util.TreeMap<>(previous);
+        java.util.SortedMap<String, ReplicaStatus> before =
+                previous == null ? java.util.Collections.emptySortedMap() : previous;
         // One walk over both in key order finds what the target added, changed or dropped (a report
         // of a busy pair holds thousands of replicas; most of them the same as last time).
         Set<String> environments = new HashSet<>();
@@ -1756,6 +1747,12 @@ public final class SiteController implements AutoCloseable {
         countAbsences(target, sorted, null);
     }
 
+    /** What {@code site} last reported of the replica {@code key}; null when nothing. */
+    private ReplicaStatus observedAt(String site, String key) {
+        var view = observedBySite.get(site);
+        return view == null ? null : view.get(key);
+    }
+
     /** One replica a target reports differently (null: no longer), into the index by environment. */
     private void observeReplica(String target, String key, ReplicaStatus status, Set<String> environments) {
         String environment = environmentOfInstance(key);
@@ -1767,7 +1764,7 @@ public final class SiteController implements AutoCloseable {
 
     /** What a site no longer reports (it is dead, or gone) leaves the observed replicas. */
     private void forgetObserved(String target) {
-        reportCursors.remove(target);
+        reportCursors.forget(target);
         var previous = observedBySite.remove(target);
         if (previous == null) return;
         observedVersion++;
@@ -1807,7 +1804,7 @@ public final class SiteController implements AutoCloseable {
                             r -> {
                                 // A report taken meanwhile is as new, and the changes that follow it
                                 // build on it, not on this answer.
-                                if (!reportCursors.containsKey(target)) observeEverything(target, r);
+                                if (!reportCursors.tookFrom(target)) observeEverything(target, r);
                             },
                             loop)
                     .exceptionally(e -> null);
@@ -2405,8 +2402,7 @@ public final class SiteController implements AutoCloseable {
                     new dev.atoll.model.view.MoveOutcome.Conflict("instance " + id.display() + " is already moving"));
         }
         var placement = found.placement();
-        ReplicaStatus status =
-                observedBySite.getOrDefault(placement.site(), Map.of()).get(id.key());
+        ReplicaStatus status = observedAt(placement.site(), id.key());
         String node = status != null && status.generation() == placement.generation() ? status.node() : null;
         var from = new dev.atoll.placement.Assignment(placement.site(), node);
         if (expectedFrom != null
@@ -2473,7 +2469,7 @@ public final class SiteController implements AutoCloseable {
         if (after != null && now.isBefore(after)) return;
         if (!busy.add(key)) return;
         drainRetryAfter.put(key, now.plus(DRAIN_RETRY));
-        ReplicaStatus status = observedBySite.getOrDefault(p.site(), Map.of()).get(key);
+        ReplicaStatus status = observedAt(p.site(), key);
         String reason = "node " + p.site() + "/" + (status == null ? "?" : status.node()) + " is draining";
         requestMove(p.id(), new dev.atoll.placement.Assignment(p.site(), null), reason, true)
                 .thenCompose(outcome -> {
