@@ -109,9 +109,7 @@ public final class DevCommand implements Callable<Integer> {
                     controllers,
                     host,
                     port,
-                    rebalance
-                            ? dev.atoll.control.rebalance.RebalanceSettings.ON
-                            : dev.atoll.control.rebalance.RebalanceSettings.OFF);
+                    dev.atoll.control.rebalance.RebalanceSettings.OFF.enabled(rebalance));
         } catch (Exception e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof java.net.BindException) {

@@ -49,12 +49,6 @@ public final class DevProcesses implements AutoCloseable {
 
     private DevProcesses() {}
 
-    public static DevProcesses start(
-            Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
-            throws IOException, InterruptedException {
-        return start(topology, dataDir, host, port, WIRE_BASE, keepInstances, out);
-    }
-
     /** @param rebalance start every site with {@code --rebalance} (atoll dev --processes --rebalance) */
     public static DevProcesses start(
             Topology topology,
@@ -65,9 +59,7 @@ public final class DevProcesses implements AutoCloseable {
             boolean rebalance,
             PrintWriter out)
             throws IOException, InterruptedException {
-        DevProcesses cloud = new DevProcesses();
-        cloud.rebalance = rebalance;
-        return cloud.launched(topology, dataDir, host, port, WIRE_BASE, keepInstances, out);
+        return start(topology, dataDir, host, port, WIRE_BASE, keepInstances, rebalance, out);
     }
 
     /** @param wireBase site i takes wire calls on {@code wireBase + 10 i} and gossips on the next port */
@@ -80,25 +72,28 @@ public final class DevProcesses implements AutoCloseable {
             boolean keepInstances,
             PrintWriter out)
             throws IOException, InterruptedException {
-        return new DevProcesses().launched(topology, dataDir, host, port, wireBase, keepInstances, out);
+        return start(topology, dataDir, host, port, wireBase, keepInstances, false, out);
     }
 
-    private DevProcesses launched(
+    private static DevProcesses start(
             Topology topology,
             Path dataDir,
             String host,
             int port,
             int wireBase,
             boolean keepInstances,
+            boolean rebalance,
             PrintWriter out)
             throws IOException, InterruptedException {
+        DevProcesses cloud = new DevProcesses();
+        cloud.rebalance = rebalance;
         try {
-            launch(topology, dataDir, host, port, wireBase, keepInstances, out);
+            cloud.launch(topology, dataDir, host, port, wireBase, keepInstances, out);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            close();
+            cloud.close();
             throw e;
         }
-        return this;
+        return cloud;
     }
 
     private void launch(

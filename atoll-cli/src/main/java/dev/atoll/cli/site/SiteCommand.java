@@ -235,11 +235,16 @@ public final class SiteCommand implements Callable<Integer> {
         SiteServer server;
         try {
             var settings = new SiteServer.Settings(
-                            site, listen, apiAddress, join, dataDir, peers, ingressAddress, pool, tls)
-                    .withRebalancing(
-                            rebalance
-                                    ? dev.atoll.control.rebalance.RebalanceSettings.ON
-                                    : dev.atoll.control.rebalance.RebalanceSettings.OFF);
+                    site,
+                    listen,
+                    apiAddress,
+                    join,
+                    dataDir,
+                    peers,
+                    ingressAddress,
+                    pool,
+                    tls,
+                    dev.atoll.control.rebalance.RebalanceSettings.OFF.enabled(rebalance));
             server = SiteServer.start(settings, line -> {
                 synchronized (out) {
                     out.println(line);

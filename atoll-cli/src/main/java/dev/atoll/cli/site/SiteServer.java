@@ -109,7 +109,7 @@ public final class SiteServer implements AutoCloseable {
                 List<InetSocketAddress> join,
                 Path dataDir,
                 List<InetSocketAddress> peers) {
-            this(site, listen, api, join, dataDir, peers, Optional.empty(), null, Optional.empty());
+            this(site, listen, api, join, dataDir, peers, Optional.empty(), null, Optional.empty(), null);
         }
 
         public Settings(
@@ -121,25 +121,7 @@ public final class SiteServer implements AutoCloseable {
                 List<InetSocketAddress> peers,
                 Optional<java.net.InetAddress> ingress,
                 dev.atoll.net.ipam.Subnet networkPool) {
-            this(site, listen, api, join, dataDir, peers, ingress, networkPool, Optional.empty());
-        }
-
-        /** Without rebalancing: nothing moves by itself. */
-        public Settings(
-                SiteInfo site,
-                InetSocketAddress listen,
-                InetSocketAddress api,
-                List<InetSocketAddress> join,
-                Path dataDir,
-                List<InetSocketAddress> peers,
-                Optional<java.net.InetAddress> ingress,
-                dev.atoll.net.ipam.Subnet networkPool,
-                Optional<SiteIdentity> tls) {
-            this(site, listen, api, join, dataDir, peers, ingress, networkPool, tls, null);
-        }
-
-        public Settings withRebalancing(dev.atoll.control.rebalance.RebalanceSettings r) {
-            return new Settings(site, listen, api, join, dataDir, peers, ingress, networkPool, tls, r);
+            this(site, listen, api, join, dataDir, peers, ingress, networkPool, Optional.empty(), null);
         }
 
         /** Published ports are listened on here. */

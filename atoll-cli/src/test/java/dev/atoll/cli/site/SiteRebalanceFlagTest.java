@@ -31,24 +31,7 @@ class SiteRebalanceFlagTest {
     }
 
     private List<String> site(String name, int wire, int api, String... extra) {
-        var args = new java.util.ArrayList<>(List.of(
-                "site",
-                "--name",
-                name,
-                "--lat",
-                "51.51",
-                "--lon",
-                "-0.13",
-                "--country",
-                "GB",
-                "--listen",
-                "127.0.0.1:" + wire,
-                "--api",
-                "127.0.0.1:" + api,
-                "--data-dir",
-                dir.resolve(name).toString()));
-        args.addAll(List.of(extra));
-        return args;
+        return SiteProcesses.siteArgs(name, "127.0.0.1:" + wire, "127.0.0.1:" + api, dir.resolve(name), extra);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.atoll.control.federation;
 
 import static dev.atoll.control.Fixtures.aService;
+import static dev.atoll.control.Fixtures.aServiceSpreadOverSites;
 import static dev.atoll.control.Fixtures.anEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -108,34 +109,6 @@ class PlansTest {
         assertThat(sites.cloud.applyPlan("nowhere")).isEmpty();
     }
 
-    /** {@code replicas} of a service spread over at least {@code sites} sites, as examples/hello.yaml. */
-    private static dev.atoll.model.spec.ServiceSpec spreadOverSites(String name, int replicas, int sites) {
-        var plain = aService(name, replicas);
-        var none = dev.atoll.model.spec.PlacementIntent.NONE;
-        return new dev.atoll.model.spec.ServiceSpec(
-                plain.name(),
-                plain.driver(),
-                plain.command(),
-                plain.env(),
-                plain.resources(),
-                plain.ports(),
-                plain.health(),
-                replicas,
-                plain.restart(),
-                new dev.atoll.model.spec.PlacementIntent(
-                        none.jurisdictions(),
-                        none.countries(),
-                        none.sites(),
-                        none.avoidSites(),
-                        none.requireTags(),
-                        none.preferTags(),
-                        none.nearUsers(),
-                        java.util.Optional.of(new dev.atoll.model.spec.PlacementIntent.Spread(
-                                dev.atoll.model.spec.PlacementIntent.Domain.SITE, sites)),
-                        none.antiAffinity(),
-                        none.strategy()));
-    }
-
     @Test
     void anEnvironmentSpreadOverThreeSitesBreaksNoRuleInThePlanOfAnyOfThem() throws Exception {
         // Given an environment of 6 replicas spread over 3 sites, 2 at each, and a planner at each
@@ -156,7 +129,7 @@ class PlansTest {
                 planners.add(p);
                 sites.site(name).withPlans(p);
             }
-            sites.cloud.create(anEnvironment("hello", spreadOverSites("web", 6, 3)));
+            sites.cloud.create(anEnvironment("hello", aServiceSpreadOverSites("web", 6, 3)));
             await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 6);
             // The home hears of every replica from their sites before the plans are asked for.
             await().atMost(Duration.ofSeconds(20))

@@ -2,6 +2,7 @@ package dev.atoll.control.rebalance;
 
 import static dev.atoll.control.Fixtures.aNode;
 import static dev.atoll.control.Fixtures.aService;
+import static dev.atoll.control.Fixtures.aServiceSpreadOverSites;
 import static dev.atoll.control.Fixtures.aSite;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,23 +36,7 @@ class NeighbourhoodTest {
         state.nodes().put("n1", aNode("london", "n1", 4000, 8L << 30));
         state.nodes().put("n2", aNode("london", "n2", 4000, 8L << 30));
         var id = new InstanceId("acme", "shop", "web", 0);
-        state.instances()
-                .put(
-                        id.key(),
-                        new SiteState.PlacedInstance(
-                                id,
-                                1,
-                                aService("web", 1),
-                                "n1",
-                                "paris",
-                                Instant.EPOCH,
-                                InstanceState.RUNNING,
-                                Map.of(),
-                                Optional.empty(),
-                                Optional.empty(),
-                                0,
-                                "",
-                                List.of()));
+        state.instances().put(id.key(), replica(id, aService("web", 1), "n1", "paris"));
         return state;
     }
 
@@ -96,13 +81,13 @@ class NeighbourhoodTest {
     }
 
     private static SiteState.PlacedInstance replica(
-            InstanceId id, dev.atoll.model.spec.ServiceSpec service, String node) {
+            InstanceId id, dev.atoll.model.spec.ServiceSpec service, String node, String home) {
         return new SiteState.PlacedInstance(
                 id,
                 1,
                 service,
                 node,
-                "london",
+                home,
                 Instant.EPOCH,
                 InstanceState.RUNNING,
                 Map.of(),
@@ -122,33 +107,10 @@ class NeighbourhoodTest {
         SiteState state = SiteState.empty();
         state.nodes().put("n1", aNode("london", "n1", 4000, 8L << 30));
         state.nodes().put("n2", aNode("london", "n2", 4000, 8L << 30));
-        var web = aService("web", 3);
-        var intent = web.placement();
-        var spread = new dev.atoll.model.spec.ServiceSpec(
-                web.name(),
-                web.driver(),
-                web.command(),
-                web.env(),
-                web.resources(),
-                web.ports(),
-                web.health(),
-                3,
-                web.restart(),
-                new dev.atoll.model.spec.PlacementIntent(
-                        intent.jurisdictions(),
-                        intent.countries(),
-                        intent.sites(),
-                        intent.avoidSites(),
-                        intent.requireTags(),
-                        intent.preferTags(),
-                        intent.nearUsers(),
-                        Optional.of(new dev.atoll.model.spec.PlacementIntent.Spread(
-                                dev.atoll.model.spec.PlacementIntent.Domain.SITE, 3)),
-                        intent.antiAffinity(),
-                        intent.strategy()));
+        var spread = aServiceSpreadOverSites("web", 3, 3);
         for (int k = 0; k < here; k++) {
             var id = new InstanceId("acme", "shop", "web", k);
-            state.instances().put(id.key(), replica(id, spread, "n" + (k + 1)));
+            state.instances().put(id.key(), replica(id, spread, "n" + (k + 1), "london"));
         }
         return state;
     }

@@ -68,12 +68,19 @@ final class RebalanceFixtures {
 
         /** {@code count} replicas of {@code service} on {@code site/node}. */
         World run(ServiceSpec service, String nodeId, int count) {
+            instances.addAll(next(service, nodeId, count));
+            return this;
+        }
+
+        /** The next {@code count} replicas of {@code service}, by index, on {@code site/node}. */
+        private List<PlacedInstance> next(ServiceSpec service, String nodeId, int count) {
+            List<PlacedInstance> out = new ArrayList<>();
             for (int k = 0; k < count; k++) {
                 int index = nextIndex.merge(service.name(), 1, Integer::sum) - 1;
-                instances.add(new PlacedInstance(
+                out.add(new PlacedInstance(
                         new InstanceId("acme", "shop", service.name(), index), service, assignment(nodeId)));
             }
-            return this;
+            return out;
         }
 
         /**
@@ -81,11 +88,7 @@ final class RebalanceFixtures {
          * in the layout: replicas elsewhere that count for the service's rules and never move.
          */
         World elsewhere(ServiceSpec service, String nodeId, int count) {
-            for (int k = 0; k < count; k++) {
-                int index = nextIndex.merge(service.name(), 1, Integer::sum) - 1;
-                pinned.add(new PlacedInstance(
-                        new InstanceId("acme", "shop", service.name(), index), service, assignment(nodeId)));
-            }
+            pinned.addAll(next(service, nodeId, count));
             return this;
         }
 

@@ -49,6 +49,17 @@ class BackgroundOptimizerTest {
             Set<String> jurisdictions,
             List<UserRegion> users,
             PlacementIntent.Strategy strategy) {
+        return service(name, cpu, jurisdictions, users, strategy, 2, Optional.empty());
+    }
+
+    static ServiceSpec service(
+            String name,
+            String cpu,
+            Set<String> jurisdictions,
+            List<UserRegion> users,
+            PlacementIntent.Strategy strategy,
+            int replicas,
+            Optional<PlacementIntent.Spread> spread) {
         return new ServiceSpec(
                 name,
                 DriverKind.PROCESS,
@@ -57,7 +68,7 @@ class BackgroundOptimizerTest {
                 res(cpu, "512Mi"),
                 List.of(),
                 Optional.empty(),
-                2,
+                replicas,
                 RestartPolicy.ALWAYS,
                 new PlacementIntent(
                         jurisdictions,
@@ -67,7 +78,7 @@ class BackgroundOptimizerTest {
                         Set.of(),
                         Set.of(),
                         users,
-                        Optional.empty(),
+                        spread,
                         PlacementIntent.AntiAffinity.NONE,
                         strategy));
     }
@@ -292,29 +303,14 @@ class BackgroundOptimizerTest {
     void aSitesPlanCountsItsReplicasElsewhereAndMovesOnlyItsOwn() {
         // Given a packed service spread over 3 sites: 2 replicas on london's two nodes, one each
         // at paris and madrid, which london's plan sees only as pinned replicas
-        var base = service("web", "500m", Set.of(), List.of(), PlacementIntent.Strategy.PACK);
-        var intent = base.placement();
-        var web = new ServiceSpec(
-                base.name(),
-                base.driver(),
-                base.command(),
-                base.env(),
-                base.resources(),
-                base.ports(),
-                base.health(),
+        var web = service(
+                "web",
+                "500m",
+                Set.of(),
+                List.of(),
+                PlacementIntent.Strategy.PACK,
                 4,
-                base.restart(),
-                new PlacementIntent(
-                        intent.jurisdictions(),
-                        intent.countries(),
-                        intent.sites(),
-                        intent.avoidSites(),
-                        intent.requireTags(),
-                        intent.preferTags(),
-                        intent.nearUsers(),
-                        Optional.of(new PlacementIntent.Spread(PlacementIntent.Domain.SITE, 3)),
-                        intent.antiAffinity(),
-                        intent.strategy()));
+                Optional.of(new PlacementIntent.Spread(PlacementIntent.Domain.SITE, 3)));
         var layout = new Cloud()
                 .site(LONDON, 2)
                 .run(web, 0, "london", "n1")
