@@ -5,6 +5,7 @@ import dev.atoll.control.federation.ReplicaStatus;
 import dev.atoll.control.site.NodeLiveness;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.control.site.SiteState;
+import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.model.view.MoveOutcome;
 import dev.atoll.model.view.PlanView;
 import dev.atoll.placement.rebalance.CloudLayout;
@@ -162,7 +163,7 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
         return done;
     }
 
-    private CloudLayout layout(dev.atoll.model.topology.SiteInfo self, Map<String, Map<String, ReplicaStatus>> seen) {
+    private CloudLayout layout(SiteInfo self, Map<String, Map<String, ReplicaStatus>> seen) {
         Set<String> dead = controller.deadSites();
         return controller.read(state -> {
             Set<String> closed = new TreeSet<>(state.downNodes());
