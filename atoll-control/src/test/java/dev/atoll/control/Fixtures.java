@@ -35,6 +35,33 @@ public final class Fixtures {
                 PlacementIntent.NONE);
     }
 
+    /** {@code replicas} of a service spread over at least {@code sites} sites (as examples/hello.yaml). */
+    public static ServiceSpec aServiceSpreadOverSites(String name, int replicas, int sites) {
+        var plain = aService(name, replicas);
+        var none = PlacementIntent.NONE;
+        return new ServiceSpec(
+                plain.name(),
+                plain.driver(),
+                plain.command(),
+                plain.env(),
+                plain.resources(),
+                plain.ports(),
+                plain.health(),
+                replicas,
+                plain.restart(),
+                new PlacementIntent(
+                        none.jurisdictions(),
+                        none.countries(),
+                        none.sites(),
+                        none.avoidSites(),
+                        none.requireTags(),
+                        none.preferTags(),
+                        none.nearUsers(),
+                        Optional.of(new PlacementIntent.Spread(PlacementIntent.Domain.SITE, sites)),
+                        none.antiAffinity(),
+                        none.strategy()));
+    }
+
     public static EnvironmentSpec anEnvironment(String name, ServiceSpec... services) {
         var map = new java.util.LinkedHashMap<String, ServiceSpec>();
         for (ServiceSpec s : services) map.put(s.name(), s);

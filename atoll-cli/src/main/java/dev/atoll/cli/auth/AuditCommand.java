@@ -2,7 +2,6 @@ package dev.atoll.cli.auth;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
-import dev.atoll.cli.OutputFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,20 +27,15 @@ public final class AuditCommand implements Callable<Integer> {
             description = "At most N entries (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            completionCandidates = OutputFormat.Names.class,
-            description = "table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @picocli.CommandLine.Mixin
+    private dev.atoll.cli.OutputOption output;
 
     @Override
     public Integer call() {
         Printing.print(
                 atoll.session().out(),
                 atoll.session().err(),
-                output,
+                output.format(),
                 atoll.client(null).auditJson(atoll.explicitTenant(), limit),
                 "audit entries",
                 List.of(

@@ -2,13 +2,11 @@ package dev.atoll.cli.auth;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
-import dev.atoll.cli.OutputFormat;
 import dev.atoll.model.auth.Tenants;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -72,13 +70,8 @@ public final class TenantCommand implements Callable<Integer> {
         @ParentCommand
         TenantCommand tenant;
 
-        @Option(
-                names = {"-o", "--output"},
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                completionCandidates = OutputFormat.Names.class,
-                description = "table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
+        @picocli.CommandLine.Mixin
+        private dev.atoll.cli.OutputOption output;
 
         @Override
         public Integer call() {
@@ -86,7 +79,7 @@ public final class TenantCommand implements Callable<Integer> {
             Printing.print(
                     session.out(),
                     session.err(),
-                    output,
+                    output.format(),
                     tenant.atoll.client(null).tenantsJson(),
                     "tenants",
                     List.of(Printing.Column.field("NAME", "name"), Printing.Column.field("CREATED", "createdAt")));

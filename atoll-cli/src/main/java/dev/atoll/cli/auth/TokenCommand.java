@@ -2,7 +2,6 @@ package dev.atoll.cli.auth;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
-import dev.atoll.cli.OutputFormat;
 import dev.atoll.model.auth.Role;
 import java.util.List;
 import java.util.Optional;
@@ -89,13 +88,8 @@ public final class TokenCommand implements Callable<Integer> {
         @ParentCommand
         TokenCommand token;
 
-        @Option(
-                names = {"-o", "--output"},
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                completionCandidates = OutputFormat.Names.class,
-                description = "table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
+        @picocli.CommandLine.Mixin
+        private dev.atoll.cli.OutputOption output;
 
         @Override
         public Integer call() {
@@ -103,7 +97,7 @@ public final class TokenCommand implements Callable<Integer> {
             Printing.print(
                     atoll.session().out(),
                     atoll.session().err(),
-                    output,
+                    output.format(),
                     atoll.client(null).tokensJson(atoll.explicitTenant()),
                     "tokens",
                     List.of(

@@ -109,9 +109,7 @@ public final class DevCommand implements Callable<Integer> {
                     controllers,
                     host,
                     port,
-                    rebalance
-                            ? dev.atoll.control.rebalance.RebalanceSettings.ON
-                            : dev.atoll.control.rebalance.RebalanceSettings.OFF);
+                    dev.atoll.control.rebalance.RebalanceSettings.OFF.enabled(rebalance));
         } catch (Exception e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof java.net.BindException) {
@@ -162,7 +160,8 @@ public final class DevCommand implements Callable<Integer> {
                 "atoll dev --processes: %d sites, each a controller process with its agents as processes, state in %s%n",
                 topology.sites().size(), dir);
         out.flush();
-        DevProcesses cloud = DevProcesses.start(topology, dir.resolve("processes"), host, port, keepInstances, out);
+        DevProcesses cloud =
+                DevProcesses.start(topology, dir.resolve("processes"), host, port, keepInstances, rebalance, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping atoll dev --processes" + (keepInstances ? " (instances keep running)" : ""));

@@ -44,12 +44,22 @@ public final class DevProcesses implements AutoCloseable {
     private String adminToken;
     private dev.atoll.wire.tls.CertificateAuthority ca;
 
+    /** Whether every site starts with {@code --rebalance}. */
+    private boolean rebalance;
+
     private DevProcesses() {}
 
+    /** @param rebalance start every site with {@code --rebalance} (atoll dev --processes --rebalance) */
     public static DevProcesses start(
-            Topology topology, Path dataDir, String host, int port, boolean keepInstances, PrintWriter out)
+            Topology topology,
+            Path dataDir,
+            String host,
+            int port,
+            boolean keepInstances,
+            boolean rebalance,
+            PrintWriter out)
             throws IOException, InterruptedException {
-        return start(topology, dataDir, host, port, WIRE_BASE, keepInstances, out);
+        return start(topology, dataDir, host, port, WIRE_BASE, keepInstances, rebalance, out);
     }
 
     /** @param wireBase site i takes wire calls on {@code wireBase + 10 i} and gossips on the next port */
@@ -62,7 +72,21 @@ public final class DevProcesses implements AutoCloseable {
             boolean keepInstances,
             PrintWriter out)
             throws IOException, InterruptedException {
+        return start(topology, dataDir, host, port, wireBase, keepInstances, false, out);
+    }
+
+    private static DevProcesses start(
+            Topology topology,
+            Path dataDir,
+            String host,
+            int port,
+            int wireBase,
+            boolean keepInstances,
+            boolean rebalance,
+            PrintWriter out)
+            throws IOException, InterruptedException {
         DevProcesses cloud = new DevProcesses();
+        cloud.rebalance = rebalance;
         try {
             cloud.launch(topology, dataDir, host, port, wireBase, keepInstances, out);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -118,6 +142,7 @@ public final class DevProcesses implements AutoCloseable {
                     "--admin-token-file",
                     tokenFile.toString()));
             if (!site.tags().isEmpty()) args.addAll(List.of("--tags", String.join(",", site.tags())));
+            if (rebalance) args.add("--rebalance");
             if (firstWire != null) args.addAll(List.of("--join", firstWire));
             Path siteDir = dataDir.resolve("sites").resolve(site.name());
             if (firstApi == null) {

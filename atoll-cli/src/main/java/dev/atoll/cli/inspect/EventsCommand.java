@@ -3,7 +3,6 @@ package dev.atoll.cli.inspect;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
-import dev.atoll.cli.OutputFormat;
 import dev.atoll.cli.Text;
 import dev.atoll.cli.client.ApiClient;
 import dev.atoll.model.json.AtollJson;
@@ -22,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Show recent events (instances started, placed, restarted, environments changed).",
-            "With --watch, keep streaming new events until interrupted."
+            "With --watch, keep streaming new events until interrupted; with -o json, one event per line."
         },
         footerHeading = "%nExample:%n",
         footer = {"  atoll events", "  atoll events --watch --environment hello", "  atoll events -o json"})
@@ -38,13 +37,8 @@ public final class EventsCommand implements Callable<Integer> {
             description = "Keep streaming events as they happen.")
     private boolean watch;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            completionCandidates = OutputFormat.Names.class,
-            description = "table or json (default: ${DEFAULT-VALUE}); with --watch, json prints one event per line.")
-    private OutputFormat output;
+    @picocli.CommandLine.Mixin
+    private dev.atoll.cli.OutputOption output;
 
     @Option(names = "--environment", paramLabel = "NAME", description = "Only events of this environment.")
     private String environment;
@@ -67,7 +61,7 @@ public final class EventsCommand implements Callable<Integer> {
         JsonNode events = client.eventsJson(Math.max(1, limit));
         var kept = AtollJson.json().createArrayNode();
         for (JsonNode event : events) if (matches(event)) kept.add(event);
-        switch (output) {
+        switch (output.format()) {
             case JSON -> out.print(Text.prettyJson(kept));
             case YAML -> out.print(Text.yaml(kept));
             case TABLE, WIDE -> {
@@ -94,7 +88,7 @@ public final class EventsCommand implements Callable<Integer> {
             Instant opened = clock.instant();
             OptionalLong last = client.watchEvents(since, tree -> {
                 if (!matches(tree)) return;
-                out.println(output.isTable() ? Tables.eventLine(client.toEvent(tree)) : tree.toString());
+                out.println(output.format().isTable() ? Tables.eventLine(client.toEvent(tree)) : tree.toString());
                 out.flush();
             });
             boolean progressed = !last.equals(since);

@@ -51,13 +51,8 @@ public final class GetCommand implements Callable<Integer> {
             description = "What to list: ${COMPLETION-CANDIDATES}.")
     private ResourceKind kind;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            defaultValue = "table",
-            completionCandidates = OutputFormat.Names.class,
-            description = "table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
-    private OutputFormat output;
+    @picocli.CommandLine.Mixin
+    private dev.atoll.cli.OutputOption output;
 
     @Option(
             names = "--environment",
@@ -83,11 +78,11 @@ public final class GetCommand implements Callable<Integer> {
                     case IMAGES -> client.imagesJson();
                     case NETWORKS -> client.networksJson();
                 };
-        switch (output) {
+        switch (output.format()) {
             case JSON -> out.print(Text.prettyJson(json));
             case YAML -> out.print(Text.yaml(json));
             case TABLE, WIDE -> {
-                Table table = table(json, output == OutputFormat.WIDE);
+                Table table = table(json, output.format() == OutputFormat.WIDE);
                 if (table.isEmpty()) {
                     atoll.session().err().println("no " + kind.displayName() + " found");
                 } else {

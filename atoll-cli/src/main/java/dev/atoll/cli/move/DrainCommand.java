@@ -2,9 +2,12 @@ package dev.atoll.cli.move;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
+import dev.atoll.cli.client.ApiClient;
 import dev.atoll.model.view.NodeView;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,38 +55,46 @@ public final class DrainCommand implements Callable<Integer> {
                     .println("SITE/NODE must name a site and one of its nodes (e.g. london/n1), got '" + target + "'");
             return ExitCodes.CANNOT_RUN;
         }
-        String site = target.substring(0, slash);
-        String node = target.substring(slash + 1);
-        var client = atoll.client();
+        site = target.substring(0, slash);
+        node = target.substring(slash + 1);
+        client = atoll.client();
         var answer = client.drain(site, node, undo);
         if (undo) {
             out.println("node " + target + " takes replicas again");
             return ExitCodes.OK;
         }
-        int left = answer.path("instances").asInt();
+        left = answer.path("instances").asInt();
         out.println("draining " + target + ": " + left + " instance(s) to move off");
         out.flush();
         if (noWait || left == 0) return ExitCodes.OK;
-        var deadline = session.clock().instant().plus(timeout);
-        while (session.clock().instant().isBefore(deadline)) {
-            Thread.sleep(session.pollEvery());
-            Optional<NodeView> now = client.nodes(Optional.of(site)).stream()
-                    .filter(n -> n.name().equals(node))
-                    .findFirst();
-            int count = now.map(NodeView::instances).orElse(0);
-            if (count != left) {
-                left = count;
-                out.println("  " + left + " instance(s) left on " + target);
-                out.flush();
-            }
-            if (left == 0) {
-                out.println("node " + target + " is drained");
-                return ExitCodes.OK;
-            }
-        }
-        session.err()
-                .println("node " + target + " still runs " + left + " instance(s) after " + timeout.toSeconds()
+        return Follow.until(
+                session,
+                timeout,
+                () -> lookAtTheNode(out),
+                () -> "node " + target + " still runs " + left + " instance(s) after " + timeout.toSeconds()
                         + " s; their moves go on (atoll events --watch)");
-        return ExitCodes.FAILED;
+    }
+
+    // Of the drain under way (a command object runs once).
+    private String site;
+    private String node;
+    private ApiClient client;
+    /** Instances on the node when last looked at. */
+    private int left;
+
+    /** The node's instances counting down, a line each time the count changes; ends when none is left. */
+    private OptionalInt lookAtTheNode(PrintWriter out) {
+        Optional<NodeView> now = client.nodes(Optional.of(site)).stream()
+                .filter(n -> n.name().equals(node))
+                .findFirst();
+        int count = now.map(NodeView::instances).orElse(0);
+        if (count != left) {
+            left = count;
+            out.println("  " + left + " instance(s) left on " + target);
+            out.flush();
+        }
+        if (left > 0) return OptionalInt.empty();
+        out.println("node " + target + " is drained");
+        return OptionalInt.of(ExitCodes.OK);
     }
 }

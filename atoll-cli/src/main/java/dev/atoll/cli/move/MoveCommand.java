@@ -2,11 +2,14 @@ package dev.atoll.cli.move;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
+import dev.atoll.cli.client.ApiClient;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.instance.InstanceView;
 import dev.atoll.model.view.CloudEvent;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,13 +66,14 @@ public final class MoveCommand implements Callable<Integer> {
                     .println("INSTANCE must be ENVIRONMENT.SERVICE.INDEX (e.g. hello.web.0), got '" + instance + "'");
             return ExitCodes.CANNOT_RUN;
         }
-        var client = atoll.client();
+        client = atoll.client();
+        environment = parts[0];
         // Events after this one are the move's.
-        long since = client.events(1).stream().mapToLong(CloudEvent::seq).max().orElse(-1);
+        since = client.events(1).stream().mapToLong(CloudEvent::seq).max().orElse(-1);
         // The events are the home site's: a server that is not the environment's home shows none, so the
         // instance itself is watched too (a newer generation running where it was sent).
-        long generation = view(client, parts[0]).map(InstanceView::generation).orElse(Long.MAX_VALUE);
-        var answer = client.move(parts[0], parts[1] + "." + parts[2], to);
+        generation = view().map(InstanceView::generation).orElse(Long.MAX_VALUE);
+        var answer = client.move(environment, parts[1] + "." + parts[2], to);
         out.println("moving " + answer.path("instance").asText(instance) + " from "
                 + answer.path("from").asText("?") + " to " + answer.path("to").asText(to));
         out.flush();
@@ -77,33 +81,44 @@ public final class MoveCommand implements Callable<Integer> {
             out.println("follow it with: atoll events --watch");
             return ExitCodes.OK;
         }
-        var deadline = session.clock().instant().plus(timeout);
-        while (session.clock().instant().isBefore(deadline)) {
-            for (CloudEvent e : client.events(500)) {
-                if (e.seq() <= since || !instance.equals(e.instance())) continue;
-                since = e.seq();
-                if (!e.type().startsWith("move-") && !e.type().startsWith("instance-")) continue;
-                out.println("  " + e.type() + " (" + e.site() + "): " + e.message());
-                out.flush();
-                if (e.type().equals("move-completed")) return ExitCodes.OK;
-                if (e.type().equals("move-failed")) return ExitCodes.FAILED;
-            }
-            Optional<InstanceView> now = view(client, parts[0]);
-            if (now.isPresent() && arrived(now.get(), generation)) {
-                out.println("  moved: runs at " + now.get().site() + "/"
-                        + now.get().node() + " (generation " + now.get().generation() + ")");
-                return ExitCodes.OK;
-            }
-            Thread.sleep(session.pollEvery());
-        }
-        session.err()
-                .println("the move of " + instance + " did not end within " + timeout.toSeconds()
+        return Follow.until(
+                session,
+                timeout,
+                () -> lookAtTheMove(out),
+                () -> "the move of " + instance + " did not end within " + timeout.toSeconds()
                         + " s; it goes on (atoll events --watch)");
-        return ExitCodes.FAILED;
+    }
+
+    // Of the move under way (a command object runs once).
+    private ApiClient client;
+    private String environment;
+    /** Events up to this one were seen. */
+    private long since;
+    /** The generation asked to move. */
+    private long generation;
+
+    /** The move's new events, a line each, and the instance itself: ends when either says it ended. */
+    private OptionalInt lookAtTheMove(PrintWriter out) {
+        for (CloudEvent e : client.events(500)) {
+            if (e.seq() <= since || !instance.equals(e.instance())) continue;
+            since = e.seq();
+            if (!e.type().startsWith("move-") && !e.type().startsWith("instance-")) continue;
+            out.println("  " + e.type() + " (" + e.site() + "): " + e.message());
+            out.flush();
+            if (e.type().equals("move-completed")) return OptionalInt.of(ExitCodes.OK);
+            if (e.type().equals("move-failed")) return OptionalInt.of(ExitCodes.FAILED);
+        }
+        Optional<InstanceView> now = view();
+        if (now.isPresent() && arrived(now.get(), generation)) {
+            out.println("  moved: runs at " + now.get().site() + "/" + now.get().node() + " (generation "
+                    + now.get().generation() + ")");
+            return OptionalInt.of(ExitCodes.OK);
+        }
+        return OptionalInt.empty();
     }
 
     /** The instance as the cloud shows it now; empty when it cannot be read (the move goes on regardless). */
-    private Optional<InstanceView> view(dev.atoll.cli.client.ApiClient client, String environment) {
+    private Optional<InstanceView> view() {
         try {
             return client.instances(Optional.of(environment), Optional.empty()).stream()
                     .filter(i -> i.id().equals(instance))

@@ -2,7 +2,6 @@ package dev.atoll.cli.pki;
 
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
-import dev.atoll.cli.OutputFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +32,8 @@ public final class JoinTokenCommand implements Callable<Integer> {
             name = "create",
             mixinStandardHelpOptions = true,
             description = "Make a token that works once, until --ttl; kept hashed in the Raft log of the site whose"
-                    + " API is asked (for agents: their own site's API).",
+                    + " API is asked (for agents: their own site's API). As a table (the default) it prints the"
+                    + " token alone, for T=$(atoll join-token create ...).",
             footerHeading = "%nExample:%n",
             footer = {
                 "  atoll join-token create --for site",
@@ -60,13 +60,8 @@ public final class JoinTokenCommand implements Callable<Integer> {
                 defaultValue = "1h")
         String ttl;
 
-        @Option(
-                names = {"-o", "--output"},
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                completionCandidates = OutputFormat.Names.class,
-                description = "table (the token alone), json or yaml (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
+        @picocli.CommandLine.Mixin
+        private dev.atoll.cli.OutputOption output;
 
         @Override
         public Integer call() {
@@ -79,7 +74,7 @@ public final class JoinTokenCommand implements Callable<Integer> {
             }
             var created = parent.atoll.client(null).createJoinToken(forRole, site, ttl);
             var out = parent.atoll.session().out();
-            switch (output) {
+            switch (output.format()) {
                 case JSON -> out.print(dev.atoll.cli.Text.prettyJson(created));
                 case YAML -> out.print(dev.atoll.cli.Text.yaml(created));
                 // The token alone, so that `T=$(atoll join-token create ...)` works.

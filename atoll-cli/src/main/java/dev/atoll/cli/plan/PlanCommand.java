@@ -3,7 +3,6 @@ package dev.atoll.cli.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atoll.cli.AtollCommand;
 import dev.atoll.cli.ExitCodes;
-import dev.atoll.cli.OutputFormat;
 import dev.atoll.cli.Table;
 import dev.atoll.cli.Text;
 import java.io.PrintWriter;
@@ -56,20 +55,15 @@ public final class PlanCommand implements Callable<Integer> {
         @Option(names = "--site", paramLabel = "SITE", description = "Only this site's plan.")
         String site;
 
-        @Option(
-                names = {"-o", "--output"},
-                paramLabel = "FORMAT",
-                defaultValue = "table",
-                completionCandidates = OutputFormat.Names.class,
-                description = "table, wide, json or yaml (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
+        @picocli.CommandLine.Mixin
+        private dev.atoll.cli.OutputOption output;
 
         @Override
         public Integer call() {
             var session = plan.atoll.session();
             JsonNode plans = plan.atoll.client().plansJson(Optional.ofNullable(site));
             PrintWriter out = session.out();
-            switch (output) {
+            switch (output.format()) {
                 case JSON -> out.print(Text.prettyJson(plans));
                 case YAML -> out.print(Text.yaml(plans));
                 case TABLE, WIDE -> {

@@ -137,6 +137,13 @@ public final class SiteCommand implements Callable<Integer> {
                     + " (default: 24h)")
     java.time.Duration certLifetime = SiteIdentity.DEFAULT_LIFETIME;
 
+    @Option(
+            names = "--rebalance",
+            description = "Move replicas off this site's nodes whose measured cpu or memory stays above 85%/90% for"
+                    + " a minute, to the other nodes of the site first, then the nearest sites (off by default:"
+                    + " nothing moves that you did not ask for; atoll plan show works either way)")
+    boolean rebalance;
+
     /** The other controllers must be distinct from this one and from each other, with room for PORT+2. */
     private void checkPeers() {
         if (peers.isEmpty()) return;
@@ -227,8 +234,17 @@ public final class SiteCommand implements Callable<Integer> {
         }
         SiteServer server;
         try {
-            var settings =
-                    new SiteServer.Settings(site, listen, apiAddress, join, dataDir, peers, ingressAddress, pool, tls);
+            var settings = new SiteServer.Settings(
+                    site,
+                    listen,
+                    apiAddress,
+                    join,
+                    dataDir,
+                    peers,
+                    ingressAddress,
+                    pool,
+                    tls,
+                    dev.atoll.control.rebalance.RebalanceSettings.OFF.enabled(rebalance));
             server = SiteServer.start(settings, line -> {
                 synchronized (out) {
                     out.println(line);

@@ -81,6 +81,7 @@ public final class SiteServer implements AutoCloseable {
      * @param peers the --listen addresses of the site's other controllers; empty for one controller
      * @param ingress where published ports are listened on (empty: the --listen host)
      * @param networkPool where tenant networks are carved from
+     * @param rebalancing whether and how the site relieves its overloaded nodes (--rebalance)
      */
     public record Settings(
             SiteInfo site,
@@ -91,9 +92,11 @@ public final class SiteServer implements AutoCloseable {
             List<InetSocketAddress> peers,
             Optional<java.net.InetAddress> ingress,
             dev.atoll.net.ipam.Subnet networkPool,
-            Optional<SiteIdentity> tls) {
+            Optional<SiteIdentity> tls,
+            dev.atoll.control.rebalance.RebalanceSettings rebalancing) {
         public Settings {
             tls = tls == null ? Optional.empty() : tls;
+            rebalancing = rebalancing == null ? dev.atoll.control.rebalance.RebalanceSettings.OFF : rebalancing;
             peers = List.copyOf(peers);
             ingress = ingress == null ? Optional.empty() : ingress;
             networkPool = networkPool == null ? dev.atoll.net.ipam.NetworkAddressing.DEFAULT_POOL : networkPool;
@@ -106,7 +109,7 @@ public final class SiteServer implements AutoCloseable {
                 List<InetSocketAddress> join,
                 Path dataDir,
                 List<InetSocketAddress> peers) {
-            this(site, listen, api, join, dataDir, peers, Optional.empty(), null, Optional.empty());
+            this(site, listen, api, join, dataDir, peers, Optional.empty(), null, Optional.empty(), null);
         }
 
         public Settings(
@@ -118,7 +121,7 @@ public final class SiteServer implements AutoCloseable {
                 List<InetSocketAddress> peers,
                 Optional<java.net.InetAddress> ingress,
                 dev.atoll.net.ipam.Subnet networkPool) {
-            this(site, listen, api, join, dataDir, peers, ingress, networkPool, Optional.empty());
+            this(site, listen, api, join, dataDir, peers, ingress, networkPool, Optional.empty(), null);
         }
 
         /** Published ports are listened on here. */
@@ -407,8 +410,13 @@ public final class SiteServer implements AutoCloseable {
                 var federation = new NetworkFederation(controller, directory, caller);
                 controller.start(federation, List.of()).get(60, TimeUnit.SECONDS);
 
+                // Each move goes to the replica's home, here or over the wire.
+                dev.atoll.control.rebalance.HomeMoves homes = (home, move) -> home.equals(site.name())
+                        ? controller.requestMove(move)
+                        : new RemoteSiteShare(home, caller, tracing)
+                                .move(move.id(), move.to().site(), move.to().node(), move.reason());
                 // The site's background optimizer: a plan when asked (GET /v1/plans), applied when a
-                // cloud admin asks; each move goes to the replica's home, here or over the wire.
+                // cloud admin asks.
                 var solver = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
                 parts.add(solver::shutdownNow);
                 var planner = new dev.atoll.control.rebalance.SitePlanner(
@@ -417,18 +425,32 @@ public final class SiteServer implements AutoCloseable {
                                 clock,
                                 scheduler,
                                 solver,
-                                (home, move) -> home.equals(site.name())
-                                        ? controller.requestMove(move)
-                                        : new RemoteSiteShare(home, caller, tracing)
-                                                .move(
-                                                        move.id(),
-                                                        move.to().site(),
-                                                        move.to().node(),
-                                                        move.reason()),
+                                homes,
                                 site.name().hashCode())
                         .start();
                 parts.add(planner);
                 controller.withPlans(planner);
+                if (settings.rebalancing().enabled()) {
+                    // --rebalance: overloaded nodes (measured by their agents) shed replicas to their
+                    // neighbours, as atoll dev --rebalance does at each of its sites.
+                    parts.add(new dev.atoll.control.rebalance.SiteRebalancer(
+                                    controller,
+                                    settings.rebalancing(),
+                                    clock,
+                                    scheduler,
+                                    homes,
+                                    site.name().hashCode())
+                            .start());
+                    var policy = settings.rebalancing().policy();
+                    say.accept(String.format(
+                            java.util.Locale.ROOT,
+                            "site %s relieves its overloaded nodes (--rebalance): above %.0f%% cpu or %.0f%% memory"
+                                    + " for %d s, replicas move to its other nodes first, then the nearest sites",
+                            site.name(),
+                            policy.cpuThreshold() * 100,
+                            policy.memoryThreshold() * 100,
+                            policy.windowMillis() / 1000));
+                }
 
                 LocalSiteShare localShare = new LocalSiteShare(controller, clock);
                 agents = new AgentGateway(

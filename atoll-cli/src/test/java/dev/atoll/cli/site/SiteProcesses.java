@@ -36,6 +36,32 @@ final class SiteProcesses implements AutoCloseable {
         this.mark = mark;
     }
 
+    /**
+     * The arguments of `atoll site` for a site {@code name} in London (GB) that takes wire calls on
+     * {@code wire}, serves its API on {@code api} and keeps its state in {@code dataDir}, then
+     * {@code more}.
+     */
+    static List<String> siteArgs(String name, String wire, String api, java.nio.file.Path dataDir, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "site",
+                "--name",
+                name,
+                "--lat",
+                "51.51",
+                "--lon",
+                "-0.13",
+                "--country",
+                "GB",
+                "--listen",
+                wire,
+                "--api",
+                api,
+                "--data-dir",
+                dataDir.toString()));
+        args.addAll(List.of(more));
+        return args;
+    }
+
     /** Starts `atoll ARGS` as {@code name}, its output prefixed with the name. */
     void spawn(String name, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(JavaCommand.of(dev.atoll.cli.Main.class, args.toArray(String[]::new)));

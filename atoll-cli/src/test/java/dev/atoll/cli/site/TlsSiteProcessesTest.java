@@ -50,26 +50,15 @@ class TlsSiteProcessesTest {
             peers.remove(i);
             sites.spawn(
                     "c" + i,
-                    List.of(
-                            "site",
-                            "--name",
+                    SiteProcesses.siteArgs(
                             "london",
-                            "--lat",
-                            "51.51",
-                            "--lon",
-                            "-0.13",
-                            "--country",
-                            "GB",
-                            "--listen",
                             wires.get(i),
-                            "--api",
                             "127.0.0.1:" + api,
+                            dir.resolve("c" + i),
                             "--peers",
                             String.join(",", peers),
                             "--ca",
                             dir.resolve("ca").toString(),
-                            "--data-dir",
-                            dir.resolve("c" + i).toString(),
                             "--admin-token-file",
                             dir.resolve("admin-token").toString()));
         }

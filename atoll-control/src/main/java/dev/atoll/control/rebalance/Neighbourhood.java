@@ -1,6 +1,9 @@
 package dev.atoll.control.rebalance;
 
+import dev.atoll.control.federation.ReplicaStatus;
 import dev.atoll.control.site.SiteState;
+import dev.atoll.model.instance.InstanceId;
+import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.placement.Assignment;
@@ -10,10 +13,12 @@ import dev.atoll.placement.rebalance.CloudLayout;
 import dev.atoll.placement.rebalance.PlacedInstance;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The part of the cloud one site rebalances in, as a {@link CloudLayout}: its own nodes and the
@@ -68,5 +73,33 @@ public final class Neighbourhood {
             instances.add(new PlacedInstance(i.id(), i.service(), new Assignment(self.name(), i.node())));
         }
         return new CloudLayout(sites, nodes, closed, instances);
+    }
+
+    /**
+     * The replicas other sites run of the services that have replicas here, as pinned replicas of a
+     * layout ({@link CloudLayout#pinned}): counted for spread and anti-affinity, never moved by this
+     * site. Each takes the spec of its service's replicas here (the rules are the service's). Left
+     * out: dead sites, nodes known down (the replica is lost), and any replica also here (a move
+     * between sites under way: the copy here is the one the layout holds). Pure.
+     *
+     * @param seen what other sites run, by site then instance key ({@code
+     *     SiteController#replicasElsewhere})
+     */
+    public static List<PlacedInstance> replicasElsewhere(
+            SiteInfo self, SiteState state, Map<String, Map<String, ReplicaStatus>> seen, Set<String> deadSites) {
+        Map<String, ServiceSpec> servicesHere = new HashMap<>();
+        for (SiteState.PlacedInstance i : state.instances().values())
+            servicesHere.putIfAbsent(PlacedInstance.serviceKey(i.id()), i.service());
+        Map<InstanceId, PlacedInstance> out = new TreeMap<>(Comparator.comparing(InstanceId::key));
+        for (var site : new TreeMap<>(seen).entrySet()) {
+            String at = site.getKey();
+            if (at.equals(self.name()) || deadSites.contains(at)) continue;
+            for (ReplicaStatus r : site.getValue().values()) {
+                ServiceSpec service = servicesHere.get(PlacedInstance.serviceKey(r.id()));
+                if (service == null || r.nodeDown() || state.instances().containsKey(r.id().key())) continue;
+                out.putIfAbsent(r.id(), new PlacedInstance(r.id(), service, new Assignment(at, r.node())));
+            }
+        }
+        return List.copyOf(out.values());
     }
 }

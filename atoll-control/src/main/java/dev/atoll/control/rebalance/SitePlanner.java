@@ -1,9 +1,11 @@
 package dev.atoll.control.rebalance;
 
 import dev.atoll.control.cloud.SitePlans;
+import dev.atoll.control.federation.ReplicaStatus;
 import dev.atoll.control.site.NodeLiveness;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.control.site.SiteState;
+import dev.atoll.model.topology.SiteInfo;
 import dev.atoll.model.view.MoveOutcome;
 import dev.atoll.model.view.PlanView;
 import dev.atoll.placement.rebalance.CloudLayout;
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A site's background optimizer, the thin shell around {@link BackgroundOptimizer}: it works out a
  * {@link Plan} for the site's own placement (its nodes and the replicas on them, moves between its
- * nodes only) and keeps it; when asked to apply it, it starts the plan's moves gradually, as the
+ * nodes only; the same services' replicas at other sites pinned beside them, so that a service
+ * spread over sites is judged whole, see {@link SiteController#replicasElsewhere}) and keeps it; when asked to apply it, it starts the plan's moves gradually, as the
  * {@link dev.atoll.placement.rebalance.MoveRateLimit} admits them, by asking each replica's home
  * (the mover checks every destination again on exact state, so a plan gone stale costs a refused
  * move, never a broken constraint). State (the kept plan, what is in flight) lives on the site's
@@ -125,20 +128,20 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
         });
     }
 
-    /** Works out a plan now (on the solver's executor) and keeps it; must run on the loop. */
+    /**
+     * Works out a plan now (on the solver's executor) and keeps it; must run on the loop. The
+     * layout is this site's nodes and replicas, with the same services' replicas at other sites
+     * pinned beside them: they count for spread and anti-affinity, and only this site's move.
+     */
     private CompletableFuture<Optional<PlanView>> solve() {
         var self = controller.site();
-        CloudLayout layout = controller.read(state -> {
-            Set<String> closed = new TreeSet<>(state.downNodes());
-            closed.addAll(state.drainingNodes());
-            for (String node : state.nodes().keySet())
-                if (controller.health(node) != NodeLiveness.Health.ALIVE) closed.add(node);
-            return Neighbourhood.of(self, state, closed, List.of(), Map.of(), Set.of(), 0);
-        });
         long runSeed = seed * 31 + (++solves);
         Instant at = clock.instant();
-        CompletableFuture<Optional<PlanView>> done = CompletableFuture.supplyAsync(
-                        () -> BackgroundOptimizer.propose(
+        CompletableFuture<Optional<PlanView>> done = controller
+                .replicasElsewhere()
+                .thenApplyAsync(seen -> layout(self, seen), loop)
+                .thenApplyAsync(
+                        layout -> BackgroundOptimizer.propose(
                                 BackgroundOptimizer.Request.wholeLayout(layout, runSeed, settings.moveLimit())),
                         solver)
                 .thenApplyAsync(
@@ -158,6 +161,18 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
                 },
                 loop);
         return done;
+    }
+
+    private CloudLayout layout(SiteInfo self, Map<String, Map<String, ReplicaStatus>> seen) {
+        Set<String> dead = controller.deadSites();
+        return controller.read(state -> {
+            Set<String> closed = new TreeSet<>(state.downNodes());
+            closed.addAll(state.drainingNodes());
+            for (String node : state.nodes().keySet())
+                if (controller.health(node) != NodeLiveness.Health.ALIVE) closed.add(node);
+            return Neighbourhood.of(self, state, closed, List.of(), Map.of(), Set.of(), 0)
+                    .withPinned(Neighbourhood.replicasElsewhere(self, state, seen, dead));
+        });
     }
 
     private void safeTick() {

@@ -141,7 +141,13 @@ public final class SiteController implements AutoCloseable {
     // Soft state of the leader's shell, touched on the loop only.
     private final Set<String> busy = new HashSet<>();
     private final Map<String, List<InstanceAssignment>> lastAssigned = new HashMap<>();
-    private final Map<String, Map<String, ReplicaStatus>> observedBySite = new ConcurrentHashMap<>();
+    /**
+     * Per target site, what it last reported of the replicas it runs for this home, by instance key:
+     * sorted (the reconciler walks it in key order) and concurrent (reports of changes edit it in
+     * place while readers of the API copy it). Only {@link #observeEverything} puts a view here.
+     */
+    private final Map<String, java.util.concurrent.ConcurrentSkipListMap<String, ReplicaStatus>> observedBySite =
+            new ConcurrentHashMap<>();
     /** Reservations accepted but not yet in the applied state, so two offers never take one slot. */
     private final List<PendingReservation> pending = new ArrayList<>();
     /** When each node's agent was last heard; soft state, so a new leader starts by trusting all. */
@@ -796,7 +802,67 @@ public final class SiteController implements AutoCloseable {
      * there: by site, then by instance key. Refreshed on every reconcile tick.
      */
     public Map<String, Map<String, ReplicaStatus>> observedReplicas() {
-        return Map.copyOf(observedBySite);
+        return Map.<String, Map<String, ReplicaStatus>>copyOf(observedBySite);
+    }
+
+    /** What one {@link #replicasElsewhere} may ask: a plan is worth some calls, not a storm of them. */
+    static final int ELSEWHERE_CALLS_MAX = 256;
+
+    private static final Duration ELSEWHERE_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Where the other live sites run replicas of the environments that have replicas here, by site
+     * then instance key: what a site's plan counts beside its own replicas (spread, anti-affinity).
+     * For the environments homed here, what their sites last reported to this home, kept where
+     * the home placed them (no call); for the others, each live site is asked what it runs for
+     * their homes, at most {@value #ELSEWHERE_CALLS_MAX} calls, and a site that does not answer
+     * within 5 s counts as running none of them.
+     */
+    public CompletableFuture<Map<String, Map<String, ReplicaStatus>>> replicasElsewhere() {
+        Federation f = federation;
+        Set<String> dead = deadSites();
+        Map<String, Map<String, ReplicaStatus>> seen = new java.util.TreeMap<>();
+        Set<String> otherHomes = read(state -> {
+            Set<String> homes = new java.util.TreeSet<>();
+            for (PlacedInstance i : state.instances().values()) homes.add(state.homeOf(i));
+            if (homes.remove(site.name())) {
+                observedBySite.forEach((at, replicas) -> {
+                    if (at.equals(site.name()) || dead.contains(at)) return;
+                    for (ReplicaStatus r : replicas.values()) {
+                        var placed = state.placements().get(r.id().key());
+                        // A copy the home no longer places there (stale, superseded) does not count.
+                        if (placed != null && placed.site().equals(at))
+                            seen.computeIfAbsent(at, k -> new java.util.TreeMap<>())
+                                    .put(r.id().key(), r);
+                    }
+                });
+            }
+            return homes;
+        });
+        if (f == null || otherHomes.isEmpty()) return CompletableFuture.completedFuture(seen);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (String home : otherHomes) {
+            for (String target : f.siteNames()) {
+                if (target.equals(site.name()) || dead.contains(target)) continue;
+                if (calls.size() == ELSEWHERE_CALLS_MAX) break;
+                calls.add(f.replicasOf(target, home)
+                        .applyToEither(timeoutOnLoop(ELSEWHERE_TIMEOUT), x -> x)
+                        .handle((replicas, error) -> {
+                            if (replicas != null && !replicas.isEmpty()) {
+                                synchronized (seen) {
+                                    seen.computeIfAbsent(target, k -> new java.util.TreeMap<>())
+                                            .putAll(replicas);
+                                }
+                            }
+                            return null;
+                        }));
+            }
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            synchronized (seen) {
+                return Map.copyOf(seen);
+            }
+        });
     }
 
     /** The sites this site's federation gives up for dead now (none before it starts). */
@@ -1639,22 +1705,10 @@ public final class SiteController implements AutoCloseable {
      * report itself is looked at on the loop, in the order taken.
      */
     public ReplicaReport.Receipt handleReplicaReport(String fromSite, ReplicaReport report) {
-        var receipt = new ReplicaReport.Receipt[] {ReplicaReport.Receipt.TAKEN};
-        reportCursors.compute(fromSite, (site, at) -> {
-            if (!report.full() && (at == null || at.stream() != report.stream() || at.number() != report.since())) {
-                receipt[0] = ReplicaReport.Receipt.SEND_EVERYTHING;
-                return at;
-            }
-            loop.execute(() -> observe(fromSite, report));
-            return new ReportCursor(report.stream(), report.number());
-        });
-        return receipt[0];
+        return reportCursors.take(fromSite, report, () -> loop.execute(() -> observe(fromSite, report)));
     }
 
-    /** The last report taken from a target: the one its next report of changes must follow. */
-    private record ReportCursor(long stream, long number) {}
-
-    private final Map<String, ReportCursor> reportCursors = new ConcurrentHashMap<>();
+    private final ReportCursors reportCursors = new ReportCursors();
 
     private void observe(String target, ReplicaReport report) {
         if (report.full()) {
@@ -1665,7 +1719,7 @@ public final class SiteController implements AutoCloseable {
         if (view == null) {
             // Forgotten (the target was given up for dead) after this report was taken: its next
             // report of changes follows nothing here.
-            reportCursors.remove(target);
+            reportCursors.forget(target);
             return;
         }
         Set<String> environments = new HashSet<>();
@@ -1694,11 +1748,8 @@ public final class SiteController implements AutoCloseable {
     private void observeEverything(String target, Map<String, ReplicaStatus> replicas) {
         var sorted = new java.util.concurrent.ConcurrentSkipListMap<String, ReplicaStatus>(replicas);
         var previous = observedBySite.put(target, sorted);
-        java.util.SortedMap<String, ReplicaStatus> before = previous == null
-                ? java.util.Collections.emptySortedMap()
-                : previous instanceof java.util.SortedMap<String, ReplicaStatus> sortedBefore
-                        ? sortedBefore
-                        : new java.util.TreeMap<>(previous);
+        java.util.SortedMap<String, ReplicaStatus> before =
+                previous == null ? java.util.Collections.emptySortedMap() : previous;
         // One walk over both in key order finds what the target added, changed or dropped (a report
         // of a busy pair holds thousands of replicas; most of them the same as last time).
         Set<String> environments = new HashSet<>();
@@ -1731,6 +1782,12 @@ public final class SiteController implements AutoCloseable {
         countAbsences(target, sorted, null);
     }
 
+    /** What {@code site} last reported of the replica {@code key}; null when nothing. */
+    private ReplicaStatus observedAt(String site, String key) {
+        var view = observedBySite.get(site);
+        return view == null ? null : view.get(key);
+    }
+
     /** One replica a target reports differently (null: no longer), into the index by environment. */
     private void observeReplica(String target, String key, ReplicaStatus status, Set<String> environments) {
         String environment = environmentOfInstance(key);
@@ -1742,7 +1799,7 @@ public final class SiteController implements AutoCloseable {
 
     /** What a site no longer reports (it is dead, or gone) leaves the observed replicas. */
     private void forgetObserved(String target) {
-        reportCursors.remove(target);
+        reportCursors.forget(target);
         var previous = observedBySite.remove(target);
         if (previous == null) return;
         observedVersion++;
@@ -1782,7 +1839,7 @@ public final class SiteController implements AutoCloseable {
                             r -> {
                                 // A report taken meanwhile is as new, and the changes that follow it
                                 // build on it, not on this answer.
-                                if (!reportCursors.containsKey(target)) observeEverything(target, r);
+                                if (!reportCursors.tookFrom(target)) observeEverything(target, r);
                             },
                             loop)
                     .exceptionally(e -> null);
@@ -2380,8 +2437,7 @@ public final class SiteController implements AutoCloseable {
                     new dev.atoll.model.view.MoveOutcome.Conflict("instance " + id.display() + " is already moving"));
         }
         var placement = found.placement();
-        ReplicaStatus status =
-                observedBySite.getOrDefault(placement.site(), Map.of()).get(id.key());
+        ReplicaStatus status = observedAt(placement.site(), id.key());
         String node = status != null && status.generation() == placement.generation() ? status.node() : null;
         var from = new dev.atoll.placement.Assignment(placement.site(), node);
         if (expectedFrom != null
@@ -2448,7 +2504,7 @@ public final class SiteController implements AutoCloseable {
         if (after != null && now.isBefore(after)) return;
         if (!busy.add(key)) return;
         drainRetryAfter.put(key, now.plus(DRAIN_RETRY));
-        ReplicaStatus status = observedBySite.getOrDefault(p.site(), Map.of()).get(key);
+        ReplicaStatus status = observedAt(p.site(), key);
         String reason = "node " + p.site() + "/" + (status == null ? "?" : status.node()) + " is draining";
         requestMove(p.id(), new dev.atoll.placement.Assignment(p.site(), null), reason, true)
                 .thenCompose(outcome -> {

@@ -1,6 +1,7 @@
 package dev.atoll.control.federation;
 
 import static dev.atoll.control.Fixtures.aService;
+import static dev.atoll.control.Fixtures.aServiceSpreadOverSites;
 import static dev.atoll.control.Fixtures.anEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,5 +107,61 @@ class PlansTest {
         assertThat(sites.cloud.plans("default", true, null)).isEmpty();
         assertThat(sites.cloud.applyPlan("london")).isEmpty();
         assertThat(sites.cloud.applyPlan("nowhere")).isEmpty();
+    }
+
+    @Test
+    void anEnvironmentSpreadOverThreeSitesBreaksNoRuleInThePlanOfAnyOfThem() throws Exception {
+        // Given an environment of 6 replicas spread over 3 sites, 2 at each, and a planner at each
+        // site (london homes it: it knows the others from their reports; paris and madrid ask)
+        sites = Sites.start(dir, 2, "london", "paris", "madrid");
+        java.util.List<SitePlanner> planners = new java.util.ArrayList<>();
+        try {
+            for (String name : new String[] {"london", "paris", "madrid"}) {
+                SitePlanner p = new SitePlanner(
+                                sites.site(name),
+                                PlanSettings.DEFAULT,
+                                Clock.systemUTC(),
+                                loop,
+                                solver,
+                                (home, move) -> sites.site(home).requestMove(move),
+                                3)
+                        .start();
+                planners.add(p);
+                sites.site(name).withPlans(p);
+            }
+            sites.cloud.create(anEnvironment("hello", aServiceSpreadOverSites("web", 6, 3)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 6);
+            // The home hears of every replica from their sites before the plans are asked for.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> sites.site("london").observedReplicas().entrySet().stream()
+                                    .filter(e -> !e.getKey().equals("london"))
+                                    .mapToInt(e -> e.getValue().size())
+                                    .sum()
+                            == 4);
+            assertThat(perSite())
+                    .as("placement spreads them")
+                    .containsExactly(Map.entry("london", 2L), Map.entry("madrid", 2L), Map.entry("paris", 2L));
+
+            // When the cloud admin asks for the plans
+            var plans = sites.cloud.plans("default", true, null);
+
+            // Then no site counts a hard violation, before or after, each having counted the 4
+            // replicas at the other two sites, and no plan moves a replica of another site
+            assertThat(plans).hasSize(3).allSatisfy(p -> {
+                assertThat(p.report())
+                        .containsPattern("hard violations\\s+0\\s+0\\s")
+                        .contains("Counted beside these, never moved: 4 replicas");
+                assertThat(p.moves()).allSatisfy(m -> assertThat(m.from()).startsWith(p.site() + "/"));
+            });
+        } finally {
+            planners.forEach(SitePlanner::close);
+        }
+    }
+
+    private Map<String, Long> perSite() {
+        return sites.running().values().stream()
+                .flatMap(java.util.List::stream)
+                .map(copy -> copy.substring(0, copy.indexOf('/')))
+                .collect(Collectors.groupingBy(n -> n, java.util.TreeMap::new, Collectors.counting()));
     }
 }

@@ -22,20 +22,37 @@ import java.util.Set;
  *
  * <p>{@code closedNodes} are node ids ({@code site/node}) that take no new instance: not ready, or
  * being drained.
+ *
+ * <p>{@code pinned} are replicas known only by where they run, outside the part of the cloud the
+ * layout holds (a site's plan sees its environments' replicas at other sites so): they count
+ * among the replicas of their service ({@link #replicasOf}), so spread and anti-affinity judge the
+ * other replicas beside them, but they take no room on any node of the layout, are not judged
+ * themselves (their own site does that), and never move. Their nodes need not be in the layout.
  */
 public final class CloudLayout {
     private final List<SiteInfo> sites;
     private final List<NodeInfo> nodes;
     private final Set<String> closedNodes;
     private final List<PlacedInstance> instances;
+    private final List<PlacedInstance> pinned;
     private final Index index;
 
     public CloudLayout(
             List<SiteInfo> sites, List<NodeInfo> nodes, Set<String> closedNodes, List<PlacedInstance> instances) {
+        this(sites, nodes, closedNodes, instances, List.of());
+    }
+
+    public CloudLayout(
+            List<SiteInfo> sites,
+            List<NodeInfo> nodes,
+            Set<String> closedNodes,
+            List<PlacedInstance> instances,
+            List<PlacedInstance> pinned) {
         this.sites = List.copyOf(sites);
         this.nodes = List.copyOf(nodes);
         this.closedNodes = Set.copyOf(closedNodes);
         this.instances = List.copyOf(instances);
+        this.pinned = List.copyOf(pinned);
         this.index = build();
     }
 
@@ -51,23 +68,35 @@ public final class CloudLayout {
         return closedNodes;
     }
 
+    /** The instances placed in the layout: they take room on its nodes and may move. */
     public List<PlacedInstance> instances() {
         return instances;
     }
 
-    /** Same sites, nodes, closed nodes and instances in the same order. */
+    /** Replicas elsewhere that count for their service's rules and never move (see the class). */
+    public List<PlacedInstance> pinned() {
+        return pinned;
+    }
+
+    /** The same layout with {@code replicas} as its pinned replicas elsewhere. */
+    public CloudLayout withPinned(List<PlacedInstance> replicas) {
+        return new CloudLayout(sites, nodes, closedNodes, instances, replicas);
+    }
+
+    /** Same sites, nodes, closed nodes, instances and pinned replicas in the same order. */
     @Override
     public boolean equals(Object o) {
         return o instanceof CloudLayout other
                 && sites.equals(other.sites)
                 && nodes.equals(other.nodes)
                 && closedNodes.equals(other.closedNodes)
-                && instances.equals(other.instances);
+                && instances.equals(other.instances)
+                && pinned.equals(other.pinned);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(sites, nodes, closedNodes, instances);
+        return java.util.Objects.hash(sites, nodes, closedNodes, instances, pinned);
     }
 
     /** Indexes worked out once per layout. */
@@ -79,6 +108,7 @@ public final class CloudLayout {
         final Map<String, Resources> allocated = new HashMap<>();
         final Map<String, List<PlacedInstance>> byService = new LinkedHashMap<>();
         final Map<InstanceId, PlacedInstance> byId = new HashMap<>();
+        final Set<InstanceId> pinnedIds = new java.util.HashSet<>();
     }
 
     private Index index() {
@@ -107,6 +137,11 @@ public final class CloudLayout {
             ix.allocated.merge(node, i.resources(), Resources::plus);
             ix.byService.computeIfAbsent(i.serviceKey(), k -> new ArrayList<>()).add(i);
         }
+        for (PlacedInstance p : pinned) {
+            if (ix.byId.containsKey(p.id()) || !ix.pinnedIds.add(p.id()))
+                throw new IllegalArgumentException("instance listed twice: " + p.id().display());
+            ix.byService.computeIfAbsent(p.serviceKey(), k -> new ArrayList<>()).add(p);
+        }
         return ix;
     }
 
@@ -134,7 +169,7 @@ public final class CloudLayout {
         return List.copyOf(index().byNode.getOrDefault(nodeId, List.of()));
     }
 
-    /** The replicas of the service {@code id} belongs to (itself included). */
+    /** The replicas of the service {@code id} belongs to (itself included), pinned ones among them. */
     public List<PlacedInstance> replicasOf(InstanceId id) {
         return List.copyOf(index().byService.getOrDefault(PlacedInstance.serviceKey(id), List.of()));
     }
@@ -143,8 +178,16 @@ public final class CloudLayout {
         return java.util.Collections.unmodifiableMap(index().byService);
     }
 
+    public boolean isPinned(InstanceId id) {
+        return index().pinnedIds.contains(id);
+    }
+
+    /** An instance of the layout; a pinned replica is none (it cannot be moved). */
     public PlacedInstance instance(InstanceId id) {
         PlacedInstance i = index().byId.get(id);
+        if (i == null && isPinned(id))
+            throw new IllegalArgumentException(
+                    id.display() + " is pinned where it runs: it never moves in this layout");
         if (i == null) throw new IllegalArgumentException("unknown instance: " + id.display());
         return i;
     }
@@ -198,7 +241,7 @@ public final class CloudLayout {
                     "unknown node: " + move.to().site() + "/" + move.to().node());
         List<PlacedInstance> next = new ArrayList<>(instances.size());
         for (PlacedInstance i : instances) next.add(i.id().equals(move.id()) ? i.movedTo(move.to()) : i);
-        return new CloudLayout(sites, nodes, closedNodes, next);
+        return new CloudLayout(sites, nodes, closedNodes, next, pinned);
     }
 
     public CloudLayout applyAll(List<Move> moves) {
@@ -211,14 +254,14 @@ public final class CloudLayout {
     public CloudLayout closing(Set<String> nodeIds) {
         var closed = new java.util.HashSet<>(closedNodes);
         closed.addAll(nodeIds);
-        return new CloudLayout(sites, nodes, closed, instances);
+        return new CloudLayout(sites, nodes, closed, instances, pinned);
     }
 
     /** The same layout without {@code id}, as if it had stopped: what a move leaves behind. */
     CloudLayout without(InstanceId id) {
         List<PlacedInstance> next = new ArrayList<>(instances.size());
         for (PlacedInstance i : instances) if (!i.id().equals(id)) next.add(i);
-        return new CloudLayout(sites, nodes, closedNodes, next);
+        return new CloudLayout(sites, nodes, closedNodes, next, pinned);
     }
 
     public static Assignment at(NodeInfo node) {

@@ -83,7 +83,8 @@ public final class HardConstraints {
     /**
      * Every instance of the layout checked where it runs, as if it were placed there again: the
      * reasons found, one line per instance that breaks a rule or node that is over-committed. Used
-     * as the invariant after every step of a rebalancing run.
+     * as the invariant after every step of a rebalancing run. Pinned replicas elsewhere are judged
+     * by their own site, not here; they count as the other replicas beside the instances judged.
      */
     public static List<String> violations(CloudLayout layout, LatencyModel latency) {
         List<String> out = new ArrayList<>();

@@ -26,6 +26,11 @@ public final class PlanReport {
         terms.add(row("moves", b.moves(), a.moves(), plan.weights().moves()));
         terms.add(row("weighted soft", b.weightedSoft(plan.weights()), a.weightedSoft(plan.weights()), "-"));
         table(out, terms);
+        if (plan.pinned() > 0)
+            out.append("Counted beside these, never moved: ")
+                    .append(plan.pinned())
+                    .append(plan.pinned() == 1 ? " replica" : " replicas")
+                    .append(" of the same services elsewhere.\n");
         out.append('\n');
         if (plan.isEmpty()) {
             out.append("No moves: the placement is as good as the optimizer can make it.\n");

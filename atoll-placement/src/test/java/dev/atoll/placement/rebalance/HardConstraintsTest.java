@@ -110,4 +110,71 @@ class HardConstraintsTest {
         assertThat(HardConstraints.violations(broken, LATENCY))
                 .contains("shop.db.0 on london/n1: already running a replica (anti-affinity node)");
     }
+
+    @Test
+    void replicasAtOtherSitesCountForTheSpreadOfTheReplicasHere() {
+        // Given a service spread over 3 sites, two replicas at each (examples/hello.yaml), seen from london
+        var web = service("web").spreadAcross(Domain.SITE, 3).replicas(6).build();
+        var alone = world().site(site("london"), 2).run(web, "london/n1", 1).run(web, "london/n2", 1);
+        var seen = world().site(site("london"), 2)
+                .run(web, "london/n1", 1)
+                .run(web, "london/n2", 1)
+                .elsewhere(web, "paris/n1", 2)
+                .elsewhere(web, "madrid/n1", 1)
+                .elsewhere(web, "madrid/n2", 1);
+
+        // Then beside the replicas at paris and madrid nothing is wrong in london
+        assertThat(HardConstraints.violations(seen.layout(), LATENCY)).isEmpty();
+        // while london alone would look like it breaks the spread twice (what its plan showed before)
+        assertThat(HardConstraints.violations(alone.layout(), LATENCY))
+                .hasSize(2)
+                .allSatisfy(v -> assertThat(v).contains("spread over at least 3 sites"));
+    }
+
+    @Test
+    void aSpreadBrokenHereIsStillCountedBesideTheReplicasElsewhere() {
+        // Given 2 of 3 replicas in london and the third at paris: two sites, three asked for
+        var web = service("web").spreadAcross(Domain.SITE, 3).replicas(3).build();
+        var layout = world().site(site("london"), 2)
+                .run(web, "london/n1", 1)
+                .run(web, "london/n2", 1)
+                .elsewhere(web, "paris/n1", 1)
+                .layout();
+
+        // Then both replicas in london break it, and the pinned one is not judged here
+        assertThat(HardConstraints.violations(layout, LATENCY))
+                .hasSize(2)
+                .allSatisfy(v -> assertThat(v).startsWith("shop.web.").contains("london/"));
+    }
+
+    @Test
+    void aMoveOntoASiteWhereAPinnedReplicaRunsBreaksAntiAffinity() {
+        var db = service("db").antiAffinity(AntiAffinity.SITE).build();
+        var layout = world().site(site("london"), 1)
+                .site(site("paris"), 1)
+                .run(db, "london/n1", 1)
+                .elsewhere(db, "paris/n1", 1)
+                .layout();
+
+        assertThat(HardConstraints.whyNot(layout, first(layout, "db"), "paris/n1", LATENCY))
+                .hasValueSatisfying(why -> assertThat(why).contains("anti-affinity site"));
+    }
+
+    @Test
+    void pinnedReplicasTakeNoRoomAndNeverMove() {
+        var web = service("web").needing("3", "1Gi").build();
+        var layout = world().site(site("paris"), 1)
+                .site(site("london"), 1)
+                .run(web, "london/n1", 1)
+                .elsewhere(web, "paris/n1", 1)
+                .layout();
+        var pinned = layout.pinned().getFirst();
+
+        assertThat(layout.allocated("paris/n1")).isEqualTo(dev.atoll.model.Resources.ZERO);
+        assertThat(layout.isPinned(pinned.id())).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> layout.apply(
+                        new Move(pinned.id(), pinned.at(), RebalanceFixtures.assignment("london/n1"), "test")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pinned");
+    }
 }

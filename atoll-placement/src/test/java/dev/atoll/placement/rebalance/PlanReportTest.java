@@ -52,4 +52,13 @@ class PlanReportTest {
         assertThat(PlanReport.render(plan))
                 .endsWith("No moves: the placement is as good as the optimizer can make it.\n");
     }
+
+    @Test
+    void aPlanSaysHowManyReplicasElsewhereItCountedWithoutMovingThem() {
+        var plan = new Plan(List.of(), BEFORE, BEFORE, ObjectiveWeights.DEFAULT, 4);
+
+        assertThat(PlanReport.render(plan))
+                .contains("weighted soft      566     566    -\n"
+                        + "Counted beside these, never moved: 4 replicas of the same services elsewhere.\n");
+    }
 }

@@ -52,6 +52,7 @@ final class RebalanceFixtures {
         final List<SiteInfo> sites = new ArrayList<>();
         final List<NodeInfo> nodes = new ArrayList<>();
         final List<PlacedInstance> instances = new ArrayList<>();
+        final List<PlacedInstance> pinned = new ArrayList<>();
         final Map<String, Integer> nextIndex = new HashMap<>();
 
         World site(SiteInfo site, int nodeCount) {
@@ -67,16 +68,32 @@ final class RebalanceFixtures {
 
         /** {@code count} replicas of {@code service} on {@code site/node}. */
         World run(ServiceSpec service, String nodeId, int count) {
+            instances.addAll(next(service, nodeId, count));
+            return this;
+        }
+
+        /** The next {@code count} replicas of {@code service}, by index, on {@code site/node}. */
+        private List<PlacedInstance> next(ServiceSpec service, String nodeId, int count) {
+            List<PlacedInstance> out = new ArrayList<>();
             for (int k = 0; k < count; k++) {
                 int index = nextIndex.merge(service.name(), 1, Integer::sum) - 1;
-                instances.add(new PlacedInstance(
+                out.add(new PlacedInstance(
                         new InstanceId("acme", "shop", service.name(), index), service, assignment(nodeId)));
             }
+            return out;
+        }
+
+        /**
+         * {@code count} replicas of {@code service} pinned on {@code site/node}, which need not be
+         * in the layout: replicas elsewhere that count for the service's rules and never move.
+         */
+        World elsewhere(ServiceSpec service, String nodeId, int count) {
+            pinned.addAll(next(service, nodeId, count));
             return this;
         }
 
         CloudLayout layout() {
-            return new CloudLayout(sites, nodes, Set.of(), instances);
+            return new CloudLayout(sites, nodes, Set.of(), instances, pinned);
         }
     }
 

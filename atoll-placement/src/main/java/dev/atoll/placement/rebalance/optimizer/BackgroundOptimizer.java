@@ -45,7 +45,9 @@ import java.util.Set;
  *
  * <p>The solver starts from where every instance runs now, so its best solution is never worse
  * than that: hard first, then overload, then the weighted soft terms. Instances outside the scope
- * are pinned (they count, they do not move). The search is hill climbing: it only takes moves that
+ * are pinned (they count, they do not move). The layout's pinned replicas elsewhere ({@link
+ * CloudLayout#pinned}) are no planning entities at all: they take no room, and enter the rules of
+ * their service as the sites and nodes they hold (spread, anti-affinity). The search is hill climbing: it only takes moves that
  * do not make the score worse. Late acceptance (Timefold's default) wandered: while draining or
  * overload improved it accepted any soft loss, and ended with most instances moved for little
  * gain; a plan should move few instances, and hill climbing from the current placement does. Instances on closed nodes (being drained) must leave:
@@ -144,8 +146,8 @@ public final class BackgroundOptimizer {
         ObjectiveScore after =
                 Objective.score(afterLayout, layout, request.loads(), request.policy(), request.latency());
         if (ordered.isEmpty() || after.compareTo(before, weights) >= 0)
-            return new Plan(List.of(), before, before, weights);
-        return new Plan(ordered, before, after, weights);
+            return new Plan(List.of(), before, before, weights, layout.pinned().size());
+        return new Plan(ordered, before, after, weights, layout.pinned().size());
     }
 
     /**
@@ -204,6 +206,24 @@ public final class BackgroundOptimizer {
                 slotById.put(node.id(), slot);
             }
 
+            // Pinned replicas elsewhere by service, as site and node keys: the index of a site or
+            // node of the layout, else one after them, so a domain outside the layout counts once.
+            Map<String, Integer> siteKeys = new HashMap<>(siteIndex);
+            Map<String, Integer> nodeKeys = new HashMap<>();
+            for (HostSlot slot : slots) nodeKeys.put(nodes.get(slot.index()).id(), slot.index());
+            Map<String, Map<Integer, Integer>> pinnedSites = new HashMap<>();
+            Map<String, Map<Integer, Integer>> pinnedNodes = new HashMap<>();
+            for (PlacedInstance p : layout.pinned()) {
+                int site = siteKeys.computeIfAbsent(p.at().site(), k -> siteKeys.size());
+                int node = nodeKeys.computeIfAbsent(p.nodeId(), k -> nodeKeys.size());
+                pinnedSites
+                        .computeIfAbsent(p.serviceKey(), k -> new HashMap<>())
+                        .merge(site, 1, Integer::sum);
+                pinnedNodes
+                        .computeIfAbsent(p.serviceKey(), k -> new HashMap<>())
+                        .merge(node, 1, Integer::sum);
+            }
+
             Map<String, ServiceRules> rules = new LinkedHashMap<>();
             List<InstanceVariable> variables = new ArrayList<>();
             List<PlacedInstance> instances = layout.instances();
@@ -216,7 +236,9 @@ public final class BackgroundOptimizer {
                                 i.service(),
                                 layout.replicasOf(i.id()).size(),
                                 request,
-                                sites));
+                                sites,
+                                pinnedSites.getOrDefault(key, Map.of()),
+                                pinnedNodes.getOrDefault(key, Map.of())));
                 Resources used = request.loads().of(i.id());
                 variables.add(new InstanceVariable(
                         k,
@@ -234,7 +256,13 @@ public final class BackgroundOptimizer {
         }
 
         private static ServiceRules rulesOf(
-                int index, ServiceSpec service, int replicas, Request request, List<SiteInfo> sites) {
+                int index,
+                ServiceSpec service,
+                int replicas,
+                Request request,
+                List<SiteInfo> sites,
+                Map<Integer, Integer> pinnedPerSite,
+                Map<Integer, Integer> pinnedPerNode) {
             CloudLayout layout = request.layout();
             ObjectiveWeights w = request.weights();
             List<NodeInfo> nodes = layout.nodes();
@@ -275,7 +303,9 @@ public final class BackgroundOptimizer {
                     spreadStrategy ? w.spread() : 0,
                     allowed,
                     latency,
-                    energy);
+                    energy,
+                    pinnedPerSite,
+                    pinnedPerNode);
         }
     }
 }

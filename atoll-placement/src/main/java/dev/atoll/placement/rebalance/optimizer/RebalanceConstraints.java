@@ -1,8 +1,8 @@
 package dev.atoll.placement.rebalance.optimizer;
 
 import static ai.timefold.solver.core.api.score.stream.ConstraintCollectors.count;
-import static ai.timefold.solver.core.api.score.stream.ConstraintCollectors.countDistinct;
 import static ai.timefold.solver.core.api.score.stream.ConstraintCollectors.sum;
+import static ai.timefold.solver.core.api.score.stream.ConstraintCollectors.toSet;
 
 import ai.timefold.solver.core.api.score.HardMediumSoftScore;
 import ai.timefold.solver.core.api.score.stream.Constraint;
@@ -16,7 +16,8 @@ import ai.timefold.solver.core.api.score.stream.Joiners;
  *
  * <p>Hard: no node over its cpu, memory or slots (1 per 100 millicores, per 128 MiB, per slot
  * over); no instance on a node its service may not use (10 each); anti-affinity across nodes and
- * sites (10 per pair); spread (10 per missing domain). Medium: instances still on a draining node
+ * sites (10 per pair, and per replica beside a pinned one); spread (10 per missing domain, the
+ * domains of pinned replicas counted). Medium: instances still on a draining node
  * (outweighing all else at that level), estimated use over the overload limits (1 per 100 millicores, per 128 MiB over). Soft, weights applied in the facts: user
  * latency, replicas of spread services sharing a node, energy (busy cores at their site's cost,
  * an idle cost per node in use), moves.
@@ -34,6 +35,7 @@ public class RebalanceConstraints implements ConstraintProvider {
             allowedNodes(factory),
             antiAffinityNode(factory),
             antiAffinitySite(factory),
+            antiAffinityWithPinned(factory),
             spreadOverSites(factory),
             spreadOverNodes(factory),
             draining(factory),
@@ -90,22 +92,44 @@ public class RebalanceConstraints implements ConstraintProvider {
                 .asConstraint("anti-affinity site");
     }
 
+    /** A replica on a site or node where a pinned replica of its service runs. */
+    Constraint antiAffinityWithPinned(ConstraintFactory factory) {
+        return factory.forEach(InstanceVariable.class)
+                .filter(i -> beside(i) > 0)
+                .penalize(HardMediumSoftScore.ofHard(10), RebalanceConstraints::beside)
+                .asConstraint("anti-affinity with pinned replicas");
+    }
+
+    private static int beside(InstanceVariable i) {
+        ServiceRules service = i.getService();
+        return switch (service.antiAffinity) {
+            case ServiceRules.NODE -> service.pinnedOnNode(i.getNode().index());
+            case ServiceRules.SITE -> service.pinnedOnSite(i.getNode().site());
+            default -> 0;
+        };
+    }
+
     Constraint spreadOverSites(ConstraintFactory factory) {
         return factory.forEach(InstanceVariable.class)
                 .filter(i -> i.getService().spreadAcross == ServiceRules.SITE)
-                .groupBy(InstanceVariable::getService, countDistinct((InstanceVariable i) -> i.getNode()
+                .groupBy(InstanceVariable::getService, toSet((InstanceVariable i) -> i.getNode()
                         .site()))
-                .filter((service, sites) -> sites < service.domainsNeeded())
-                .penalize(HardMediumSoftScore.ofHard(10), (service, sites) -> service.domainsNeeded() - sites)
+                .filter((service, sites) -> service.sitesCovered(sites) < service.domainsNeeded())
+                .penalize(
+                        HardMediumSoftScore.ofHard(10),
+                        (service, sites) -> service.domainsNeeded() - service.sitesCovered(sites))
                 .asConstraint("spread over sites");
     }
 
     Constraint spreadOverNodes(ConstraintFactory factory) {
         return factory.forEach(InstanceVariable.class)
                 .filter(i -> i.getService().spreadAcross == ServiceRules.NODE)
-                .groupBy(InstanceVariable::getService, countDistinct(InstanceVariable::getNode))
-                .filter((service, nodes) -> nodes < service.domainsNeeded())
-                .penalize(HardMediumSoftScore.ofHard(10), (service, nodes) -> service.domainsNeeded() - nodes)
+                .groupBy(InstanceVariable::getService, toSet((InstanceVariable i) -> i.getNode()
+                        .index()))
+                .filter((service, nodes) -> service.nodesCovered(nodes) < service.domainsNeeded())
+                .penalize(
+                        HardMediumSoftScore.ofHard(10),
+                        (service, nodes) -> service.domainsNeeded() - service.nodesCovered(nodes))
                 .asConstraint("spread over nodes");
     }
 

@@ -49,6 +49,17 @@ class BackgroundOptimizerTest {
             Set<String> jurisdictions,
             List<UserRegion> users,
             PlacementIntent.Strategy strategy) {
+        return service(name, cpu, jurisdictions, users, strategy, 2, Optional.empty());
+    }
+
+    static ServiceSpec service(
+            String name,
+            String cpu,
+            Set<String> jurisdictions,
+            List<UserRegion> users,
+            PlacementIntent.Strategy strategy,
+            int replicas,
+            Optional<PlacementIntent.Spread> spread) {
         return new ServiceSpec(
                 name,
                 DriverKind.PROCESS,
@@ -57,7 +68,7 @@ class BackgroundOptimizerTest {
                 res(cpu, "512Mi"),
                 List.of(),
                 Optional.empty(),
-                2,
+                replicas,
                 RestartPolicy.ALWAYS,
                 new PlacementIntent(
                         jurisdictions,
@@ -67,7 +78,7 @@ class BackgroundOptimizerTest {
                         Set.of(),
                         Set.of(),
                         users,
-                        Optional.empty(),
+                        spread,
                         PlacementIntent.AntiAffinity.NONE,
                         strategy));
     }
@@ -90,8 +101,17 @@ class BackgroundOptimizerTest {
             return this;
         }
 
+        final List<PlacedInstance> pinned = new ArrayList<>();
+
+        /** A replica elsewhere, on a node the layout need not hold: counted, never moved. */
+        Cloud elsewhere(ServiceSpec service, int index, String site, String node) {
+            pinned.add(new PlacedInstance(
+                    new InstanceId("acme", "shop", service.name(), index), service, new Assignment(site, node)));
+            return this;
+        }
+
         CloudLayout layout() {
-            return new CloudLayout(sites, nodes, Set.of(), instances);
+            return new CloudLayout(sites, nodes, Set.of(), instances, pinned);
         }
     }
 
@@ -277,5 +297,48 @@ class BackgroundOptimizerTest {
         assertThat(second).isEqualTo(first);
         assertThat(HardConstraints.violations(layout.applyAll(first.moves()), LatencyModel.ESTIMATED))
                 .isEmpty();
+    }
+
+    @Test
+    void aSitesPlanCountsItsReplicasElsewhereAndMovesOnlyItsOwn() {
+        // Given a packed service spread over 3 sites: 2 replicas on london's two nodes, one each
+        // at paris and madrid, which london's plan sees only as pinned replicas
+        var web = service(
+                "web",
+                "500m",
+                Set.of(),
+                List.of(),
+                PlacementIntent.Strategy.PACK,
+                4,
+                Optional.of(new PlacementIntent.Spread(PlacementIntent.Domain.SITE, 3)));
+        var layout = new Cloud()
+                .site(LONDON, 2)
+                .run(web, 0, "london", "n1")
+                .run(web, 1, "london", "n2")
+                .elsewhere(web, 2, "paris", "n1")
+                .elsewhere(web, 3, "madrid", "n1")
+                .layout();
+
+        // When london plans
+        Plan plan = propose(layout, ObjectiveWeights.DEFAULT);
+
+        // Then nothing is wrong before or after, the two london replicas share one node, and the
+        // plan says what it counted beside them
+        assertThat(plan.before().hard()).isZero();
+        assertThat(plan.after().hard()).isZero();
+        assertThat(plan.pinned()).isEqualTo(2);
+        assertThat(plan.moves()).singleElement().satisfies(m -> {
+            assertThat(m.from().site()).isEqualTo("london");
+            assertThat(m.to().site()).isEqualTo("london");
+        });
+        assertThat(HardConstraints.violations(layout.applyAll(plan.moves()), LatencyModel.ESTIMATED))
+                .isEmpty();
+        // And without them, london alone would count both replicas as breaking the spread
+        var alone = new Cloud()
+                .site(LONDON, 2)
+                .run(web, 0, "london", "n1")
+                .run(web, 1, "london", "n2")
+                .layout();
+        assertThat(propose(alone, ObjectiveWeights.DEFAULT).before().hard()).isEqualTo(2);
     }
 }
