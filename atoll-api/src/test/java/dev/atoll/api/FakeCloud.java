@@ -327,13 +327,21 @@ final class FakeCloud implements CloudApi {
     private final List<dev.atoll.model.view.PlanView> plans = new CopyOnWriteArrayList<>();
 
     /** A site's kept plan (a "given"); answered as the federated cloud does, by tenant. */
+    private final List<Integer> regionsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The region sizes plans were asked for, in order. */
+    List<Integer> regionsAsked() {
+        return List.copyOf(regionsAsked);
+    }
+
     FakeCloud withPlan(dev.atoll.model.view.PlanView plan) {
         plans.add(plan);
         return this;
     }
 
     @Override
-    public List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site) {
+    public List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site, int nearestSites) {
+        regionsAsked.add(nearestSites);
         return plans.stream()
                 .filter(p -> site == null || p.site().equals(site))
                 .map(p -> cloudAdmin ? p : p.forTenant(tenant))

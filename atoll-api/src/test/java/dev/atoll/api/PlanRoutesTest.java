@@ -58,6 +58,17 @@ class PlanRoutesTest {
     }
 
     @Test
+    void aRegionIsAskedForByItsNumberOfNearestSitesAndABadOneNamesTheParameter() {
+        assertThat(admin.get("/v1/plans?region=2").statusCode()).isEqualTo(200);
+        assertThat(cloud.regionsAsked()).containsExactly(2);
+
+        assertProblem(admin.get("/v1/plans?region=17"), 400, "region");
+        assertProblem(admin.get("/v1/plans?region=-1"), 400, "region");
+        assertProblem(admin.get("/v1/plans?region=near"), 400, "region");
+        assertThat(cloud.regionsAsked()).containsExactly(2);
+    }
+
+    @Test
     void theCloudAdminAppliesASitesPlanAndIsToldItIsUnderWay() {
         var response = admin.post("/v1/plans/london/apply", "application/json", "{}");
 

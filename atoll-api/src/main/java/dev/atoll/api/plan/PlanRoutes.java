@@ -22,6 +22,9 @@ import java.util.Optional;
  * /v1/plans/{site}/apply} (the cloud admin: a plan moves every tenant's instances).
  */
 public final class PlanRoutes {
+    /** The most nearest sites a region plan takes in: a solve grows with the nodes it weighs. */
+    public static final int MAX_REGION = 16;
+
     private final CloudApi cloud;
 
     public PlanRoutes(CloudApi cloud) {
@@ -31,7 +34,8 @@ public final class PlanRoutes {
     public void list(Context ctx) {
         String tenant = Requests.tenant(ctx);
         boolean cloudAdmin = Authenticator.caller(ctx).cloudAdmin();
-        ctx.json(cloud.plans(tenant, cloudAdmin, Requests.queryFilter(ctx, "site")));
+        int region = Requests.queryInt(ctx, "region", 0, 0, MAX_REGION);
+        ctx.json(cloud.plans(tenant, cloudAdmin, Requests.queryFilter(ctx, "site"), region));
     }
 
     public void apply(Context ctx) {

@@ -178,9 +178,15 @@ public final class ApiClient {
         return postJson(path, json.createObjectNode());
     }
 
-    /** The sites' rebalancing plans ({@code GET /v1/plans}), of one site when given. */
-    public JsonNode plansJson(Optional<String> site) {
-        return getJson("/v1/plans", site.map(s -> Map.of("site", s)).orElse(Map.of()));
+    /**
+     * The sites' rebalancing plans ({@code GET /v1/plans}), of one site when given; each over its
+     * region of {@code nearestSites} more sites when above 0.
+     */
+    public JsonNode plansJson(Optional<String> site, int nearestSites) {
+        var query = new java.util.LinkedHashMap<String, String>();
+        site.ifPresent(s -> query.put("site", s));
+        if (nearestSites > 0) query.put("region", Integer.toString(nearestSites));
+        return getJson("/v1/plans", query);
     }
 
     /** Starts applying a site's plan ({@code POST /v1/plans/{site}/apply}); answers the 202 body. */

@@ -45,9 +45,16 @@ public final class PlanCommand implements Callable<Integer> {
                 "Print each site's plan: for a cloud admin the objective term by term (before, after, weight) and"
                         + " every move in the order it would be applied; for anyone else the moves of their own"
                         + " instances only. A site works out its plan when asked, at most once a minute."
+                        + " With --region N each site plans over its region instead: itself and its N nearest"
+                        + " sites by RTT, where its replicas may move (nearer their users, to greener or"
+                        + " cheaper energy); the other sites' replicas are counted, never moved."
             },
             footerHeading = "%nExample:%n",
-            footer = {"  atoll plan show", "  atoll plan show --site london -o json"})
+            footer = {
+                "  atoll plan show",
+                "  atoll plan show --site london -o json",
+                "  atoll plan show --site london --region 2"
+            })
     static final class Show implements Callable<Integer> {
         @ParentCommand
         PlanCommand plan;
@@ -55,13 +62,27 @@ public final class PlanCommand implements Callable<Integer> {
         @Option(names = "--site", paramLabel = "SITE", description = "Only this site's plan.")
         String site;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--region",
+                paramLabel = "N",
+                defaultValue = "0",
+                description = "Plan over each site and its N nearest sites (0 to 16; default 0: each site alone).")
+        int region;
+
         @picocli.CommandLine.Mixin
         private dev.atoll.cli.OutputOption output;
 
         @Override
         public Integer call() {
             var session = plan.atoll.session();
-            JsonNode plans = plan.atoll.client().plansJson(Optional.ofNullable(site));
+            if (region < 0 || region > 16) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--region must be 0 to 16, not " + region);
+            }
+            JsonNode plans = plan.atoll.client().plansJson(Optional.ofNullable(site), region);
             PrintWriter out = session.out();
             switch (output.format()) {
                 case JSON -> out.print(Text.prettyJson(plans));

@@ -84,6 +84,21 @@ class PlanCommandTest {
     }
 
     @Test
+    void showOverARegionAsksForItAndARegionOutOfRangeIsAUsageError() {
+        api.on("GET", "/v1/plans", Reply.ok(List.of(new PlanView("london", T, false, 0, List.of(), null))));
+
+        var region = Cli.run("--server", api.url(), "plan", "show", "--site", "london", "--region", "2");
+        var tooBig = Cli.run("--server", api.url(), "plan", "show", "--region", "17");
+
+        assertThat(region.exitCode()).as(region.err()).isZero();
+        assertThat(api.requests("GET", "/v1/plans")).singleElement().satisfies(r -> assertThat(r.query())
+                .containsEntry("site", "london")
+                .containsEntry("region", "2"));
+        assertThat(tooBig.exitCode()).isEqualTo(2);
+        assertThat(tooBig.err()).contains("--region must be 0 to 16, not 17");
+    }
+
+    @Test
     void applyAsksTheApiForTheSitesPlan() {
         api.on(
                 "POST",

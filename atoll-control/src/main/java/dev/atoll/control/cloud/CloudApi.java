@@ -110,9 +110,17 @@ public interface CloudApi {
      * unless {@code cloudAdmin}. Sites without an optimizer are left out.
      *
      * @param site only this site's plan when not null
+     * @param nearestSites 0: each site's plan for its own placement; N: each over its region, the
+     *     site and its N nearest sites (the site's replicas may move to their nodes)
      */
-    default List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site) {
+    default List<dev.atoll.model.view.PlanView> plans(
+            String tenant, boolean cloudAdmin, String site, int nearestSites) {
         return List.of();
+    }
+
+    /** Each site's plan for its own placement. */
+    default List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site) {
+        return plans(tenant, cloudAdmin, site, 0);
     }
 
     /**

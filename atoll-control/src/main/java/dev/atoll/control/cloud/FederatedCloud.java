@@ -577,11 +577,11 @@ public final class FederatedCloud implements CloudApi {
     }
 
     @Override
-    public List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site) {
+    public List<dev.atoll.model.view.PlanView> plans(String tenant, boolean cloudAdmin, String site, int nearestSites) {
         List<CompletableFuture<Optional<dev.atoll.model.view.PlanView>>> asked = new ArrayList<>();
         for (Answer a : gather().answers()) {
             if (site != null && !a.share().site().equals(site)) continue;
-            asked.add(safely(a.share()::plan));
+            asked.add(safely(() -> a.share().plan(nearestSites)));
         }
         List<dev.atoll.model.view.PlanView> plans = new ArrayList<>();
         for (var f : asked) {

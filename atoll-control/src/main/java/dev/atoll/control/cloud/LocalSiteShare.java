@@ -111,8 +111,8 @@ public final class LocalSiteShare implements SiteShare {
     }
 
     @Override
-    public CompletableFuture<Optional<dev.atoll.model.view.PlanView>> plan() {
-        return controller.plans().plan();
+    public CompletableFuture<Optional<dev.atoll.model.view.PlanView>> plan(int nearestSites) {
+        return controller.plans().plan(nearestSites);
     }
 
     @Override

@@ -65,9 +65,9 @@ public final class RemoteSiteShare implements SiteShare {
     }
 
     @Override
-    public CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> plan() {
+    public CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> plan(int nearestSites) {
         // The optimizer may run first: a write's patience, not a read's.
-        return caller.call(site, ShareCalls.PLAN, CallBodies.write(java.util.Map.of()), WRITE)
+        return caller.call(site, ShareCalls.PLAN, CallBodies.write(new ShareCalls.PlanRequest(nearestSites)), WRITE)
                 .thenApply(body -> java.util.Optional.ofNullable(
                         CallBodies.answer(body, ShareCalls.PlanReply.class).plan()));
     }

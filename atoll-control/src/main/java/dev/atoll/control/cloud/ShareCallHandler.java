@@ -59,7 +59,11 @@ public final class ShareCallHandler {
                         .thenApply(outcome -> CallBodies.write(ShareCalls.MoveReply.of(outcome)));
             }
             case ShareCalls.PLAN ->
-                local.plan().thenApply(plan -> CallBodies.write(new ShareCalls.PlanReply(plan.orElse(null))));
+                local.plan(Math.max(
+                                0,
+                                CallBodies.request(body, ShareCalls.PlanRequest.class)
+                                        .nearestSites()))
+                        .thenApply(plan -> CallBodies.write(new ShareCalls.PlanReply(plan.orElse(null))));
             case ShareCalls.APPLY_PLAN ->
                 local.applyPlan().thenApply(plan -> CallBodies.write(new ShareCalls.PlanReply(plan.orElse(null))));
             case ShareCalls.READ_LOG -> {

@@ -21,7 +21,7 @@ public final class ShareCalls {
     public static final String MOVE = "share.move";
     /** {@link Drain} → {@link MoveReply}. */
     public static final String DRAIN = "share.drain";
-    /** empty → {@link PlanReply}: the site's kept plan. */
+    /** {@link PlanRequest} → {@link PlanReply}: the site's kept plan, for itself or its region. */
     public static final String PLAN = "share.plan";
     /** empty → {@link PlanReply}: the plan the site starts applying. */
     public static final String APPLY_PLAN = "share.apply-plan";
@@ -64,6 +64,9 @@ public final class ShareCalls {
 
     /** @param plan null when the site keeps none */
     public record PlanReply(dev.atoll.model.view.PlanView plan) {}
+
+    /** {@code nearestSites}: 0 (or absent) for the site's own placement, N for it and its N nearest sites. */
+    public record PlanRequest(int nearestSites) {}
 
     /** A {@link dev.atoll.model.view.MoveOutcome} on the wire: one of its fields is set. */
     public record MoveReply(

@@ -34,8 +34,11 @@ public interface SiteShare {
                 new UnsupportedOperationException("site " + site() + " cannot move instances"));
     }
 
-    /** The rebalancing plan this site keeps for its own placement (all tenants); empty without one. */
-    default CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> plan() {
+    /**
+     * The rebalancing plan this site keeps (all tenants), for its own placement or, with {@code
+     * nearestSites} above 0, over its region; empty without one.
+     */
+    default CompletableFuture<java.util.Optional<dev.atoll.model.view.PlanView>> plan(int nearestSites) {
         return CompletableFuture.completedFuture(java.util.Optional.empty());
     }
 

@@ -53,6 +53,10 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
     // Owned by the loop.
     private Plan kept;
     private Instant keptAt;
+    /** The nearest sites the kept plan takes in (0: this site only), and the one being solved's. */
+    private int keptRegion;
+
+    private int solvingRegion;
     private CompletableFuture<Optional<PlanView>> solving;
     private boolean applying;
     private final List<Move> remaining = new ArrayList<>();
@@ -88,7 +92,7 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
             long ms = settings.every().toMillis();
             periodic = loop.scheduleWithFixedDelay(
                     () -> {
-                        if (!applying && solving == null) solve();
+                        if (!applying && solving == null) solve(0);
                     },
                     ms,
                     ms,
@@ -98,11 +102,15 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Optional<PlanView>> plan() {
+    public CompletableFuture<Optional<PlanView>> plan(int nearestSites) {
         return onLoop(() -> {
-            boolean fresh = kept != null && (applying || !clock.instant().isAfter(keptAt.plus(settings.maxAge())));
+            // A plan being applied is the plan, whatever scope is asked for, until it is done.
+            if (kept != null && applying) return CompletableFuture.completedFuture(Optional.of(view()));
+            boolean fresh = kept != null
+                    && keptRegion == nearestSites
+                    && !clock.instant().isAfter(keptAt.plus(settings.maxAge()));
             if (fresh) return CompletableFuture.completedFuture(Optional.of(view()));
-            return solving != null ? solving : solve();
+            return solving != null && solvingRegion == nearestSites ? solving : solve(nearestSites);
         });
     }
 
@@ -112,7 +120,7 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
             if (applying) return CompletableFuture.completedFuture(Optional.of(view()));
             CompletableFuture<Optional<PlanView>> ready = kept != null
                     ? CompletableFuture.completedFuture(Optional.of(view()))
-                    : (solving != null ? solving : solve());
+                    : (solving != null ? solving : solve(0));
             return ready.thenApplyAsync(
                     v -> {
                         if (kept == null) return Optional.<PlanView>empty();
@@ -131,15 +139,18 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
     /**
      * Works out a plan now (on the solver's executor) and keeps it; must run on the loop. The
      * layout is this site's nodes and replicas, with the same services' replicas at other sites
-     * pinned beside them: they count for spread and anti-affinity, and only this site's move.
+     * pinned beside them: they count for spread and anti-affinity, and only this site's move. A
+     * region plan ({@code nearestSites} above 0) adds the nearest sites' nodes with the room their
+     * summaries show free, so this site's replicas may move there (nearer their users, to greener
+     * or cheaper energy) while every other site's replicas stay where they are.
      */
-    private CompletableFuture<Optional<PlanView>> solve() {
+    private CompletableFuture<Optional<PlanView>> solve(int nearestSites) {
         var self = controller.site();
         long runSeed = seed * 31 + (++solves);
         Instant at = clock.instant();
         CompletableFuture<Optional<PlanView>> done = controller
                 .replicasElsewhere()
-                .thenApplyAsync(seen -> layout(self, seen), loop)
+                .thenApplyAsync(seen -> layout(self, seen, nearestSites), loop)
                 .thenApplyAsync(
                         layout -> BackgroundOptimizer.propose(
                                 BackgroundOptimizer.Request.wholeLayout(layout, runSeed, settings.moveLimit())),
@@ -150,11 +161,13 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
                             if (!applying) {
                                 kept = plan;
                                 keptAt = at;
+                                keptRegion = nearestSites;
                             }
                             return Optional.of(view());
                         },
                         loop);
         solving = done;
+        solvingRegion = nearestSites;
         done.whenCompleteAsync(
                 (v, e) -> {
                     if (e != null) solving = null;
@@ -163,14 +176,16 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
         return done;
     }
 
-    private CloudLayout layout(SiteInfo self, Map<String, Map<String, ReplicaStatus>> seen) {
+    private CloudLayout layout(SiteInfo self, Map<String, Map<String, ReplicaStatus>> seen, int nearestSites) {
         Set<String> dead = controller.deadSites();
+        var summaries = nearestSites == 0 ? List.<dev.atoll.placement.SiteSummary>of() : controller.knownSummaries();
+        Map<String, Long> rtt = nearestSites == 0 ? Map.of() : controller.rttMicrosToOtherSites();
         return controller.read(state -> {
             Set<String> closed = new TreeSet<>(state.downNodes());
             closed.addAll(state.drainingNodes());
             for (String node : state.nodes().keySet())
                 if (controller.health(node) != NodeLiveness.Health.ALIVE) closed.add(node);
-            return Neighbourhood.of(self, state, closed, List.of(), Map.of(), Set.of(), 0)
+            return Neighbourhood.of(self, state, closed, summaries, rtt, dead, nearestSites)
                     .withPinned(Neighbourhood.replicasElsewhere(self, state, seen, dead));
         });
     }
@@ -203,7 +218,11 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
             if (replica == null) continue;
             InFlight f = new InFlight(m, now);
             inFlight.add(f);
-            homes.requestMove(replica.homeSite(), m)
+            // Between sites the destination's exact state picks the node (the plan saw only its summary).
+            Move asked = m.betweenSites()
+                    ? new Move(m.id(), m.from(), new dev.atoll.placement.Assignment(m.to().site(), null), m.reason())
+                    : m;
+            homes.requestMove(replica.homeSite(), asked)
                     .whenCompleteAsync(
                             (outcome, error) -> {
                                 // Refused (stale plan, already moving): the plan does not wait for it.

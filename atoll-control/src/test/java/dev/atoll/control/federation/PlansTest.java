@@ -101,6 +101,52 @@ class PlansTest {
     }
 
     @Test
+    void aRegionPlanMovesASitesReplicaToTheCheaperEnergyOfItsNeighbourAndItsOwnPlanDoesNot() throws Exception {
+        // Given london at a high energy price and paris at a low one, one node each, and a replica
+        // at london (placed while paris's node was drained)
+        sites = Sites.startTagged(
+                dir,
+                1,
+                Map.of("london", java.util.Set.of("energy-price=1000"), "paris", java.util.Set.of("energy-price=10")),
+                "london",
+                "paris");
+        planner = new SitePlanner(
+                        sites.site("london"),
+                        PlanSettings.DEFAULT.withRate(new MoveRateLimit(1, 10, 60_000)),
+                        Clock.systemUTC(),
+                        loop,
+                        solver,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        3)
+                .start();
+        sites.site("london").withPlans(planner);
+        sites.cloud.drain("paris", "n1", true);
+        sites.cloud.create(anEnvironment("one", aService("web", 1)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> perNode().equals(Map.of("london/n1", 1L)));
+        sites.cloud.drain("paris", "n1", false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sites.site("london").knownSummaries().stream()
+                .anyMatch(sum -> sum.site().name().equals("paris")
+                        && sum.nodes().stream().allMatch(n -> n.ready())));
+
+        // When the cloud admin asks for london's plan alone, then over its region of one more site
+        var alone = sites.cloud.plans("default", true, "london", 0);
+        var region = sites.cloud.plans("default", true, "london", 1);
+
+        // Then alone it has nowhere better to go; over the region it moves to paris
+        assertThat(alone).singleElement().satisfies(p -> assertThat(p.moves()).isEmpty());
+        assertThat(region)
+                .singleElement()
+                .satisfies(p -> assertThat(p.moves()).singleElement().satisfies(m -> {
+                    assertThat(m.from()).isEqualTo("london/n1");
+                    assertThat(m.to()).startsWith("paris/");
+                }));
+
+        // And applied, the replica runs at paris
+        sites.cloud.applyPlan("london").orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).until(() -> perNode().equals(Map.of("paris/n1", 1L)));
+    }
+
+    @Test
     void aSiteWithoutAnOptimizerHasNoPlanAndNothingToApply() throws Exception {
         sites = Sites.start(dir, 2, "london");
 

@@ -42,6 +42,16 @@ final class Sites implements AutoCloseable {
 
     private Sites(Path dir, int nodesPerSite, Map<String, UnaryOperator<Federation>> wiring, List<String> names)
             throws Exception {
+        this(dir, nodesPerSite, wiring, names, Map.of());
+    }
+
+    private Sites(
+            Path dir,
+            int nodesPerSite,
+            Map<String, UnaryOperator<Federation>> wiring,
+            List<String> names,
+            Map<String, java.util.Set<String>> siteTags)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         EventLog events = new EventLog(clock, 1000);
         Map<SiteController, List<NodeInfo>> nodesOf = new LinkedHashMap<>();
@@ -71,8 +81,14 @@ final class Sites implements AutoCloseable {
                 fakes.add(agent);
             }
             agents.put(name, fakes);
-            SiteController controller =
-                    new SiteController(aSite(name), raft, ports, clock, events, seed++).withMetrics(metrics);
+            SiteController controller = new SiteController(
+                            tagged(aSite(name), siteTags.getOrDefault(name, java.util.Set.of())),
+                            raft,
+                            ports,
+                            clock,
+                            events,
+                            seed++)
+                    .withMetrics(metrics);
             controllers.put(name, controller);
             federation.join(controller);
             nodesOf.put(controller, nodes);
@@ -92,6 +108,18 @@ final class Sites implements AutoCloseable {
 
     static Sites start(Path dir, int nodesPerSite, String... names) throws Exception {
         return new Sites(dir, nodesPerSite, Map.of(), List.of(names));
+    }
+
+    /** Like {@link #start}, the sites with the tags given (by site name). */
+    static Sites startTagged(Path dir, int nodesPerSite, Map<String, java.util.Set<String>> tags, String... names)
+            throws Exception {
+        return new Sites(dir, nodesPerSite, Map.of(), List.of(names), tags);
+    }
+
+    private static dev.atoll.model.topology.SiteInfo tagged(
+            dev.atoll.model.topology.SiteInfo site, java.util.Set<String> tags) {
+        return new dev.atoll.model.topology.SiteInfo(
+                site.name(), site.location(), site.country(), site.jurisdiction(), tags);
     }
 
     /** Like {@link #start}, with {@code site}'s view of the federation wrapped (to hold calls back). */
