@@ -419,17 +419,28 @@ public final class ApiClient {
     }
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw broken("interrupted while waiting for " + server);
-        } catch (IOException e) {
-            if (isUnreachable(e)) throw new ApiException(new ApiFailure.Unreachable(server));
-            throw broken("the connection to " + server + " failed: " + describe(e));
-        } catch (UnresolvedAddressException e) {
-            throw new ApiException(new ApiFailure.Unreachable(server));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, handler);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw broken("interrupted while waiting for " + server);
+            } catch (IOException e) {
+                // The server closes a connection whose request body it refused unread (a 413, a 415);
+                // the client may have pooled it already and send the next request on it, which then
+                // ends before any answer. The JDK tries again only for GETs; the request never
+                // reached the server, so sending it again is safe.
+                if (closedBeforeAnyAnswer(e) && attempt < 3) continue;
+                if (isUnreachable(e)) throw new ApiException(new ApiFailure.Unreachable(server));
+                throw broken("the connection to " + server + " failed: " + describe(e));
+            } catch (UnresolvedAddressException e) {
+                throw new ApiException(new ApiFailure.Unreachable(server));
+            }
         }
+    }
+
+    static boolean closedBeforeAnyAnswer(IOException e) {
+        return String.valueOf(e.getMessage()).contains("received no bytes");
     }
 
     private JsonNode bodyOf(HttpResponse<String> response) {

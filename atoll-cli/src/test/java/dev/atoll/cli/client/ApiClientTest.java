@@ -207,4 +207,45 @@ class ApiClientTest {
 
         assertThat(seen).containsExactly(event);
     }
+
+    @Test
+    void aRequestWhoseConnectionEndsBeforeAnyAnswerIsSentAgain() throws Exception {
+        // Given a server that closes the first connection after reading a request, answering nothing,
+        // and answers the next one
+        try (var server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            var connections = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try (var socket = server.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                        int length = 0;
+                        for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                                length = Integer.parseInt(line.substring(15).strip());
+                        }
+                        in.skip(length);
+                        if (connections.incrementAndGet() == 1) continue; // closed: no bytes answered
+                        byte[] body = "{\"name\":\"acme\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        var out = socket.getOutputStream();
+                        out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: "
+                                        + body.length + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write(body);
+                        out.flush();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            var client = new ApiClient(URI.create("http://127.0.0.1:" + server.getLocalPort()), "acme");
+
+            // When a POST is sent
+            var created = client.createTenant("acme");
+
+            // Then it was sent again on a new connection and answered
+            assertThat(created.path("name").asText()).isEqualTo("acme");
+            assertThat(connections.get()).isEqualTo(2);
+        }
+    }
 }
