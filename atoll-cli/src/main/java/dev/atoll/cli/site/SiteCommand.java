@@ -144,6 +144,14 @@ public final class SiteCommand implements Callable<Integer> {
                     + " nothing moves that you did not ask for; atoll plan show works either way)")
     boolean rebalance;
 
+    @Option(
+            names = "--plan-every",
+            paramLabel = "DURATION",
+            converter = dev.atoll.cli.deploy.DurationConverter.class,
+            description = "Work out this site's rebalancing plan by itself this often (10s or more, e.g. 15m), to be"
+                    + " seen with atoll plan show and applied with atoll plan apply (default: only when asked)")
+    java.time.Duration planEvery;
+
     /** The other controllers must be distinct from this one and from each other, with room for PORT+2. */
     private void checkPeers() {
         if (peers.isEmpty()) return;
@@ -225,6 +233,9 @@ public final class SiteCommand implements Callable<Integer> {
                 || certLifetime.compareTo(java.time.Duration.ofDays(365)) > 0) {
             throw new ParameterException(spec.commandLine(), "--cert-lifetime: must be between 1m and 365 days");
         }
+        if (planEvery != null && planEvery.compareTo(java.time.Duration.ofSeconds(10)) < 0) {
+            throw new ParameterException(spec.commandLine(), "--plan-every: must be 10s or more, not " + planEvery);
+        }
         var refusals = new dev.atoll.wire.tls.TlsRefusals();
         java.util.Optional<SiteIdentity> tls;
         try {
@@ -244,7 +255,8 @@ public final class SiteCommand implements Callable<Integer> {
                     ingressAddress,
                     pool,
                     tls,
-                    dev.atoll.control.rebalance.RebalanceSettings.OFF.enabled(rebalance));
+                    dev.atoll.control.rebalance.RebalanceSettings.OFF.enabled(rebalance),
+                    dev.atoll.control.rebalance.PlanSettings.DEFAULT.withEvery(planEvery));
             server = SiteServer.start(settings, line -> {
                 synchronized (out) {
                     out.println(line);

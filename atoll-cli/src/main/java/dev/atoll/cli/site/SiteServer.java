@@ -93,8 +93,10 @@ public final class SiteServer implements AutoCloseable {
             Optional<java.net.InetAddress> ingress,
             dev.atoll.net.ipam.Subnet networkPool,
             Optional<SiteIdentity> tls,
-            dev.atoll.control.rebalance.RebalanceSettings rebalancing) {
+            dev.atoll.control.rebalance.RebalanceSettings rebalancing,
+            dev.atoll.control.rebalance.PlanSettings planning) {
         public Settings {
+            planning = planning == null ? dev.atoll.control.rebalance.PlanSettings.DEFAULT : planning;
             tls = tls == null ? Optional.empty() : tls;
             rebalancing = rebalancing == null ? dev.atoll.control.rebalance.RebalanceSettings.OFF : rebalancing;
             peers = List.copyOf(peers);
@@ -109,7 +111,7 @@ public final class SiteServer implements AutoCloseable {
                 List<InetSocketAddress> join,
                 Path dataDir,
                 List<InetSocketAddress> peers) {
-            this(site, listen, api, join, dataDir, peers, Optional.empty(), null, Optional.empty(), null);
+            this(site, listen, api, join, dataDir, peers, Optional.empty(), null, Optional.empty(), null, null);
         }
 
         public Settings(
@@ -121,7 +123,7 @@ public final class SiteServer implements AutoCloseable {
                 List<InetSocketAddress> peers,
                 Optional<java.net.InetAddress> ingress,
                 dev.atoll.net.ipam.Subnet networkPool) {
-            this(site, listen, api, join, dataDir, peers, ingress, networkPool, Optional.empty(), null);
+            this(site, listen, api, join, dataDir, peers, ingress, networkPool, Optional.empty(), null, null);
         }
 
         /** Published ports are listened on here. */
@@ -421,7 +423,7 @@ public final class SiteServer implements AutoCloseable {
                 parts.add(solver::shutdownNow);
                 var planner = new dev.atoll.control.rebalance.SitePlanner(
                                 controller,
-                                dev.atoll.control.rebalance.PlanSettings.DEFAULT,
+                                settings.planning(),
                                 clock,
                                 scheduler,
                                 solver,

@@ -46,6 +46,18 @@ class SiteRebalanceFlagTest {
     }
 
     @Test
+    void aSitePlansByItselfOnlyWhenToldHowOftenAndNotMoreThanEveryTenSeconds() {
+        assertThat(Cli.run("site", "--help").out()).contains("--plan-every").contains("only when asked");
+
+        int base = dev.atoll.cli.testing.FreePorts.range(3);
+        var tooOften =
+                Cli.run(site("london", base, base + 2, "--plan-every", "2s").toArray(String[]::new));
+
+        assertThat(tooOften.exitCode()).isEqualTo(2);
+        assertThat(tooOften.err()).contains("--plan-every: must be 10s or more");
+    }
+
+    @Test
     void aSiteStartedWithRebalanceRelievesItsOverloadedNodesAndOneWithoutDoesNot() throws Exception {
         // Given two sites of their own clouds, london with --rebalance and paris without
         int base = dev.atoll.cli.testing.FreePorts.range(30);

@@ -147,6 +147,33 @@ class PlansTest {
     }
 
     @Test
+    void aSiteToldHowOftenWorksOutItsPlanByItselfBeforeAnyoneAsks() throws Exception {
+        // Given a site whose optimizer plans every 300 ms, and a replica there
+        sites = Sites.start(dir, 2, "london");
+        planner = new SitePlanner(
+                        sites.site("london"),
+                        PlanSettings.DEFAULT.withEvery(Duration.ofMillis(300)),
+                        Clock.systemUTC(),
+                        loop,
+                        solver,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        3)
+                .start();
+        sites.site("london").withPlans(planner);
+        sites.cloud.create(anEnvironment("one", aService("web", 1)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 1);
+        Thread.sleep(1_500);
+
+        // When the plan is asked for
+        java.time.Instant asked = java.time.Instant.now();
+        var plans = sites.cloud.plans("default", true, "london");
+
+        // Then it is one the site worked out before, by itself
+        assertThat(plans).singleElement().satisfies(p -> assertThat(p.computedAt())
+                .isBefore(asked));
+    }
+
+    @Test
     void aSiteWithoutAnOptimizerHasNoPlanAndNothingToApply() throws Exception {
         sites = Sites.start(dir, 2, "london");
 
