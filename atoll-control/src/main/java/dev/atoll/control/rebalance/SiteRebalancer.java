@@ -82,6 +82,17 @@ public final class SiteRebalancer implements AutoCloseable {
     private final long seed;
     private final Map<String, ArrayDeque<LoadSample>> samples = new TreeMap<>();
     private final Map<String, Held> held = new TreeMap<>();
+    /**
+     * The same services' replicas at other sites, as last asked ({@link SiteController#replicasElsewhere}):
+     * pinned in the layout, so a move does not break spread or anti-affinity with them. Asked again
+     * each round once what is kept is older than {@link #ELSEWHERE_MAX_AGE_MS} (what is kept serves
+     * meanwhile); an overload seen before the first answer waits for it.
+     */
+    private Map<String, Map<String, dev.atoll.control.federation.ReplicaStatus>> elsewhere = Map.of();
+
+    private long elsewhereAt = Long.MIN_VALUE / 2;
+    private boolean askingElsewhere;
+    static final long ELSEWHERE_MAX_AGE_MS = 30_000;
     private Consumer<Round> roundListener = r -> {};
     private ScheduledFuture<?> task;
     private volatile boolean closed;
@@ -156,6 +167,7 @@ public final class SiteRebalancer implements AutoCloseable {
         Map<String, Long> rtt = controller.rttMicrosToOtherSites();
         var summaries = controller.knownSummaries();
         record Seen(CloudLayout layout, Map<String, String> homes, Set<String> departing) {}
+        var pinnedFrom = elsewhere;
         Seen seen = controller.read(state -> {
             Set<String> closedHere = new TreeSet<>(state.downNodes());
             closedHere.addAll(state.drainingNodes());
@@ -164,7 +176,8 @@ public final class SiteRebalancer implements AutoCloseable {
             Map<String, String> homeOf = new HashMap<>();
             for (SiteState.PlacedInstance i : state.instances().values()) homeOf.put(i.id().key(), i.homeSite());
             return new Seen(
-                    Neighbourhood.of(self, state, closedHere, summaries, rtt, dead, settings.nearestSites()),
+                    Neighbourhood.of(self, state, closedHere, summaries, rtt, dead, settings.nearestSites())
+                            .withPinned(Neighbourhood.replicasElsewhere(self, state, pinnedFrom, dead)),
                     homeOf,
                     Set.copyOf(state.departing().keySet()));
         });
@@ -179,6 +192,8 @@ public final class SiteRebalancer implements AutoCloseable {
                     latest.put(window.peekLast().nodeId(), window.peekLast().used());
             }
         }
+        boolean neverAnswered = elsewhereAt == Long.MIN_VALUE / 2;
+        askElsewhereIfOld(now);
         List<NodeEvent> events = new ArrayList<>();
         for (NodeEvent.Overload o : Overloads.detect(layout, all, settings.policy(), now)) {
             // A node whose partition is still held has its moves under way: not again.
@@ -188,6 +203,11 @@ public final class SiteRebalancer implements AutoCloseable {
         }
         if (events.isEmpty()) return new Round(now, List.of(), List.of());
         overloadsDetected += events.size();
+        if (neverAnswered) {
+            // Judged next round, beside the replicas elsewhere; a move now could break their spread.
+            waiting += events.size();
+            return new Round(now, List.of(), List.of());
+        }
         Loads loads = Loads.estimate(layout, latest);
         // RTTs as gossip measured them, where it did: the partition grows to the nearest sites first.
         var scheduler =
@@ -213,6 +233,19 @@ public final class SiteRebalancer implements AutoCloseable {
         Round out = new Round(now, round.resolutions(), requested);
         roundListener.accept(out);
         return out;
+    }
+
+    private void askElsewhereIfOld(long now) {
+        if (askingElsewhere || now - elsewhereAt < ELSEWHERE_MAX_AGE_MS) return;
+        askingElsewhere = true;
+        controller
+                .replicasElsewhere()
+                .whenComplete((seen, error) -> loop.execute(() -> {
+                    askingElsewhere = false;
+                    if (seen == null) return; // asked again at the next overload
+                    elsewhere = seen;
+                    elsewhereAt = clock.millis();
+                }));
     }
 
     /**

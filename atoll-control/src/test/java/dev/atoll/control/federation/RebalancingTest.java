@@ -207,4 +207,60 @@ class RebalancingTest {
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> neighbour.nodeClaims().current().owners().isEmpty());
     }
+
+    @Test
+    void anOverloadIsNotRelievedByAMoveThatWouldBreakASpreadWithReplicasElsewhere() throws Exception {
+        // Given a service spread over london and paris, one replica at each, and london's only node
+        // filled by a service that may not leave london
+        sites = Sites.start(dir, 1, "london", "paris");
+        sites.cloud.create(anEnvironment("spread", dev.atoll.control.Fixtures.aServiceSpreadOverSites("web", 2, 2)));
+        ServiceSpec s = aService("pinned", 3);
+        var atLondon = new PlacementIntent(
+                Set.of(),
+                Set.of(),
+                Set.of("london"),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                List.of(),
+                java.util.Optional.empty(),
+                PlacementIntent.AntiAffinity.NONE,
+                PlacementIntent.Strategy.SPREAD);
+        sites.cloud.create(anEnvironment(
+                "hot",
+                new ServiceSpec(
+                        s.name(),
+                        s.driver(),
+                        s.command(),
+                        s.env(),
+                        s.resources(),
+                        s.ports(),
+                        s.health(),
+                        3,
+                        s.restart(),
+                        atLondon)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 5);
+        assertThat(sites.running().get("default/spread.web.0").toString()
+                        + sites.running().get("default/spread.web.1"))
+                .contains("london/n1")
+                .contains("paris/n1");
+        rebalancer = new SiteRebalancer(
+                        sites.site("london"),
+                        FAST,
+                        Clock.systemUTC(),
+                        loop,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        7)
+                .start();
+
+        // When london's node runs hot (4 replicas x 1000m over 85% of 4000m)
+        sites.agents.get("london").get(0).cpuPerReplica = 1000;
+
+        // Then the overload is seen, but the spread replica at london is not asked to move to paris
+        // (both would be at paris), and the others may not leave london: nothing is asked at all
+        await().atMost(Duration.ofSeconds(20)).until(() -> rebalancer.stats().overloadsDetected() >= 1);
+        Thread.sleep(4 * FAST.period().toMillis());
+        assertThat(rebalancer.stats().movesRequested()).isZero();
+        assertThat(rebalancer.stats().overloadsDetected()).isGreaterThan(1);
+    }
 }
