@@ -35,6 +35,34 @@ public final class Fixtures {
                 PlacementIntent.NONE);
     }
 
+    /** {@code replicas} of a service that may run only at {@code sites}, placed by {@code strategy}. */
+    public static ServiceSpec aServiceAt(
+            String name, int replicas, PlacementIntent.Strategy strategy, String... sites) {
+        var plain = aService(name, replicas);
+        var none = PlacementIntent.NONE;
+        return new ServiceSpec(
+                plain.name(),
+                plain.driver(),
+                plain.command(),
+                plain.env(),
+                plain.resources(),
+                plain.ports(),
+                plain.health(),
+                replicas,
+                plain.restart(),
+                new PlacementIntent(
+                        none.jurisdictions(),
+                        none.countries(),
+                        java.util.Set.of(sites),
+                        none.avoidSites(),
+                        none.requireTags(),
+                        none.preferTags(),
+                        none.nearUsers(),
+                        none.spread(),
+                        none.antiAffinity(),
+                        strategy));
+    }
+
     /** {@code replicas} of a service spread over at least {@code sites} sites (as examples/hello.yaml). */
     public static ServiceSpec aServiceSpreadOverSites(String name, int replicas, int sites) {
         var plain = aService(name, replicas);

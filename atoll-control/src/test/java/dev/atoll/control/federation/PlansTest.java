@@ -44,6 +44,21 @@ class PlansTest {
         if (sites != null) sites.close();
     }
 
+    /** A started planner at {@code site}, answering for it, moving through the homes' movers. */
+    private SitePlanner plannerAt(String site, PlanSettings settings) {
+        SitePlanner p = new SitePlanner(
+                        sites.site(site),
+                        settings,
+                        Clock.systemUTC(),
+                        loop,
+                        solver,
+                        (home, move) -> sites.site(home).requestMove(move),
+                        3)
+                .start();
+        sites.site(site).withPlans(p);
+        return p;
+    }
+
     private Map<String, Long> perNode() {
         return sites.running().values().stream()
                 .flatMap(java.util.List::stream)
@@ -55,16 +70,7 @@ class PlansTest {
     void aSiteKeepsAPlanThatPacksItsReplicasAndAppliesItOneMoveAtATime() throws Exception {
         // Given two single replicas, one on each of london's two nodes
         sites = Sites.start(dir, 2, "london");
-        planner = new SitePlanner(
-                        sites.site("london"),
-                        PlanSettings.DEFAULT.withRate(new MoveRateLimit(1, 10, 60_000)),
-                        Clock.systemUTC(),
-                        loop,
-                        solver,
-                        (home, move) -> sites.site(home).requestMove(move),
-                        3)
-                .start();
-        sites.site("london").withPlans(planner);
+        planner = plannerAt("london", PlanSettings.DEFAULT.withRate(new MoveRateLimit(1, 10, 60_000)));
         for (String name : new String[] {"one", "two"}) sites.cloud.create(anEnvironment(name, aService("web", 1)));
         await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 2);
         assertThat(perNode()).as("placement spreads them").hasSize(2);
@@ -110,16 +116,7 @@ class PlansTest {
                 Map.of("london", java.util.Set.of("energy-price=1000"), "paris", java.util.Set.of("energy-price=10")),
                 "london",
                 "paris");
-        planner = new SitePlanner(
-                        sites.site("london"),
-                        PlanSettings.DEFAULT.withRate(new MoveRateLimit(1, 10, 60_000)),
-                        Clock.systemUTC(),
-                        loop,
-                        solver,
-                        (home, move) -> sites.site(home).requestMove(move),
-                        3)
-                .start();
-        sites.site("london").withPlans(planner);
+        planner = plannerAt("london", PlanSettings.DEFAULT.withRate(new MoveRateLimit(1, 10, 60_000)));
         sites.cloud.drain("paris", "n1", true);
         sites.cloud.create(anEnvironment("one", aService("web", 1)));
         await().atMost(Duration.ofSeconds(20)).until(() -> perNode().equals(Map.of("london/n1", 1L)));
@@ -150,16 +147,7 @@ class PlansTest {
     void aSiteToldHowOftenWorksOutItsPlanByItselfBeforeAnyoneAsks() throws Exception {
         // Given a site whose optimizer plans every 300 ms, and a replica there
         sites = Sites.start(dir, 2, "london");
-        planner = new SitePlanner(
-                        sites.site("london"),
-                        PlanSettings.DEFAULT.withEvery(Duration.ofMillis(300)),
-                        Clock.systemUTC(),
-                        loop,
-                        solver,
-                        (home, move) -> sites.site(home).requestMove(move),
-                        3)
-                .start();
-        sites.site("london").withPlans(planner);
+        planner = plannerAt("london", PlanSettings.DEFAULT.withEvery(Duration.ofMillis(300)));
         sites.cloud.create(anEnvironment("one", aService("web", 1)));
         await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 1);
         Thread.sleep(1_500);
@@ -190,17 +178,8 @@ class PlansTest {
         java.util.List<SitePlanner> planners = new java.util.ArrayList<>();
         try {
             for (String name : new String[] {"london", "paris", "madrid"}) {
-                SitePlanner p = new SitePlanner(
-                                sites.site(name),
-                                PlanSettings.DEFAULT,
-                                Clock.systemUTC(),
-                                loop,
-                                solver,
-                                (home, move) -> sites.site(home).requestMove(move),
-                                3)
-                        .start();
+                SitePlanner p = plannerAt(name, PlanSettings.DEFAULT);
                 planners.add(p);
-                sites.site(name).withPlans(p);
             }
             sites.cloud.create(anEnvironment("hello", aServiceSpreadOverSites("web", 6, 3)));
             await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 6);

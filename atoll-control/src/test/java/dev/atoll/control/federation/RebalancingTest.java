@@ -1,6 +1,7 @@
 package dev.atoll.control.federation;
 
 import static dev.atoll.control.Fixtures.aService;
+import static dev.atoll.control.Fixtures.aServiceAt;
 import static dev.atoll.control.Fixtures.anEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
@@ -61,29 +61,7 @@ class RebalancingTest {
     void anOverloadedNodeShedsJustEnoughReplicasToANeighbourOfItsSite() throws Exception {
         // Given eight replicas of 500m at london, four on each of its two nodes of 4 cpus
         sites = Sites.start(dir, 2, "london", "paris");
-        ServiceSpec s = aService("web", 8);
-        var atLondon = new PlacementIntent(
-                Set.of(),
-                Set.of(),
-                Set.of("london"),
-                Set.of(),
-                Set.of(),
-                Set.of(),
-                List.of(),
-                java.util.Optional.empty(),
-                PlacementIntent.AntiAffinity.NONE,
-                PlacementIntent.Strategy.SPREAD);
-        ServiceSpec web = new ServiceSpec(
-                s.name(),
-                s.driver(),
-                s.command(),
-                s.env(),
-                s.resources(),
-                s.ports(),
-                s.health(),
-                8,
-                s.restart(),
-                atLondon);
+        ServiceSpec web = aServiceAt("web", 8, PlacementIntent.Strategy.SPREAD, "london");
         sites.cloud.create(anEnvironment("hot", web));
         await().atMost(Duration.ofSeconds(20)).until(() -> perNode().equals(Map.of("london/n1", 4L, "london/n2", 4L)));
         // And london's rebalancer on
@@ -144,29 +122,7 @@ class RebalancingTest {
         // Given four replicas packed on one site's only node, and the other site's node held by a
         // partition of a third site
         sites = Sites.start(dir, 1, "london", "paris");
-        ServiceSpec s = aService("web", 4);
-        var packed = new PlacementIntent(
-                Set.of(),
-                Set.of(),
-                Set.of("london", "paris"),
-                Set.of(),
-                Set.of(),
-                Set.of(),
-                List.of(),
-                java.util.Optional.empty(),
-                PlacementIntent.AntiAffinity.NONE,
-                PlacementIntent.Strategy.PACK);
-        ServiceSpec web = new ServiceSpec(
-                s.name(),
-                s.driver(),
-                s.command(),
-                s.env(),
-                s.resources(),
-                s.ports(),
-                s.health(),
-                4,
-                s.restart(),
-                packed);
+        ServiceSpec web = aServiceAt("web", 4, PlacementIntent.Strategy.PACK, "london", "paris");
         sites.cloud.create(anEnvironment("hot", web));
         await().atMost(Duration.ofSeconds(20))
                 .until(() ->
@@ -214,31 +170,7 @@ class RebalancingTest {
         // filled by a service that may not leave london
         sites = Sites.start(dir, 1, "london", "paris");
         sites.cloud.create(anEnvironment("spread", dev.atoll.control.Fixtures.aServiceSpreadOverSites("web", 2, 2)));
-        ServiceSpec s = aService("pinned", 3);
-        var atLondon = new PlacementIntent(
-                Set.of(),
-                Set.of(),
-                Set.of("london"),
-                Set.of(),
-                Set.of(),
-                Set.of(),
-                List.of(),
-                java.util.Optional.empty(),
-                PlacementIntent.AntiAffinity.NONE,
-                PlacementIntent.Strategy.SPREAD);
-        sites.cloud.create(anEnvironment(
-                "hot",
-                new ServiceSpec(
-                        s.name(),
-                        s.driver(),
-                        s.command(),
-                        s.env(),
-                        s.resources(),
-                        s.ports(),
-                        s.health(),
-                        3,
-                        s.restart(),
-                        atLondon)));
+        sites.cloud.create(anEnvironment("hot", aServiceAt("pinned", 3, PlacementIntent.Strategy.SPREAD, "london")));
         await().atMost(Duration.ofSeconds(20)).until(() -> sites.running().size() == 5);
         assertThat(sites.running().get("default/spread.web.0").toString()
                         + sites.running().get("default/spread.web.1"))
