@@ -134,7 +134,7 @@ public final class InstanceNamespaces {
      * published ports) goes to the guest, and what the guest sends its gateway goes to the node's end of the link
      * (the DNS server), seen there as coming from the namespace's address, which tells the tenant. The guest's
      * addresses are the same on every node, so they survive a live move. Returns why the guest cannot be reached
-     * through its link, or empty when it can.
+     * through its link, or empty when it can (or when the node has no nft: see {@link #GUEST_TRANSLATION_TOOL}).
      */
     public Optional<String> bringGuestLinkIn(Isolation isolation) {
         var link = isolation.link();
@@ -148,12 +148,16 @@ public final class InstanceNamespaces {
         if (!up.ok()) return Optional.of("cannot bring " + tap + " up: " + up.output());
         var forwarding = links.runInside(link, List.of("sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"), null);
         if (!forwarding.ok()) return Optional.of("cannot turn on forwarding: " + forwarding.output());
-        Optional<Path> nft = Executables.find("nft");
-        if (nft.isEmpty()) return Optional.of("nft (Debian's nftables) is not installed on this node");
+        Optional<Path> nft = Executables.find(GUEST_TRANSLATION_TOOL);
+        // Without it the guest has no ports and no DNS, but its tenant networks work; the driver said so.
+        if (nft.isEmpty()) return Optional.empty();
         var translated = links.runInside(link, List.of(nft.get().toString(), "-f", "-"), guestTranslation(link));
         if (!translated.ok()) return Optional.of("nft refused the guest's translation: " + translated.output());
         return Optional.empty();
     }
+
+    /** What translates a guest's link addresses; a node without it gives micro-VMs no ports and no DNS. */
+    public static final String GUEST_TRANSLATION_TOOL = "nft";
 
     /** The nftables rules of {@link #bringGuestLinkIn}; connection tracking maps the answers back. */
     static String guestTranslation(InstanceLinks.Attachment link) {

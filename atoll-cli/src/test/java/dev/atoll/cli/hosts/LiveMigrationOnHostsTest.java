@@ -59,6 +59,9 @@ class LiveMigrationOnHostsTest {
                 .as("needs a guest kernel under /boot (Debian's linux-image-cloud-amd64, installed by"
                         + " scripts/install-test-deps)")
                 .isPresent();
+        assumeThat(dev.atoll.agent.driver.Executables.find("nft"))
+                .as("needs nft for the guest's DNS (Debian's nftables, installed by scripts/install-test-deps)")
+                .isPresent();
 
         // Given one site whose two nodes are machines of their own, and a guest that counts
         cloud = CloudOnHosts.startWithNodeHosts(
@@ -202,6 +205,9 @@ class LiveMigrationOnHostsTest {
         assumeThat(dev.atoll.agent.driver.microvm.MicrovmDriver.findDefaultKernel())
                 .as("needs a guest kernel under /boot (Debian's linux-image-cloud-amd64, installed by"
                         + " scripts/install-test-deps)")
+                .isPresent();
+        assumeThat(dev.atoll.agent.driver.Executables.find("nft"))
+                .as("needs nft for the guest's DNS (Debian's nftables, installed by scripts/install-test-deps)")
                 .isPresent();
 
         // Given two sites of one node each, and a counting guest homed at frankfurt running at london

@@ -360,6 +360,12 @@ public final class MicrovmDriver implements Driver {
         }
         Optional<InstanceNamespaces.GuestIsolation> isolation = Optional.empty();
         if (!spec.networks().isEmpty() || !spec.ports().isEmpty()) {
+            boolean translates =
+                    Executables.find(InstanceNamespaces.GUEST_TRANSLATION_TOOL).isPresent();
+            if (namespaces.isPresent() && !translates && !spec.ports().isEmpty()) {
+                throw new LaunchException("publishing a micro-VM's ports needs nft (Debian's nftables) on the node,"
+                        + " which this node does not have");
+            }
             if (namespaces.isPresent()) {
                 isolation = Optional.of(namespaces.get().isolateGuest(spec));
             } else if (!spec.networks().isEmpty()) {
@@ -416,6 +422,11 @@ public final class MicrovmDriver implements Driver {
                     .append(", kernel ")
                     .append(kernel)
                     .append(")\n");
+            if (network.isPresent()
+                    && Executables.find(InstanceNamespaces.GUEST_TRANSLATION_TOOL)
+                            .isEmpty()) {
+                notes.append("atoll: this node has no nft, so the guest has no DNS (its tenant networks work)\n");
+            }
             if (!spec.ports().isEmpty() && network.isEmpty()) {
                 notes.append("atoll: this node gives micro-VMs no network; ports ")
                         .append(String.join(
