@@ -38,18 +38,9 @@ public final class Fixtures {
     /** {@code replicas} of a service that may run only at {@code sites}, placed by {@code strategy}. */
     public static ServiceSpec aServiceAt(
             String name, int replicas, PlacementIntent.Strategy strategy, String... sites) {
-        var plain = aService(name, replicas);
         var none = PlacementIntent.NONE;
-        return new ServiceSpec(
-                plain.name(),
-                plain.driver(),
-                plain.command(),
-                plain.env(),
-                plain.resources(),
-                plain.ports(),
-                plain.health(),
-                replicas,
-                plain.restart(),
+        return placed(
+                aService(name, replicas),
                 new PlacementIntent(
                         none.jurisdictions(),
                         none.countries(),
@@ -65,18 +56,9 @@ public final class Fixtures {
 
     /** {@code replicas} of a service spread over at least {@code sites} sites (as examples/hello.yaml). */
     public static ServiceSpec aServiceSpreadOverSites(String name, int replicas, int sites) {
-        var plain = aService(name, replicas);
         var none = PlacementIntent.NONE;
-        return new ServiceSpec(
-                plain.name(),
-                plain.driver(),
-                plain.command(),
-                plain.env(),
-                plain.resources(),
-                plain.ports(),
-                plain.health(),
-                replicas,
-                plain.restart(),
+        return placed(
+                aService(name, replicas),
                 new PlacementIntent(
                         none.jurisdictions(),
                         none.countries(),
@@ -88,6 +70,21 @@ public final class Fixtures {
                         Optional.of(new PlacementIntent.Spread(PlacementIntent.Domain.SITE, sites)),
                         none.antiAffinity(),
                         none.strategy()));
+    }
+
+    /** {@code service} with {@code placement} instead of its own. */
+    private static ServiceSpec placed(ServiceSpec service, PlacementIntent placement) {
+        return new ServiceSpec(
+                service.name(),
+                service.driver(),
+                service.command(),
+                service.env(),
+                service.resources(),
+                service.ports(),
+                service.health(),
+                service.replicas(),
+                service.restart(),
+                placement);
     }
 
     public static EnvironmentSpec anEnvironment(String name, ServiceSpec... services) {

@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,13 +43,8 @@ class LiveMigrationOnHostsTest {
 
     private CloudOnHosts cloud;
 
-    @AfterEach
-    void stop() {
-        if (cloud != null) cloud.close();
-    }
-
-    @Test
-    void aRunningMicroVmMovesLiveToAnotherNodeAndItsGuestCountsOnWhereItWas() throws Exception {
+    @BeforeEach
+    void requireMicroVmsOnTenantNetworks() {
         assumeThat(TestImages.busyboxPresent())
                 .as("needs /bin/busybox (Debian's busybox-static, installed by scripts/install-test-deps)")
                 .isTrue();
@@ -62,7 +58,15 @@ class LiveMigrationOnHostsTest {
         assumeThat(dev.atoll.agent.driver.Executables.find("nft"))
                 .as("needs nft for the guest's DNS (Debian's nftables, installed by scripts/install-test-deps)")
                 .isPresent();
+    }
 
+    @AfterEach
+    void stop() {
+        if (cloud != null) cloud.close();
+    }
+
+    @Test
+    void aRunningMicroVmMovesLiveToAnotherNodeAndItsGuestCountsOnWhereItWas() throws Exception {
         // Given one site whose two nodes are machines of their own, and a guest that counts
         cloud = CloudOnHosts.startWithNodeHosts(
                 "LiveMigrationOnHosts",
@@ -196,20 +200,6 @@ class LiveMigrationOnHostsTest {
 
     @Test
     void aRunningMicroVmMovesLiveToAnotherSiteAskedThroughAnySite() throws Exception {
-        assumeThat(TestImages.busyboxPresent())
-                .as("needs /bin/busybox (Debian's busybox-static, installed by scripts/install-test-deps)")
-                .isTrue();
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")))
-                .as("needs qemu-system-x86_64 (installed by scripts/install-test-deps)")
-                .isTrue();
-        assumeThat(dev.atoll.agent.driver.microvm.MicrovmDriver.findDefaultKernel())
-                .as("needs a guest kernel under /boot (Debian's linux-image-cloud-amd64, installed by"
-                        + " scripts/install-test-deps)")
-                .isPresent();
-        assumeThat(dev.atoll.agent.driver.Executables.find("nft"))
-                .as("needs nft for the guest's DNS (Debian's nftables, installed by scripts/install-test-deps)")
-                .isPresent();
-
         // Given two sites of one node each, and a counting guest homed at frankfurt running at london
         cloud = CloudOnHosts.startWithNodeHosts(
                 "LiveMigrationBetweenSites",

@@ -62,6 +62,33 @@ final class SiteProcesses implements AutoCloseable {
         return args;
     }
 
+    /**
+     * Starts site london as three controllers c0, c1 and c2 (data under {@code dir}), each taking wire
+     * calls on its address of {@code wires}, peered with the other two, serving its API on {@code
+     * apiBase + i}, then {@code more}. Returns the three API addresses, in order.
+     */
+    List<java.net.URI> spawnThreeControllers(java.nio.file.Path dir, List<String> wires, int apiBase, String... more)
+            throws IOException {
+        List<java.net.URI> apis = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int api = apiBase + i;
+            apis.add(java.net.URI.create("http://127.0.0.1:" + api));
+            List<String> peers = new ArrayList<>(wires);
+            peers.remove(i);
+            List<String> extra = new ArrayList<>(List.of("--peers", String.join(",", peers)));
+            extra.addAll(List.of(more));
+            spawn(
+                    "c" + i,
+                    siteArgs(
+                            "london",
+                            wires.get(i),
+                            "127.0.0.1:" + api,
+                            dir.resolve("c" + i),
+                            extra.toArray(String[]::new)));
+        }
+        return apis;
+    }
+
     /** Starts `atoll ARGS` as {@code name}, its output prefixed with the name. */
     void spawn(String name, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(JavaCommand.of(dev.atoll.cli.Main.class, args.toArray(String[]::new)));

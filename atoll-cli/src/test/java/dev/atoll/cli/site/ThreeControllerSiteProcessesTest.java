@@ -102,26 +102,14 @@ class ThreeControllerSiteProcessesTest {
                                         HttpResponse.BodyHandlers.discarding())
                                 .statusCode()
                         == 200);
-        List<URI> apis = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            int api = base + 30 + i;
-            apis.add(URI.create("http://127.0.0.1:" + api));
-            List<String> peers = new ArrayList<>(wires);
-            peers.remove(i);
-            sites.spawn(
-                    "c" + i,
-                    SiteProcesses.siteArgs(
-                            "london",
-                            wires.get(i),
-                            "127.0.0.1:" + api,
-                            dir.resolve("c" + i),
-                            "--peers",
-                            String.join(",", peers),
-                            "--join",
-                            parisWire,
-                            "--admin-token-file",
-                            adminTokenFile().toString()));
-        }
+        List<URI> apis = sites.spawnThreeControllers(
+                dir,
+                wires,
+                base + 30,
+                "--join",
+                parisWire,
+                "--admin-token-file",
+                adminTokenFile().toString());
         for (String node : List.of("n1", "n2")) {
             sites.spawn(
                     node,

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -41,27 +40,15 @@ class TlsSiteProcessesTest {
         ca.save(dir.resolve("ca"));
         int base = dev.atoll.cli.testing.FreePorts.range(40);
         List<String> wires = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 10), "127.0.0.1:" + (base + 20));
-        List<URI> apis = new ArrayList<>();
         String token = adminToken();
-        for (int i = 0; i < 3; i++) {
-            int api = base + 30 + i;
-            apis.add(URI.create("http://127.0.0.1:" + api));
-            List<String> peers = new ArrayList<>(wires);
-            peers.remove(i);
-            sites.spawn(
-                    "c" + i,
-                    SiteProcesses.siteArgs(
-                            "london",
-                            wires.get(i),
-                            "127.0.0.1:" + api,
-                            dir.resolve("c" + i),
-                            "--peers",
-                            String.join(",", peers),
-                            "--ca",
-                            dir.resolve("ca").toString(),
-                            "--admin-token-file",
-                            dir.resolve("admin-token").toString()));
-        }
+        List<URI> apis = sites.spawnThreeControllers(
+                dir,
+                wires,
+                base + 30,
+                "--ca",
+                dir.resolve("ca").toString(),
+                "--admin-token-file",
+                dir.resolve("admin-token").toString());
         int leader = sites.awaitOneLeader(apis, List.of(0, 1, 2));
         int follower = (leader + 1) % 3;
         ApiClient viaFollower = new ApiClient(apis.get(follower), null, token);
