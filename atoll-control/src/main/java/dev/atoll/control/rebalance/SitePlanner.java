@@ -218,11 +218,7 @@ public final class SitePlanner implements SitePlans, AutoCloseable {
             if (replica == null) continue;
             InFlight f = new InFlight(m, now);
             inFlight.add(f);
-            // Between sites the destination's exact state picks the node (the plan saw only its summary).
-            Move asked = m.betweenSites()
-                    ? new Move(m.id(), m.from(), new dev.atoll.placement.Assignment(m.to().site(), null), m.reason())
-                    : m;
-            homes.requestMove(replica.homeSite(), asked)
+            homes.requestMove(replica.homeSite(), m.siteOnlyBetweenSites())
                     .whenCompleteAsync(
                             (outcome, error) -> {
                                 // Refused (stale plan, already moving): the plan does not wait for it.

@@ -88,9 +88,9 @@ public final class SiteRebalancer implements AutoCloseable {
      * each round once what is kept is older than {@link #ELSEWHERE_MAX_AGE_MS} (what is kept serves
      * meanwhile); an overload seen before the first answer waits for it.
      */
-    private Map<String, Map<String, dev.atoll.control.federation.ReplicaStatus>> elsewhere = Map.of();
+    private Map<String, Map<String, dev.atoll.control.federation.ReplicaStatus>> elsewhere; // null: no answer yet
 
-    private long elsewhereAt = Long.MIN_VALUE / 2;
+    private long elsewhereAt;
     private boolean askingElsewhere;
     static final long ELSEWHERE_MAX_AGE_MS = 30_000;
     private Consumer<Round> roundListener = r -> {};
@@ -167,7 +167,9 @@ public final class SiteRebalancer implements AutoCloseable {
         Map<String, Long> rtt = controller.rttMicrosToOtherSites();
         var summaries = controller.knownSummaries();
         record Seen(CloudLayout layout, Map<String, String> homes, Set<String> departing) {}
-        var pinnedFrom = elsewhere;
+        var pinnedFrom = elsewhere == null
+                ? Map.<String, Map<String, dev.atoll.control.federation.ReplicaStatus>>of()
+                : elsewhere;
         Seen seen = controller.read(state -> {
             Set<String> closedHere = new TreeSet<>(state.downNodes());
             closedHere.addAll(state.drainingNodes());
@@ -192,7 +194,7 @@ public final class SiteRebalancer implements AutoCloseable {
                     latest.put(window.peekLast().nodeId(), window.peekLast().used());
             }
         }
-        boolean neverAnswered = elsewhereAt == Long.MIN_VALUE / 2;
+        boolean neverAnswered = elsewhere == null;
         askElsewhereIfOld(now);
         List<NodeEvent> events = new ArrayList<>();
         for (NodeEvent.Overload o : Overloads.detect(layout, all, settings.policy(), now)) {
@@ -236,7 +238,7 @@ public final class SiteRebalancer implements AutoCloseable {
     }
 
     private void askElsewhereIfOld(long now) {
-        if (askingElsewhere || now - elsewhereAt < ELSEWHERE_MAX_AGE_MS) return;
+        if (askingElsewhere || (elsewhere != null && now - elsewhereAt < ELSEWHERE_MAX_AGE_MS)) return;
         askingElsewhere = true;
         controller
                 .replicasElsewhere()
@@ -330,13 +332,7 @@ public final class SiteRebalancer implements AutoCloseable {
     /** Asks the home; a cross-site move leaves the node to the destination site's exact state. */
     private void ask(String home, String self, Move move) {
         movesRequested++;
-        Move sent = move.betweenSites()
-                ? new Move(
-                        move.id(),
-                        move.from(),
-                        new dev.atoll.placement.Assignment(move.to().site(), null),
-                        move.reason())
-                : move;
+        Move sent = move.siteOnlyBetweenSites();
         if (home == null) {
             movesRefused.incrementAndGet();
             return;

@@ -27,4 +27,12 @@ public record Move(InstanceId id, Assignment from, Assignment to, String reason)
     public boolean betweenSites() {
         return !from.site().equals(to.site());
     }
+
+    /**
+     * The move as a decider that saw another site only through its summary asks it of the home:
+     * between sites only the site is named, and the destination's exact state picks the node.
+     */
+    public Move siteOnlyBetweenSites() {
+        return betweenSites() && to.node() != null ? new Move(id, from, new Assignment(to.site(), null), reason) : this;
+    }
 }
