@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,11 +61,11 @@ class MovesTest {
         // And it ends with the replica running once, at the other site, one generation on
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> eventsOf("move-completed").size() == 1);
-        assertThat(sites.running().get(WEB0.key()))
+        awaitOriginalGone(() -> assertThat(sites.running().get(WEB0.key()))
                 .singleElement()
                 .asString()
                 .startsWith(to + "/")
-                .endsWith("@2");
+                .endsWith("@2"));
         // And the original was stopped only after the switch to the new one
         List<String> order = eventsOf(null).stream()
                 .filter(e -> WEB0.display().equals(e.instance()))
@@ -98,7 +99,7 @@ class MovesTest {
         assertThat(outcome).isInstanceOf(MoveOutcome.Started.class);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> eventsOf("move-completed").size() == 1);
-        assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2");
+        awaitOriginalGone(() -> assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2"));
         // And paris kept no departing copy
         assertThat(sites.site("paris").<Boolean>read(s -> s.departing().isEmpty()))
                 .isTrue();
@@ -226,7 +227,7 @@ class MovesTest {
         assertThat(good).isInstanceOf(MoveOutcome.Started.class);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> eventsOf("move-completed").size() == 1);
-        assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2");
+        awaitOriginalGone(() -> assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2"));
     }
 
     @Test
@@ -254,11 +255,11 @@ class MovesTest {
                 sites.agents.get(to).stream().flatMap(a -> a.starts.stream()).toList();
         assertThat(incoming).containsExactly(WEB0.key() + "@2");
         assertThat(eventsOf("instance-migrating")).hasSize(1);
-        assertThat(sites.running().get(WEB0.key()))
+        awaitOriginalGone(() -> assertThat(sites.running().get(WEB0.key()))
                 .singleElement()
                 .asString()
                 .startsWith(to + "/")
-                .endsWith("@2");
+                .endsWith("@2"));
     }
 
     @Test
@@ -327,11 +328,19 @@ class MovesTest {
 
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> eventsOf("move-completed").size() == 1);
-        assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2");
+        awaitOriginalGone(() -> assertThat(sites.running().get(WEB0.key())).containsExactly("paris/" + other + "@2"));
         assertThat(sites.agents.get("paris").stream().flatMap(a -> a.migrations.stream()))
                 .singleElement()
                 .asString()
                 .startsWith(WEB0.key() + "@1->");
+    }
+
+    /**
+     * "move-completed" is recorded once the original's site has released it; that site tells the
+     * node to stop it afterwards, off the log, so what the nodes run is checked until it has.
+     */
+    private static void awaitOriginalGone(ThrowingRunnable copiesAsExpected) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(copiesAsExpected);
     }
 
     private static EnvironmentSpec microVm(Set<String> allowed) {
