@@ -7,7 +7,6 @@ import dev.atoll.control.site.SiteState.Unplaceable;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.spec.ServiceSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,9 +24,6 @@ import java.util.Set;
  * every replica already updated is running, so a broken new template stops after one replica.
  */
 public final class EnvironmentReconciler {
-    /** How long an unplaceable replica waits before the home tries again (capacity may have freed). */
-    public static final Duration UNPLACEABLE_RETRY = Duration.ofSeconds(2);
-
     private EnvironmentReconciler() {}
 
     /**
@@ -77,12 +73,12 @@ public final class EnvironmentReconciler {
                 }
                 if (p == null) {
                     Unplaceable u = unplaceable.get(id.key());
-                    if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) missing.add(id);
+                    if (u == null || !now.isBefore(u.retryAt())) missing.add(id);
                 } else if (observed.deadSites().contains(p.site())
                         || isLost(observed.at(p.site(), id.key()), p)
                         || observed.vanished().contains(id.key())) {
                     Unplaceable u = unplaceable.get(id.key());
-                    if (u == null || !now.isBefore(u.since().plus(UNPLACEABLE_RETRY))) lost.add(p);
+                    if (u == null || !now.isBefore(u.retryAt())) lost.add(p);
                 } else if (p.templateVersion() < templateVersion) {
                     outdated.add(p);
                 } else if (!isRunning(observed.at(p.site(), id.key()), p)) {

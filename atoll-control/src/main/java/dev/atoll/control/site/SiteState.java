@@ -11,6 +11,7 @@ import dev.atoll.model.instance.InstanceState;
 import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.topology.NodeInfo;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -388,6 +389,45 @@ public record SiteState(
         }
     }
 
-    /** A replica the home could not place, and why. */
-    public record Unplaceable(InstanceId id, String reason, Instant since) {}
+    /**
+     * A replica the home could not place, and why.
+     *
+     * @param since when it first failed for this reason
+     * @param attempts placements tried and failed since then (at least 1)
+     * @param lastTried when the last of them failed; the next waits {@link #retryAt()}
+     */
+    public record Unplaceable(InstanceId id, String reason, Instant since, int attempts, Instant lastTried) {
+        /** The first wait; each failed try doubles it, up to {@link #LONGEST_WAIT}. */
+        public static final Duration FIRST_WAIT = Duration.ofSeconds(2);
+        /**
+         * A replica that cannot be placed is tried again at least this often, so room that frees up
+         * (a scale down, a node back) is used within it without every home placing its hopeless
+         * replicas every second (each try asks every site's summary and is a Raft commit).
+         */
+        public static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
+        public Unplaceable {
+            // Snapshots written before attempts were counted read as one attempt, tried when first failed.
+            if (attempts < 1) attempts = 1;
+            if (lastTried == null) lastTried = since;
+        }
+
+        public Unplaceable(InstanceId id, String reason, Instant since) {
+            this(id, reason, since, 1, since);
+        }
+
+        /** When the home may try it again. */
+        public Instant retryAt() {
+            long doublings = Math.min(attempts - 1, 10);
+            var wait = FIRST_WAIT.multipliedBy(1L << doublings);
+            return lastTried.plus(wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait);
+        }
+
+        /** This replica failed once more, for {@code why}, at {@code at}. */
+        public Unplaceable failedAgain(String why, Instant at) {
+            return why.equals(reason)
+                    ? new Unplaceable(id, reason, since, attempts + 1, at)
+                    : new Unplaceable(id, why, at, attempts + 1, at);
+        }
+    }
 }

@@ -550,8 +550,13 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
 
     private Object recordUnplaceable(RecordUnplaceable c, List<SiteEvent> events) {
         Unplaceable previous = state.unplaceable().get(c.id().key());
+        state.unplaceable()
+                .put(
+                        c.id().key(),
+                        previous == null
+                                ? new Unplaceable(c.id(), c.reason(), c.at())
+                                : previous.failedAgain(c.reason(), c.at()));
         if (previous == null || !previous.reason().equals(c.reason())) {
-            state.unplaceable().put(c.id().key(), new Unplaceable(c.id(), c.reason(), c.at()));
             events.add(new SiteEvent(
                     "instance-unplaceable", c.id().environment(), c.id().display(), c.reason(), c.id().tenant()));
         }

@@ -9,6 +9,9 @@ import dev.atoll.control.site.SiteState.ReplicaPlacement;
 import dev.atoll.control.site.SiteState.Unplaceable;
 import dev.atoll.model.instance.InstanceId;
 import dev.atoll.model.instance.InstanceState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,18 +96,34 @@ class EnvironmentReconcilerTest {
     void anUnplaceableReplicaIsRetriedOnlyAfterAPause() {
         var unplaceable = Map.of(web(0).key(), new Unplaceable(web(0), "0 of 3 sites fit", T0));
 
-        var soon = EnvironmentReconciler.decide(
-                env(1, 1, 1), Map.of(), unplaceable, Observed.NOTHING, Set.of(), T0.plusMillis(500));
-        var later = EnvironmentReconciler.decide(
-                env(1, 1, 1),
-                Map.of(),
-                unplaceable,
-                Observed.NOTHING,
-                Set.of(),
-                T0.plus(EnvironmentReconciler.UNPLACEABLE_RETRY));
+        var soon = decideAt(unplaceable, T0.plusMillis(500));
+        var later = decideAt(unplaceable, T0.plus(Unplaceable.FIRST_WAIT));
 
         assertThat(soon).isEmpty();
         assertThat(later).hasSize(1);
+    }
+
+    @Test
+    void eachFailedTryOfAnUnplaceableReplicaDoublesThePauseUpToHalfAMinute() {
+        // Given a replica that failed at T0, then again at each retry
+        var u = new Unplaceable(web(0), "0 of 3 sites fit", T0);
+        List<Long> waits = new ArrayList<>();
+        for (int tries = 0; tries < 7; tries++) {
+            Instant retry = u.retryAt();
+            waits.add(Duration.between(u.lastTried(), retry).toSeconds());
+            // Then the home leaves it alone until its retry time, and tries it then
+            assertThat(decideAt(Map.of(web(0).key(), u), retry.minusMillis(1))).isEmpty();
+            assertThat(decideAt(Map.of(web(0).key(), u), retry)).hasSize(1);
+            u = u.failedAgain("0 of 3 sites fit", retry);
+        }
+
+        assertThat(waits).containsExactly(2L, 4L, 8L, 16L, 30L, 30L, 30L);
+        assertThat(u.since()).isEqualTo(T0);
+        assertThat(u.attempts()).isEqualTo(8);
+    }
+
+    private static List<HomeAction> decideAt(Map<String, Unplaceable> unplaceable, Instant now) {
+        return EnvironmentReconciler.decide(env(1, 1, 1), Map.of(), unplaceable, Observed.NOTHING, Set.of(), now);
     }
 
     @Test

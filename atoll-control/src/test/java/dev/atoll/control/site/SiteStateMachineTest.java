@@ -282,4 +282,24 @@ class SiteStateMachineTest {
 
         assertThat(SiteCodec.readCommand(SiteCodec.writeCommand(command))).isEqualTo(command);
     }
+
+    @Test
+    void anUnplaceableReplicaCountsItsTriesAndIsAnnouncedOnlyWhenItsReasonChanges() {
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 1)), T0));
+
+        var first = machine.apply(new SiteCommand.RecordUnplaceable(web0, "0 of 3 sites fit", T0));
+        var again = machine.apply(new SiteCommand.RecordUnplaceable(web0, "0 of 3 sites fit", T0.plusSeconds(2)));
+        var other = machine.apply(new SiteCommand.RecordUnplaceable(web0, "no EU site", T0.plusSeconds(6)));
+
+        assertThat(first.events()).extracting(SiteEvent::type).containsExactly("instance-unplaceable");
+        assertThat(again.events()).isEmpty();
+        assertThat(other.events()).extracting(SiteEvent::message).containsExactly("no EU site");
+        var u = machine.read(s -> s.unplaceable().get(web0.key()));
+        assertThat(u.attempts()).isEqualTo(3);
+        assertThat(u.since()).isEqualTo(T0.plusSeconds(6));
+        assertThat(u.retryAt()).isEqualTo(T0.plusSeconds(6 + 8));
+        // And a snapshot keeps the count
+        var restored = SiteCodec.readState(SiteCodec.writeState(machine.read(s -> s)));
+        assertThat(restored.unplaceable().get(web0.key())).isEqualTo(u);
+    }
 }
