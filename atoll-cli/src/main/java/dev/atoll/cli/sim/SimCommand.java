@@ -82,6 +82,13 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the shipped scenarios.")
     private boolean list;
 
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Threads that run the sites (default: the machine's cores, ${DEFAULT-VALUE} here). "
+                    + "The run is the same event for event with any number.")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
     @Override
     public Integer call() {
         var session = atoll.session();
@@ -98,6 +105,10 @@ public final class SimCommand implements Callable<Integer> {
         }
         if (seeds < 0) {
             err.println("error: --seeds must be positive, not " + seeds);
+            return ExitCodes.CANNOT_RUN;
+        }
+        if (threads < 1 || threads > 256) {
+            err.println("error: --threads must be between 1 and 256, not " + threads);
             return ExitCodes.CANNOT_RUN;
         }
         Optional<String> text = readScenario(scenario, err);
@@ -142,7 +153,8 @@ public final class SimCommand implements Callable<Integer> {
             held &= outcome.report().violations().isEmpty();
             if (plan.rebalancing().filter(r -> r.enabled()).isPresent()) {
                 // The same plan with the rebalancers off: what doing nothing would have cost.
-                Simulation.Outcome nothing = Simulation.run(plan.withoutRebalancing(), Simulation.Options.defaults());
+                Simulation.Outcome nothing = Simulation.run(
+                        plan.withoutRebalancing(), Simulation.Options.defaults().withThreads(threads));
                 out.println(dev.atoll.sim.report.RebalanceComparison.of(outcome.report(), nothing.report()));
                 out.flush();
                 held &= nothing.report().violations().isEmpty();
@@ -163,10 +175,12 @@ public final class SimCommand implements Callable<Integer> {
     }
 
     private Simulation.Outcome runOne(ScenarioPlan plan, PrintWriter err) {
-        Simulation.Options options = Simulation.Options.defaults().withProgress(line -> {
-            err.println(line);
-            err.flush();
-        });
+        Simulation.Options options = Simulation.Options.defaults()
+                .withThreads(threads)
+                .withProgress(line -> {
+                    err.println(line);
+                    err.flush();
+                });
         if (eventsFile == null) return Simulation.run(plan, options);
         try (var writer = Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8)) {
             return Simulation.run(plan, options.withEventLines(line -> {
@@ -187,7 +201,9 @@ public final class SimCommand implements Callable<Integer> {
         int failed = 0;
         for (long s = seed; s < seed + seeds; s++) {
             for (String v : variants) {
-                SimReport r = Simulation.run(ScenarioPlanner.plan(parsed, v, s), Simulation.Options.defaults())
+                SimReport r = Simulation.run(
+                                ScenarioPlanner.plan(parsed, v, s),
+                                Simulation.Options.defaults().withThreads(threads))
                         .report();
                 String name = v.isEmpty() ? "" : " " + v;
                 if (r.violations().isEmpty()) {

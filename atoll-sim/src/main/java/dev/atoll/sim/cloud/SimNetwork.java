@@ -28,10 +28,17 @@ public final class SimNetwork {
     public static final Duration DETECTION = Duration.ofSeconds(2);
 
     private final SimScheduler scheduler;
+    /** Where the network's own timers run: outside every site. */
     private final SimScheduler.Lane lane;
+    /** Per site (by index), where messages arriving there and answers coming back to it run: its group. */
+    private final SimScheduler.Lane[] arrivals;
+
+    private final Map<String, Integer> indexOf = new HashMap<>();
     private final SiteLatency latency;
     private final double loss;
-    private final SplittableRandom random;
+    /** Per site, what decides which of the messages it sends are lost: its own sequence of draws. */
+    private final SplittableRandom[] randoms;
+
     private final List<String> sites;
 
     private final Set<String> down = new java.util.HashSet<>();
@@ -43,7 +50,8 @@ public final class SimNetwork {
     /** Bumped whenever who-sees-whom-dead may change; the views below are cached against it. */
     private long version;
 
-    private final Map<String, CachedDead> deadCache = new HashMap<>();
+    // Asked by every site, from whichever thread runs it.
+    private final Map<String, CachedDead> deadCache = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record CachedDead(long version, Set<String> dead) {}
 
@@ -52,8 +60,33 @@ public final class SimNetwork {
         this.lane = scheduler.lane("network");
         this.latency = latency;
         this.loss = loss;
-        this.random = new SplittableRandom(seed ^ 0x6E6574L);
         this.sites = List.copyOf(sites);
+        this.arrivals = new SimScheduler.Lane[this.sites.size()];
+        this.randoms = new SplittableRandom[this.sites.size()];
+        SplittableRandom seeds = new SplittableRandom(seed ^ 0x6E6574L);
+        for (int i = 0; i < this.sites.size(); i++) {
+            indexOf.put(this.sites.get(i), i);
+            arrivals[i] = scheduler.lane("network " + this.sites.get(i), i);
+            randoms[i] = seeds.split();
+        }
+        // No message between two sites is faster than the nearest two: how far the sites may run apart.
+        long least = Long.MAX_VALUE;
+        for (int a = 0; a < this.sites.size(); a++) {
+            for (int b = a + 1; b < this.sites.size(); b++) {
+                long micros = Math.min(
+                        latency.oneWayMicros(this.sites.get(a), this.sites.get(b)),
+                        latency.oneWayMicros(this.sites.get(b), this.sites.get(a)));
+                least = Math.min(least, micros);
+            }
+        }
+        if (least != Long.MAX_VALUE) scheduler.limitLookahead(Math.max(1, least) * 1000);
+    }
+
+    /** The scheduler group of {@code site}'s lanes: its index among the sites. */
+    public int groupOf(String site) {
+        Integer i = indexOf.get(site);
+        if (i == null) throw new IllegalArgumentException("no site " + site);
+        return i;
     }
 
     public List<String> sites() {
@@ -155,22 +188,25 @@ public final class SimNetwork {
         if (from.equals(to)) return invoke(handler);
         CompletableFuture<T> result = new CompletableFuture<>();
         long sentAt = scheduler.nowNanos();
-        if (!reaches(from, to) || lost()) {
+        int source = groupOf(from);
+        int target = groupOf(to);
+        if (!reaches(from, to) || lost(source)) {
             timeOut(result, from, to, sentAt);
             return result;
         }
-        lane.schedule(
+        // The message runs in the target's group, its answer back in the caller's.
+        arrivals[target].schedule(
                 () -> {
                     if (!reaches(from, to)) {
                         timeOut(result, from, to, sentAt);
                         return;
                     }
                     invoke(handler).whenComplete((value, error) -> {
-                        if (!reaches(to, from) || lost()) {
+                        if (!reaches(to, from) || lost(target)) {
                             timeOut(result, from, to, sentAt);
                             return;
                         }
-                        lane.schedule(
+                        arrivals[source].schedule(
                                 () -> {
                                     if (error != null) result.completeExceptionally(error);
                                     else result.complete(value);
@@ -184,13 +220,17 @@ public final class SimNetwork {
         return result;
     }
 
-    private boolean lost() {
-        return loss > 0 && random.nextDouble() < loss;
+    private boolean lost(int sender) {
+        return loss > 0 && randoms[sender].nextDouble() < loss;
     }
 
     private void timeOut(CompletableFuture<?> result, String from, String to, long sentAt) {
-        long remaining = Math.max(0, sentAt + CALL_TIMEOUT.toNanos() - scheduler.nowNanos());
-        lane.schedule(
+        // Also decided at the target: never sooner than a message could get back from there (any
+        // two sites that call each other are at least the lookahead apart).
+        long remaining = Math.max(
+                Math.min(scheduler.lookaheadNanos(), CALL_TIMEOUT.toNanos()),
+                sentAt + CALL_TIMEOUT.toNanos() - scheduler.nowNanos());
+        arrivals[groupOf(from)].schedule(
                 () -> result.completeExceptionally(new java.util.concurrent.TimeoutException(
                         "site " + to + " did not answer site " + from + " within " + CALL_TIMEOUT.toMillis() + " ms")),
                 remaining,

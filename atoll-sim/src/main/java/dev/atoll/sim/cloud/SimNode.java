@@ -77,10 +77,11 @@ public final class SimNode implements NodeAgentPort {
         default void assigned(InstanceId id, long generation, NodeInfo node) {}
     }
 
-    public SimNode(NodeInfo info, SimScheduler scheduler, long seed, LiveCopies truth) {
+    /** @param group the scheduler group of the node's site */
+    public SimNode(NodeInfo info, SimScheduler scheduler, int group, long seed, LiveCopies truth) {
         this.info = info;
         this.scheduler = scheduler;
-        this.lane = scheduler.lane("node " + info.id());
+        this.lane = scheduler.lane("node " + info.id(), group);
         this.random = new SplittableRandom(seed);
         this.truth = truth;
     }

@@ -61,24 +61,38 @@ public final class Simulation {
             boolean stopOnViolation,
             Optional<Consumer<String>> eventLines,
             int traceLines,
-            Optional<Consumer<String>> progress) {
+            Optional<Consumer<String>> progress,
+            int threads) {
+        public Options {
+            if (threads < 1) throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        }
+
         public static Options defaults() {
             return new Options(
-                    Duration.ofMillis(100), Duration.ofSeconds(30), true, Optional.empty(), 40, Optional.empty());
+                    Duration.ofMillis(100), Duration.ofSeconds(30), true, Optional.empty(), 40, Optional.empty(), 1);
         }
 
         public Options withEventLines(Consumer<String> sink) {
-            return new Options(invariantPeriod, fenceSettle, stopOnViolation, Optional.of(sink), traceLines, progress);
+            return new Options(
+                    invariantPeriod, fenceSettle, stopOnViolation, Optional.of(sink), traceLines, progress, threads);
         }
 
         public Options withInvariantPeriod(Duration period) {
-            return new Options(period, fenceSettle, stopOnViolation, eventLines, traceLines, progress);
+            return new Options(period, fenceSettle, stopOnViolation, eventLines, traceLines, progress, threads);
         }
 
         /** A line about how far the run is, every few seconds of wall time (for long runs). */
         public Options withProgress(Consumer<String> sink) {
             return new Options(
-                    invariantPeriod, fenceSettle, stopOnViolation, eventLines, traceLines, Optional.of(sink));
+                    invariantPeriod, fenceSettle, stopOnViolation, eventLines, traceLines, Optional.of(sink), threads);
+        }
+
+        /**
+         * How many threads run the sites (the caller's among them). The run is the same, event for
+         * event, with any number: only its wall time changes.
+         */
+        public Options withThreads(int count) {
+            return new Options(invariantPeriod, fenceSettle, stopOnViolation, eventLines, traceLines, progress, count);
         }
     }
 
@@ -94,7 +108,7 @@ public final class Simulation {
 
     private final ScenarioPlan plan;
     private final Options options;
-    private final SimScheduler scheduler = new SimScheduler();
+    private final SimScheduler scheduler;
     private final SimNetwork network;
     private final Map<String, SimSite> sites = new LinkedHashMap<>();
     private final Map<String, NodeInfo> nodesById = new HashMap<>();
@@ -137,6 +151,7 @@ public final class Simulation {
     private Simulation(ScenarioPlan plan, Options options) {
         this.plan = plan;
         this.options = options;
+        this.scheduler = new SimScheduler(options.threads());
         this.events = new EventLog(scheduler.clock(), 16);
         this.driver = scheduler.lane("scenario");
         List<String> names =
@@ -179,7 +194,8 @@ public final class Simulation {
         long wallStart = System.nanoTime();
         Runtime rt = Runtime.getRuntime();
         long[] peakHeap = {rt.totalMemory() - rt.freeMemory()};
-        events.subscribe(this::onEvent);
+        // Sites publish from their own groups' threads; the event log takes them in a fixed order.
+        events.subscribe(e -> scheduler.effect(() -> onEvent(e)));
         bootSites();
         long start = scheduler.nowNanos();
         // Actions are timed from the moment every site is up.
@@ -209,12 +225,17 @@ public final class Simulation {
             driver.scheduleAtFixedRate(this::watchOverloads, second, second, TimeUnit.NANOSECONDS);
         }
         driver.scheduleAtFixedRate(this::sampleUsers, bucket / 2, Math.max(1, bucket / 4), TimeUnit.NANOSECONDS);
-        while (scheduler.nowNanos() < end && (violations.isEmpty() || !options.stopOnViolation())) {
-            if (!scheduler.runNext()) break;
-            if ((scheduler.executed() & 0xFFFF) == 0) {
-                peakHeap[0] = Math.max(peakHeap[0], rt.totalMemory() - rt.freeMemory());
-                reportProgress(start, end, wallStart, peakHeap[0]);
+        long steps = 0;
+        try {
+            while (scheduler.nowNanos() < end && (violations.isEmpty() || !options.stopOnViolation())) {
+                if (!scheduler.runNext()) break;
+                if ((++steps & 0x3FF) == 0) {
+                    peakHeap[0] = Math.max(peakHeap[0], rt.totalMemory() - rt.freeMemory());
+                    reportProgress(start, end, wallStart, peakHeap[0]);
+                }
             }
+        } finally {
+            scheduler.close();
         }
         if (driver.lastFailure() != null) {
             // The simulator's own code failed: that is a bug here, not a finding about the cloud.
@@ -282,9 +303,10 @@ public final class Simulation {
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (var siteTopology : plan.topology().sites()) {
             SiteInfo info = siteTopology.site();
+            int group = network.groupOf(info.name());
             RaftRuntime runtime = new RaftRuntime(
                     scheduler.clock(),
-                    name -> scheduler.lane(name),
+                    name -> scheduler.lane(name, group),
                     Optional.of(seed * 7919 + info.name().hashCode()));
             RaftGroup raft = RaftGroup.openInMemory(
                     info.name(), List.of(info.name() + "-c1"), SiteStateMachine::new, RaftTimings.defaults(), runtime);
@@ -302,7 +324,7 @@ public final class Simulation {
             // Each site's nodes beat together, at a phase of their own.
             long phase = Math.floorMod(seed * 31 + site.name().hashCode(), NodeAgentPort.HEARTBEAT_PERIOD.toNanos());
             scheduler
-                    .lane("heartbeats " + site.name())
+                    .lane("heartbeats " + site.name(), network.groupOf(site.name()))
                     .scheduleAtFixedRate(
                             () -> site.simNodes.values().forEach(SimNode::beat),
                             phase,
@@ -317,7 +339,7 @@ public final class Simulation {
 
     private SimNode newNode(NodeInfo node) {
         long seed = plan.seed() * 31 + node.id().hashCode() + scheduler.nowNanos();
-        return new SimNode(node, scheduler, seed, truth)
+        return new SimNode(node, scheduler, network.groupOf(node.site()), seed, truthFromNodes)
                 .measuring(plan.rebalancing().map(r -> r.usageShare()).orElse(0.0));
     }
 
@@ -327,7 +349,7 @@ public final class Simulation {
             if (!node.crashed()) agents.put(name, node);
         });
         site.incarnation++;
-        var loop = scheduler.lane("site " + site.name() + " #" + site.incarnation);
+        var loop = scheduler.lane("site " + site.name() + " #" + site.incarnation, network.groupOf(site.name()));
         SiteController controller = new SiteController(
                 site.info,
                 site.raft,
@@ -347,7 +369,7 @@ public final class Simulation {
                     settingsOf(rebalancing.get()),
                     scheduler.clock(),
                     loop,
-                    this::askHome,
+                    (home, move) -> askHome(site.name(), home, move),
                     plan.seed() * 17 + site.name().hashCode());
         }
         var started =
@@ -365,27 +387,30 @@ public final class Simulation {
 
     /**
      * A site's rebalancer asks a replica's home to move it: through the real mover at the home
-     * ({@code requestMove(Move)}), called directly as {@link #move} does for a user (the wire call's
-     * latency is left out).
+     * ({@code requestMove(Move)}), over the simulated network as the wire call goes, so a home that
+     * is down or cut off does not answer.
      */
     private CompletableFuture<dev.atoll.model.view.MoveOutcome> askHome(
-            String homeSite, dev.atoll.placement.rebalance.Move move) {
-        count("rebalanceMoves");
-        SimSite home = sites.get(homeSite);
+            String asking, String homeSite, dev.atoll.placement.rebalance.Move move) {
         String what = "rebalance move " + move.id().key() + " " + move.from().site() + "/"
                 + move.from().node() + " -> " + move.to().site()
                 + (move.to().node() == null ? "" : "/" + move.to().node());
-        if (home == null || home.controller == null) {
-            line(what + ": home " + homeSite + " is down");
-            return CompletableFuture.completedFuture(
-                    new dev.atoll.model.view.MoveOutcome.Unavailable("home " + homeSite + " is down"));
-        }
-        line(what + " at " + homeSite);
-        return home.controller.requestMove(move).whenComplete((outcome, error) -> {
-            if (error == null && outcome instanceof dev.atoll.model.view.MoveOutcome.Started)
-                count("rebalanceMovesStarted");
-            line(what + ": " + (error == null ? outcome : rootMessage(error)));
+        scheduler.effect(() -> {
+            count("rebalanceMoves");
+            line(what + " at " + homeSite);
         });
+        return network.<dev.atoll.model.view.MoveOutcome>call(asking, homeSite, () -> {
+                    SiteController home = liveController(homeSite);
+                    return home == null
+                            ? CompletableFuture.completedFuture(
+                                    new dev.atoll.model.view.MoveOutcome.Unavailable("home " + homeSite + " is down"))
+                            : home.requestMove(move);
+                })
+                .whenComplete((outcome, error) -> scheduler.effect(() -> {
+                    if (error == null && outcome instanceof dev.atoll.model.view.MoveOutcome.Started)
+                        count("rebalanceMovesStarted");
+                    line(what + ": " + (error == null ? outcome : rootMessage(error)));
+                }));
     }
 
     private SiteController liveController(String site) {
@@ -496,10 +521,12 @@ public final class Simulation {
             if (!homes) continue;
             line("move " + id.key() + " to " + to.site() + (to.node() == null ? "" : "/" + to.node()) + " at "
                     + site.name());
-            site.controller.requestMove(id, to, reason, false).whenComplete((outcome, error) -> {
-                if (!(outcome instanceof dev.atoll.model.view.MoveOutcome.Started)) count("movesRefused");
-                line("move " + id.key() + ": " + (error == null ? outcome : rootMessage(error)));
-            });
+            site.controller
+                    .requestMove(id, to, reason, false)
+                    .whenComplete((outcome, error) -> scheduler.effect(() -> {
+                        if (!(outcome instanceof dev.atoll.model.view.MoveOutcome.Started)) count("movesRefused");
+                        line("move " + id.key() + ": " + (error == null ? outcome : rootMessage(error)));
+                    }));
             return;
         }
         count("movesRefused");
@@ -613,19 +640,21 @@ public final class Simulation {
         long now = scheduler.nowNanos();
         deployedAtNanos.put(key, now);
         for (InstanceId id : replicasOf(spec)) neededSince.putIfAbsent(id.key(), now);
-        home.controller.putEnvironment(spec, scheduler.now()).whenComplete((applied, error) -> {
-            if (error == null) {
-                count("deploysAcknowledged");
-                if (!deleted.contains(key)) {
-                    acknowledged.put(key, spec);
-                    maybeLost.add(key);
-                }
-                line("deploy " + key + " acknowledged");
-            } else {
-                count("deploysNotAcknowledged");
-                line("deploy " + key + " not acknowledged: " + rootMessage(error));
-            }
-        });
+        home.controller
+                .putEnvironment(spec, scheduler.now())
+                .whenComplete((applied, error) -> scheduler.effect(() -> {
+                    if (error == null) {
+                        count("deploysAcknowledged");
+                        if (!deleted.contains(key)) {
+                            acknowledged.put(key, spec);
+                            maybeLost.add(key);
+                        }
+                        line("deploy " + key + " acknowledged");
+                    } else {
+                        count("deploysNotAcknowledged");
+                        line("deploy " + key + " not acknowledged: " + rootMessage(error));
+                    }
+                }));
     }
 
     private void delete(TimedAction.Delete d) {
@@ -709,6 +738,24 @@ public final class Simulation {
     }
 
     // --- ground truth from the nodes ---------------------------------------------------------
+
+    /** The nodes tell from their sites' threads; the truth changes when their window ends. */
+    private final SimNode.LiveCopies truthFromNodes = new SimNode.LiveCopies() {
+        @Override
+        public void started(InstanceId id, long generation, NodeInfo node) {
+            scheduler.effect(() -> truth.started(id, generation, node));
+        }
+
+        @Override
+        public void stopped(InstanceId id, long generation, NodeInfo node) {
+            scheduler.effect(() -> truth.stopped(id, generation, node));
+        }
+
+        @Override
+        public void assigned(InstanceId id, long generation, NodeInfo node) {
+            scheduler.effect(() -> truth.assigned(id, generation, node));
+        }
+    };
 
     /** Every copy that runs, by instance key, from the nodes themselves. */
     private final class Truth implements SimNode.LiveCopies {

@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
@@ -18,46 +21,106 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Virtual time and the one queue of everything that happens in a simulation. Tasks run one at a
- * time on the caller's thread, in order of due time and then of submission, so a run is a pure
- * function of what was scheduled: no thread, no wall clock. Every part of the simulated cloud gets
- * its own {@link Lane}, an executor that the real code (site loops, Raft members) takes for a
- * thread pool; shutting a lane down (a crash) drops its pending tasks and refuses new ones.
+ * Virtual time and the queues of everything that happens in a simulation. A run is a pure function
+ * of what was scheduled: no wall clock, and the same order of tasks whatever the number of threads.
+ *
+ * <p>Every part of the simulated cloud gets its own {@link Lane}, an executor that the real code
+ * (site loops, Raft members, nodes) takes for a thread pool; shutting a lane down (a crash) drops
+ * its pending tasks and refuses new ones. Lanes belong to a <em>group</em>: every lane of one site
+ * is in that site's group, and the scenario's own lanes are {@link #GLOBAL}. Each group has its own
+ * queue, in order of due time and then of submission to that group.
+ *
+ * <p>Time advances in windows, as in conservative parallel discrete-event simulation: no group can
+ * reach another sooner than the {@linkplain #limitLookahead lookahead} (the least one-way delay
+ * between two sites), so the groups run everything due in the next lookahead independently, on as
+ * many threads as given, and what they send each other is delivered when the window ends, in order
+ * of sending group. Global tasks run alone, at the start of a window, before any group's task due
+ * at the same time. The simulator's own bookkeeping that the groups feed ({@link #effect}) is
+ * applied at the end of each window in order of time, then group, then order within the group.
  */
 public final class SimScheduler {
     /** Simulated runs start at a fixed instant, so logs of two runs can be compared byte for byte. */
     public static final Instant EPOCH = Instant.parse("2030-01-01T00:00:00Z");
 
-    // A plain comparison, not Comparator.comparingLong(..).thenComparingLong(..): the queue holds
-    // hundreds of thousands of tasks, and the composed lambdas were a quarter of a large run's time.
-    private final PriorityQueue<Task> queue =
-            new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
-    private long nowNanos;
-    private long sequence;
-    private long executed;
+    /** The group of the lanes that belong to no site: the scenario's, and tests'. */
+    public static final int GLOBAL = -1;
 
-    /** Nanoseconds since {@link #EPOCH}. */
+    // A plain comparison, not Comparator.comparingLong(..).thenComparingLong(..): the queues hold
+    // hundreds of thousands of tasks, and the composed lambdas were a quarter of a large run's time.
+    private static final Comparator<Task> ORDER =
+            (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq);
+
+    private final Group global = new Group(GLOBAL);
+    private final List<Group> groups = new ArrayList<>();
+    /** Groups with tasks, by the due time of their first (then by index): what the next window runs. */
+    private final TreeSet<Group> waiting = new TreeSet<>((a, b) -> a.indexedDue != b.indexedDue
+            ? Long.compare(a.indexedDue, b.indexedDue)
+            : Integer.compare(a.index, b.index));
+
+    private final List<Lane> lanes = new ArrayList<>();
+    /** The group whose tasks this thread runs now; none outside windows (global tasks, set-up). */
+    private final ThreadLocal<Group> running = new ThreadLocal<>();
+
+    private final int threads;
+    private Workers workers;
+    private long lookaheadNanos = Long.MAX_VALUE / 4;
+    /** The end of the window under way: groups may reach each other no sooner. */
+    private volatile long windowEnd = Long.MIN_VALUE;
+
+    private boolean applyingEffects;
+
+    /** One thread: the order of tasks is the same with more, only slower. */
+    public SimScheduler() {
+        this(1);
+    }
+
+    /** @param threads how many threads run the groups of one window (the caller's among them) */
+    public SimScheduler(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        this.threads = threads;
+    }
+
+    /**
+     * No group reaches another in less than {@code nanos}: the width of a window. The smallest of
+     * every limit given is kept. Without one, groups never reach each other.
+     */
+    public void limitLookahead(long nanos) {
+        if (nanos < 1) throw new IllegalArgumentException("lookahead must be positive: " + nanos);
+        lookaheadNanos = Math.min(lookaheadNanos, nanos);
+    }
+
+    public long lookaheadNanos() {
+        return lookaheadNanos;
+    }
+
+    /** Nanoseconds since {@link #EPOCH}, as the task running on this thread sees them. */
     public long nowNanos() {
-        return nowNanos;
+        Group g = running.get();
+        return g != null ? g.now : global.now;
     }
 
     public Duration elapsed() {
-        return Duration.ofNanos(nowNanos);
+        return Duration.ofNanos(nowNanos());
     }
 
     public Instant now() {
-        return EPOCH.plusNanos(nowNanos);
+        return EPOCH.plusNanos(nowNanos());
     }
 
     /** Tasks run so far. */
     public long executed() {
-        return executed;
+        long sum = global.executed;
+        for (Group g : groups) sum += g.executed;
+        return sum;
     }
 
     public int pending() {
-        return queue.size();
+        int sum = global.queue.size();
+        for (Group g : groups) sum += g.queue.size();
+        return sum;
     }
 
     /** A clock that reads this scheduler's virtual time. */
@@ -80,21 +143,32 @@ public final class SimScheduler {
 
             @Override
             public long millis() {
-                return EPOCH.toEpochMilli() + nowNanos / 1_000_000;
+                return EPOCH.toEpochMilli() + nowNanos() / 1_000_000;
             }
         };
     }
 
-    private final java.util.List<Lane> lanes = new java.util.ArrayList<>();
-
+    /** A lane of the {@link #GLOBAL} group. */
     public Lane lane(String name) {
-        Lane lane = new Lane(name);
+        return lane(name, GLOBAL);
+    }
+
+    /** A lane of group {@code group} (0 or more: a site's index), or of {@link #GLOBAL}. */
+    public synchronized Lane lane(String name, int group) {
+        Lane lane = new Lane(name, groupOf(group));
         lanes.add(lane);
         return lane;
     }
 
+    private Group groupOf(int index) {
+        if (index == GLOBAL) return global;
+        if (index < 0) throw new IllegalArgumentException("no group " + index);
+        while (groups.size() <= index) groups.add(new Group(groups.size()));
+        return groups.get(index);
+    }
+
     /** Tasks run so far by kind of lane (the first word of its name), for profiling a run. */
-    public java.util.SortedMap<String, Long> executedByKind() {
+    public synchronized java.util.SortedMap<String, Long> executedByKind() {
         java.util.SortedMap<String, Long> byKind = new java.util.TreeMap<>();
         for (Lane lane : lanes) {
             int space = lane.name.indexOf(' ');
@@ -105,32 +179,272 @@ public final class SimScheduler {
         return byKind;
     }
 
-    /** Runs the next task, advancing time to it; false when nothing is left. */
+    /**
+     * Runs {@code change} to the simulator's own state: now outside a window, else when the window
+     * ends, in order of the time it was asked at, then of group, then of asking. What the groups
+     * report to the simulator thus lands in the same order however many threads ran them.
+     */
+    public void effect(Runnable change) {
+        Group g = running.get();
+        if (g == null) change.run();
+        else g.effects.add(new Effect(g.now, change));
+    }
+
+    /** Runs the next window (or the global tasks due first), advancing time; false when nothing is left. */
     public boolean runNext() {
-        Task task = queue.poll();
-        if (task == null) return false;
-        nowNanos = Math.max(nowNanos, task.due);
-        task.run();
-        return true;
+        return step(Long.MAX_VALUE);
     }
 
     /** Runs every task due up to {@code untilNanos}, then sets the time to it. */
     public void runUntil(long untilNanos) {
-        while (!queue.isEmpty() && queue.peek().due <= untilNanos) runNext();
-        nowNanos = Math.max(nowNanos, untilNanos);
+        while (step(untilNanos)) {}
+        global.now = Math.max(global.now, untilNanos);
     }
 
     /** Runs until {@code done} completes or {@code limit} of simulated time passes; true if done. */
     public boolean runUntilDone(Future<?> done, Duration limit) {
-        long until = nowNanos + limit.toNanos();
-        while (!done.isDone() && !queue.isEmpty() && queue.peek().due <= until) runNext();
+        long until = global.now + limit.toNanos();
+        while (!done.isDone() && step(until)) {}
         return done.isDone();
     }
 
+    /** Stops the threads of this scheduler; it runs on the caller's alone afterwards. */
+    public void close() {
+        if (workers != null) workers.stop();
+        workers = null;
+    }
+
+    private boolean step(long limit) {
+        long globalDue = global.headDue();
+        long groupsDue = waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().indexedDue;
+        long start = Math.min(globalDue, groupsDue);
+        if (start == Long.MAX_VALUE || start > limit) return false;
+        if (globalDue == start) {
+            runGlobal(start);
+            return true;
+        }
+        long end = Math.min(Math.min(start + lookaheadNanos, globalDue), limit == Long.MAX_VALUE ? limit : limit + 1);
+        List<Group> active = new ArrayList<>();
+        for (Group g : waiting) {
+            if (g.indexedDue >= end) break;
+            active.add(g);
+        }
+        for (Group g : active) {
+            waiting.remove(g);
+            g.indexedDue = Long.MAX_VALUE;
+        }
+        runWindow(active, end);
+        return true;
+    }
+
+    private void runGlobal(long at) {
+        global.now = Math.max(global.now, at);
+        while (global.headDue() <= at) {
+            Task task = global.queue.poll();
+            global.executed++;
+            task.run();
+        }
+    }
+
+    private void runWindow(List<Group> active, long end) {
+        windowEnd = end;
+        if (threads == 1 || active.size() < 2) {
+            for (Group g : active) runGroup(g, end);
+        } else {
+            if (workers == null) workers = new Workers(threads - 1);
+            workers.run(active, end);
+        }
+        windowEnd = Long.MIN_VALUE;
+        // Delivered in order of sending group, each in its order of sending: the same with any threads.
+        active.sort(Comparator.comparingInt(g -> g.index));
+        long latest = global.now;
+        List<Effect> effects = new ArrayList<>();
+        List<Group> touched = new ArrayList<>(active);
+        for (Group g : active) {
+            latest = Math.max(latest, g.now);
+            for (Task t : g.outbox) {
+                Group to = t.lane.group;
+                to.add(t);
+                touched.add(to);
+            }
+            g.outbox.clear();
+            effects.addAll(g.effects);
+            g.effects.clear();
+        }
+        for (Group g : touched) reindex(g);
+        if (!effects.isEmpty()) {
+            // A stable sort: equal times keep group order, then the order they were asked in.
+            effects.sort(Comparator.comparingLong(e -> e.at));
+            applyingEffects = true;
+            try {
+                for (Effect e : effects) {
+                    global.now = Math.max(global.now, e.at);
+                    e.change.run();
+                }
+            } finally {
+                applyingEffects = false;
+            }
+        }
+        global.now = Math.max(global.now, latest);
+    }
+
+    private void runGroup(Group g, long end) {
+        running.set(g);
+        try {
+            while (!g.queue.isEmpty() && g.queue.peek().due < end) {
+                Task task = g.queue.poll();
+                g.now = Math.max(g.now, task.due);
+                g.executed++;
+                task.run();
+            }
+        } finally {
+            running.remove();
+        }
+    }
+
+    private void reindex(Group g) {
+        if (g == global) return;
+        long due = g.headDue();
+        if (due == g.indexedDue) return;
+        if (g.indexedDue != Long.MAX_VALUE) waiting.remove(g);
+        g.indexedDue = due;
+        if (due != Long.MAX_VALUE) waiting.add(g);
+    }
+
     private Task enqueue(Lane lane, Runnable body, long delayNanos, long periodNanos) {
-        Task task = new Task(lane, body, nowNanos + Math.max(0, delayNanos), periodNanos, sequence++);
-        queue.add(task);
+        Group from = running.get();
+        Group to = lane.group;
+        long due = (from != null ? from.now : global.now) + Math.max(0, delayNanos);
+        Task task = new Task(lane, body, due, periodNanos);
+        if (from == to) {
+            to.add(task);
+        } else if (from != null) {
+            if (due < windowEnd) {
+                throw new LookaheadBroken("lane " + lane.name + " was given a task due in " + delayNanos
+                        + " ns from another group, sooner than the lookahead of " + lookaheadNanos + " ns");
+            }
+            from.outbox.add(task);
+        } else {
+            if (applyingEffects && to != global) {
+                throw new LookaheadBroken("the simulator's bookkeeping scheduled on lane " + lane.name);
+            }
+            to.add(task);
+            reindex(to);
+        }
         return task;
+    }
+
+    /** A group reached another sooner than the lookahead allows: a bug in how the simulator is wired. */
+    public static final class LookaheadBroken extends Error {
+        LookaheadBroken(String message) {
+            super(message);
+        }
+    }
+
+    private record Effect(long at, Runnable change) {}
+
+    private static final class Group {
+        final int index;
+        final PriorityQueue<Task> queue = new PriorityQueue<>(ORDER);
+        long now;
+        long seq;
+        long executed;
+        /** The due time under which {@link #waiting} holds it; MAX_VALUE: not held. */
+        long indexedDue = Long.MAX_VALUE;
+        /** Tasks it gave other groups in the window under way, in order. */
+        final List<Task> outbox = new ArrayList<>();
+        /** Changes to the simulator's state it asked for in the window under way, in order. */
+        final List<Effect> effects = new ArrayList<>();
+
+        Group(int index) {
+            this.index = index;
+        }
+
+        void add(Task task) {
+            task.seq = seq++;
+            queue.add(task);
+        }
+
+        long headDue() {
+            Task head = queue.peek();
+            return head == null ? Long.MAX_VALUE : head.due;
+        }
+    }
+
+    /** Threads besides the caller's that run groups of a window, each group on one of them. */
+    private final class Workers {
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile long generation;
+        private volatile boolean stopped;
+        private volatile List<Group> active = List.of();
+        private volatile long end;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private volatile Throwable failure;
+
+        Workers(int count) {
+            for (int i = 0; i < count; i++) {
+                Thread t = new Thread(this::work, "sim-worker-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        void run(List<Group> groups, long windowEnd) {
+            active = groups;
+            end = windowEnd;
+            next.set(0);
+            finished.set(0);
+            generation++;
+            try {
+                take();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            int spins = 0;
+            while (finished.get() < threads.size()) {
+                if (++spins < 10_000) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            Throwable f = failure;
+            if (f != null) {
+                failure = null;
+                if (f instanceof RuntimeException r) throw r;
+                throw (Error) f;
+            }
+        }
+
+        private void take() {
+            List<Group> groups = active;
+            for (int i = next.getAndIncrement(); i < groups.size(); i = next.getAndIncrement()) {
+                runGroup(groups.get(i), end);
+            }
+        }
+
+        private void work() {
+            long seen = 0;
+            while (true) {
+                int spins = 0;
+                while (generation == seen && !stopped) {
+                    if (++spins < 10_000) Thread.onSpinWait();
+                    else if (spins < 20_000) Thread.yield();
+                    else java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                }
+                if (stopped) return;
+                seen = generation;
+                try {
+                    take();
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+                finished.incrementAndGet();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+        }
     }
 
     private final class Task implements ScheduledFuture<Object> {
@@ -144,17 +458,15 @@ public final class SimScheduler {
         boolean cancelled;
         boolean done;
 
-        Task(Lane lane, Runnable body, long due, long period, long seq) {
+        Task(Lane lane, Runnable body, long due, long period) {
             this.lane = lane;
             this.body = body;
             this.due = due;
             this.period = period;
-            this.seq = seq;
         }
 
         void run() {
             if (cancelled || lane.shut) return;
-            executed++;
             lane.executed++;
             try {
                 body.run();
@@ -169,9 +481,8 @@ public final class SimScheduler {
             }
             if (period != 0 && !cancelled && !lane.shut) {
                 // The same future is queued again, so cancelling it stops every later run.
-                due = nowNanos + Math.abs(period);
-                seq = sequence++;
-                queue.add(this);
+                due = lane.group.now + Math.abs(period);
+                lane.group.add(this);
             } else {
                 done = true;
             }
@@ -179,7 +490,7 @@ public final class SimScheduler {
 
         @Override
         public long getDelay(TimeUnit unit) {
-            return unit.convert(due - nowNanos, TimeUnit.NANOSECONDS);
+            return unit.convert(due - nowNanos(), TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -223,13 +534,15 @@ public final class SimScheduler {
      */
     public final class Lane implements ScheduledExecutorService {
         private final String name;
+        private final Group group;
         private boolean shut;
         private long executed;
         private long failures;
         private RuntimeException lastFailure;
 
-        private Lane(String name) {
+        private Lane(String name, Group group) {
             this.name = name;
+            this.group = group;
         }
 
         public String name() {

@@ -55,4 +55,36 @@ class SimulationTest {
         assertThat(String.join("\n", second)).isEqualTo(String.join("\n", first));
         assertThat(b.eventLogSha256()).isEqualTo(a.eventLogSha256());
     }
+
+    @Test
+    void givenOneSeed_whenPlayedOnOneThreadAndOnThree_thenTheEventLogsAreIdentical() {
+        List<String> one = new ArrayList<>();
+        List<String> three = new ArrayList<>();
+        var a = Simulation.run(
+                threeSitesWithACrash(13), Simulation.Options.defaults().withEventLines(one::add));
+        var b = Simulation.run(
+                threeSitesWithACrash(13),
+                Simulation.Options.defaults().withThreads(3).withEventLines(three::add));
+        assertThat(one).hasSizeGreaterThan(50);
+        assertThat(String.join("\n", three)).isEqualTo(String.join("\n", one));
+        assertThat(b.eventLogSha256()).isEqualTo(a.eventLogSha256());
+    }
+
+    @Test
+    void givenChaosWithLostMessages_whenPlayedOnOneThreadAndOnTwo_thenTheEventLogsAreIdentical() {
+        // Random crashes, partitions, slow links and restarts, and messages lost: every path between sites.
+        var scenario = ((dev.atoll.sim.scenario.ScenarioResult.Parsed) dev.atoll.sim.scenario.ScenarioParser.parse(
+                        dev.atoll.sim.scenario.ShippedScenarios.text("chaos").orElseThrow()))
+                .scenario()
+                .playedFor(Duration.ofSeconds(40));
+        var plan = dev.atoll.sim.scenario.ScenarioPlanner.plan(scenario, dev.atoll.sim.scenario.Scenario.NO_VARIANT, 5);
+        var options = Simulation.Options.defaults().withInvariantPeriod(Duration.ofMillis(250));
+
+        var one = Simulation.run(plan, options);
+        var two = Simulation.run(plan, options.withThreads(2));
+
+        assertThat(one.eventLines()).isGreaterThan(500);
+        assertThat(two.eventLogSha256()).isEqualTo(one.eventLogSha256());
+        assertThat(two.report().counters()).isEqualTo(one.report().counters());
+    }
 }
