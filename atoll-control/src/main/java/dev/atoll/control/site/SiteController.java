@@ -456,15 +456,19 @@ public final class SiteController implements AutoCloseable {
 
     /** How the leader judges a node now; a node without an agent here is down. */
     public NodeLiveness.Health health(String node) {
-        var heard = lastHeard(node);
-        return heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, clock.instant());
+        return health(node, clock.instant());
     }
 
-    /** Whether a node takes new replicas: alive, not marked down, not draining. */
-    private boolean ready(SiteState state, String node) {
+    private NodeLiveness.Health health(String node, java.time.Instant now) {
+        var heard = lastHeard(node);
+        return heard == null ? NodeLiveness.Health.DOWN : liveness.judge(heard, now);
+    }
+
+    /** Whether a node takes new replicas at {@code now}: alive, not marked down, not draining. */
+    private boolean ready(SiteState state, String node, java.time.Instant now) {
         return !state.downNodes().contains(node)
                 && !state.drainingNodes().contains(node)
-                && health(node) == NodeLiveness.Health.ALIVE;
+                && health(node, now) == NodeLiveness.Health.ALIVE;
     }
 
     // --- target role -------------------------------------------------------------------------
@@ -609,6 +613,7 @@ public final class SiteController implements AutoCloseable {
         // Instance keys are tenant/environment.service.index: one service is a key range.
         String service = offer.id().tenant() + "/" + offer.id().environment() + "."
                 + offer.id().service() + ".";
+        var now = clock.instant();
         return machine.read(state -> {
             List<NodeState> nodes = new ArrayList<>();
             Map<String, Integer> replicasPerNode = new HashMap<>();
@@ -638,7 +643,7 @@ public final class SiteController implements AutoCloseable {
                         count++;
                     }
                 }
-                nodes.add(new NodeState(info, allocated, count, ready(state, info.name())));
+                nodes.add(new NodeState(info, allocated, count, ready(state, info.name(), now)));
             }
             return NodeSelector.select(new NodeRequest(offer.service(), site, nodes, replicasPerNode, 1, seed));
         });
@@ -902,6 +907,7 @@ public final class SiteController implements AutoCloseable {
     /** This site's entry for placement: its free capacity per node, from the exact state. */
     public SiteSummary summary() {
         var machine = (SiteStateMachine) raft.leaderMachine();
+        var now = clock.instant();
         return machine.read(state -> {
             List<NodeCapacity> nodes = new ArrayList<>();
             for (NodeInfo info : state.nodes().values()) {
@@ -912,7 +918,7 @@ public final class SiteController implements AutoCloseable {
                         Math.max(0, info.instanceSlots() - onNode.instances()),
                         info.drivers(),
                         info.tags(),
-                        ready(state, info.name())));
+                        ready(state, info.name(), now)));
             }
             // Sites keep the summaries they were gossiped for a while (a thousand sites, a hundred
             // nodes each): what did not change is shared with the last summary, not copied.
@@ -1375,7 +1381,12 @@ public final class SiteController implements AutoCloseable {
             if (everything) decideAll = true;
             else toDecide.addAll(changed);
 
-            reportReplicas(everything ? null : changed, touched.everything(), dead);
+            // What this site tells homes is worked out again from every replica less often: once a
+            // minute, just before the report of everything that mends what a home may have missed.
+            // It follows the same commands as the change tracking; every 10 s it was a tenth of a
+            // full edge cloud's steady work.
+            boolean reportsInFull = touched.everything() || deadChanged || ticks % REPORT_EVERYTHING_EVERY_TICKS == 0;
+            reportReplicas(reportsInFull ? null : changed, touched.everything(), dead);
             if (!dead.isEmpty() || !deadSince.isEmpty()) adoptOrphans(dead);
             if (everything || !changed.isEmpty() || ticks % UNPLACEABLE_EVERY_TICKS == 0) spreadClaims(dead);
             syncCopies(dead, everything ? null : changed);

@@ -4,6 +4,7 @@ import dev.atoll.control.raft.RaftGroup;
 import dev.atoll.control.site.SiteController;
 import dev.atoll.model.topology.NodeInfo;
 import dev.atoll.model.topology.SiteInfo;
+import dev.atoll.placement.SiteSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,14 @@ final class SimSite {
     dev.atoll.control.rebalance.SiteRebalancer rebalancer;
 
     int incarnation;
+
+    /**
+     * The summary the site last put on its gossip card, and the controller that wrote it: worked out
+     * by the site itself, on its own thread, just before each gossip round.
+     */
+    record Card(SiteController by, SiteSummary summary) {}
+
+    Card card;
 
     SimSite(SiteInfo info, List<NodeInfo> nodes, RaftGroup raft) {
         this.info = info;
