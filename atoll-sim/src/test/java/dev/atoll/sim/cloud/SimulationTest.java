@@ -45,29 +45,31 @@ class SimulationTest {
 
     @Test
     void givenOneSeed_whenPlayedTwice_thenTheEventLogsAreIdentical() {
-        List<String> first = new ArrayList<>();
-        List<String> second = new ArrayList<>();
-        var a = Simulation.run(
-                threeSitesWithACrash(11), Simulation.Options.defaults().withEventLines(first::add));
-        var b = Simulation.run(
-                threeSitesWithACrash(11), Simulation.Options.defaults().withEventLines(second::add));
-        assertThat(first).hasSizeGreaterThan(50);
-        assertThat(String.join("\n", second)).isEqualTo(String.join("\n", first));
-        assertThat(b.eventLogSha256()).isEqualTo(a.eventLogSha256());
+        var first = played(threeSitesWithACrash(11), Simulation.Options.defaults());
+        var second = played(threeSitesWithACrash(11), Simulation.Options.defaults());
+
+        assertThat(first.lines()).hasSizeGreaterThan(50);
+        assertThat(second.lines()).isEqualTo(first.lines());
+        assertThat(second.sha256()).isEqualTo(first.sha256());
     }
 
     @Test
     void givenOneSeed_whenPlayedOnOneThreadAndOnThree_thenTheEventLogsAreIdentical() {
-        List<String> one = new ArrayList<>();
-        List<String> three = new ArrayList<>();
-        var a = Simulation.run(
-                threeSitesWithACrash(13), Simulation.Options.defaults().withEventLines(one::add));
-        var b = Simulation.run(
-                threeSitesWithACrash(13),
-                Simulation.Options.defaults().withThreads(3).withEventLines(three::add));
-        assertThat(one).hasSizeGreaterThan(50);
-        assertThat(String.join("\n", three)).isEqualTo(String.join("\n", one));
-        assertThat(b.eventLogSha256()).isEqualTo(a.eventLogSha256());
+        var one = played(threeSitesWithACrash(13), Simulation.Options.defaults());
+        var three =
+                played(threeSitesWithACrash(13), Simulation.Options.defaults().withThreads(3));
+
+        assertThat(one.lines()).hasSizeGreaterThan(50);
+        assertThat(three.lines()).isEqualTo(one.lines());
+        assertThat(three.sha256()).isEqualTo(one.sha256());
+    }
+
+    private record Played(List<String> lines, String sha256) {}
+
+    private static Played played(ScenarioPlan plan, Simulation.Options options) {
+        List<String> lines = new ArrayList<>();
+        var outcome = Simulation.run(plan, options.withEventLines(lines::add));
+        return new Played(lines, outcome.eventLogSha256());
     }
 
     @Test
