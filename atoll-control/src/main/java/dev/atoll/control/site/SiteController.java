@@ -250,6 +250,9 @@ public final class SiteController implements AutoCloseable {
     /** Since when each site has been seen dead. */
     private final Map<String, Instant> deadSince = new HashMap<>();
 
+    private OrphanLook lastOrphanLook;
+    private boolean adoptionEnded;
+
     private record PendingReservation(String node, dev.atoll.model.Resources resources) {}
 
     /**
@@ -1342,7 +1345,18 @@ public final class SiteController implements AutoCloseable {
         deadSince.keySet().retainAll(dead);
         dead.forEach(d -> deadSince.putIfAbsent(d, now));
         List<String> sites = federation.siteNames();
+        var machine = (SiteStateMachine) raft.leaderMachine();
+        // Which copies to adopt changes only with what this site holds, the sites it knows, which of
+        // them are dead and a dead home's grace running out; and an adoption that ended, taken or
+        // not, is looked at again. Looking at every copy at every tick while one site of a thousand
+        // was down was half of all the work of every site.
+        if (!adoptionEnded
+                && lastOrphanLook != null
+                && lastOrphanLook.sameInputs(machine, machine.heldChanges(), sites, deadSince)
+                && !graceEnded(lastOrphanLook.at(), now)) return;
+        adoptionEnded = false;
         Map<String, Instant> since = Map.copyOf(deadSince);
+        lastOrphanLook = new OrphanLook(machine, machine.heldChanges(), sites, since, now);
         List<EnvironmentCopy> orphans = read(state -> Adoption.toAdopt(
                 site.name(),
                 List.copyOf(state.copies().values()),
@@ -1355,7 +1369,37 @@ public final class SiteController implements AutoCloseable {
             if (!inFlight.add(flight)) continue;
             var spec = orphan.environment().spec();
             submit(new SiteCommand.AdoptEnvironment(spec.tenant(), spec.name(), site.name(), now))
-                    .whenCompleteAsync((a, e) -> inFlight.remove(flight), loop);
+                    .whenCompleteAsync(
+                            (a, e) -> {
+                                inFlight.remove(flight);
+                                adoptionEnded = true;
+                            },
+                            loop);
+        }
+    }
+
+    /** Whether a dead home's grace ran out after {@code since}, up to {@code now}. */
+    private boolean graceEnded(Instant since, Instant now) {
+        for (Instant down : deadSince.values()) {
+            Instant graceEnds = down.plus(Adoption.GRACE);
+            if (graceEnds.isAfter(since) && !graceEnds.isAfter(now)) return true;
+        }
+        return false;
+    }
+
+    /** What the last look for orphans to adopt saw: see {@link #adoptOrphans}. */
+    private record OrphanLook(
+            SiteStateMachine machine,
+            long heldChanges,
+            List<String> sites,
+            Map<String, Instant> deadSince,
+            Instant at) {
+        boolean sameInputs(
+                SiteStateMachine machine, long heldChanges, List<String> sites, Map<String, Instant> deadSince) {
+            return this.machine == machine
+                    && this.heldChanges == heldChanges
+                    && (this.sites == sites || this.sites.equals(sites))
+                    && this.deadSince.equals(deadSince);
         }
     }
 
