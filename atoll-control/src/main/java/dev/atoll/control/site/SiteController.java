@@ -235,8 +235,10 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, Map<String, EnvironmentCopy>> ackedCopies = new HashMap<>();
     /** "site|key" of copies and claims under way. */
     private final Set<String> inFlight = new HashSet<>();
-    /** Per environment key, the claim this home spread and the sites that accepted it. */
-    private final Map<String, Map.Entry<HomeClaim, Set<String>>> claimedAt = new HashMap<>();
+    /** Per environment key, the claim this home spreads and the sites yet to accept it. */
+    private final Map<String, ClaimSpread> claimedAt = new HashMap<>();
+    /** The list of sites the claims were last spread over. */
+    private List<String> claimSites = List.of();
     /** Live sites whose copies for this home were listed since this leader began (or they came back). */
     private final Set<String> inventoried = new HashSet<>();
     /** Environments whose copies are looked at again next tick (one was under way, failed or just answered). */
@@ -1313,17 +1315,26 @@ public final class SiteController implements AutoCloseable {
             return claims;
         });
         claimedAt.keySet().retainAll(adopted.keySet());
+        List<String> sites = f.siteNames();
+        boolean sitesChanged = sites != claimSites && !sites.equals(claimSites);
+        claimSites = sites;
         adopted.forEach((key, claim) -> {
-            var claimed = claimedAt.get(key);
-            if (claimed == null || !claimed.getKey().equals(claim)) {
-                claimed = Map.entry(claim, new HashSet<>());
-                claimedAt.put(key, claimed);
+            var spread = claimedAt.get(key);
+            if (spread == null || !spread.claim.equals(claim)) {
+                spread = new ClaimSpread(claim);
+                claimedAt.put(key, spread);
+                spread.listAgain(sites);
+            } else if (sitesChanged) {
+                spread.listAgain(sites);
             }
-            Set<String> accepted = claimed.getValue();
+            ClaimSpread claimed = spread;
             String tenant = key.substring(0, key.indexOf('/'));
             String name = key.substring(key.indexOf('/') + 1);
-            for (String target : f.siteNames()) {
-                if (dead.contains(target) || accepted.contains(target)) continue;
+            // Only the sites yet to accept, in the order of the list of sites: once every live site
+            // accepted, a home's adopted environments cost nothing here (they walked a thousand
+            // sites each, at almost every tick, after a site crash).
+            for (String target : List.copyOf(claimed.toHear)) {
+                if (dead.contains(target)) continue;
                 String flight = target + "|claim|" + key;
                 if (!inFlight.add(flight)) continue;
                 f.claimHome(target, tenant, name, claim)
@@ -1331,12 +1342,34 @@ public final class SiteController implements AutoCloseable {
                                 (standing, e) -> {
                                     inFlight.remove(flight);
                                     if (e != null) return;
-                                    if (standing.equals(claim)) accepted.add(target);
+                                    if (standing.equals(claim)) claimed.accepted(target);
                                     else if (standing.outranks(claim)) superseded(tenant, name, standing);
                                 },
                                 loop);
             }
         });
+    }
+
+    /** A claim this home spreads: which sites accepted it and which, of the sites listed, have not. */
+    private static final class ClaimSpread {
+        final HomeClaim claim;
+        private final Set<String> accepted = new HashSet<>();
+        /** In the order of the list of sites. */
+        final Set<String> toHear = new java.util.LinkedHashSet<>();
+
+        ClaimSpread(HomeClaim claim) {
+            this.claim = claim;
+        }
+
+        void listAgain(List<String> sites) {
+            toHear.clear();
+            for (String site : sites) if (!accepted.contains(site)) toHear.add(site);
+        }
+
+        void accepted(String site) {
+            accepted.add(site);
+            toHear.remove(site);
+        }
     }
 
     /** Takes over the copies whose home died, when this site is the buddy that should (see {@link Adoption}). */
