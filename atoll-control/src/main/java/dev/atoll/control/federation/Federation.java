@@ -18,7 +18,10 @@ public interface Federation {
     /** Sites given up for dead: their replicas are placed again elsewhere. */
     Set<String> deadSites();
 
-    /** The names of every known site, this one included (cheaper than their summaries). */
+    /**
+     * The names of every known site, this one included (cheaper than their summaries), in a list
+     * that does not change once returned: a site keeps the last one to tell whether it changed.
+     */
     List<String> siteNames();
 
     /** Summaries of every known site, this one included. */

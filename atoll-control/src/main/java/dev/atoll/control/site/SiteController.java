@@ -1316,7 +1316,7 @@ public final class SiteController implements AutoCloseable {
         });
         claimedAt.keySet().retainAll(adopted.keySet());
         List<String> sites = f.siteNames();
-        boolean sitesChanged = sites != claimSites && !sites.equals(claimSites);
+        boolean sitesChanged = !sites.equals(claimSites);
         claimSites = sites;
         adopted.forEach((key, claim) -> {
             var spread = claimedAt.get(key);
@@ -1379,17 +1379,18 @@ public final class SiteController implements AutoCloseable {
         dead.forEach(d -> deadSince.putIfAbsent(d, now));
         List<String> sites = federation.siteNames();
         var machine = (SiteStateMachine) raft.leaderMachine();
+        long held = machine.heldChanges();
         // Which copies to adopt changes only with what this site holds, the sites it knows, which of
         // them are dead and a dead home's grace running out; and an adoption that ended, taken or
         // not, is looked at again. Looking at every copy at every tick while one site of a thousand
         // was down was half of all the work of every site.
         if (!adoptionEnded
                 && lastOrphanLook != null
-                && lastOrphanLook.sameInputs(machine, machine.heldChanges(), sites, deadSince)
+                && lastOrphanLook.sameInputs(machine, held, sites, deadSince)
                 && !graceEnded(lastOrphanLook.at(), now)) return;
         adoptionEnded = false;
         Map<String, Instant> since = Map.copyOf(deadSince);
-        lastOrphanLook = new OrphanLook(machine, machine.heldChanges(), sites, since, now);
+        lastOrphanLook = new OrphanLook(machine, held, sites, since, now);
         List<EnvironmentCopy> orphans = read(state -> Adoption.toAdopt(
                 site.name(),
                 List.copyOf(state.copies().values()),
@@ -1431,7 +1432,7 @@ public final class SiteController implements AutoCloseable {
                 SiteStateMachine machine, long heldChanges, List<String> sites, Map<String, Instant> deadSince) {
             return this.machine == machine
                     && this.heldChanges == heldChanges
-                    && (this.sites == sites || this.sites.equals(sites))
+                    && this.sites.equals(sites)
                     && this.deadSince.equals(deadSince);
         }
     }
