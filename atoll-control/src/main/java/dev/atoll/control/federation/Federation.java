@@ -99,13 +99,15 @@ public interface Federation {
     CompletableFuture<Void> forgetCopy(String buddySite, String tenant, String environment, HomeClaim claim);
 
     /**
-     * Tell {@code targetSite} that {@code claim.homeSite()} homes the environment now. A target that
-     * knows no stronger claim records it: its replicas of the environment answer to the new home,
-     * offers and releases from weaker homes are refused, and if it homed the environment itself it
-     * forgets it (without stopping anything). Answers the strongest claim after the call: {@code
-     * claim} itself, or the one that outranks it.
+     * Tell {@code targetSite} that each claim's {@code homeSite} homes its environment now. For each,
+     * a target that knows no stronger claim records it: its replicas of the environment answer to
+     * the new home, offers and releases from weaker homes are refused, and if it homed the
+     * environment itself it forgets it (without stopping anything). Answers, in the order asked, the
+     * strongest claim after the call: the claim itself, or the one that outranks it. One call and one
+     * commit at the target for the whole batch: a home that adopted thousands of environments tells
+     * each site once, not once per environment.
      */
-    CompletableFuture<HomeClaim> claimHome(String targetSite, String tenant, String environment, HomeClaim claim);
+    CompletableFuture<List<HomeClaim>> claimHomes(String targetSite, List<EnvironmentClaim> claims);
 
     /**
      * The replicas {@code targetSite} runs that are on a tenant network or publish a port: what

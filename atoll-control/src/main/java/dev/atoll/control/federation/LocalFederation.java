@@ -131,9 +131,8 @@ public final class LocalFederation implements Federation {
     }
 
     @Override
-    public CompletableFuture<HomeClaim> claimHome(
-            String targetSite, String tenant, String environment, HomeClaim claim) {
-        return observer.claimHome(targetSite, tenant, environment, claim);
+    public CompletableFuture<List<HomeClaim>> claimHomes(String targetSite, List<EnvironmentClaim> claims) {
+        return observer.claimHomes(targetSite, claims);
     }
 
     @Override
@@ -270,9 +269,8 @@ public final class LocalFederation implements Federation {
         }
 
         @Override
-        public CompletableFuture<HomeClaim> claimHome(
-                String targetSite, String tenant, String environment, HomeClaim claim) {
-            return call(targetSite, () -> site(targetSite).handleClaimHome(tenant, environment, claim));
+        public CompletableFuture<List<HomeClaim>> claimHomes(String targetSite, List<EnvironmentClaim> claims) {
+            return call(targetSite, () -> site(targetSite).handleClaimHomes(claims));
         }
 
         @Override

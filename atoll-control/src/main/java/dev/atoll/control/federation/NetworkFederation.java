@@ -24,6 +24,7 @@ public final class NetworkFederation implements Federation {
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(5);
     private static final TypeReference<Map<String, ReplicaStatus>> REPLICAS = new TypeReference<>() {};
     private static final TypeReference<Map<String, HomeClaim>> CLAIMS = new TypeReference<>() {};
+    private static final TypeReference<List<HomeClaim>> STANDINGS = new TypeReference<>() {};
     private static final TypeReference<List<dev.atoll.model.network.NetworkMember>> MEMBERS = new TypeReference<>() {};
 
     private final SiteController local;
@@ -160,15 +161,14 @@ public final class NetworkFederation implements Federation {
     }
 
     @Override
-    public CompletableFuture<HomeClaim> claimHome(
-            String targetSite, String tenant, String environment, HomeClaim claim) {
-        if (isLocal(targetSite)) return local.handleClaimHome(tenant, environment, claim);
+    public CompletableFuture<List<HomeClaim>> claimHomes(String targetSite, List<EnvironmentClaim> claims) {
+        if (isLocal(targetSite)) return local.handleClaimHomes(claims);
         return sites.call(
                         targetSite,
-                        SiteCalls.CLAIM_HOME,
-                        CallBodies.write(new SiteCalls.ClaimHome(tenant, environment, claim)),
+                        SiteCalls.CLAIM_HOMES,
+                        CallBodies.write(new SiteCalls.ClaimHomes(claims)),
                         COPY_TIMEOUT)
-                .thenApply(body -> CallBodies.answer(body, HomeClaim.class));
+                .thenApply(body -> CallBodies.answer(body, STANDINGS));
     }
 
     @Override

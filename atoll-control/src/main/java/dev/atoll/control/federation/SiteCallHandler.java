@@ -58,11 +58,9 @@ public final class SiteCallHandler {
                         .handleForgetCopy(forget.tenant(), forget.environment(), forget.claim())
                         .thenApply(v -> CallBodies.write(Map.of()));
             }
-            case SiteCalls.CLAIM_HOME -> {
-                var claim = CallBodies.request(body, SiteCalls.ClaimHome.class);
-                yield controller
-                        .handleClaimHome(claim.tenant(), claim.environment(), claim.claim())
-                        .thenApply(CallBodies::write);
+            case SiteCalls.CLAIM_HOMES -> {
+                var batch = CallBodies.request(body, SiteCalls.ClaimHomes.class);
+                yield controller.handleClaimHomes(batch.claims()).thenApply(CallBodies::write);
             }
             case SiteCalls.REPLICAS_OF -> {
                 var query = CallBodies.request(body, SiteCalls.ReplicasOf.class);

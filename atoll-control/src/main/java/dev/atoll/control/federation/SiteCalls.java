@@ -1,6 +1,7 @@
 package dev.atoll.control.federation;
 
 import dev.atoll.model.instance.InstanceId;
+import java.util.List;
 
 /**
  * The calls one site makes to another over the wire protocol (atoll-wire/PROTOCOL.md), with their
@@ -35,8 +36,8 @@ public final class SiteCalls {
     public static final String COPIES_HELD = "site.copies-held";
     /** {@link ForgetCopy} → empty. */
     public static final String FORGET_COPY = "site.forget-copy";
-    /** {@link ClaimHome} → {@link HomeClaim}: the strongest claim after the call. */
-    public static final String CLAIM_HOME = "site.claim-home";
+    /** {@link ClaimHomes} → list of {@link HomeClaim}: the strongest claim after the call, per claim. */
+    public static final String CLAIM_HOMES = "site.claim-homes";
 
     /** The message of a follower's refusal. */
     public static final String NOT_LEADER = "not the leader of its site";
@@ -74,7 +75,11 @@ public final class SiteCalls {
 
     public record ForgetCopy(String tenant, String environment, HomeClaim claim) {}
 
-    public record ClaimHome(String tenant, String environment, HomeClaim claim) {}
+    public record ClaimHomes(List<EnvironmentClaim> claims) {
+        public ClaimHomes {
+            claims = claims == null ? List.of() : List.copyOf(claims);
+        }
+    }
 
     public record ReplicasOf(String homeSite) {}
 

@@ -32,6 +32,7 @@ final class SiteCodec {
         @JsonSubTypes.Type(SiteCommand.MarkNodeDown.class),
         @JsonSubTypes.Type(SiteCommand.MarkNodeUp.class),
         @JsonSubTypes.Type(SiteCommand.ClaimHome.class),
+        @JsonSubTypes.Type(SiteCommand.ClaimHomes.class),
         @JsonSubTypes.Type(SiteCommand.StoreCopy.class),
         @JsonSubTypes.Type(SiteCommand.ForgetCopy.class),
         @JsonSubTypes.Type(SiteCommand.AdoptEnvironment.class),

@@ -8,6 +8,7 @@ import dev.atoll.model.spec.EnvironmentSpec;
 import dev.atoll.model.spec.ServiceSpec;
 import dev.atoll.model.topology.NodeInfo;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Everything that changes a site's state, as entries of its Raft log. Time is carried in the command
@@ -190,6 +191,17 @@ public sealed interface SiteCommand {
      * every site and does not know). Responds with the strongest claim after applying.
      */
     record ClaimHome(String tenant, String name, HomeClaim claim, String thisSite) implements SiteCommand {}
+
+    /**
+     * Several {@link ClaimHome}s applied in order as one command: what a home that adopted many
+     * environments sends a site in one call, so the site commits once for them. Responds with the
+     * list of each one's response.
+     */
+    record ClaimHomes(List<ClaimHome> claims) implements SiteCommand {
+        public ClaimHomes {
+            claims = List.copyOf(claims);
+        }
+    }
 
     // --- buddy role ------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 package dev.atoll.control.site;
 
 import dev.atoll.control.cloud.EventLog;
+import dev.atoll.control.federation.EnvironmentClaim;
 import dev.atoll.control.federation.EnvironmentCopy;
 import dev.atoll.control.federation.Federation;
 import dev.atoll.control.federation.HomeClaim;
@@ -881,10 +882,19 @@ public final class SiteController implements AutoCloseable {
         return f == null ? Set.of() : f.deadSites();
     }
 
-    /** Records a home claim (see {@link Federation#claimHome}); answers the strongest claim after it. */
-    public CompletableFuture<HomeClaim> handleClaimHome(String tenant, String environment, HomeClaim claim) {
-        return submit(new SiteCommand.ClaimHome(tenant, environment, claim, site.name()))
-                .thenApply(a -> (HomeClaim) a.response());
+    /**
+     * Records home claims in one commit (see {@link Federation#claimHomes}); answers, in order, the
+     * strongest claim after each.
+     */
+    public CompletableFuture<List<HomeClaim>> handleClaimHomes(List<EnvironmentClaim> claims) {
+        List<SiteCommand.ClaimHome> commands = claims.stream()
+                .map(c -> new SiteCommand.ClaimHome(c.tenant(), c.environment(), c.claim(), site.name()))
+                .toList();
+        return submit(new SiteCommand.ClaimHomes(commands)).thenApply(a -> {
+            List<HomeClaim> standings = new ArrayList<>(commands.size());
+            for (Object standing : (List<?>) a.response()) standings.add((HomeClaim) standing);
+            return standings;
+        });
     }
 
     // --- buddy role --------------------------------------------------------------------------
@@ -1318,6 +1328,7 @@ public final class SiteController implements AutoCloseable {
         List<String> sites = f.siteNames();
         boolean sitesChanged = !sites.equals(claimSites);
         claimSites = sites;
+        Map<String, List<EnvironmentClaim>> batches = new java.util.LinkedHashMap<>();
         adopted.forEach((key, claim) -> {
             var spread = claimedAt.get(key);
             if (spread == null || !spread.claim.equals(claim)) {
@@ -1327,27 +1338,47 @@ public final class SiteController implements AutoCloseable {
             } else if (sitesChanged) {
                 spread.listAgain(sites);
             }
-            ClaimSpread claimed = spread;
             String tenant = key.substring(0, key.indexOf('/'));
             String name = key.substring(key.indexOf('/') + 1);
             // Only the sites yet to accept, in the order of the list of sites: once every live site
             // accepted, a home's adopted environments cost nothing here (they walked a thousand
             // sites each, at almost every tick, after a site crash).
-            for (String target : List.copyOf(claimed.toHear)) {
-                if (dead.contains(target)) continue;
-                String flight = target + "|claim|" + key;
-                if (!inFlight.add(flight)) continue;
-                f.claimHome(target, tenant, name, claim)
-                        .whenCompleteAsync(
-                                (standing, e) -> {
-                                    inFlight.remove(flight);
-                                    if (e != null) return;
-                                    if (standing.equals(claim)) claimed.accepted(target);
-                                    else if (standing.outranks(claim)) superseded(tenant, name, standing);
-                                },
-                                loop);
+            for (String target : spread.toHear) {
+                if (dead.contains(target) || inFlight.contains(target + CLAIMS_FLIGHT)) continue;
+                List<EnvironmentClaim> batch = batches.computeIfAbsent(target, t -> new ArrayList<>());
+                if (batch.size() < MAX_CLAIMS_PER_CALL) batch.add(new EnvironmentClaim(tenant, name, claim));
             }
         });
+        // One call per site for all the claims it has yet to hear, and one at a time: a home that
+        // adopted a partitioned region's environments made a Raft commit at every other site per
+        // environment (millions in edge-1000), and the snapshots they brought on filled the heap.
+        batches.forEach((target, batch) -> {
+            String flight = target + CLAIMS_FLIGHT;
+            inFlight.add(flight);
+            f.claimHomes(target, batch)
+                    .whenCompleteAsync(
+                            (standings, e) -> {
+                                inFlight.remove(flight);
+                                if (e != null) return;
+                                for (int i = 0; i < batch.size(); i++) heard(target, batch.get(i), standings.get(i));
+                            },
+                            loop);
+        });
+    }
+
+    private static final String CLAIMS_FLIGHT = "|claims";
+    /** Bounds one call's body; the rest go in the next call, once this one is answered. */
+    private static final int MAX_CLAIMS_PER_CALL = 500;
+
+    /** {@code target} answered {@code standing} to {@code sent}. */
+    private void heard(String target, EnvironmentClaim sent, HomeClaim standing) {
+        if (standing.outranks(sent.claim())) {
+            superseded(sent.tenant(), sent.environment(), standing);
+            return;
+        }
+        var spread = claimedAt.get(SiteState.environmentKey(sent.tenant(), sent.environment()));
+        if (standing.equals(sent.claim()) && spread != null && spread.claim.equals(sent.claim()))
+            spread.accepted(target);
     }
 
     /** A claim this home spreads: which sites accepted it and which, of the sites listed, have not. */
@@ -2123,7 +2154,7 @@ public final class SiteController implements AutoCloseable {
             case dev.atoll.control.home.StrayReplicas.TellHome t -> {
                 String flight = t.site() + "|tell|" + t.tenant() + "/" + t.environment();
                 if (!inFlight.add(flight)) return;
-                f.claimHome(t.site(), t.tenant(), t.environment(), t.standing())
+                f.claimHomes(t.site(), List.of(new EnvironmentClaim(t.tenant(), t.environment(), t.standing())))
                         .whenCompleteAsync((v, e) -> inFlight.remove(flight), loop);
             }
         }

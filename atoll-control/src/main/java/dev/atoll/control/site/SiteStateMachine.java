@@ -331,6 +331,16 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
                         yield null;
                     }
                     case ClaimHome c -> claimHome(c, events);
+                    case ClaimHomes batch -> {
+                        // Each one as its own command (its touches, index and counts), under one commit.
+                        List<Object> standings = new ArrayList<>(batch.claims().size());
+                        for (ClaimHome c : batch.claims()) {
+                            Applied one = apply(c);
+                            events.addAll(one.events());
+                            standings.add(one.response());
+                        }
+                        yield standings;
+                    }
                     case StoreCopy c -> storeCopy(c);
                     case ForgetCopy c -> forgetCopy(c);
                     case AdoptEnvironment c -> adopt(c, events);
@@ -390,6 +400,9 @@ public final class SiteStateMachine implements ReplicatedStateMachine {
             case MarkNodeDown c -> touchNode(c.node());
             case MarkNodeUp c -> touchNode(c.node());
             case ClaimHome c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
+            case ClaimHomes c -> {
+                // Each claim touches its environment when it is applied.
+            }
             case StoreCopy c -> touched.add(c.copy().key());
             case ForgetCopy c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));
             case AdoptEnvironment c -> touched.add(SiteState.environmentKey(c.tenant(), c.name()));

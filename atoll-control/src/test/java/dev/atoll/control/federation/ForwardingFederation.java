@@ -65,9 +65,8 @@ interface ForwardingFederation extends Federation {
     }
 
     @Override
-    default CompletableFuture<HomeClaim> claimHome(
-            String targetSite, String tenant, String environment, HomeClaim claim) {
-        return delegate().claimHome(targetSite, tenant, environment, claim);
+    default CompletableFuture<List<HomeClaim>> claimHomes(String targetSite, List<EnvironmentClaim> claims) {
+        return delegate().claimHomes(targetSite, claims);
     }
 
     @Override

@@ -89,6 +89,33 @@ class HomeClaimsAndCopiesTest {
     }
 
     @Test
+    void aBatchOfClaimsIsAppliedInOrderAsOneCommandAndAnswersEachClaimsStanding() {
+        machine.apply(new SiteCommand.RegisterNode(aNode("london", "n1", 4000, 8L << 30)));
+        machine.apply(new SiteCommand.PutEnvironment(anEnvironment("hello", aService("web", 1)), T0));
+        machine.apply(new SiteCommand.ClaimHome("default", "other", paris, "london"));
+        long heldBefore = machine.heldChanges();
+        machine.drainTouched();
+
+        var applied = machine.apply(new SiteCommand.ClaimHomes(java.util.List.of(
+                new SiteCommand.ClaimHome("default", "hello", paris, "london"),
+                new SiteCommand.ClaimHome("default", "other", london, "london"),
+                new SiteCommand.ClaimHome("default", "third", london, "london"))));
+
+        assertThat(applied.response()).isEqualTo(java.util.List.of(paris, paris, london));
+        assertThat(applied.events()).extracting(SiteEvent::type).containsExactly("environment-superseded");
+        assertThat(machine.heldChanges()).isEqualTo(heldBefore + 3);
+        assertThat(machine.drainTouched().environments()).contains("default/hello", "default/other", "default/third");
+        machine.read(s -> {
+            assertThat(s.environments()).isEmpty();
+            assertThat(s.homeClaims())
+                    .containsEntry("default/hello", paris)
+                    .containsEntry("default/other", paris)
+                    .containsEntry("default/third", london);
+            return null;
+        });
+    }
+
+    @Test
     void aSupersededHomeCanNeitherPlaceNorStopReplicasOfTheEnvironment() {
         machine.apply(new SiteCommand.RegisterNode(aNode("frankfurt", "n1", 4000, 8L << 30)));
         machine.apply(new SiteCommand.ReserveInstance(web0, 1, aService("web", 2), "paris", "n1", T0, paris));
@@ -139,6 +166,9 @@ class HomeClaimsAndCopiesTest {
                 new SiteCommand.ForgetCopy("default", "hello", london),
                 new SiteCommand.AdoptEnvironment("default", "hello", "paris", T0),
                 new SiteCommand.ClaimHome("default", "hello", paris, "london"),
+                new SiteCommand.ClaimHomes(java.util.List.of(
+                        new SiteCommand.ClaimHome("default", "hello", paris, "london"),
+                        new SiteCommand.ClaimHome("default", "other", london, "london"))),
                 new SiteCommand.ReleaseInstance(web0, 3, paris),
                 new SiteCommand.ReserveInstance(web0, 1, aService("web", 1), "paris", "n1", T0, paris));
         for (SiteCommand c : commands) {

@@ -1,5 +1,6 @@
 package dev.atoll.sim.cloud;
 
+import dev.atoll.control.federation.EnvironmentClaim;
 import dev.atoll.control.federation.EnvironmentCopy;
 import dev.atoll.control.federation.Federation;
 import dev.atoll.control.federation.HomeClaim;
@@ -155,9 +156,8 @@ final class SimFederation implements Federation {
     }
 
     @Override
-    public CompletableFuture<HomeClaim> claimHome(
-            String targetSite, String tenant, String environment, HomeClaim claim) {
-        return network.call(self, targetSite, () -> at(targetSite).handleClaimHome(tenant, environment, claim));
+    public CompletableFuture<List<HomeClaim>> claimHomes(String targetSite, List<EnvironmentClaim> claims) {
+        return network.call(self, targetSite, () -> at(targetSite).handleClaimHomes(claims));
     }
 
     @Override
