@@ -66,22 +66,24 @@ public final class EnvironmentReconciler {
             boolean updateInProgress = false;
             for (int index = 0; index < service.replicas(); index++) {
                 var id = new InstanceId(spec.tenant(), spec.name(), service.name(), index);
-                ReplicaPlacement p = placements.get(id.key());
-                if (busy.contains(id.key())) {
+                String key = id.key();
+                ReplicaPlacement p = placements.get(key);
+                if (busy.contains(key)) {
                     updateInProgress = true;
                     continue;
                 }
+                ReplicaStatus status = p == null ? null : observed.at(p.site(), key);
                 if (p == null) {
-                    Unplaceable u = unplaceable.get(id.key());
+                    Unplaceable u = unplaceable.get(key);
                     if (u == null || !now.isBefore(u.retryAt())) missing.add(id);
                 } else if (observed.deadSites().contains(p.site())
-                        || isLost(observed.at(p.site(), id.key()), p)
-                        || observed.vanished().contains(id.key())) {
-                    Unplaceable u = unplaceable.get(id.key());
+                        || isLost(status, p)
+                        || observed.vanished().contains(key)) {
+                    Unplaceable u = unplaceable.get(key);
                     if (u == null || !now.isBefore(u.retryAt())) lost.add(p);
                 } else if (p.templateVersion() < templateVersion) {
                     outdated.add(p);
-                } else if (!isRunning(observed.at(p.site(), id.key()), p)) {
+                } else if (!isRunning(status, p)) {
                     updateInProgress = true;
                 }
             }

@@ -240,6 +240,11 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, ClaimSpread> claimedAt = new HashMap<>();
     /** The list of sites the claims were last spread over. */
     private List<String> claimSites = List.of();
+    /** The environments this site adopted, as read from {@link #adoptedReadFrom} at {@link #adoptedReadAt}. */
+    private Map<String, HomeClaim> adopted = Map.of();
+
+    private SiteStateMachine adoptedReadFrom;
+    private long adoptedReadAt = -1;
     /** Live sites whose copies for this home were listed since this leader began (or they came back). */
     private final Set<String> inventoried = new HashSet<>();
     /** Environments whose copies are looked at again next tick (one was under way, failed or just answered). */
@@ -1317,14 +1322,23 @@ public final class SiteController implements AutoCloseable {
      */
     private void spreadClaims(Set<String> dead) {
         Federation f = federation;
-        Map<String, HomeClaim> adopted = read(state -> {
-            Map<String, HomeClaim> claims = new HashMap<>();
-            for (HomedEnvironment env : state.environments().values()) {
-                if (env.homeEpoch() > 1) claims.put(env.key(), env.claimAs(site.name()));
-            }
-            return claims;
-        });
-        claimedAt.keySet().retainAll(adopted.keySet());
+        // Which environments were adopted changes only with what this site holds: walking every
+        // environment homed here at almost every tick was 3.5% of edge-1000's ramp.
+        var machine = (SiteStateMachine) raft.leaderMachine();
+        long held = machine.heldChanges();
+        if (machine != adoptedReadFrom || held != adoptedReadAt) {
+            adopted = machine.read(state -> {
+                Map<String, HomeClaim> claims = new HashMap<>();
+                for (HomedEnvironment env : state.environments().values()) {
+                    if (env.homeEpoch() > 1) claims.put(env.key(), env.claimAs(site.name()));
+                }
+                return claims;
+            });
+            adoptedReadFrom = machine;
+            adoptedReadAt = held;
+            claimedAt.keySet().retainAll(adopted.keySet());
+        }
+        if (adopted.isEmpty()) return;
         List<String> sites = f.siteNames();
         boolean sitesChanged = !sites.equals(claimSites);
         claimSites = sites;

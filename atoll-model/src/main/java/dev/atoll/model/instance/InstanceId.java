@@ -11,7 +11,9 @@ public record InstanceId(String tenant, String environment, String service, int 
     }
 
     public String key() {
-        return tenant + "/" + display();
+        // One concatenation, not display()'s and then another: keys are built millions of times a
+        // second in a full edge cloud's simulation.
+        return tenant + "/" + environment + "." + service + "." + index;
     }
 
     public static InstanceId fromKey(String key) {
