@@ -265,6 +265,61 @@ class BuddySitesTest {
         assertThat(sites.cloud.recentEvents(500)).anyMatch(e -> e.type().equals("environment-superseded"));
     }
 
+    @Test
+    void aBuddyThatAdoptsSeveralEnvironmentsTellsASiteTheirClaimsInBatchesOneCallAtATime() throws Exception {
+        var told = new TellingClaims();
+        sites = Sites.startWith(dir, BUDDY, f -> told.wrapping(f), NAMES.toArray(String[]::new));
+        for (String name : List.of("one", "two", "three")) sites.cloud.create(anEnvironment(name, aService("web", 1)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> readyAt("three", "london"));
+
+        sites.crash("london");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Set.of("one", "two", "three").stream()
+                .allMatch(name -> sites.site(THIRD).read(s -> {
+                    HomeClaim claim = s.homeClaims().get("default/" + name);
+                    return claim != null && claim.homeSite().equals(BUDDY);
+                })));
+        assertThat(told.environmentsTold(THIRD)).containsExactlyInAnyOrder("one", "two", "three");
+        assertThat(told.mostAtOnce(THIRD)).isEqualTo(1);
+    }
+
+    /** Counts the claims a site's federation sends, by target, and how many calls to one target overlapped. */
+    private static final class TellingClaims {
+        private final Map<String, List<String>> told = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, java.util.concurrent.atomic.AtomicInteger> open =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Integer> most = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Federation wrapping(Federation delegate) {
+            return new ForwardingFederation() {
+                @Override
+                public Federation delegate() {
+                    return delegate;
+                }
+
+                @Override
+                public CompletableFuture<List<HomeClaim>> claimHomes(String target, List<EnvironmentClaim> claims) {
+                    int now = open.computeIfAbsent(target, t -> new java.util.concurrent.atomic.AtomicInteger())
+                            .incrementAndGet();
+                    most.merge(target, now, Math::max);
+                    claims.forEach(
+                            c -> told.computeIfAbsent(target, t -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                    .add(c.environment()));
+                    return delegate.claimHomes(target, claims)
+                            .whenComplete((v, e) -> open.get(target).decrementAndGet());
+                }
+            };
+        }
+
+        List<String> environmentsTold(String target) {
+            return told.getOrDefault(target, List.of());
+        }
+
+        int mostAtOnce(String target) {
+            return most.getOrDefault(target, 0);
+        }
+    }
+
     private static long generationOf(String copy) {
         return Long.parseLong(copy.substring(copy.indexOf('@') + 1));
     }

@@ -1126,7 +1126,17 @@ public final class Simulation {
 
         void started(String key, String site) {
             if (recoveredNanos >= 0 || (affectedSites.contains(site) && !ended)) return;
-            if (waiting.remove(key)) review();
+            // Only this replica changed: the others are looked at in full only once none of them
+            // still waits. Looking at every one at every start was quadratic: the partition of
+            // Brazil's sites in edge-1000 hit 60,000 replicas, and their starts stopped the run.
+            if (waiting.remove(key) && noneStillWaits()) review();
+        }
+
+        private boolean noneStillWaits() {
+            for (String key : waiting) {
+                if (wanted(InstanceId.fromKey(key)) && !runsOutside(key)) return false;
+            }
+            return true;
         }
 
         /**
