@@ -240,11 +240,8 @@ public final class SiteController implements AutoCloseable {
     private final Map<String, ClaimSpread> claimedAt = new HashMap<>();
     /** The list of sites the claims were last spread over. */
     private List<String> claimSites = List.of();
-    /** The environments this site adopted, as read from {@link #adoptedReadFrom} at {@link #adoptedReadAt}. */
-    private Map<String, HomeClaim> adopted = Map.of();
-
-    private SiteStateMachine adoptedReadFrom;
-    private long adoptedReadAt = -1;
+    /** The environments this site adopted, with their claims, when last read. */
+    private AdoptedLook adopted;
     /** Live sites whose copies for this home were listed since this leader began (or they came back). */
     private final Set<String> inventoried = new HashSet<>();
     /** Environments whose copies are looked at again next tick (one was under way, failed or just answered). */
@@ -1326,24 +1323,23 @@ public final class SiteController implements AutoCloseable {
         // environment homed here at almost every tick was 3.5% of edge-1000's ramp.
         var machine = (SiteStateMachine) raft.leaderMachine();
         long held = machine.heldChanges();
-        if (machine != adoptedReadFrom || held != adoptedReadAt) {
-            adopted = machine.read(state -> {
-                Map<String, HomeClaim> claims = new HashMap<>();
+        if (adopted == null || adopted.machine() != machine || adopted.heldChanges() != held) {
+            var claims = machine.read(state -> {
+                Map<String, HomeClaim> byKey = new HashMap<>();
                 for (HomedEnvironment env : state.environments().values()) {
-                    if (env.homeEpoch() > 1) claims.put(env.key(), env.claimAs(site.name()));
+                    if (env.homeEpoch() > 1) byKey.put(env.key(), env.claimAs(site.name()));
                 }
-                return claims;
+                return byKey;
             });
-            adoptedReadFrom = machine;
-            adoptedReadAt = held;
-            claimedAt.keySet().retainAll(adopted.keySet());
+            adopted = new AdoptedLook(machine, held, claims);
+            claimedAt.keySet().retainAll(claims.keySet());
         }
-        if (adopted.isEmpty()) return;
+        if (adopted.claims().isEmpty()) return;
         List<String> sites = f.siteNames();
         boolean sitesChanged = !sites.equals(claimSites);
         claimSites = sites;
         Map<String, List<EnvironmentClaim>> batches = new java.util.LinkedHashMap<>();
-        adopted.forEach((key, claim) -> {
+        adopted.claims().forEach((key, claim) -> {
             var spread = claimedAt.get(key);
             if (spread == null || !spread.claim.equals(claim)) {
                 spread = new ClaimSpread(claim);
@@ -1379,6 +1375,9 @@ public final class SiteController implements AutoCloseable {
                             loop);
         });
     }
+
+    /** What {@link #spreadClaims} read of the adopted environments: see {@link OrphanLook} for the same idea. */
+    private record AdoptedLook(SiteStateMachine machine, long heldChanges, Map<String, HomeClaim> claims) {}
 
     private static final String CLAIMS_FLIGHT = "|claims";
     /** Bounds one call's body; the rest go in the next call, once this one is answered. */

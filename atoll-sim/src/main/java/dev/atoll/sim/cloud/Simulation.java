@@ -1128,15 +1128,8 @@ public final class Simulation {
             if (recoveredNanos >= 0 || (affectedSites.contains(site) && !ended)) return;
             // Only this replica changed: the others are looked at in full only once none of them
             // still waits. Looking at every one at every start was quadratic: the partition of
-            // Brazil's sites in edge-1000 hit 60,000 replicas, and their starts stopped the run.
-            if (waiting.remove(key) && noneStillWaits()) review();
-        }
-
-        private boolean noneStillWaits() {
-            for (String key : waiting) {
-                if (wanted(InstanceId.fromKey(key)) && !runsOutside(key)) return false;
-            }
-            return true;
+            // Brazil's sites in edge-1000 hit 35,000 replicas, and their starts stopped the run.
+            if (waiting.remove(key) && waiting.stream().noneMatch(this::stillWaits)) review();
         }
 
         /**
@@ -1145,8 +1138,12 @@ public final class Simulation {
          */
         void review() {
             if (recoveredNanos >= 0) return;
-            waiting.removeIf(key -> !wanted(InstanceId.fromKey(key)) || runsOutside(key));
+            waiting.removeIf(key -> !stillWaits(key));
             if (waiting.isEmpty()) recoveredNanos = scheduler.nowNanos();
+        }
+
+        private boolean stillWaits(String key) {
+            return wanted(InstanceId.fromKey(key)) && !runsOutside(key);
         }
 
         private boolean runsOutside(String key) {
